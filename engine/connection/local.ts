@@ -1,0 +1,28 @@
+import { spawn } from 'node:child_process'
+import { ConnectionError } from '../errors.js'
+import { ShellConnection } from './shell-connection.js'
+import type { BecomeSpec, RemoteProcess, Transport } from './types.js'
+
+/** Runs command lines with the controller's own /bin/sh (`ansible_connection=local`). */
+export class LocalTransport implements Transport {
+  constructor(readonly host: string) {}
+
+  spawn(commandLine: string): Promise<RemoteProcess> {
+    const child = spawn('/bin/sh', ['-c', commandLine], { stdio: ['pipe', 'pipe', 'pipe'] })
+    // A command that exits before reading its stdin makes writes fail with EPIPE; that is not an error here.
+    child.stdin.on('error', () => {})
+    const exit = new Promise<number | null>((resolve, reject) => {
+      child.on('error', (error) => reject(new ConnectionError(this.host, `cannot run /bin/sh: ${error.message}`, { cause: error })))
+      child.on('close', (code) => resolve(code))
+    })
+    return Promise.resolve({ stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, exit, kill: () => child.kill('SIGKILL') })
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve()
+  }
+}
+
+/** A Connection to the controller itself. */
+export const connectLocal = (host: string, become: BecomeSpec | null = null): ShellConnection =>
+  new ShellConnection(new LocalTransport(host), become)

@@ -1,0 +1,140 @@
+import { ConnectionError, TsplayError } from '../errors.js'
+import { BECOME_MARKER, BECOME_PROMPT, exportEnv, finish, raw, sh, wrapBecome } from './shell.js'
+import type { BecomeSpec, Command, Connection, ExecOptions, ExecResult, RawExecResult, Transport, WriteOptions } from './types.js'
+
+/** Become failed: wrong or missing password, or the user may not sudo. A task failure, not unreachable. */
+export class BecomeError extends TsplayError {
+  override readonly name: string = 'BecomeError'
+}
+
+/** Exit code of the readFile probe when the path does not exist (cat itself only exits 0 or 1). */
+const MISSING = 3
+
+/**
+ * Connection over any Transport: adds environment, working directory, become (with the password fed
+ * on stdin and checked before any data follows), atomic file writes and reads. Local and SSH share it.
+ */
+export class ShellConnection implements Connection {
+  constructor(
+    private readonly transport: Transport,
+    readonly become: BecomeSpec | null = null,
+    readonly env: Readonly<Record<string, string>> = {},
+  ) {}
+
+  get host(): string {
+    return this.transport.host
+  }
+
+  with(settings: { readonly become?: BecomeSpec | null; readonly env?: Readonly<Record<string, string>> }): Connection {
+    return new ShellConnection(this.transport, settings.become === undefined ? this.become : settings.become, settings.env ?? this.env)
+  }
+
+  async exec(command: Command, options: ExecOptions = {}): Promise<ExecResult> {
+    const result = await this.execRaw(command, { ...options, allowFailure: true })
+    return finish(this.host, { ...result, stdout: result.stdout.toString('utf8') }, options)
+  }
+
+  async execRaw(command: Command, options: ExecOptions = {}): Promise<RawExecResult> {
+    let line = options.cwd === undefined ? command : sh`cd ${options.cwd} && ${raw(command)}`
+    line = (exportEnv(this.env) + line) as Command
+    if (this.become) line = wrapBecome(line, this.become)
+    const result = await this.run(line, command, options)
+    if (result.exitCode !== 0 && !options.allowFailure) finish(this.host, { ...result, stdout: result.stdout.toString('utf8') })
+    return result
+  }
+
+  async readFile(path: string): Promise<Buffer | null> {
+    const probe = sh`if [ ! -e ${path} ] && [ ! -L ${path} ]; then exit ${MISSING}; fi; exec cat -- ${path}`
+    const result = await this.execRaw(probe, { allowFailure: true })
+    if (result.exitCode === MISSING && result.stdout.length === 0) return null
+    if (result.exitCode !== 0) {
+      finish(this.host, { ...result, command: `cat -- ${path}`, stdout: '' })
+    }
+    return result.stdout
+  }
+
+  async writeFile(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
+    // The temp file lives beside the target so the final rename is atomic (same file system).
+    const script = sh`set -e
+p=${path}
+d=$(dirname -- "$p")
+t=$(mktemp -- "$d/.tsplay.XXXXXXXX")
+trap 'rm -f -- "$t"' EXIT
+cat > "$t"
+if [ -e "$p" ]; then chmod --reference="$p" -- "$t"; chown --reference="$p" -- "$t" 2>/dev/null || true
+else chmod "$(printf '%o' $((0666 & ~$(umask))))" -- "$t"; fi
+${raw(options.owner === undefined ? '' : sh`chown -- ${options.owner} "$t"`)}
+${raw(options.group === undefined ? '' : sh`chgrp -- ${options.group} "$t"`)}
+${raw(options.mode === undefined ? '' : sh`chmod -- ${options.mode} "$t"`)}
+mv -f -- "$t" "$p"
+trap - EXIT`
+    await this.exec(script, { stdin: data })
+  }
+
+  close(): Promise<void> {
+    return this.transport.close()
+  }
+
+  private async run(line: Command, shown: Command, options: ExecOptions): Promise<RawExecResult> {
+    const proc = await this.transport.spawn(line)
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    proc.stdout.on('data', (chunk: Buffer) => out.push(chunk))
+    const become = this.become
+    // Without become, stdin can go at once; with it, only after the marker proves the password was taken.
+    let sent = false
+    const sendInput = (): void => {
+      if (sent) return
+      sent = true
+      proc.stdin.end(options.stdin ?? '')
+    }
+    let failure: Error | undefined
+    let stderrText = ''
+    let promptsSeen = 0
+    let becameOk = !become
+    proc.stderr.on('data', (chunk: Buffer) => {
+      if (becameOk) return void err.push(chunk)
+      stderrText += chunk.toString('utf8')
+      const marker = stderrText.indexOf(BECOME_MARKER)
+      if (marker >= 0) {
+        becameOk = true
+        const rest = stderrText.slice(marker + BECOME_MARKER.length).replace(/^\n/, '')
+        if (rest) err.push(Buffer.from(rest))
+        sendInput()
+        return
+      }
+      const prompts = stderrText.split(BECOME_PROMPT).length - 1
+      if (prompts > promptsSeen) {
+        promptsSeen = prompts
+        if (prompts === 1 && become?.password !== undefined) {
+          proc.stdin.write(`${become.password}\n`)
+        } else {
+          failure = new BecomeError(`become: incorrect ${become?.method ?? 'sudo'} password for user '${become?.user}'`)
+          proc.kill()
+        }
+      }
+    })
+    if (!become) sendInput()
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+      failure = new ConnectionError(this.host, `command timed out after ${options.timeoutMs} ms: ${shown}`)
+      proc.kill()
+    }, options.timeoutMs)
+    let exitCode: number | null
+    try {
+      exitCode = await proc.exit
+    } finally {
+      if (timer) clearTimeout(timer)
+    }
+    if (failure) throw failure
+    if (!becameOk) throw becomeFailure(become!, stderrText)
+    return { command: shown, exitCode: exitCode ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }
+  }
+}
+
+function becomeFailure(become: BecomeSpec, stderr: string): BecomeError {
+  const text = stderr.replaceAll(BECOME_PROMPT, '').trim()
+  if (/password is required/.test(text)) {
+    return new BecomeError(`become: ${become.method} needs a password for user '${become.user}' (set become_password or use --ask-become-pass)`)
+  }
+  return new BecomeError(`become: could not become '${become.user}' with ${become.method}${text ? `: ${text}` : ''}`)
+}

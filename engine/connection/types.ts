@@ -1,0 +1,86 @@
+import type { Readable, Writable } from 'node:stream'
+import type { ExecResult } from '../errors.js'
+
+export type { ExecResult } from '../errors.js'
+
+/**
+ * A shell command line whose every interpolated value was quoted by the `sh` tag.
+ * The brand makes it a type error to hand a connection a string assembled by hand.
+ */
+export type Command = string & { readonly __brand: 'Command' }
+
+/** Privilege escalation for a command, as `become`, `become_user`, `become_method`, `become_password` say. */
+export interface BecomeSpec {
+  readonly user: string
+  readonly method: 'sudo' | 'su'
+  /** Fed on stdin after the prompt; never on a command line, never logged. */
+  readonly password?: string
+  /** Extra flags for the become program (`become_flags`), already split into words. */
+  readonly flags?: readonly string[]
+}
+
+export interface ExecOptions {
+  /** Data for the command's standard input (after any become password). */
+  readonly stdin?: string | Buffer
+  /** Return non-zero exits instead of throwing CommandError; for probes. */
+  readonly allowFailure?: boolean
+  /** Working directory on the host. */
+  readonly cwd?: string
+  /** Give up after this many milliseconds: the command is killed and a ConnectionError thrown. */
+  readonly timeoutMs?: number
+}
+
+/** Like ExecResult, but with the raw bytes of stdout (file contents are not always text). */
+export interface RawExecResult {
+  readonly command: string
+  readonly exitCode: number
+  readonly stdout: Buffer
+  readonly stderr: string
+}
+
+export interface WriteOptions {
+  /** Octal string such as `0644`, or a symbolic mode (`u=rw,go=r`) understood by chmod. */
+  readonly mode?: string
+  readonly owner?: string
+  readonly group?: string
+}
+
+/** What a module sees of a host: run commands, read and write files. Nothing else. */
+export interface Connection {
+  /** Inventory name of the host, for messages. */
+  readonly host: string
+  readonly become: BecomeSpec | null
+  readonly env: Readonly<Record<string, string>>
+  /** Run one command; throws CommandError on a non-zero exit unless `allowFailure`. */
+  exec(command: Command, options?: ExecOptions): Promise<ExecResult>
+  /** Same as exec, with stdout as bytes. */
+  execRaw(command: Command, options?: ExecOptions): Promise<RawExecResult>
+  /** File content, or null when the path does not exist. Throws on other failures (permission, directory). */
+  readFile(path: string): Promise<Buffer | null>
+  /**
+   * Write a whole file atomically: a temp file in the same directory gets the content, then owner and
+   * mode (given, or else those of the file it replaces), then is renamed over `path`.
+   */
+  writeFile(path: string, data: string | Buffer, options?: WriteOptions): Promise<void>
+  /** A view of the same host with other become or environment settings; shares the transport. */
+  with(settings: { readonly become?: BecomeSpec | null; readonly env?: Readonly<Record<string, string>> }): Connection
+  /** Close the transport; idempotent. */
+  close(): Promise<void>
+}
+
+/** A running command on a host, however the bytes travel. */
+export interface RemoteProcess {
+  readonly stdin: Writable
+  readonly stdout: Readable
+  readonly stderr: Readable
+  /** Exit code, or null when killed by a signal. Rejects with ConnectionError when the transport dies. */
+  readonly exit: Promise<number | null>
+  kill(): void
+}
+
+/** The one thing local and SSH differ in: how a command line reaches `/bin/sh` on the host. */
+export interface Transport {
+  readonly host: string
+  spawn(commandLine: string): Promise<RemoteProcess>
+  close(): Promise<void>
+}

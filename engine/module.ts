@@ -1,0 +1,128 @@
+import type { z } from 'zod'
+import type { Connection } from './connection/types.js'
+import { CommandError, ModuleError } from './errors.js'
+
+/** One thing a module will do. `summary` is imperative ("set net.ipv4.ip_forward 0 → 1"); the reporter adds "would". */
+export interface Change {
+  readonly kind: string
+  readonly summary: string
+}
+
+/** Before and after of one file (or one state) for --diff; headers name the sides as Ansible does. */
+export interface Diff {
+  readonly before: string
+  readonly after: string
+  readonly beforeHeader?: string
+  readonly afterHeader?: string
+}
+
+export interface Plan<C extends Change = Change> {
+  /** Empty means the host is already in the desired state. */
+  readonly changes: readonly C[]
+  readonly diff?: readonly Diff[]
+  /** Values returned to `register` whether or not anything changes (e.g. `stat`, `path`, `msg`). */
+  readonly values?: Readonly<Record<string, unknown>>
+  /**
+   * For modules whose effect cannot be predicted (command/shell without creates/removes): in check mode
+   * the task is reported skipped with this message instead of changed, exactly as ansible-core does.
+   */
+  readonly checkSkip?: string
+}
+
+/** The controller side a module may use: files beside the playbook/role, and the template engine. */
+export interface Controller {
+  /** Absolute path of a controller file for `src:` (kind `files` or `templates`); throws ModuleError when missing. */
+  findFile(kind: 'files' | 'templates', name: string): string
+  /** Render template text with the task's variables (Jinja2 semantics, as the `template` module). */
+  render(text: string, origin: string): string
+  /** Evaluate a bare expression (`var:` of debug, `that:` of assert) with the task's variables. */
+  evaluate(expression: string): unknown
+}
+
+export interface ModuleContext {
+  /** The host's connection, with the task's become and environment applied (the delegate's, with delegate_to). */
+  readonly conn: Connection
+  readonly check: boolean
+  readonly diff: boolean
+  /** Inventory name of the host the task runs for. */
+  readonly host: string
+  /** The host's variables for this task (facts included), already templated on access. */
+  readonly vars: Readonly<Record<string, unknown>>
+  readonly controller: Controller
+  /** Drop and reopen the host's connection (reboot, wait_for_connection); returns the new one. */
+  reconnect(options?: { readonly timeoutMs?: number }): Promise<Connection>
+  /** Verbose-only detail for the reporter (shown with -v). */
+  log(message: string): void
+}
+
+/** A schema and three steps: `gather` only reads, `plan` is pure, `apply` does exactly the plan. */
+export interface ModuleDef<S extends z.ZodTypeAny, State, C extends Change> {
+  readonly name: string
+  /** The zod schema of the arguments; `.strict()` so a misspelt key is an error. It is also the documentation. */
+  readonly args: S
+  /** One-line description for `tsplay doc`. */
+  readonly description: string
+  /** A YAML example for `tsplay doc`. */
+  readonly example: string
+  /** Argument that takes the free-form text in `command: ls -l chdir=/tmp` style (Ansible's `_raw_params`). */
+  readonly freeForm?: string
+  gather(ctx: ModuleContext, args: z.output<S>): Promise<State>
+  plan(args: z.output<S>, state: State, ctx: ModuleContext): Plan<C>
+  /** Perform exactly `plan.changes`; may return values for `register` (e.g. rc, stdout). */
+  apply(ctx: ModuleContext, plan: Plan<C>, args: z.output<S>): Promise<Readonly<Record<string, unknown>> | void>
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModule = ModuleDef<z.ZodTypeAny, any, Change>
+
+/** Exists for inference only: module authors never spell out the generic arguments. */
+export const defineModule = <S extends z.ZodTypeAny, State, C extends Change>(def: ModuleDef<S, State, C>): ModuleDef<S, State, C> => def
+
+/** What one module run did; `values` become the registered result next to `changed`/`failed`/`msg`. */
+export interface ModuleOutcome {
+  readonly status: 'ok' | 'changed' | 'skipped' | 'failed'
+  readonly changed: boolean
+  /** Summaries of the planned changes (done, or in check mode, would be done). */
+  readonly changes: readonly string[]
+  readonly diff: readonly Diff[]
+  readonly msg?: string
+  readonly values: Readonly<Record<string, unknown>>
+}
+
+/**
+ * The only code that knows check mode: gather, plan, and apply only when something is planned and this is
+ * not a check run. A ModuleError or CommandError becomes a failed outcome; a ConnectionError propagates
+ * (the host is unreachable); anything else is a bug and propagates too.
+ */
+export async function runModule<S extends z.ZodTypeAny, State, C extends Change>(
+  mod: ModuleDef<S, State, C>,
+  ctx: ModuleContext,
+  args: z.output<S>,
+): Promise<ModuleOutcome> {
+  let plan: Plan<C> | undefined
+  try {
+    plan = mod.plan(args, await mod.gather(ctx, args), ctx)
+    const changes = plan.changes.map((c) => c.summary)
+    const diff = plan.diff ?? []
+    if (changes.length === 0) return outcome('ok', false, [], diff, plan.values ?? {})
+    if (ctx.check) {
+      if (plan.checkSkip !== undefined) return { ...outcome('skipped', false, changes, [], plan.values ?? {}), msg: plan.checkSkip }
+      return outcome('changed', true, changes, diff, plan.values ?? {})
+    }
+    const applied = await mod.apply(ctx, plan, args)
+    return outcome('changed', true, changes, diff, { ...plan.values, ...applied })
+  } catch (error) {
+    if (error instanceof ModuleError) {
+      return { ...outcome('failed', plan !== undefined && plan.changes.length > 0 && !ctx.check, [], [], error.values), msg: error.message }
+    }
+    if (error instanceof CommandError) {
+      const { exitCode, stdout, stderr } = error.result
+      return { ...outcome('failed', false, [], [], { rc: exitCode, stdout, stderr }), msg: error.message }
+    }
+    throw error
+  }
+}
+
+function outcome(status: ModuleOutcome['status'], changed: boolean, changes: readonly string[], diff: readonly Diff[], values: Readonly<Record<string, unknown>>): ModuleOutcome {
+  return { status, changed, changes, diff, values }
+}

@@ -1,0 +1,21 @@
+import type { AnyModule } from '../engine/module.js'
+
+/**
+ * Every module tsplay knows, by the name used in YAML. Explicit on purpose: a new module is one file
+ * plus one line here. Fully qualified names (`ansible.builtin.file`) resolve through `resolveModuleName`.
+ */
+export const builtinModules: Readonly<Record<string, AnyModule>> = {
+  // files (modules/*.ts owned by the files work)
+  // system, packages and commands
+  // logic
+}
+
+/** Collection prefixes accepted in front of a module name, as aliases. */
+const COLLECTIONS = ['ansible.builtin.', 'ansible.legacy.', 'ansible.posix.', 'community.general.', 'community.crypto.']
+
+/** The builtin name for a YAML key (`ansible.posix.sysctl` → `sysctl`), or undefined when unknown. */
+export function resolveModuleName(key: string): string | undefined {
+  const prefix = COLLECTIONS.find((c) => key.startsWith(c))
+  const name = prefix ? key.slice(prefix.length) : key
+  return Object.hasOwn(builtinModules, name) ? name : undefined
+}

@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config'
+
+// Three projects: `unit` needs nothing but this machine; `differential` runs ansible-playbook beside tsplay
+// on local hosts; `lab` needs real lab hosts (its global setup starts them and fails loudly when it cannot).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/engine/**/*.test.ts', 'test/modules/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'differential',
+          include: ['test/differential/**/*.test.ts'],
+          testTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'lab',
+          include: ['test/lab/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: ['test/lab/global-setup.ts'],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+})
