@@ -1,4 +1,5 @@
 import type { AnyModule } from '../engine/module.js'
+import { file } from './file.js'
 
 /**
  * Every module tsplay knows, by the name used in YAML. Explicit on purpose: a new module is one file
@@ -6,6 +7,7 @@ import type { AnyModule } from '../engine/module.js'
  */
 export const builtinModules: Readonly<Record<string, AnyModule>> = {
   // files (modules/*.ts owned by the files work)
+  file,
   // system, packages and commands
   // logic
 }

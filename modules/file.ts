@@ -1,0 +1,172 @@
+// - name: a directory for the app
+//   file:
+//     path: /etc/app
+//     state: directory
+//     owner: root
+//     mode: '0755'
+import { posix } from 'node:path'
+import { z } from 'zod'
+import { and, raw, sh } from '../engine/connection/shell.js'
+import type { Command } from '../engine/connection/types.js'
+import { ModuleError } from '../engine/errors.js'
+import { defineModule, type Change, type Diff } from '../engine/module.js'
+import { yamlBool } from './lib/args.js'
+import { attrArgs, attrCommand, attrDiffFields, jsonDiffText, octal, planAttrs, type AttrChange } from './lib/file-attrs.js'
+import { probeFiles, type FileState, type ProbeRequest } from './lib/file-state.js'
+import { planTree, probeTree, treeCommand, type TreeEntry } from './lib/file-tree.js'
+
+const STATES = ['absent', 'directory', 'file', 'hard', 'link', 'touch'] as const
+type FileStateArg = (typeof STATES)[number]
+
+const args = z.object({
+  path: z.string().min(1).describe('path of the file, directory or link to manage'),
+  state: z.enum(STATES).optional().describe('what the path should be; default: its current kind if it exists, else file (directory with recurse)'),
+  src: z.string().optional().describe('target of the link for state link/hard (relative to the link\'s directory when relative)'),
+  recurse: yamlBool.default(false).describe('with state directory: apply owner, group and mode to everything below path'),
+  force: yamlBool.default(false).describe('for links: replace an existing file or empty directory, or link to a src that does not exist'),
+  follow: yamlBool.default(true).describe('when path is a symbolic link, manage the file it points to'),
+  ...attrArgs,
+}).strict()
+
+/** Ansible accepts `dest` and `name` for `path`. */
+const withAliases = z.preprocess((v) => {
+  if (typeof v !== 'object' || v === null) return v
+  const { dest, name, ...rest } = v as Record<string, unknown>
+  const path = rest['path'] ?? dest ?? name
+  return path === undefined ? rest : { ...rest, path }
+}, args)
+
+type Args = z.output<typeof args>
+
+interface State {
+  readonly path: FileState
+  /** What a symbolic link at path points to, when following links. */
+  readonly target?: FileState
+  /** The link source for state link/hard, resolved against the link's directory. */
+  readonly src?: FileState
+  readonly umask: number
+  readonly tree?: readonly TreeEntry[]
+}
+
+interface FileChange extends Change {
+  readonly kind: 'create' | 'remove' | 'link' | 'hard' | 'touch' | 'mode' | 'owner' | 'group' | 'tree'
+  /** Absent for changes another change's command already performs. */
+  readonly command?: Command
+}
+
+const kindOf = (s: FileState | undefined): string => (s?.exists ? (s.type === 'directory' ? 'directory' : s.type === 'link' ? 'link' : s.type === 'file' && (s.nlink ?? 1) > 1 ? 'hard' : s.type === 'file' ? 'file' : s.type!) : 'absent')
+
+const resolveSrc = (path: string, src: string): string => (posix.isAbsolute(src) ? src : posix.join(posix.dirname(path), src))
+
+/** Manage files, directories, links and their attributes, like Ansible's `file`. */
+export const file = defineModule({
+  name: 'file',
+  args: withAliases,
+  description: 'manage files, directories, symbolic and hard links, and their owner, group and mode',
+  example: 'file:\n  path: /etc/app\n  state: directory\n  mode: \'0755\'',
+  async gather(ctx, a: Args) {
+    const requests: ProbeRequest[] = [{ path: a.path }, { path: a.path, follow: true }]
+    if (a.src !== undefined) requests.push({ path: resolveSrc(a.path, a.src), follow: true })
+    const { files, umask } = await probeFiles(ctx.conn, requests)
+    const [path, followed, src] = files as [FileState, FileState, FileState | undefined]
+    const target = a.follow && path.type === 'link' ? followed : undefined
+    const tree = a.recurse && (a.mode !== undefined || a.owner !== undefined || a.group !== undefined) ? await probeTree(ctx.conn, a.path) : undefined
+    return { path, umask, ...(target ? { target } : {}), ...(src ? { src } : {}), ...(tree ? { tree } : {}) }
+  },
+  plan(a: Args, s: State) {
+    const prev = kindOf(s.path)
+    const state: FileStateArg = a.state ?? (prev !== 'absent' ? (prev as FileStateArg) : a.recurse ? 'directory' : 'file')
+    const fail = (msg: string): never => {
+      throw new ModuleError(msg, { path: a.path, state: prev })
+    }
+    const changes: FileChange[] = []
+    // The object whose attributes count: the link's target when following, else the path itself.
+    let subject: FileState = s.target?.exists ? s.target : s.path
+    switch (state) {
+      case 'absent':
+        if (prev !== 'absent') changes.push({ kind: 'remove', summary: `remove ${prev} ${a.path}`, command: sh`rm -rf -- ${a.path}` })
+        return result(a, state, prev, changes, [], undefined)
+      case 'file':
+        if (prev === 'absent' || (subject.type !== 'file')) fail(`file (${a.path}) is ${subject.exists ? kindOf(subject) : 'absent'}, cannot continue`)
+        break
+      case 'directory':
+        if (prev === 'absent') {
+          subject = newPath(a.path, 'directory', 0o777 & ~s.umask)
+        } else if (subject.type !== 'directory') fail(`${a.path} already exists as a ${kindOf(subject)}`)
+        break
+      case 'touch':
+        if (prev === 'absent') subject = newPath(a.path, 'file', 0o666 & ~s.umask)
+        changes.push({ kind: 'touch', summary: `touch ${a.path}`, command: sh`touch -- ${a.path}` })
+        break
+      case 'link':
+      case 'hard':
+        subject = planLink(a, s, state, prev, changes, fail)
+        break
+    }
+    const attrs = state === 'link' && !a.follow ? [] : planAttrs(a, subject, s.umask)
+    if (state === 'directory' && prev === 'absent') return result(a, state, prev, createDirectory(a.path, attrs), attrs, subject)
+    const recursive = s.tree ? planTree(a, a.path, s.tree, s.umask) : undefined
+    const follow = state !== 'link' || a.follow
+    const attrChanges: FileChange[] = attrs.map((c) => ({ ...c, kind: c.kind, command: attrCommand([c], follow)! }))
+    if (recursive) attrChanges.push({ kind: 'tree', summary: recursive.summary, command: treeCommand(a, a.path) })
+    return result(a, state, prev, [...changes, ...attrChanges], attrs, subject)
+  },
+  async apply(ctx, plan) {
+    await ctx.conn.exec(and(...plan.changes.flatMap((c) => (c.command ? [c.command] : []))))
+  },
+})
+
+function newPath(path: string, type: 'file' | 'directory', mode: number): FileState {
+  return { path, exists: true, type, mode: octal(mode), uid: -1, gid: -1, owner: '', group: '' }
+}
+
+/** Every directory `mkdir -p` creates gets the attributes, as Ansible applies them to each one it made. */
+function createDirectory(path: string, attrs: readonly AttrChange[]): FileChange[] {
+  if (attrs.length === 0) return [{ kind: 'create', summary: `create directory ${path}`, command: sh`mkdir -p -- ${path}` }]
+  const script = sh`p=${path}; set --; while [ ! -d "$p" ]; do set -- "$p" "$@"; p=$(dirname -- "$p"); done`
+  const apply = attrs.map((c) => (c.kind === 'owner' ? sh`chown -- ${c.value} "$d"` : c.kind === 'group' ? sh`chgrp -- ${c.value} "$d"` : sh`chmod -- ${c.value} "$d"`))
+  const create: FileChange = { kind: 'create', summary: `create directory ${path}`, command: sh`${raw(script)}; mkdir -p -- ${path}; for d; do ${raw(and(...apply))}; done` }
+  return [create, ...attrs.map((c): FileChange => ({ kind: c.kind, summary: c.summary }))]
+}
+
+function planLink(a: Args, s: State, state: 'link' | 'hard', prev: string, changes: FileChange[], fail: (msg: string) => never): FileState {
+  if (a.src === undefined) fail(`src option requires state to be 'link' or 'hard'`)
+  const src = a.src!
+  const srcState = s.src
+  if (state === 'hard' && !srcState?.exists) fail('src does not exist')
+  if (state === 'link' && !srcState?.exists && !a.force) fail(`src file does not exist, use "force=yes" if you really want to create the link: ${resolveSrc(a.path, src)}`)
+  if (state === 'link' && prev === 'link' && s.path.linkTarget === src) return s.target?.exists ? s.target : s.path
+  if (state === 'hard' && s.path.exists && s.path.inode === srcState!.inode && s.path.dev === srcState!.dev) return s.path
+  if (prev === 'directory') {
+    if (!a.force) fail(`refusing to convert from directory to ${state === 'link' ? 'symlink' : 'hard link'} for ${a.path}`)
+    if ((s.path.nlink ?? 2) > 2) fail(`the directory ${a.path} is not empty, refusing to convert it`)
+  }
+  if (state === 'link' && (prev === 'file' || prev === 'hard') && !a.force) fail(`refusing to convert from file to symlink for ${a.path}`)
+  if (state === 'hard' && (prev === 'file' || prev === 'hard') && !a.force) fail('Cannot link, different hard link exists at destination')
+  const flags = state === 'link' ? '-sfn' : '-fn'
+  const remove = prev === 'directory' ? sh`rmdir -- ${a.path} && ` : sh``
+  changes.push({ kind: state, summary: `link ${a.path} → ${src}${state === 'hard' ? ' (hard)' : ''}`, command: sh`${raw(remove)}ln ${raw(flags)} -- ${state === 'hard' ? resolveSrc(a.path, src) : src} ${a.path}` })
+  return srcState?.exists ? srcState : newPath(a.path, 'file', 0o777)
+}
+
+function result(a: Args, state: FileStateArg, prev: string, changes: FileChange[], attrs: readonly AttrChange[], subject: FileState | undefined) {
+  const values: Record<string, unknown> = { path: a.path, state }
+  if (a.src !== undefined) values['src'] = a.src
+  if (subject && state !== 'absent') {
+    const wanted = (kind: AttrChange['kind']): string | undefined => attrs.find((c) => c.kind === kind)?.value
+    values['mode'] = wanted('mode') ?? subject.mode
+    values['owner'] = wanted('owner') ?? subject.owner
+    values['group'] = wanted('group') ?? subject.group
+    if (subject.uid !== -1) Object.assign(values, { uid: subject.uid, gid: subject.gid, size: subject.size })
+  }
+  if (changes.length === 0) return { changes, values }
+  const fields = attrDiffFields(attrs)
+  const before: Record<string, unknown> = { path: a.path, ...fields.before }
+  const after: Record<string, unknown> = { path: a.path, ...fields.after }
+  if (state !== prev) {
+    before['state'] = prev
+    after['state'] = state
+  }
+  const diff: Diff[] = [{ before: jsonDiffText(before), after: jsonDiffText(after) }]
+  return { changes, values, diff }
+}

@@ -1,0 +1,147 @@
+import type { Command, Connection } from '../../engine/connection/types.js'
+import { raw, sh } from '../../engine/connection/shell.js'
+
+/** What kind of file system object a path is, in Ansible's words where it has them. */
+export type FileType = 'file' | 'directory' | 'link' | 'fifo' | 'socket' | 'char' | 'block'
+
+/** Digest programs a probe may run on the host (`<alg>sum`). */
+export type ChecksumAlgorithm = 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512'
+
+/** One path on the host as one probe saw it; `exists: false` carries only the path. */
+export interface FileState {
+  readonly path: string
+  readonly exists: boolean
+  readonly type?: FileType
+  /** Permission bits incl. setuid/setgid/sticky as four octal digits, e.g. `0644`. */
+  readonly mode?: string
+  readonly uid?: number
+  readonly gid?: number
+  /** User and group names; the numeric id as text when the host has no name for it. */
+  readonly owner?: string
+  readonly group?: string
+  readonly size?: number
+  readonly mtime?: number
+  readonly atime?: number
+  readonly ctime?: number
+  readonly inode?: number
+  readonly dev?: number
+  readonly nlink?: number
+  readonly blocks?: number
+  readonly blockSize?: number
+  /** For symbolic links: the target as stored in the link. */
+  readonly linkTarget?: string
+  /** Whether the connection's user may read, write or execute the path. */
+  readonly readable?: boolean
+  readonly writeable?: boolean
+  readonly executable?: boolean
+  /** Hex digest (of the algorithm asked for) of a regular file's content. */
+  readonly checksum?: string
+  /** A regular file's content, when the probe asked for it. */
+  readonly content?: Buffer
+}
+
+/** What to learn about one path. */
+export interface ProbeRequest {
+  readonly path: string
+  /** Describe what a symbolic link points to instead of the link itself. */
+  readonly follow?: boolean
+  readonly checksum?: ChecksumAlgorithm
+  /** Also read a regular file's content (base64 on the wire, so any bytes survive). */
+  readonly content?: boolean
+}
+
+/** The probes of one round trip plus the host's umask (needed to evaluate symbolic modes like `+x`). */
+export interface ProbeResult {
+  readonly files: readonly FileState[]
+  readonly umask: number
+}
+
+// The shell function every probe script starts with: $1 path, $2 "-L" to follow, $3 digest program or "", $4 "1" for content.
+const PROBE_FUNCTION = `probe() {
+  echo "@@path"
+  if [ "$2" = -L ]; then [ -e "$1" ] || { echo missing; return; }
+  else [ -e "$1" ] || [ -L "$1" ] || { echo missing; return; }; fi
+  stat $2 -c 'stat %f %u %g %s %.9Y %.9X %.9Z %i %d %h %b %B
+owner %U
+group %G' -- "$1" || return 0
+  a=; [ -r "$1" ] && a=r; [ -w "$1" ] && a="\${a}w"; [ -x "$1" ] && a="\${a}x"; echo "access $a"
+  if [ -L "$1" ] && [ "$2" != -L ]; then printf 'link '; readlink -- "$1" | base64 | tr -d '\\n'; echo; return; fi
+  [ -f "$1" ] || return 0
+  if [ -n "$3" ] && [ -r "$1" ]; then printf 'sum '; "$3" < "$1" | cut -d ' ' -f 1; fi
+  if [ "$4" = 1 ] && [ -r "$1" ]; then echo content; base64 < "$1"; fi
+}
+echo "umask $(umask)"`
+
+/** A shell script that probes every request and prints the sections `parseProbe` reads. */
+export function probeScript(requests: readonly ProbeRequest[]): Command {
+  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum ? `${r.checksum}sum` : ''} ${r.content ? '1' : ''}`)
+  return sh`${raw(PROBE_FUNCTION)}
+${raw(calls.join('\n'))}`
+}
+
+/** Parse the output of `probeScript` for the same requests, in order. */
+export function parseProbe(stdout: string, requests: readonly ProbeRequest[]): ProbeResult {
+  const [head = '', ...sections] = stdout.split('@@path\n')
+  const umask = /umask (\d+)/.exec(head)
+  if (sections.length !== requests.length) throw new Error(`file probe: expected ${requests.length} sections, got ${sections.length}`)
+  return { umask: umask ? parseInt(umask[1]!, 8) : 0o022, files: sections.map((s, i) => parseSection(s, requests[i]!)) }
+}
+
+/** Probe several paths in one round trip. */
+export async function probeFiles(conn: Connection, requests: readonly ProbeRequest[]): Promise<ProbeResult> {
+  const result = await conn.exec(probeScript(requests))
+  return parseProbe(result.stdout, requests)
+}
+
+/** Probe one path in one round trip. */
+export async function probeFile(conn: Connection, request: ProbeRequest): Promise<FileState> {
+  return (await probeFiles(conn, [request])).files[0]!
+}
+
+const TYPES: Record<number, FileType> = {
+  0o100000: 'file',
+  0o040000: 'directory',
+  0o120000: 'link',
+  0o010000: 'fifo',
+  0o140000: 'socket',
+  0o020000: 'char',
+  0o060000: 'block',
+}
+
+function parseSection(section: string, request: ProbeRequest): FileState {
+  const lines = section.split('\n')
+  if (lines[0] === 'missing' || !lines[0]?.startsWith('stat ')) return { path: request.path, exists: false }
+  const [rawMode = '0', uid, gid, size, mtime, atime, ctime, inode, dev, nlink, blocks, blockSize] = lines[0].slice(5).split(' ')
+  const bits = parseInt(rawMode, 16)
+  const field = (name: string): string | undefined => lines.find((l) => l.startsWith(`${name} `) || l === name)?.slice(name.length + 1)
+  const access = field('access') ?? ''
+  const link = field('link')
+  const contentAt = lines.indexOf('content')
+  const owner = field('owner')
+  const group = field('group')
+  return {
+    path: request.path,
+    exists: true,
+    type: TYPES[bits & 0o170000] ?? 'file',
+    mode: (bits & 0o7777).toString(8).padStart(4, '0'),
+    uid: Number(uid),
+    gid: Number(gid),
+    owner: owner === 'UNKNOWN' ? String(uid) : (owner ?? String(uid)),
+    group: group === 'UNKNOWN' ? String(gid) : (group ?? String(gid)),
+    size: Number(size),
+    mtime: Number(mtime),
+    atime: Number(atime),
+    ctime: Number(ctime),
+    inode: Number(inode),
+    dev: Number(dev),
+    nlink: Number(nlink),
+    blocks: Number(blocks),
+    blockSize: Number(blockSize),
+    readable: access.includes('r'),
+    writeable: access.includes('w'),
+    executable: access.includes('x'),
+    ...(link === undefined ? {} : { linkTarget: Buffer.from(link, 'base64').toString('utf8').replace(/\n$/, '') }),
+    ...(field('sum') ? { checksum: field('sum')! } : {}),
+    ...(contentAt >= 0 ? { content: Buffer.from(lines.slice(contentAt + 1).join(''), 'base64') } : {}),
+  }
+}

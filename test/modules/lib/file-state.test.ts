@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs'
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { connectLocal } from '../../../engine/connection/local.js'
+import { parseProbe, probeFile, type ProbeRequest } from '../../../modules/lib/file-state.js'
+
+const fixture = readFileSync(new URL('../../fixtures/output/stat/probe-tmpdir.txt', import.meta.url), 'utf8')
+const requests: ProbeRequest[] = [
+  { path: '/t/f', checksum: 'sha1', content: true },
+  { path: '/t/dir' },
+  { path: '/t/ln' },
+  { path: '/t/ln', follow: true, checksum: 'sha256' },
+  { path: '/t/dangling' },
+  { path: '/t/dangling', follow: true },
+  { path: '/t/missing' },
+]
+
+describe('parseProbe on captured output of GNU stat 9.1', () => {
+  const { files, umask } = parseProbe(fixture, requests)
+
+  it('reads the umask', () => expect(umask).toBe(0o022))
+
+  it('reads a regular file with checksum and content', () => {
+    expect(files[0]).toMatchObject({ exists: true, type: 'file', mode: '0644', uid: 0, gid: 0, owner: 'root', group: 'root', size: 6, nlink: 1, readable: true, writeable: true, executable: false, checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f' })
+    expect(files[0]!.content!.toString()).toBe('hello\n')
+    expect(files[0]!.mtime).toBeCloseTo(1795320431.738809149, 3)
+  })
+
+  it('reads a directory', () => expect(files[1]).toMatchObject({ type: 'directory', mode: '0755', nlink: 2, executable: true }))
+
+  it('reads a link without following it, with its target', () => {
+    expect(files[2]).toMatchObject({ type: 'link', mode: '0777', linkTarget: 'f' })
+    expect(files[2]!.checksum).toBeUndefined()
+  })
+
+  it('follows a link when asked', () => expect(files[3]).toMatchObject({ type: 'file', checksum: '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03' }))
+
+  it('sees a dangling link only when not following it', () => {
+    expect(files[4]).toMatchObject({ type: 'link', linkTarget: 'nowhere' })
+    expect(files[5]).toEqual({ path: '/t/dangling', exists: false })
+    expect(files[6]).toEqual({ path: '/t/missing', exists: false })
+  })
+})
+
+describe('probeFile on this machine', () => {
+  it('treats hostile names as data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-probe-'))
+    const name = join(dir, "-x $(touch pwned) `id` ; 'q' \"dq\"\nline")
+    writeFileSync(name, 'data')
+    symlinkSync(name, join(dir, 'l'))
+    const conn = connectLocal('local')
+    expect(await probeFile(conn, { path: name, checksum: 'md5', content: true })).toMatchObject({ exists: true, type: 'file', checksum: '8d777f385d3dfec8815d20f7496026dc' })
+    expect(await probeFile(conn, { path: join(dir, 'l') })).toMatchObject({ type: 'link', linkTarget: name })
+    expect(await probeFile(conn, { path: join(dir, 'pwned') })).toMatchObject({ exists: false })
+  })
+})
