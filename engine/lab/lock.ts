@@ -1,0 +1,48 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { paths } from './layout.js'
+import { LabError, waitFor } from './system.js'
+
+const holder = (): number | undefined => {
+  try {
+    return Number(readFileSync(paths.lock, 'utf8').trim()) || undefined
+  } catch {
+    return undefined
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function tryLock(): boolean {
+  try {
+    const fd = openSync(paths.lock, 'wx')
+    writeSync(fd, `${process.pid}\n`)
+    closeSync(fd)
+    return true
+  } catch {
+    const pid = holder()
+    // a lock left by a process that died is taken over
+    if (pid === undefined || !alive(pid)) rmSync(paths.lock, { force: true })
+    return false
+  }
+}
+
+/** Run `body` while holding the lab lock, so that two `lab` commands (two test runs) never change the lab at once. */
+export async function withLabLock<T>(body: () => Promise<T>, timeoutMs = 15 * 60_000): Promise<T> {
+  mkdirSync(dirname(paths.lock), { recursive: true })
+  if (!(await waitFor(tryLock, timeoutMs, 250))) {
+    throw new LabError(`another tsplay lab command (pid ${String(holder())}) holds ${paths.lock}`)
+  }
+  try {
+    return await body()
+  } finally {
+    rmSync(paths.lock, { force: true })
+  }
+}
