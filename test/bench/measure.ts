@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/** Wall time, controller CPU and peak memory of one command, as GNU time reports them. */
+export interface Measurement {
+  readonly wallSeconds: number
+  readonly cpuSeconds: number
+  /** Peak resident memory of the largest process (GNU time's %M), in MB. */
+  readonly peakMb: number
+  readonly exitCode: number
+  readonly output: string
+}
+
+/** Run a command under /usr/bin/time and collect its output; never throws for a non-zero exit. */
+export function measure(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsplay-bench-'))
+  const timeFile = join(dir, 'time')
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const chunks: Buffer[] = []
+    child.stdout.on('data', (c: Buffer) => chunks.push(c))
+    child.stderr.on('data', (c: Buffer) => chunks.push(c))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const [wall, user, sys, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number)
+      rmSync(dir, { recursive: true, force: true })
+      resolve({
+        wallSeconds: wall!,
+        cpuSeconds: user! + sys!,
+        peakMb: rssKb! / 1024,
+        exitCode: code ?? -1,
+        output: Buffer.concat(chunks).toString('utf8'),
+      })
+    })
+  })
+}
+
+/** Sum of `changed=N` over the PLAY RECAP lines of an ansible-playbook or tsplay run. */
+export function changedInRecap(output: string): number {
+  return [...output.matchAll(/^\S+\s+:\s+ok=\d+\s+changed=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0)
+}
+
+/** Median and spread (max − min) of a list of numbers. */
+export function summarize(values: readonly number[]): { median: number; spread: number } {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+  return { median, spread: sorted[sorted.length - 1]! - sorted[0]! }
+}
