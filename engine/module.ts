@@ -27,6 +27,8 @@ export interface Plan<C extends Change = Change> {
    * the task is reported skipped with this message instead of changed, exactly as ansible-core does.
    */
   readonly checkSkip?: string
+  /** Nothing runs and the task is reported skipped with this message, in any mode (`script` whose `creates` exists). */
+  readonly skip?: string
 }
 
 /** The controller side a module may use: files beside the playbook/role, and the template engine. */
@@ -104,6 +106,7 @@ export async function runModule<S extends z.ZodTypeAny, State, C extends Change>
     plan = mod.plan(args, await mod.gather(ctx, args), ctx)
     const changes = plan.changes.map((c) => c.summary)
     const diff = plan.diff ?? []
+    if (plan.skip !== undefined) return { ...outcome('skipped', false, [], [], plan.values ?? {}), msg: plan.skip }
     if (changes.length === 0) return outcome('ok', false, [], diff, plan.values ?? {})
     if (ctx.check) {
       if (plan.checkSkip !== undefined) return { ...outcome('skipped', false, changes, [], plan.values ?? {}), msg: plan.checkSkip }

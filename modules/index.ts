@@ -1,5 +1,10 @@
 import type { AnyModule } from '../engine/module.js'
+import { apt } from './apt.js'
+import { command } from './command.js'
 import { file } from './file.js'
+import { raw } from './raw.js'
+import { script } from './script.js'
+import { shell } from './shell.js'
 
 /**
  * Every module tsplay knows, by the name used in YAML. Explicit on purpose: a new module is one file
@@ -9,6 +14,11 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   // files (modules/*.ts owned by the files work)
   file,
   // system, packages and commands
+  apt,
+  command,
+  raw,
+  script,
+  shell,
   // logic
 }
 

@@ -1,0 +1,58 @@
+// - name: initialise the cluster once
+//   command: kubeadm init --config /etc/kubernetes/kubeadm.yaml
+//   args:
+//     creates: /etc/kubernetes/admin.conf
+// - command:
+//     argv: [systemctl, is-active, "{{ unit }}"]
+//   register: active
+//   failed_when: false
+import { z } from 'zod'
+import { defineModule } from '../engine/module.js'
+import { text, yamlBool } from './lib/args.js'
+import { gatherGuards, planCommand, runCommand } from './lib/command-run.js'
+import { shlexSplit } from '../engine/shlex.js'
+import { argvCommand, refineWords } from './lib/command-words.js'
+
+/** The arguments command and shell share: guards, working directory, stdin and output trimming. */
+export const commandOptions = {
+  chdir: z.string().optional().describe('Change into this directory before running the command'),
+  creates: z.string().optional().describe('A path or glob; when it exists the command is not run'),
+  removes: z.string().optional().describe('A path or glob; when it does not exist the command is not run'),
+  stdin: text.optional().describe('Feed this text to the command on standard input'),
+  stdin_add_newline: yamlBool.default(true).describe('Append a newline to stdin'),
+  strip_empty_ends: yamlBool.default(true).describe('Remove trailing newlines from stdout and stderr'),
+}
+
+const args = z
+  .object({
+    cmd: z.string().optional().describe('The command and its arguments, split into words like a POSIX shell would quote them; no shell features'),
+    argv: z.array(text).optional().describe('The command as a list of words, each passed as it is'),
+    ...commandOptions,
+  })
+  .strict()
+  .superRefine((a, ctx) => checkCommandLine(a, ctx))
+
+/** The shared rule of command-like modules: exactly one of `cmd` and `argv`, and `cmd` must split into words. */
+export function checkCommandLine(a: { readonly cmd?: string | undefined; readonly argv?: readonly string[] | undefined }, ctx: z.RefinementCtx): void {
+  if (a.cmd !== undefined && a.argv !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'only command or argv can be given, not both' })
+  else if ((a.cmd === undefined || a.cmd.trim() === '') && (a.argv === undefined || a.argv.length === 0)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'no command given' })
+  else if (a.cmd !== undefined) refineWords(a.cmd, ctx)
+}
+
+/** Runs a program with arguments, without a shell: values are words, never code (Ansible's `command`). */
+export const command = defineModule({
+  name: 'command',
+  args,
+  description: 'Run a program on the host without a shell; creates/removes make it idempotent',
+  example: 'command: kubeadm init --config /etc/kubernetes/kubeadm.yaml\nargs:\n  creates: /etc/kubernetes/admin.conf',
+  freeForm: 'cmd',
+  gather: (ctx, a) => gatherGuards(ctx.conn, a),
+  plan: (a, state, ctx) => {
+    const argv = a.argv ?? shlexSplit(a.cmd ?? '')
+    return planCommand(a, state, ctx.check, argv, argv.join(' '))
+  },
+  apply: (ctx, _plan, a) => {
+    const argv = a.argv ?? shlexSplit(a.cmd ?? '')
+    return runCommand(ctx.conn, argvCommand(argv), argv, { chdir: a.chdir, stdin: a.stdin, stdinAddNewline: a.stdin_add_newline, stripEmptyEnds: a.strip_empty_ends })
+  },
+})

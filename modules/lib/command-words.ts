@@ -1,0 +1,66 @@
+import { z } from 'zod'
+import { quote, raw, sh } from '../../engine/connection/shell.js'
+import type { Command } from '../../engine/connection/types.js'
+import { shlexSplit } from '../../engine/shlex.js'
+
+const VARIABLE = /\$(\w+|\{[^}/]*\})/g
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+const TILDE = /^~[A-Za-z0-9._-]*(?=\/|$)/
+
+/**
+ * One shell word for an argument that ansible-core would pass through `expanduser(expandvars(…))`:
+ * `$NAME` and `${NAME}` become the host's value (left as written when unset), a leading `~` or `~user`
+ * the home directory; everything else is quoted. Only validated names reach the shell unquoted, and
+ * expansions are never parsed again, so a value is still data. Needs `IFS=` (no field splitting) and
+ * `set -f` (no globbing) in effect, which `expandingPrologue` sets.
+ */
+export function expandingWord(word: string): string {
+  let out = ''
+  let rest = word
+  const tilde = TILDE.exec(word)
+  if (tilde) {
+    out = tilde[0]
+    rest = word.slice(tilde[0].length)
+  }
+  let last = 0
+  let expanded = false
+  for (const m of rest.matchAll(VARIABLE)) {
+    const name = m[1]!.startsWith('{') ? m[1]!.slice(1, -1) : m[1]!
+    if (!IDENTIFIER.test(name)) continue
+    out += literal(rest.slice(last, m.index))
+    out += `\${${name}-${quote(m[0])}}`
+    last = m.index + m[0].length
+    expanded = true
+  }
+  out += literal(rest.slice(last))
+  // An unquoted expansion that comes out empty would vanish as a word; a quoted '' keeps it.
+  if (expanded && !tilde) out += "''"
+  return out === '' ? "''" : out
+}
+
+const literal = (s: string): string => (s === '' ? '' : quote(s))
+
+/** `IFS=` and `set -f`: unquoted expansions in `expandingWord` output are neither split nor globbed. */
+export const expandingPrologue = 'IFS=; set -f; '
+
+/** A command line running `argv` with Ansible's `$VAR`/`~` expansion of each word, and nothing else interpreted. */
+export function argvCommand(argv: readonly string[]): Command {
+  return sh`${raw(expandingPrologue)}${raw(argv.map(expandingWord).join(' '))}`
+}
+
+/** A zod refinement: `text` must split into words (balanced quotes, no trailing backslash), reported on `cmd`. */
+export function refineWords(text: string, ctx: z.RefinementCtx): void {
+  try {
+    shlexSplit(text)
+  } catch (error) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cmd'], message: (error as Error).message.toLowerCase() })
+  }
+}
+
+/** Python's `str.splitlines()`: the line breaks it knows, no trailing empty line. */
+export function splitLines(text: string): string[] {
+  if (text === '') return []
+  const parts = text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/)
+  if (parts.at(-1) === '') parts.pop()
+  return parts
+}
