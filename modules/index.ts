@@ -1,5 +1,4 @@
 import type { AnyModule } from '../engine/module.js'
-import { apt } from './apt.js'
 import { command } from './command.js'
 import { file } from './file.js'
 import { raw } from './raw.js'
@@ -14,7 +13,6 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   // files (modules/*.ts owned by the files work)
   file,
   // system, packages and commands
-  apt,
   command,
   raw,
   script,
