@@ -1,4 +1,5 @@
 import type { AnyModule } from '../engine/module.js'
+import { apt } from './apt.js'
 import { command } from './command.js'
 import { file } from './file.js'
 import { raw } from './raw.js'
@@ -13,6 +14,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   // files (modules/*.ts owned by the files work)
   file,
   // system, packages and commands
+  apt,
   command,
   raw,
   script,

@@ -1,0 +1,105 @@
+import { lines, raw, sh } from '../../engine/connection/shell.js'
+import type { Command, Connection } from '../../engine/connection/types.js'
+import { ModuleError } from '../../engine/errors.js'
+import { DPKG_QUERY_FORMAT, parseAptCachePolicy, parseAptSimulate, parseDpkgQuery, type AptPolicy, type AptSimulation, type DpkgStatus } from './dpkg.js'
+
+/** A package argument split as Ansible's `package_split`: `name`, `name=1.0*`, `name>=1.0`. */
+export interface AptSpec {
+  readonly spec: string
+  readonly name: string
+  readonly op?: '=' | '>='
+  readonly version?: string
+}
+
+const NAME = /^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?$/
+const VERSION = /^[A-Za-z0-9.+~:*?_-]+$/
+
+/** Split and validate one `name[=|>=version]`; the message says what is wrong, or undefined when valid. */
+export function parseAptSpec(spec: string): AptSpec | string {
+  const m = /^(.*?)(>?=)(.*)$/.exec(spec)
+  const [name, op, version] = m ? [m[1]!, m[2] as '=' | '>=', m[3]!] : [spec, undefined, undefined]
+  if (!NAME.test(name)) return `invalid package name '${name}'`
+  if (version !== undefined && (version.includes('=') || !VERSION.test(version))) return `invalid package spec: ${spec}`
+  return op === undefined ? { spec, name } : { spec, name, op, version: version! }
+}
+
+/** A .deb file the `deb` argument names, with the fields read from it on the host. */
+export interface DebFile {
+  readonly path: string
+  readonly name: string
+  readonly version: string
+  readonly arch: string
+}
+
+/** Everything the apt module reads from a host before planning. */
+export interface AptState {
+  readonly now: number
+  /** mtime of the update-success stamp, or of the lists directory, as Ansible's `get_cache_mtime`. */
+  readonly cacheMtime: number
+  readonly dpkg: ReadonlyMap<string, DpkgStatus>
+  /** Present only when it was needed: state latest, a version given, or a package not installed. */
+  readonly policy: ReadonlyMap<string, AptPolicy>
+  readonly debs: readonly DebFile[]
+  /** `apt-get -s` of the planned transaction, when check or diff mode asks for a prediction. */
+  readonly simulation?: AptSimulation
+  readonly simulationOutput?: string
+}
+
+const SECTION = '--tsplay-section--'
+
+/** The stamp apt's periodic job touches, then the lists directory: the same order as Ansible. */
+export const CACHE_MTIME = sh`stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0`
+
+/** apt-get (or dpkg) with the environment Ansible gives it: no prompts, C locale for stable messages. */
+export const APT_ENV = raw('env DEBIAN_FRONTEND=noninteractive LC_ALL=C')
+
+/**
+ * Read the host in one round trip: clock, cache age, `dpkg-query` for every name, `apt-cache policy`
+ * when versions matter, and the control fields of each .deb (fetched first when given as a URL).
+ */
+export async function readAptState(conn: Connection, specs: readonly AptSpec[], debs: readonly string[], options: { alwaysPolicy: boolean; defaultRelease?: string }): Promise<AptState> {
+  const names = [...new Set(specs.map((s) => s.name))]
+  const release = options.defaultRelease === undefined ? [] : ['-o', `APT::Default-Release=${options.defaultRelease}`]
+  const query: Command[] = names.length === 0 ? [sh`echo ${SECTION}`] : [
+    sh`q=$(dpkg-query -W -f=${DPKG_QUERY_FORMAT} ${names} 2>/dev/null); printf '%s\n' "$q"`,
+    sh`echo ${SECTION}`,
+    sh`if [ ${options.alwaysPolicy ? 1 : 0} = 1 ] || [ "$(printf '%s\n' "$q" | awk -F'\t' '$3 ~ /^.i/ {print $1}' | sort -u | wc -l)" -lt ${names.length} ]; then apt-cache ${release} policy ${names}; fi`,
+  ]
+  const script = lines(sh`export LC_ALL=C`, sh`date +%s`, CACHE_MTIME, sh`echo ${SECTION}`, ...query, sh`echo ${SECTION}`, ...debs.map(debProbe))
+  const result = await conn.exec(script, { allowFailure: true })
+  const [head = '', dpkgOut = '', policyOut = '', debOut = ''] = result.stdout.split(`${SECTION}\n`)
+  const [now = '0', mtime = '0'] = head.trim().split('\n')
+  if (!/^\d+$/.test(now.trim())) throw new ModuleError(`cannot read the apt state: ${result.stderr.trim() || result.stdout.trim()}`)
+  const dpkg = new Map(parseDpkgQuery(dpkgOut))
+  const parsedDebs: DebFile[] = []
+  for (const line of debOut.split('\n')) {
+    if (line.startsWith('@deb\t')) {
+      const [, path, name, version, arch] = line.split('\t')
+      if (!name || !version) throw new ModuleError(`unable to install package: '${path}' is not a readable .deb file`, { stderr: result.stderr })
+      parsedDebs.push({ path: path!, name, version, arch: arch ?? '' })
+    } else {
+      for (const [name, status] of parseDpkgQuery(line)) dpkg.set(name, status)
+    }
+  }
+  return { now: Number(now), cacheMtime: Number(mtime.trim()) || 0, dpkg, policy: parseAptCachePolicy(policyOut), debs: parsedDebs }
+}
+
+/** Print `@deb\tpath\tPackage\tVersion\tArchitecture` for a .deb (downloaded first when a URL), then dpkg's view of it. */
+function debProbe(deb: string): Command {
+  const fetch = /^[a-z]+:\/\//.test(deb)
+    ? sh`d=$(mktemp -d) && f="$d/"${deb.replace(/.*\//, '').replace(/[^A-Za-z0-9._+~-]/g, '_') || 'package.deb'} && { wget -q -O "$f" ${deb} 2>/dev/null || curl -fsSL -o "$f" ${deb}; }`
+    : sh`f=${deb.includes('/') ? deb : `./${deb}`}`
+  return sh`${raw(fetch)}
+p=$(dpkg-deb -f "$f" Package 2>/dev/null)
+printf '@deb\t%s\t%s\t%s\t%s\n' "$f" "$p" "$(dpkg-deb -f "$f" Version 2>/dev/null)" "$(dpkg-deb -f "$f" Architecture 2>/dev/null)"
+[ -n "$p" ] && dpkg-query -W -f=${DPKG_QUERY_FORMAT} "$p" 2>/dev/null`
+}
+
+/** Run `apt-get -s` (simulate, changes nothing) for a planned command and parse what it would do. */
+export async function simulate(conn: Connection, command: Command): Promise<{ simulation: AptSimulation; output: string }> {
+  const result = await conn.exec(command, { allowFailure: true })
+  if (result.exitCode !== 0) {
+    throw new ModuleError(`apt-get simulation failed: ${result.stderr.trim()}`, { rc: result.exitCode, stdout: result.stdout, stderr: result.stderr })
+  }
+  return { simulation: parseAptSimulate(result.stdout), output: result.stdout }
+}
