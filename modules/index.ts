@@ -1,10 +1,12 @@
 import type { AnyModule } from '../engine/module.js'
 import { apt } from './apt.js'
 import { command } from './command.js'
+import { copy } from './copy.js'
 import { file } from './file.js'
 import { raw } from './raw.js'
 import { script } from './script.js'
 import { shell } from './shell.js'
+import { template } from './template.js'
 
 /**
  * Every module tsplay knows, by the name used in YAML. Explicit on purpose: a new module is one file
@@ -12,7 +14,9 @@ import { shell } from './shell.js'
  */
 export const builtinModules: Readonly<Record<string, AnyModule>> = {
   // files (modules/*.ts owned by the files work)
+  copy,
   file,
+  template,
   // system, packages and commands
   apt,
   command,

@@ -1,0 +1,61 @@
+// - name: configure the app
+//   template:
+//     src: app.conf.j2         # from the role's templates/
+//     dest: /etc/app/app.conf
+//     mode: '0644'
+//     validate: app --check-config %s
+import { readFileSync } from 'node:fs'
+import { z } from 'zod'
+import { ModuleError } from '../engine/errors.js'
+import { defineModule } from '../engine/module.js'
+import { yamlBool } from './lib/args.js'
+import { probeFiles, type FileState } from './lib/file-state.js'
+import { applyWrite, planWrite, writeArgs, type WriteRequest } from './lib/write-file.js'
+
+const args = z.object({
+  src: z.string().min(1).describe("Jinja2 template on the controller, looked up in the role's templates/"),
+  dest: z.string().min(1).describe('path of the rendered file on the host'),
+  force: yamlBool.default(true).describe('replace dest when its content differs; false writes only when dest does not exist'),
+  follow: yamlBool.default(false).describe('when dest is a symbolic link, write to the file it points to'),
+  newline_sequence: z.enum(['\n', '\r', '\r\n']).default('\n').describe('line ending of the rendered file'),
+  ...writeArgs,
+}).strict()
+
+type Args = z.output<typeof args>
+
+interface State {
+  readonly dest: FileState
+  readonly umask: number
+  readonly rendered: Buffer
+  readonly source: string
+}
+
+const requestOf = (a: Args, s: State): WriteRequest => ({ dest: a.dest, content: s.rendered, backup: a.backup, validate: a.validate, mode: a.mode, owner: a.owner, group: a.group, afterHeader: s.source })
+
+/** Render a Jinja2 template on the controller and write it to the host, like Ansible's `template`. */
+export const template = defineModule({
+  name: 'template',
+  args,
+  description: 'render a Jinja2 template from the controller into a file on the host',
+  example: "template:\n  src: app.conf.j2\n  dest: /etc/app/app.conf\n  mode: '0644'",
+  async gather(ctx, a: Args) {
+    const source = ctx.controller.findFile('templates', a.src)
+    let text: string
+    try {
+      text = readFileSync(source, 'utf8')
+    } catch (error) {
+      throw new ModuleError(`could not read template '${a.src}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    }
+    let rendered = ctx.controller.render(text, source)
+    if (a.newline_sequence !== '\n') rendered = rendered.replaceAll('\n', a.newline_sequence)
+    const { files, umask } = await probeFiles(ctx.conn, [{ path: a.dest, follow: a.follow, checksum: 'sha1', content: ctx.diff }])
+    return { dest: files[0]!, umask, rendered: Buffer.from(rendered), source }
+  },
+  plan(a: Args, s: State) {
+    if (!a.force && s.dest.exists) return { changes: [], values: { dest: a.dest, msg: 'file already exists' } }
+    return planWrite(requestOf(a, s), s.dest, s.umask)
+  },
+  async apply(ctx, plan) {
+    return applyWrite(ctx, plan.changes)
+  },
+})
