@@ -1,5 +1,13 @@
-// INTERFACE STUB: the SSH helper replaces the body; the exported signature is the contract.
+import { readFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import type { Client } from 'ssh2'
+import { ConnectionError, UsageError } from '../errors.js'
 import type { Vars } from '../template.js'
+import { knownKeyTypes, verifyHostKey } from './known-hosts.js'
+import { connectLocal } from './local.js'
+import { ShellConnection } from './shell-connection.js'
+import { parseJump, resolveTarget, splitArgs, type SshTarget } from './ssh-config.js'
+import { connectEndpoint, HOST_KEY_ALGORITHMS, parsePrivateKey, SshTransport, type SshCredential, type SshEndpoint } from './ssh.js'
 import type { Connection } from './types.js'
 
 export interface ConnectOptions {
@@ -9,13 +17,124 @@ export interface ConnectOptions {
   readonly password?: string
   /** Seconds to wait for the TCP connection and the SSH handshake (`--timeout`, default 10). */
   readonly timeoutSeconds: number
+  /** Verbose-only messages (accepted host keys, skipped key files); never receives secrets. */
+  readonly log?: (message: string) => void
 }
+
+const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa']
+const SSH_CONFIG_FILES = () => [`${homedir()}/.ssh/config`, '/etc/ssh/ssh_config']
 
 /**
  * Open the connection for an inventory host from its (templated) variables: `ansible_connection`
  * (`ssh` default, `local`), `ansible_host`, `ansible_port`, `ansible_user`, `ansible_ssh_private_key_file`,
  * `ansible_password`, `ansible_ssh_common_args`… Throws ConnectionError when unreachable.
  */
-export function openConnection(host: string, vars: Vars, options: ConnectOptions): Promise<Connection> {
-  throw new Error(`not implemented: openConnection(${host}, ${Object.keys(vars).length}, ${String(options)})`)
+export async function openConnection(host: string, vars: Vars, options: ConnectOptions): Promise<Connection> {
+  const kind = str(vars.ansible_connection) ?? 'ssh'
+  if (kind === 'local') return connectLocal(host)
+  if (kind !== 'ssh' && kind !== 'smart' && kind !== 'paramiko') throw new UsageError(`${host}: unsupported ansible_connection '${kind}' (tsplay knows ssh and local)`)
+  const configs = await Promise.all(SSH_CONFIG_FILES().map(readOptional))
+  const configTexts = configs.filter((t): t is string => t !== undefined)
+  const args = [str(vars.ansible_ssh_common_args), str(vars.ansible_ssh_extra_args)].flatMap((a) => (a ? splitArgs(a) : []))
+  const target = resolveTarget({
+    host: str(vars.ansible_host) ?? str(vars.ansible_ssh_host) ?? host,
+    port: num(vars.ansible_port ?? vars.ansible_ssh_port),
+    user: str(vars.ansible_user) ?? str(vars.ansible_ssh_user),
+    keyFile: str(vars.ansible_ssh_private_key_file) ?? str(vars.ansible_private_key_file),
+    args,
+  }, configTexts)
+  const password = str(vars.ansible_password) ?? str(vars.ansible_ssh_pass) ?? str(vars.ansible_ssh_password) ?? options.password
+  const acceptNew = options.acceptNewHostKeys || /^(true|yes|on|1)$/i.test(String(vars.tsplay_accept_new_host_keys ?? ''))
+  const hops = target.proxyJump.map((spec) => {
+    const jump = parseJump(spec)
+    return resolveTarget({ host: jump.host, port: jump.port, user: jump.user }, configTexts)
+  })
+  const clients: Client[] = []
+  try {
+    for (const [index, hop] of [...hops, target].entries()) {
+      const endpoint = await endpointFor(host, hop, index === hops.length ? password : undefined, acceptNew, options)
+      const previous = clients.at(-1)
+      const sock = previous ? await forward(host, previous, hop) : undefined
+      clients.push(await connectEndpoint(endpoint, sock))
+    }
+  } catch (error) {
+    for (const client of clients.reverse()) client.end()
+    throw error
+  }
+  const client = clients.pop()!
+  return new ShellConnection(new SshTransport(host, client, clients))
+}
+
+async function endpointFor(label: string, target: SshTarget, password: string | undefined, acceptNew: boolean, options: ConnectOptions): Promise<SshEndpoint> {
+  const policy = { ...target, acceptNew, log: options.log }
+  const knownTypes = new Set<string>()
+  for (const file of target.knownHostsFiles) {
+    for (const type of knownKeyTypes((await readOptional(file)) ?? '', target.hostName, target.port)) knownTypes.add(type)
+  }
+  // Offer first the algorithms whose keys known_hosts holds, as OpenSSH does, so a host with several keys verifies.
+  const algorithmKey = (a: string): string => (a.startsWith('rsa-sha2-') ? 'ssh-rsa' : a)
+  const hostKeyAlgorithms = [...HOST_KEY_ALGORITHMS].sort((a, b) => Number(knownTypes.has(algorithmKey(b))) - Number(knownTypes.has(algorithmKey(a))))
+  const timeoutSeconds = target.connectTimeout ?? options.timeoutSeconds
+  return {
+    label,
+    hostName: target.hostName,
+    port: target.port,
+    user: target.user,
+    credentials: await credentials(target, password, options),
+    readyTimeoutMs: timeoutSeconds * 1000,
+    keepaliveIntervalMs: (target.serverAliveInterval ?? 15) * 1000,
+    hostKeyAlgorithms,
+    verifyHostKey: (blob) => verifyHostKey(policy, blob),
+  }
+}
+
+/** Explicit key files, then the agent, then the default key files, then the password (OpenSSH's order, roughly). */
+async function credentials(target: SshTarget, password: string | undefined, options: ConnectOptions): Promise<SshCredential[]> {
+  const result: SshCredential[] = []
+  const addKey = async (path: string, explicit: boolean): Promise<void> => {
+    let data: Buffer
+    try {
+      data = await readFile(path)
+    } catch (error) {
+      if (explicit) options.log?.(`cannot read private key ${path}: ${(error as Error).message}`)
+      return
+    }
+    const key = parsePrivateKey(data)
+    if (key instanceof Error) return void options.log?.(`skipping private key ${path}: ${key.message.toLowerCase()}`)
+    result.push({ type: 'key', path, key })
+  }
+  for (const file of target.identityFiles) await addKey(file, true)
+  const agent = process.env.SSH_AUTH_SOCK
+  if (agent) result.push({ type: 'agent', socket: agent })
+  if (target.identityFiles.length === 0) {
+    for (const name of DEFAULT_KEYS) await addKey(`${homedir()}/.ssh/${name}`, false)
+  }
+  if (password !== undefined) result.push({ type: 'password', password })
+  return result
+}
+
+function forward(label: string, via: Client, to: SshTarget): Promise<import('node:stream').Duplex> {
+  return new Promise((resolve, reject) => {
+    via.forwardOut('127.0.0.1', 0, to.hostName, to.port, (error, stream) => {
+      if (error) reject(new ConnectionError(label, `cannot connect to ${to.hostName}:${to.port} through the jump host: ${error.message.toLowerCase()}`, { cause: error }))
+      else resolve(stream)
+    })
+  })
+}
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v))
+
+function num(v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined
+  const n = Number(v)
+  if (!Number.isInteger(n)) throw new UsageError(`invalid ansible_port '${String(v)}'`)
+  return n
 }

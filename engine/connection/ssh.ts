@@ -1,0 +1,219 @@
+import type { Duplex } from 'node:stream'
+import { Client, utils, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware, type ClientChannel, type ConnectConfig, type KeyboardInteractiveAuthMethod, type ParsedKey } from 'ssh2'
+import { ConnectionError } from '../errors.js'
+import type { RemoteProcess, Transport } from './types.js'
+
+/** One way to log in, tried in the order given. */
+export type SshCredential =
+  | { readonly type: 'key'; readonly path: string; readonly key: ParsedKey }
+  | { readonly type: 'agent'; readonly socket: string }
+  | { readonly type: 'password'; readonly password: string }
+
+/** Everything needed to open one SSH session (a host or one jump host on the way). */
+export interface SshEndpoint {
+  /** Inventory name, for messages. */
+  readonly label: string
+  readonly hostName: string
+  readonly port: number
+  readonly user: string
+  readonly credentials: readonly SshCredential[]
+  readonly readyTimeoutMs: number
+  readonly keepaliveIntervalMs: number
+  /** Host key algorithms in preference order (those we can verify first). */
+  readonly hostKeyAlgorithms: readonly string[]
+  /** Resolves to a refusal message, or undefined when the key is accepted. */
+  verifyHostKey(blob: Buffer): Promise<string | undefined>
+}
+
+/** OpenSSH's default MaxSessions is 10; stay below it so one slot is left for a human or ansible. */
+const MAX_CHANNELS = 8
+
+/** ssh2's host key algorithms, which `hostKeyAlgorithms` reorders. */
+export const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']
+
+/** Read a private key file for ssh2; an encrypted key without passphrase is an Error, not a throw. */
+export function parsePrivateKey(data: Buffer): ParsedKey | Error {
+  const parsed = utils.parseKey(data)
+  if (parsed instanceof Error) return parsed
+  return Array.isArray(parsed) ? parsed[0]! : parsed
+}
+
+/** Open an authenticated ssh2 session, over `sock` when it is reached through a jump host. */
+export function connectEndpoint(endpoint: SshEndpoint, sock?: Duplex): Promise<Client> {
+  const where = `${endpoint.user}@${endpoint.hostName}:${endpoint.port}`
+  const client = new Client()
+  let refusal: string | undefined
+  const config: ConnectConfig = {
+    host: endpoint.hostName,
+    port: endpoint.port,
+    username: endpoint.user,
+    readyTimeout: endpoint.readyTimeoutMs,
+    keepaliveInterval: endpoint.keepaliveIntervalMs,
+    keepaliveCountMax: 3,
+    algorithms: { serverHostKey: [...endpoint.hostKeyAlgorithms] as never },
+    hostVerifier: (blob: Buffer, accept: (ok: boolean) => void) => {
+      endpoint.verifyHostKey(blob).then(
+        (reason) => {
+          refusal = reason
+          accept(reason === undefined)
+        },
+        (error: unknown) => {
+          refusal = `cannot check the host key: ${(error as Error).message}`
+          accept(false)
+        },
+      )
+    },
+    authHandler: authOrder(endpoint),
+    ...(sock ? { sock } : {}),
+  }
+  return new Promise((resolve, reject) => {
+    const fail = (error: Error & { level?: string; code?: string }): void => {
+      client.removeAllListeners('ready')
+      client.removeAllListeners('close')
+      // ssh2 may report more errors while tearing down; they are part of this one failure.
+      client.on('error', () => {})
+      client.end()
+      reject(new ConnectionError(endpoint.label, `cannot connect to ${where}: ${refusal ?? describe(error, endpoint)}`, { cause: error }))
+    }
+    client.once('error', fail)
+    client.once('close', () => fail(Object.assign(new Error('connection closed during the handshake'), { level: 'client-socket' })))
+    client.once('ready', () => {
+      client.removeListener('error', fail)
+      client.removeAllListeners('close')
+      resolve(client)
+    })
+    client.connect(config)
+  })
+}
+
+function describe(error: Error & { level?: string; code?: string }, endpoint: SshEndpoint): string {
+  if (error.code === 'ECONNREFUSED') return 'connection refused'
+  if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return 'no route to host'
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return `cannot resolve host name '${endpoint.hostName}'`
+  if (error.level === 'client-timeout') return `timed out after ${endpoint.readyTimeoutMs / 1000} s`
+  if (error.level === 'client-authentication') {
+    const tried = endpoint.credentials.map((c) => (c.type === 'key' ? `key ${c.path}` : c.type)).join(', ')
+    return `authentication failed (tried ${tried || 'no credentials'})`
+  }
+  return error.message.toLowerCase()
+}
+
+function authOrder(endpoint: SshEndpoint): AuthHandlerMiddleware {
+  const username = endpoint.user
+  const methods: { readonly kind: AuthenticationType; readonly method: AnyAuthMethod }[] = []
+  for (const c of endpoint.credentials) {
+    if (c.type === 'key') methods.push({ kind: 'publickey', method: { type: 'publickey', username, key: c.key } })
+    if (c.type === 'agent') methods.push({ kind: 'publickey', method: { type: 'agent', username, agent: c.socket } })
+    if (c.type === 'password') {
+      methods.push({ kind: 'password', method: { type: 'password', username, password: c.password } })
+      const prompt: KeyboardInteractiveAuthMethod['prompt'] = (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => c.password))
+      methods.push({ kind: 'keyboard-interactive', method: { type: 'keyboard-interactive', username, prompt } })
+    }
+  }
+  let next = 0
+  // ssh2 calls this with null on the first attempt, although the types say otherwise.
+  return (methodsLeft: AuthenticationType[] | null, _partial, callback) => {
+    while (next < methods.length) {
+      const candidate = methods[next++]!
+      if (methodsLeft === null || methodsLeft.includes(candidate.kind)) return callback(candidate.method)
+    }
+    ;(callback as unknown as (done: false) => void)(false)
+  }
+}
+
+/** Runs command lines as exec channels on one persistent ssh2 session (after any jump hosts). */
+export class SshTransport implements Transport {
+  private lost: ConnectionError | undefined
+  private closed = false
+  private active = 0
+  private readonly waiting: (() => void)[] = []
+
+  constructor(
+    readonly host: string,
+    private readonly client: Client,
+    private readonly jumps: readonly Client[] = [],
+    private readonly maxChannels = MAX_CHANNELS,
+  ) {
+    const onLost = (error?: Error): void => {
+      if (this.closed || this.lost) return
+      this.lost = new ConnectionError(host, `connection to ${host} lost${error ? `: ${error.message.toLowerCase()}` : ''}`, error ? { cause: error } : undefined)
+      for (const wake of this.waiting.splice(0)) wake()
+    }
+    client.on('error', onLost)
+    client.on('close', () => onLost())
+    for (const jump of jumps) {
+      jump.on('error', onLost)
+      jump.on('close', () => onLost())
+    }
+  }
+
+  async spawn(commandLine: string): Promise<RemoteProcess> {
+    await this.acquire()
+    let channel: ClientChannel
+    try {
+      channel = await new Promise<ClientChannel>((resolve, reject) => {
+        this.client.exec(commandLine, (error, stream) => (error ? reject(error) : resolve(stream)))
+      })
+    } catch (error) {
+      this.release()
+      throw this.lost ?? new ConnectionError(this.host, `cannot open a channel on ${this.host}: ${(error as Error).message.toLowerCase()}`, { cause: error })
+    }
+    return this.process(channel)
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve()
+    this.closed = true
+    this.lost = new ConnectionError(this.host, `connection to ${this.host} was closed`)
+    for (const wake of this.waiting.splice(0)) wake()
+    this.client.end()
+    for (const jump of [...this.jumps].reverse()) jump.end()
+    return Promise.resolve()
+  }
+
+  private process(channel: ClientChannel): RemoteProcess {
+    let killed = false
+    let exited: { code: number | null } | undefined
+    // Writes after the remote side closed fail with EPIPE-like errors; the exit status says what happened.
+    channel.on('error', () => {})
+    channel.on('exit', (code: number | null) => {
+      exited = { code: typeof code === 'number' ? code : null }
+    })
+    let settle: ((code: number | null) => void) | undefined
+    const exit = new Promise<number | null>((resolve, reject) => {
+      settle = resolve
+      channel.on('close', () => {
+        this.release()
+        if (exited) return resolve(exited.code)
+        if (killed) return resolve(null)
+        // OpenSSH always reports exit-status or exit-signal; a channel closed without either means the link went away.
+        reject(this.lost ?? new ConnectionError(this.host, `connection to ${this.host} lost while a command was running`))
+      })
+    })
+    return {
+      stdin: channel.stdin,
+      stdout: channel.stdout,
+      stderr: channel.stderr,
+      exit,
+      kill: () => {
+        killed = true
+        // sshd may ignore the signal request and keeps the channel open until the command ends by itself,
+        // so the caller is released now; the channel slot is freed when sshd finally closes it.
+        channel.signal('KILL')
+        channel.close()
+        settle?.(null)
+      },
+    }
+  }
+
+  private async acquire(): Promise<void> {
+    while (this.active >= this.maxChannels && !this.lost) await new Promise<void>((wake) => this.waiting.push(wake))
+    if (this.lost) throw this.lost
+    this.active++
+  }
+
+  private release(): void {
+    this.active--
+    this.waiting.shift()?.()
+  }
+}
