@@ -17,7 +17,7 @@ import { readState } from './state.js'
 import { withLabLock } from './lock.js'
 import { LabError, requireHost } from './system.js'
 
-const USAGE = `usage: tsplay lab up N [--repo DIR] [--repo-port PORT] [--inventory FILE]
+const USAGE = `usage: tsplay lab up N [--repo DIR | --no-repo] [--repo-port PORT] [--inventory FILE]
        tsplay lab status | down [--inventory FILE] | ssh NAME [COMMAND…] | stop NAME | start NAME`
 
 const LAB_TOOLS = ['systemd-nspawn', 'debootstrap', 'apt-cacher-ng', 'ip', 'mount', 'ssh', 'ssh-keygen']
@@ -45,7 +45,8 @@ async function dispatch(argv: readonly string[], say: (line: string) => void): P
       const count = Number(args._[0])
       if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) throw new UsageError(`lab up: N must be 1…${MAX_HOSTS}\n${USAGE}`)
       const port = args['repo-port'] === undefined ? REPO_PORT : Number(args['repo-port'])
-      await up(count, { inventory, port, ...(args.repo === undefined ? {} : { repo: args.repo }) }, say)
+      const repo: string | false | undefined = args.repo
+      await up(count, { inventory, port, ...(repo === undefined ? {} : { repo }) }, say)
       return 0
     }
     case 'down':
@@ -82,11 +83,12 @@ function existing(name: string): string {
 interface UpOptions {
   readonly inventory: string
   readonly port: number
-  readonly repo?: string
+  /** A .deb folder to serve, or false (`--no-repo`) to stop serving one. */
+  readonly repo?: string | false
 }
 
 async function up(count: number, options: UpOptions, say: (line: string) => void): Promise<void> {
-  requireHost([...LAB_TOOLS, ...(options.repo === undefined ? [] : ['dpkg-scanpackages'])])
+  requireHost([...LAB_TOOLS, ...(typeof options.repo === 'string' ? ['dpkg-scanpackages'] : [])])
   const started = Date.now()
   await withLabLock(async () => {
     const sources = labSources(readAptSources(), SUITE)
@@ -98,7 +100,8 @@ async function up(count: number, options: UpOptions, say: (line: string) => void
     ensureLabKey()
     ensureBridge()
     await ensureAptCacher(mirror)
-    if (options.repo !== undefined) await serveRepo(options.repo, options.port)
+    if (typeof options.repo === 'string') await serveRepo(options.repo, options.port)
+    if (options.repo === false) await stopRepoServer()
     const repo = readState().repo
     const wanted = Array.from({ length: count }, (_, i) => hostName(i + 1))
     const hosts = [...new Set([...existingHosts(), ...wanted])].sort((a, b) => hostIndex(a)! - hostIndex(b)!)
