@@ -12,6 +12,7 @@ import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type Diff } from '../engine/module.js'
 import { yamlBool } from './lib/args.js'
 import { attrArgs, attrCommand, attrDiffFields, jsonDiffText, octal, planAttrs, type AttrChange } from './lib/file-attrs.js'
+import { withAliases } from './lib/packages.js'
 import { probeFiles, type FileState, type ProbeRequest } from './lib/file-state.js'
 import { planTree, probeTree, treeCommand, type TreeEntry } from './lib/file-tree.js'
 
@@ -29,12 +30,7 @@ const args = z.object({
 }).strict()
 
 /** Ansible accepts `dest` and `name` for `path`. */
-const withAliases = z.preprocess((v) => {
-  if (typeof v !== 'object' || v === null) return v
-  const { dest, name, ...rest } = v as Record<string, unknown>
-  const path = rest['path'] ?? dest ?? name
-  return path === undefined ? rest : { ...rest, path }
-}, args)
+const withPathAliases = withAliases(args, { dest: 'path', name: 'path' })
 
 type Args = z.output<typeof args>
 
@@ -61,7 +57,7 @@ const resolveSrc = (path: string, src: string): string => (posix.isAbsolute(src)
 /** Manage files, directories, links and their attributes, like Ansible's `file`. */
 export const file = defineModule({
   name: 'file',
-  args: withAliases,
+  args: withPathAliases,
   description: 'manage files, directories, symbolic and hard links, and their owner, group and mode',
   example: 'file:\n  path: /etc/app\n  state: directory\n  mode: \'0755\'',
   async gather(ctx, a: Args) {

@@ -3,6 +3,7 @@ import { apt } from './apt.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
 import { file } from './file.js'
+import { lineinfile } from './lineinfile.js'
 import { raw } from './raw.js'
 import { script } from './script.js'
 import { shell } from './shell.js'
@@ -16,6 +17,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   // files (modules/*.ts owned by the files work)
   copy,
   file,
+  lineinfile,
   template,
   // system, packages and commands
   apt,

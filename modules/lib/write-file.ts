@@ -28,6 +28,8 @@ export interface WriteRequest extends AttrRequest {
   readonly validate?: string | undefined
   /** How --diff names the new side (`dynamically generated`, or the source file). */
   readonly afterHeader: string
+  /** How --diff names the old side; dest when not given. */
+  readonly beforeHeader?: string
 }
 
 /** The file write and any attribute changes. */
@@ -83,7 +85,7 @@ function writeDiff(request: WriteRequest, dest: FileState, write: boolean, attrs
     return [{
       before: skip(before) ?? before.toString('utf8'),
       after: skip(request.content) ?? request.content.toString('utf8'),
-      beforeHeader: request.dest,
+      beforeHeader: request.beforeHeader ?? request.dest,
       afterHeader: request.afterHeader,
     }]
   }
