@@ -30,6 +30,8 @@ export interface PackageChange extends Change {
   readonly name?: string
   readonly from?: string
   readonly to?: string
+  /** Architecture, where the package manager names packages with it (`.noarch`). */
+  readonly arch?: string
 }
 
 /** The imperative summary of installing, upgrading or removing one package. */
