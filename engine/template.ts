@@ -1,5 +1,12 @@
-// INTERFACE STUB: the templating helper replaces the bodies; the exported signatures are the contract.
-import type { SourceLocation } from './errors.js'
+import nunjucks from 'nunjucks'
+import { TemplateError, TsplayError, didYouMean, formatLocation, type SourceLocation } from './errors.js'
+import { literalEval } from './python-literal.js'
+import { pythonRepr as repr, pythonTruthy } from './python-repr.js'
+import { FILTERS } from './template-filters.js'
+import { GLOBALS } from './template-globals.js'
+import { TemplateContext, newFrame } from './template-runtime.js'
+import { TESTS } from './template-tests.js'
+import { Undefined, UndefinedUse } from './template-undefined.js'
 
 /** Variables as templates see them. */
 export type Vars = Record<string, unknown>
@@ -7,9 +14,157 @@ export type Vars = Record<string, unknown>
 /** The value of `omit`: a module argument rendered to it is dropped, as in Ansible. */
 export const OMIT = '__omit_place_holder__tsplay'
 
+// Errors already explained by an inner render (a lazy variable) pass through outer renders unchanged.
+const explained = new WeakSet<Error>()
+
+function located(message: string, cause?: unknown): TemplateError {
+  const error = new TemplateError(message, cause === undefined ? undefined : { cause })
+  explained.add(error)
+  return error
+}
+
+const MARKS = /\{\{|\{%|\{#/
+
 /** True when a string (or any string inside a list/dict) contains `{{`, `{%` or `{#`. */
 export function isTemplated(value: unknown): boolean {
-  throw new Error(`not implemented: isTemplated(${typeof value})`)
+  if (typeof value === 'string') return MARKS.test(value)
+  if (value === null || typeof value !== 'object') return false
+  if (Array.isArray(value)) return value.some(isTemplated)
+  return Object.values(value).some(isTemplated)
+}
+
+function makeEnvironment(trimBlocks: boolean): nunjucks.Environment {
+  const env = new nunjucks.Environment([], { autoescape: false, trimBlocks, lstripBlocks: false, throwOnUndefined: false })
+  for (const [name, filter] of Object.entries(FILTERS)) env.addFilter(name, filter)
+  for (const [name, value] of Object.entries(GLOBALS)) env.addGlobal(name, value)
+  env.addGlobal('omit', OMIT)
+  const internal = env as unknown as { getFilter(name: string): unknown; getTest(name: string): unknown }
+  internal.getFilter = (name: string) => {
+    const filter = FILTERS[name]
+    if (filter) return filter
+    const hint = didYouMean(name, Object.keys(FILTERS))
+    throw new TemplateError(`no filter named '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
+  }
+  internal.getTest = (name: string) => {
+    const test = TESTS[name]
+    if (test) return test
+    const hint = didYouMean(name, Object.keys(TESTS))
+    throw new TemplateError(`no test named '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
+  }
+  return env
+}
+
+const inlineEnv = makeEnvironment(false)
+const fileEnv = makeEnvironment(true)
+
+interface Compiled {
+  rootRenderFunc(env: unknown, context: unknown, frame: unknown, runtime: unknown, cb: (err: unknown, out?: string) => void): void
+}
+
+const cache = new Map<string, Compiled>()
+const fileCache = new Map<string, Compiled>()
+const CACHE_LIMIT = 20000
+
+function where(origin: SourceLocation | string | undefined): string {
+  if (origin === undefined) return ''
+  return `${typeof origin === 'string' ? origin : formatLocation(origin)}: `
+}
+
+function shown(text: string): string {
+  const oneLine = text.length > 200 ? `${text.slice(0, 200)}...` : text
+  return JSON.stringify(oneLine)
+}
+
+function compile(text: string, trimBlocks: boolean, origin: SourceLocation | string | undefined): Compiled {
+  const map = trimBlocks ? fileCache : cache
+  let compiled = map.get(text)
+  if (compiled) return compiled
+  const template = new nunjucks.Template(text, trimBlocks ? fileEnv : inlineEnv, undefined, false) as unknown as Compiled & { compile(): void }
+  try {
+    template.compile()
+  } catch (error) {
+    const e = error as { message?: string; lineno?: number; colno?: number }
+    const message = String(e.message ?? error).replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/, '').replace(/^\w+: /, '')
+    const at = e.lineno ? ` (line ${e.lineno}, column ${e.colno ?? 0})` : ''
+    throw located(`${where(origin)}template syntax error: ${lowerFirst(message)}${at} in ${shown(text)}`)
+  }
+  compiled = template
+  if (map.size >= CACHE_LIMIT) map.clear()
+  map.set(text, compiled)
+  return compiled
+}
+
+const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1)
+
+
+function explain(error: unknown, text: string, origin: SourceLocation | string | undefined): Error {
+  let cause: unknown = error
+  while (cause instanceof Error && !(cause instanceof TsplayError) && !(cause instanceof UndefinedUse) && cause.cause !== undefined) cause = cause.cause
+  if (cause instanceof Error && explained.has(cause)) return cause
+  if (cause instanceof TsplayError && !(cause instanceof TemplateError)) return cause
+  const message = cause instanceof Error ? cause.message.replace(/^Error: /, '') : String(cause)
+  return located(`${where(origin)}${message} in ${shown(text)}`, cause)
+}
+
+function run(text: string, vars: Vars, trimBlocks: boolean, origin: SourceLocation | string | undefined): string {
+  const compiled = compile(text, trimBlocks, origin)
+  const env = trimBlocks ? fileEnv : inlineEnv
+  let result = ''
+  let failure: unknown
+  const context = new TemplateContext(vars, env as unknown as { globals: Record<string, unknown> })
+  compiled.rootRenderFunc(env, context, newFrame(), nunjucks.runtime, (err, out) => {
+    if (err) failure = err
+    else result = out ?? ''
+  })
+  if (failure !== undefined) throw explain(failure, text, origin)
+  return result
+}
+
+const SINGLE = /^\{\{-?\s*((?:(?!\}\}|\{\{|\{%|\{#)[\s\S])*?)\s*-?\}\}$/
+
+let captured: { value: unknown } | undefined
+
+/** Global used to get the native value of one expression out of a nunjucks render. */
+function capture(value: unknown): string {
+  if (captured) captured.value = value
+  return ''
+}
+inlineEnv.addGlobal('__tsplay_capture__', capture)
+
+function native(expression: string, vars: Vars, origin: SourceLocation | undefined, text: string): unknown {
+  const saved = captured
+  const slot = { value: undefined as unknown }
+  captured = slot
+  try {
+    run(`{{ __tsplay_capture__((${expression}\n)) }}`, vars, false, origin)
+  } catch (error) {
+    // Report the user's text, not our wrapper.
+    if (error instanceof TemplateError && error.message.includes('template syntax error')) compile(`{{ ${expression} }}`, false, origin)
+    if (error instanceof TemplateError && error.message.includes('__tsplay_capture__')) {
+      throw located(error.message.replace(/ in "\{\{ __tsplay_capture__\(\(.*$/s, ` in ${shown(text)}`), error.cause)
+    }
+    throw error
+  } finally {
+    captured = saved
+  }
+  return slot.value
+}
+
+/** Render one string: native value for a lone `{{ expr }}`, else text, with Ansible 2.14's list/dict/bool literal conversion. */
+function renderString(text: string, vars: Vars, origin: SourceLocation | undefined): unknown {
+  if (!MARKS.test(text)) return text
+  const single = SINGLE.exec(text)
+  if (single) {
+    const value = native(single[1]!, vars, origin, text)
+    if (value instanceof Undefined) throw located(`${where(origin)}${value.reason} in ${shown(text)}`)
+    return value === undefined ? null : value
+  }
+  const out = run(text, vars, false, origin)
+  if (out.startsWith('{') || out.startsWith('[') || out === 'True' || out === 'False') {
+    const value = literalEval(out)
+    if (value !== undefined) return value
+  }
+  return out
 }
 
 /**
@@ -18,33 +173,47 @@ export function isTemplated(value: unknown): boolean {
  * Throws TemplateError naming the undefined variable and `origin`.
  */
 export function renderValue(value: unknown, vars: Vars, origin?: SourceLocation): unknown {
-  throw new Error(`not implemented: renderValue(${typeof value}, ${Object.keys(vars).length}, ${String(origin)})`)
+  if (typeof value === 'string') return renderString(value, vars, origin)
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map((item) => renderValue(item, vars, origin))
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) out[MARKS.test(key) ? String(renderString(key, vars, origin)) : key] = renderValue(item, vars, origin)
+  return out
 }
 
 /** Render template file text (the `template` module): trim_blocks on, as Ansible sets it. */
 export function renderText(text: string, vars: Vars, origin: string): string {
-  throw new Error(`not implemented: renderText(${text.length}, ${Object.keys(vars).length}, ${origin})`)
+  return run(text, vars, true, origin)
 }
 
 /** Evaluate a bare expression (`when`, `changed_when`, `failed_when`, `until`, `that`). */
 export function evalExpression(expression: string, vars: Vars, origin?: SourceLocation): unknown {
-  throw new Error(`not implemented: evalExpression(${expression}, ${Object.keys(vars).length}, ${String(origin)})`)
+  const value = native(expression, vars, origin, expression)
+  if (value instanceof Undefined) throw located(`${where(origin)}${value.reason} in ${shown(expression)}`)
+  return value === undefined ? null : value
 }
 
 /** A condition as Ansible reads it: a bool, a bare expression, or a list of them (all must hold). */
 export function evalCondition(condition: unknown, vars: Vars, origin?: SourceLocation): boolean {
-  throw new Error(`not implemented: evalCondition(${String(condition)}, ${Object.keys(vars).length}, ${String(origin)})`)
-}
-
-/**
- * A view of `vars` in which every string value is templated when read (Ansible's lazy variables:
- * `a: "{{ b }}"` resolves `b` at use), recursively, with a clear error on a reference cycle.
- */
-export function lazyVars(vars: Vars): Vars {
-  throw new Error(`not implemented: lazyVars(${Object.keys(vars).length})`)
+  if (condition === undefined || condition === null) return true
+  if (Array.isArray(condition)) return condition.every((c) => evalCondition(c, vars, origin))
+  if (typeof condition === 'boolean') return condition
+  if (typeof condition === 'number') return condition !== 0
+  if (typeof condition !== 'string') return pythonTruthy(condition)
+  const text = condition.trim()
+  if (text === '') return true
+  if (MARKS.test(text)) {
+    // Ansible warns about templating delimiters in conditionals, renders the text, then evaluates the result.
+    const rendered = renderString(text, vars, origin)
+    if (typeof rendered !== 'string') return pythonTruthy(rendered)
+    return rendered !== '' && pythonTruthy(evalExpression(rendered, vars, origin))
+  }
+  return pythonTruthy(evalExpression(text, vars, origin))
 }
 
 /** Python-style text of a value, as Jinja2 under Ansible prints it inside a larger string. */
 export function pythonRepr(value: unknown): string {
-  throw new Error(`not implemented: pythonRepr(${typeof value})`)
+  return repr(value)
 }
+
+export { lazyVars } from './template-lazy.js'

@@ -1,0 +1,38 @@
+/**
+ * Jinja2's Undefined as Ansible uses it: a value that may be tested (`is defined`), defaulted
+ * (`| default`) or looked into (`a.b.c` stays undefined), but fails loudly when printed, iterated,
+ * compared or called.
+ */
+export class Undefined {
+  constructor(
+    /** Why the value is missing, in Ansible's words: `'foo' is undefined`. */
+    readonly reason: string,
+  ) {}
+}
+
+/** Thrown where a template uses an undefined value; template.ts adds the location and the template text. */
+export class UndefinedUse extends Error {
+  override readonly name: string = 'UndefinedUse'
+}
+
+/** The Undefined for a missing variable name. */
+export const undefinedName = (name: string): Undefined => new Undefined(`'${name}' is undefined`)
+
+/** True for Jinja2 undefined (and for JavaScript undefined, which templates never see on purpose). */
+export const isUndefined = (value: unknown): value is Undefined | undefined => value === undefined || value instanceof Undefined
+
+/** Fail with the reason of an undefined value; returns the value unchanged when defined. */
+export function strict<T>(value: T | Undefined): T {
+  if (value instanceof Undefined) throw new UndefinedUse(value.reason)
+  if (value === undefined) throw new UndefinedUse('value is undefined')
+  return value
+}
+
+/** Undefined member of a defined container, with Jinja2's message for that container. */
+export function missingMember(container: unknown, key: unknown): Undefined {
+  if (container === null) return new Undefined(`'None' has no attribute '${String(key)}'`)
+  if (Array.isArray(container)) return new Undefined(typeof key === 'number' ? 'list object has no element ' + key : `'list object' has no attribute '${String(key)}'`)
+  if (typeof container === 'string') return new Undefined(`'str object' has no attribute '${String(key)}'`)
+  if (typeof container === 'object') return new Undefined(`'dict object' has no attribute '${String(key)}'`)
+  return new Undefined(`'${typeof container === 'number' ? 'int' : typeof container} object' has no attribute '${String(key)}'`)
+}

@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest'
+import { TemplateError } from '../../engine/errors.js'
+import { OMIT, evalCondition, evalExpression, isTemplated, lazyVars, pythonRepr, renderText, renderValue } from '../../engine/template.js'
+
+const at = { file: 'playbooks/site.yaml', line: 14, col: 9 }
+const vars = { a: 1, l: [1, 2, 3], d: { x: 'y' }, s: 'Hello World', n: null, t: true, f: false }
+const render = (text: string, extra: Record<string, unknown> = {}): unknown => renderValue(text, { ...vars, ...extra }, at)
+
+describe('isTemplated', () => {
+  it('finds template marks deep inside values', () => {
+    expect(isTemplated('plain')).toBe(false)
+    expect(isTemplated({ a: ['x', { b: 'x {{ y }}' }] })).toBe(true)
+    expect(isTemplated(['{% if x %}'])).toBe(true)
+    expect(isTemplated('{# c #}')).toBe(true)
+    expect(isTemplated(42)).toBe(false)
+  })
+})
+
+describe('renderValue', () => {
+  it('returns native values for a lone expression', () => {
+    expect(render('{{ a }}')).toBe(1)
+    expect(render('{{ l }}')).toEqual([1, 2, 3])
+    expect(render('{{ d }}')).toEqual({ x: 'y' })
+    expect(render('{{ t }}')).toBe(true)
+    expect(render('{{ n }}')).toBeNull()
+  })
+
+  it('renders Python text inside larger strings', () => {
+    expect(render('x{{ l }}')).toBe('x[1, 2, 3]')
+    expect(render('x{{ {"a": [1, "b"]} }}')).toBe("x{'a': [1, 'b']}")
+    expect(render('{{ t }} and {{ f }}')).toBe('True and False')
+    // Ansible's finalize prints None as nothing.
+    expect(render('a{{ n }}b')).toBe('ab')
+  })
+
+  it('turns list/dict/bool looking text back into values, as ansible-core 2.14 does', () => {
+    expect(render('[{{ a }}, 2]')).toEqual([1, 2])
+    expect(render('{{ "True" }}')).toBe('True')
+    expect(render('{{ t }}{{ "" }}')).toBe(true)
+    expect(render(' {{ l }}')).toBe(' [1, 2, 3]')
+  })
+
+  it('renders deep and leaves untemplated values alone', () => {
+    const value = { k: ['{{ a }}', 'plain', 3], '{{ s }}': '{{ d.x }}' }
+    expect(renderValue(value, vars)).toEqual({ k: [1, 'plain', 3], 'Hello World': 'y' })
+  })
+
+  it('renders omit to the omit sentinel', () => {
+    expect(render('{{ omit }}')).toBe(OMIT)
+    expect(render('{{ missing | default(omit) }}')).toBe(OMIT)
+  })
+})
+
+describe('undefined variables', () => {
+  it('fail with the variable, the location and the template', () => {
+    expect(() => render('{{ foo }}')).toThrow(new TemplateError(`playbooks/site.yaml:14:9: 'foo' is undefined in "{{ foo }}"`))
+    expect(() => render('x {{ foo }}')).toThrow(`playbooks/site.yaml:14:9: 'foo' is undefined in "x {{ foo }}"`)
+    expect(() => render('{{ d.z }}')).toThrow(`'dict object' has no attribute 'z'`)
+    expect(() => render('{{ foo.bar }}')).toThrow(`'foo' is undefined`)
+    expect(() => render('{{ foo ~ "x" }}')).toThrow(`'foo' is undefined`)
+    expect(() => render('{{ foo | upper }}')).toThrow(`'foo' is undefined`)
+    expect(() => render('{% for i in foo %}{% endfor %}')).toThrow(`'foo' is undefined`)
+  })
+
+  it('can be tested and defaulted', () => {
+    expect(render('{{ foo is defined }}')).toBe(false)
+    expect(render('{{ foo is undefined }}')).toBe(true)
+    expect(render('{{ foo.bar is defined }}')).toBe(false)
+    expect(render('{{ d.z is defined }}')).toBe(false)
+    expect(render('{{ d.x is defined }}')).toBe(true)
+    expect(render('{{ foo | default(5) }}')).toBe(5)
+    expect(render('{{ foo | d("x") }}')).toBe('x')
+    expect(render('{{ foo.bar | default("deep") }}')).toBe('deep')
+    expect(render('{{ foo is defined and foo.bar }}')).toBe(false)
+  })
+})
+
+describe('python-isms', () => {
+  it.each([
+    ['{{ True }}', true],
+    ['{{ None }}', null],
+    ['{{ 2 in l }}', true],
+    ['{{ 5 not in l }}', true],
+    ['{{ "ell" in s }}', true],
+    ['{{ "x" in d }}', true],
+    ['{{ a ~ "b" }}', '1b'],
+    ['{{ "yes" if t else "no" }}', 'yes'],
+    ['{{ s.split() }}', ['Hello', 'World']],
+    ['{{ "a,b,,c".split(",") }}', ['a', 'b', '', 'c']],
+    ['{{ "  x ".strip() }}', 'x'],
+    ['{{ s.startswith("Hell") and s.endswith("ld") }}', true],
+    ['{{ s.lower() ~ s.upper() }}', 'hello worldHELLO WORLD'],
+    ['{{ s.replace("l", "L") }}', 'HeLLo WorLd'],
+    ['{{ d.items() | list }}', [['x', 'y']]],
+    ['{{ d.keys() | list }}', ['x']],
+    ['{{ d.values() | list }}', ['y']],
+    ['{{ d.get("x") }}', 'y'],
+    ['{{ d.get("z", 7) }}', 7],
+    ['{{ "{}-{}".format(1, "b") }}', '1-b'],
+    ['{{ "{0}{name}".format("a", name="b") }}', 'ab'],
+    ['{{ l.index(2) }}', 1],
+    ['{{ l[1:] }}', [2, 3]],
+    ['{{ l[-1] }}', 3],
+    ['{{ l[::-1] }}', [3, 2, 1]],
+    ['{{ s[0:5] }}', 'Hello'],
+    ['{{ range(3) | list }}', [0, 1, 2]],
+    ['{{ range(1, 7, 2) | list }}', [1, 3, 5]],
+    ['{{ [1] + [2] }}', [1, 2]],
+    ['{{ "-" * 3 }}', '---'],
+    ['{{ "%s=%d" % ("a", 3) }}', 'a=3'],
+    ['{{ 7 // 2 }}', 3],
+    ['{{ 7 % 3 }}', 1],
+    ['{{ "1" == 1 }}', false],
+    ['{{ [1, 2] == [1, 2] }}', true],
+    ['{{ {"a": 1} == {"a": 1} }}', true],
+    ['{{ not [] }}', true],
+    ['{{ [] or "empty" }}', 'empty'],
+    ['{{ "x" and 0 }}', 0],
+    ['{{ 1 < 2 < 3 }}', true],
+  ])('%s', (text, expected) => {
+    expect(render(text)).toEqual(expected)
+  })
+
+  it('reads environment variables through lookup', () => {
+    process.env.TSPLAY_TEMPLATE_TEST = 'value'
+    expect(render('{{ lookup("env", "TSPLAY_TEMPLATE_TEST") }}')).toBe('value')
+    expect(render('{{ lookup("env", "TSPLAY_NOT_SET_ANYWHERE") }}')).toBe('')
+  })
+
+  it('supports hostvars style lookups', () => {
+    const hostvars = { web1: { ip: '10.0.0.1' } }
+    expect(render('{{ hostvars[h].ip }}', { hostvars, h: 'web1' })).toBe('10.0.0.1')
+    expect(render('{{ hostvars["web1"]["ip"] }}', { hostvars })).toBe('10.0.0.1')
+  })
+})
+
+describe('pythonRepr', () => {
+  it.each([
+    [true, 'True'],
+    [null, 'None'],
+    [[1, 'a'], "[1, 'a']"],
+    [{ a: 1, b: [false] }, "{'a': 1, 'b': [False]}"],
+    ["it's", `"it's"`],
+    ['a\nb', "'a\\nb'"],
+    [1.5, '1.5'],
+  ])('%j', (value, text) => {
+    expect(pythonRepr(value)).toBe(text)
+  })
+})
+
+describe('evalExpression and evalCondition', () => {
+  it('evaluates bare expressions to native values', () => {
+    expect(evalExpression('l | length', vars)).toBe(3)
+    expect(evalExpression('d', vars)).toEqual({ x: 'y' })
+  })
+
+  it('reads conditions as Ansible does', () => {
+    expect(evalCondition(true, vars)).toBe(true)
+    expect(evalCondition(false, vars)).toBe(false)
+    expect(evalCondition('a == 1 and l | length > 2', vars)).toBe(true)
+    expect(evalCondition(['t', 'not n', 'a == 2'], vars)).toBe(false)
+    expect(evalCondition(['t', 'not n'], vars)).toBe(true)
+    expect(evalCondition('s', vars)).toBe(true)
+    expect(evalCondition('word', { word: 'False' })).toBe(true)
+    expect(evalCondition('{{ word }}', { word: 'False' })).toBe(false)
+    expect(evalCondition('{{ t }}', vars)).toBe(true)
+    expect(evalCondition('"{{ a }}" == "1"', vars)).toBe(true)
+  })
+
+  it('fails on undefined variables in conditions with the location', () => {
+    expect(() => evalCondition('foo == 1', vars, at)).toThrow(`playbooks/site.yaml:14:9: 'foo' is undefined in "foo == 1"`)
+    expect(() => evalCondition('foo', vars, at)).toThrow(`'foo' is undefined`)
+  })
+})
+
+describe('lazyVars', () => {
+  it('renders templated values on access, deep, against the same view', () => {
+    const view = lazyVars({ a: '{{ b }}', b: '{{ c | default(3) }}', nested: { k: ['{{ a }}!'] }, plain: { x: 1 } })
+    expect(view.a).toBe(3)
+    expect((view.nested as { k: string[] }).k[0]).toBe('3!')
+    expect(renderValue('{{ nested.k[0] }} {{ a + 1 }}', view)).toBe('3! 4')
+  })
+
+  it('passes untemplated values through as the same objects', () => {
+    const plain = { x: [1, 2] }
+    const view = lazyVars({ plain, s: 'text' })
+    expect(view.plain).toBe(plain)
+    expect(view.s).toBe('text')
+  })
+
+  it('caches a rendered value per view', () => {
+    let reads = 0
+    const source = { a: '{{ counter() }}', counter: () => ++reads }
+    const view = lazyVars(source)
+    expect(view.a).toBe(1)
+    expect(view.a).toBe(1)
+    expect(lazyVars(source).a).toBe(2)
+  })
+
+  it('reports a reference cycle naming the variable', () => {
+    const view = lazyVars({ x: '{{ y }}', y: '{{ x }}' })
+    expect(() => view.x).toThrow(/recursive loop detected in template: variable 'x' refers to itself \(x -> y -> x\)/)
+  })
+})
+
+describe('renderText', () => {
+  it('trims the newline after a block tag, as Ansible sets trim_blocks', () => {
+    expect(renderText('{% for i in l %}\n- {{ i }}\n{% endfor %}\n', vars, 'templates/x.j2')).toBe('- 1\n- 2\n- 3\n')
+    expect(renderText('{% if t %}\nyes\n{% endif %}\n', vars, 'templates/x.j2')).toBe('yes\n')
+  })
+
+  it('names the template file in errors', () => {
+    expect(() => renderText('line\n{{ nope }}\n', vars, 'templates/x.j2')).toThrow(/^templates\/x\.j2: 'nope' is undefined/)
+  })
+
+  it('keeps the newline after an expression', () => {
+    expect(renderText('a={{ a }}\nb\n', vars, 'x.j2')).toBe('a=1\nb\n')
+  })
+})
+
+describe('template errors', () => {
+  it('reports syntax errors with the location and template', () => {
+    expect(() => render('{{ a + }}')).toThrow(/^playbooks\/site\.yaml:14:9: template syntax error: .* in "\{\{ a \+ \}\}"$/)
+    expect(() => evalExpression('a +', vars, at)).toThrow(/^playbooks\/site\.yaml:14:9: template syntax error: /)
+  })
+
+  it('names an unknown filter with a suggestion', () => {
+    expect(() => render('{{ s | lowr }}')).toThrow(`no filter named 'lowr' (did you mean 'lower'?)`)
+    expect(() => render('{{ s is defind }}')).toThrow(`no test named 'defind' (did you mean 'defined'?)`)
+  })
+})
