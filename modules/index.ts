@@ -1,16 +1,12 @@
 import type { AnyModule } from '../engine/module.js'
 import { apt } from './apt.js'
-import { assert } from './assert.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
-import { debug } from './debug.js'
-import { fail } from './fail.js'
 import { dnf } from './dnf.js'
 import { file } from './file.js'
 import { lineinfile } from './lineinfile.js'
 import { raw } from './raw.js'
 import { script } from './script.js'
-import { set_fact } from './set_fact.js'
 import { shell } from './shell.js'
 import { template } from './template.js'
 import { yum } from './yum.js'
@@ -34,10 +30,6 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   script,
   shell,
   // logic
-  assert,
-  debug,
-  fail,
-  set_fact,
 }
 
 /** Collection prefixes accepted in front of a module name, as aliases. */
