@@ -1,12 +1,17 @@
 import type { AnyModule } from '../engine/module.js'
 import { apt } from './apt.js'
+import { blockinfile } from './blockinfile.js'
+import { assert } from './assert.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
+import { debug } from './debug.js'
+import { fail } from './fail.js'
 import { dnf } from './dnf.js'
 import { file } from './file.js'
 import { lineinfile } from './lineinfile.js'
 import { raw } from './raw.js'
 import { script } from './script.js'
+import { set_fact } from './set_fact.js'
 import { shell } from './shell.js'
 import { template } from './template.js'
 import { yum } from './yum.js'
@@ -17,6 +22,7 @@ import { yum } from './yum.js'
  */
 export const builtinModules: Readonly<Record<string, AnyModule>> = {
   // files (modules/*.ts owned by the files work)
+  blockinfile,
   copy,
   file,
   lineinfile,
@@ -30,6 +36,10 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   script,
   shell,
   // logic
+  assert,
+  debug,
+  fail,
+  set_fact,
 }
 
 /** Collection prefixes accepted in front of a module name, as aliases. */

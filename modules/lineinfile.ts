@@ -3,16 +3,14 @@
 //     path: /etc/sysctl.conf
 //     regexp: '^#?net.ipv4.ip_forward'
 //     line: net.ipv4.ip_forward = 1
-import { posix } from 'node:path'
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Plan } from '../engine/module.js'
 import { text, yamlBool } from './lib/args.js'
-import { probeFiles, type FileState } from './lib/file-state.js'
-import { lineAbsent, linePresent, type LineEdit } from './lib/line-edit.js'
+import { applyEdit, gatherEdit, planEdit, type EditChange, type EditState } from './lib/edit-file.js'
+import { lineAbsent, linePresent } from './lib/line-edit.js'
 import { withAliases } from './lib/packages.js'
-import { applyWrite, planWrite, writeArgs, type WriteChange } from './lib/write-file.js'
+import { writeArgs } from './lib/write-file.js'
 
 const fields = z.object({
   path: z.string().min(1).describe('file to edit'),
@@ -41,70 +39,27 @@ const args = withAliases(fields.superRefine((a, ctx) => {
 
 type Args = z.output<typeof args>
 
-interface State {
-  readonly file: FileState
-  readonly parent: FileState
-  readonly umask: number
-}
-
-interface LineChange extends WriteChange {
-  /** Set on the change that creates the file's missing directory. */
-  readonly mkdir?: string
-}
-
 /** Ensure one line is (or is not) in a file, with Ansible's exact matching and insertion rules. */
 export const lineinfile = defineModule({
   name: 'lineinfile',
   args,
   description: 'ensure a line is present in (or absent from) a text file',
   example: "lineinfile:\n  path: /etc/sysctl.conf\n  regexp: '^#?net.ipv4.ip_forward'\n  line: net.ipv4.ip_forward = 1",
-  async gather(ctx, a: Args) {
-    const { files, umask } = await probeFiles(ctx.conn, [{ path: a.path, follow: true, checksum: 'sha1', content: true }, { path: posix.dirname(a.path), follow: true }])
-    return { file: files[0]!, parent: files[1]!, umask }
-  },
-  plan(a: Args, s: State): Plan<LineChange> {
+  gather: (ctx, a: Args) => gatherEdit(ctx.conn, a.path),
+  plan(a: Args, s: EditState): Plan<EditChange> {
     if (s.file.exists && s.file.type === 'directory') throw new ModuleError(`Path ${a.path} is a directory !`, { rc: 256 })
     if (!s.file.exists) {
       if (a.state === 'absent') return { changes: [], values: { msg: 'file not present', backup: '' } }
       if (!a.create) throw new ModuleError(`Destination ${a.path} does not exist !`, { rc: 257 })
     }
-    const before = s.file.content?.toString('utf8') ?? ''
-    const edit: LineEdit = a.state === 'present' ? linePresent(before, a) : lineAbsent(before, a)
-    // Unchanged content of an existing file is not written; a file created empty by `create` still is.
-    if (edit.msg === '' && s.file.exists) return attributesOnly(a, s, edit)
-    const plan = planWrite({ ...writeRequest(a, edit.text) }, s.file, s.umask)
-    const changes: LineChange[] = plan.changes.map((c) => (c.kind === 'write' ? { ...c, summary: `${edit.msg || 'create file'} in ${a.path}` } : c))
-    if (!s.parent.exists) changes.unshift({ ...changes[0]!, kind: 'write', summary: `create directory ${s.parent.path}`, mkdir: s.parent.path })
-    return { changes, diff: plan.diff ?? [], values: values(edit, plan.changes.some((c) => c.kind !== 'write')) }
+    const edit = a.state === 'present' ? linePresent(s.file.content?.toString('utf8') ?? '', a) : lineAbsent(s.file.content?.toString('utf8') ?? '', a)
+    // Unchanged text of an existing file is not rewritten (attributes may still change).
+    const text = edit.msg === '' && s.file.exists ? (s.file.content?.toString('utf8') ?? '') : edit.text
+    const plan = planEdit(a.path, s, text, edit.msg, a)
+    return { ...plan, values: { ...plan.values, backup: '', ...(edit.found === undefined ? {} : { found: edit.found }) } }
   },
   async apply(ctx, plan) {
-    const mkdir = plan.changes.find((c) => c.mkdir !== undefined)?.mkdir
-    if (mkdir !== undefined) await ctx.conn.exec(sh`mkdir -p -- ${mkdir}`)
-    const result = await applyWrite(ctx, plan.changes.filter((c) => c.mkdir === undefined))
+    const result = await applyEdit(ctx, plan.changes)
     return { backup: result['backup_file'] ?? '' }
   },
 })
-
-const writeRequest = (a: Args, content: string) => ({
-  dest: a.path,
-  content: Buffer.from(content),
-  backup: a.backup,
-  validate: a.validate,
-  mode: a.mode,
-  owner: a.owner,
-  group: a.group,
-  beforeHeader: `${a.path} (content)`,
-  afterHeader: `${a.path} (content)`,
-})
-
-function attributesOnly(a: Args, s: State, edit: LineEdit): Plan<LineChange> {
-  const plan = planWrite(writeRequest(a, edit.text), s.file, s.umask)
-  return { changes: plan.changes, diff: plan.diff ?? [], values: values(edit, plan.changes.length > 0) }
-}
-
-/** Ansible's msg: the edit, then a note when attributes changed too. */
-function values(edit: LineEdit, attrsChanged: boolean): Record<string, unknown> {
-  const note = 'ownership, perms or SE linux context changed'
-  const msg = attrsChanged ? (edit.msg ? `${edit.msg} and ${note}` : note) : edit.msg
-  return { msg, backup: '', ...(edit.found === undefined ? {} : { found: edit.found }) }
-}

@@ -28,7 +28,7 @@ export function readLines(text: string): string[] {
 const stripEol = (line: string): string => line.replace(/[\r\n]+$/, '')
 
 /** Python's `re.search` on one line: `$` also matches before the line's final newline, as in Python. */
-function search(pattern: RegExp, line: string): RegExpExecArray | null {
+export function searchLine(pattern: RegExp, line: string): RegExpExecArray | null {
   pattern.lastIndex = 0
   return pattern.exec(line.endsWith('\n') ? line.slice(0, -1) : line)
 }
@@ -55,7 +55,7 @@ export function linePresent(text: string, r: LineRequest): LineEdit {
   let match: RegExpExecArray | boolean | null = null
   if (re) {
     for (let n = 0; n < lines.length; n++) {
-      const found = search(re, lines[n]!)
+      const found = searchLine(re, lines[n]!)
       if (found) {
         index[0] = n
         match = found
@@ -76,7 +76,7 @@ export function linePresent(text: string, r: LineRequest): LineEdit {
     for (let n = 0; n < lines.length; n++) {
       if (line === stripEol(lines[n]!)) {
         index[0] = n
-      } else if (ins && search(ins, lines[n]!)) {
+      } else if (ins && searchLine(ins, lines[n]!)) {
         if (r.insertafter !== undefined) {
           index[1] = n + 1
           if (r.firstmatch) break
@@ -134,7 +134,7 @@ export function lineAbsent(text: string, r: LineRequest): LineEdit {
   const re = r.regexp === undefined ? undefined : pythonRegex(r.regexp)
   let found = 0
   const kept = readLines(text).filter((l) => {
-    const hit = re ? search(re, l) !== null : r.search_string !== undefined ? l.includes(r.search_string) : r.line === stripEol(l)
+    const hit = re ? searchLine(re, l) !== null : r.search_string !== undefined ? l.includes(r.search_string) : r.line === stripEol(l)
     if (hit) found++
     return !hit
   })

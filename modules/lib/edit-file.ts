@@ -1,0 +1,51 @@
+import { posix } from 'node:path'
+import { sh } from '../../engine/connection/shell.js'
+import type { Connection } from '../../engine/connection/types.js'
+import type { ModuleContext, Plan } from '../../engine/module.js'
+import type { AttrRequest } from './file-attrs.js'
+import { probeFiles, type FileState } from './file-state.js'
+import { applyWrite, planWrite, type WriteChange } from './write-file.js'
+
+/** A text file to edit in place and its directory, read in one round trip. */
+export interface EditState {
+  readonly file: FileState
+  readonly parent: FileState
+  readonly umask: number
+}
+
+/** A change of an in-place edit; `mkdir` marks creating the file's missing directory first. */
+export interface EditChange extends WriteChange {
+  readonly mkdir?: string
+}
+
+/** Options of an in-place edit that shape the write, as lineinfile and blockinfile share them. */
+export interface EditOptions extends AttrRequest {
+  readonly backup: boolean
+  readonly validate?: string | undefined
+}
+
+/** Read the file to edit (content and sha1, following links) and whether its directory exists. */
+export async function gatherEdit(conn: Connection, path: string): Promise<EditState> {
+  const { files, umask } = await probeFiles(conn, [{ path, follow: true, checksum: 'sha1', content: true }, { path: posix.dirname(path), follow: true }])
+  return { file: files[0]!, parent: files[1]!, umask }
+}
+
+/**
+ * Plan writing the edited text: `msg` is the edit's own message ('' when the text is unchanged), extended
+ * as Ansible does when attributes change too; summaries read "<msg> in <path>".
+ */
+export function planEdit(path: string, state: EditState, text: string, msg: string, options: EditOptions): Plan<EditChange> {
+  const plan = planWrite({ ...options, dest: path, content: Buffer.from(text), beforeHeader: `${path} (content)`, afterHeader: `${path} (content)` }, state.file, state.umask)
+  const note = 'ownership, perms or SE linux context changed'
+  const attrsChanged = plan.changes.some((c) => c.kind !== 'write')
+  const changes: EditChange[] = plan.changes.map((c) => (c.kind === 'write' ? { ...c, summary: `${(msg || 'create file').toLowerCase()} in ${path}` } : c))
+  if (changes.length > 0 && !state.parent.exists) changes.unshift({ ...changes[0]!, summary: `create directory ${state.parent.path}`, mkdir: state.parent.path })
+  return { changes, diff: plan.diff ?? [], values: { msg: attrsChanged ? (msg ? `${msg} and ${note}` : note) : msg } }
+}
+
+/** Do a planned edit; returns `backup_file` when a backup was kept. */
+export async function applyEdit(ctx: ModuleContext, changes: readonly EditChange[]): Promise<Record<string, unknown>> {
+  const mkdir = changes.find((c) => c.mkdir !== undefined)?.mkdir
+  if (mkdir !== undefined) await ctx.conn.exec(sh`mkdir -p -- ${mkdir}`)
+  return applyWrite(ctx, changes.filter((c) => c.mkdir === undefined))
+}
