@@ -1,0 +1,35 @@
+import { handlerNames } from './loader.js'
+import type { Task } from './model.js'
+import type { PlayState } from './runner-state.js'
+import { renderValue, type Vars } from './template.js'
+
+/** Record that `host` notified the handlers named in `task`'s notify (only called for a changed result). */
+export function notify(ps: PlayState, task: Task, host: string, vars: Vars): void {
+  const raw = task.keywords['notify']
+  if (raw === undefined || raw === null) return
+  for (const name of [raw].flat().map((n) => String(renderValue(n, vars, task.location)))) {
+    for (const handler of ps.handlers) {
+      if (!handlerNames(handler).includes(name)) continue
+      let hosts = ps.notified.get(handler)
+      if (hosts === undefined) ps.notified.set(handler, (hosts = new Set()))
+      hosts.add(host)
+    }
+  }
+}
+
+/**
+ * Run notified handlers in definition order, each once for the hosts that notified it, then forget the
+ * notifications. Failed hosts are skipped unless force_handlers; `runHandler` runs one handler task.
+ */
+export async function flushHandlers(ps: PlayState, force: boolean, runHandler: (handler: Task, hosts: string[]) => Promise<void>): Promise<void> {
+  for (const handler of ps.handlers) {
+    const hosts = ps.notified.get(handler)
+    if (hosts === undefined || hosts.size === 0) continue
+    ps.notified.delete(handler)
+    const eligible = ps.batch.filter((h) => {
+      const s = ps.run.hosts.get(h)
+      return hosts.has(h) && s !== undefined && !s.unreachable && !s.ended && (force || !s.failed)
+    })
+    if (eligible.length > 0) await runHandler(handler, eligible)
+  }
+}

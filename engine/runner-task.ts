@@ -1,0 +1,125 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { TsplayError } from './errors.js'
+import type { Task } from './model.js'
+import { censor, type TaskResult, type TaskStatus } from './result.js'
+import { executeOnce, failed } from './runner-exec.js'
+import { itemLabel, loopControl, loopItems, loopKey, loopVars } from './runner-loop.js'
+import type { PlayState } from './runner-state.js'
+import { hostVars, keyword, scopeChain, templateVars } from './runner-vars.js'
+import { evalCondition, renderValue, type Vars } from './template.js'
+
+/** The `when` conditions that apply to a task: inherited ones first, then its own. */
+export function conditionsOf(task: Task): unknown[] {
+  const own = task.keywords['when']
+  return [...scopeChain(task.scope).map((s) => s.keywords['when']), own].filter((c) => c !== undefined && c !== null)
+}
+
+/** Evaluate `when`; a template error is thrown as TsplayError for the caller to report as a failure. */
+export function whenHolds(task: Task, vars: Vars): boolean {
+  return conditionsOf(task).every((c) => evalCondition(c, vars, task.location))
+}
+
+const skippedResult = (host: string): TaskResult => ({ host, status: 'skipped', data: { changed: false, skip_reason: 'Conditional result was False', skipped: true }, diff: [], changes: [] })
+
+/** Run one task on one host: `when`, the loop, retries, changed_when/failed_when. Never throws a TsplayError. */
+export async function runOnHost(ps: PlayState, task: Task, host: string, itemSink: (r: TaskResult) => void): Promise<TaskResult> {
+  try {
+    if (loopKey(task) === undefined) {
+      const vars = templateVars(hostVars(ps, host, task))
+      if (!whenHolds(task, vars)) return skippedResult(host)
+      return await attempt(ps, task, host, {})
+    }
+    return await runLoop(ps, task, host, itemSink)
+  } catch (error) {
+    if (error instanceof TsplayError) return failed(host, error.message)
+    throw error
+  }
+}
+
+async function runLoop(ps: PlayState, task: Task, host: string, itemSink: (r: TaskResult) => void): Promise<TaskResult> {
+  const items = loopItems(task, templateVars(hostVars(ps, host, task)))
+  if (items.length === 0) return { host, status: 'skipped', data: { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] }, diff: [], changes: [] }
+  const lc = loopControl(task)
+  const results: TaskResult[] = []
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && lc.pauseSeconds > 0) await sleep(lc.pauseSeconds * 1000)
+    const extra = loopVars(lc, items, i)
+    const vars = templateVars(hostVars(ps, host, task, extra))
+    let result: TaskResult
+    try {
+      result = whenHolds(task, vars) ? await attempt(ps, task, host, extra) : skippedResult(host)
+    } catch (error) {
+      if (!(error instanceof TsplayError)) throw error
+      result = failed(host, error.message)
+    }
+    const data: Record<string, unknown> = { ...result.data, [lc.loopVar]: items[i], ansible_loop_var: lc.loopVar }
+    if (lc.indexVar !== undefined) Object.assign(data, { [lc.indexVar]: i, ansible_index_var: lc.indexVar })
+    if (result.status !== 'skipped' && data['failed'] === undefined) data['failed'] = false
+    const itemResult: TaskResult = { ...result, data, label: itemLabel(lc, items[i], vars) }
+    itemSink(itemResult)
+    results.push(itemResult)
+  }
+  const anyFailed = results.some((r) => r.status === 'failed')
+  const allSkipped = results.every((r) => r.status === 'skipped')
+  const changed = results.some((r) => r.data['changed'] === true)
+  const status = results.some((r) => r.status === 'unreachable') ? 'unreachable' : anyFailed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok'
+  const data: Record<string, unknown> = { changed, msg: anyFailed ? 'One or more items failed' : 'All items completed', results: results.map((r) => r.data), skipped: allSkipped }
+  if (anyFailed) data['failed'] = true
+  return { host, status, data, diff: results.flatMap((r) => r.diff), changes: results.flatMap((r) => r.changes), items: results, ...(results[0]?.delegatedTo ? { delegatedTo: results[0].delegatedTo } : {}) }
+}
+
+/** Execute with `until`/`retries`/`delay`, then apply changed_when and failed_when. */
+async function attempt(ps: PlayState, task: Task, host: string, loop: Vars): Promise<TaskResult> {
+  const until = task.keywords['until']
+  const register = typeof task.keywords['register'] === 'string' ? task.keywords['register'] : undefined
+  const vars = templateVars(hostVars(ps, host, task, loop))
+  const retries = until === undefined ? 0 : Math.max(0, Number(renderValue(keyword(task, 'retries') ?? 3, vars)))
+  const delay = Number(renderValue(keyword(task, 'delay') ?? 5, vars))
+  for (let n = 1; ; n++) {
+    let result = await executeOnce(ps, task, host, vars)
+    if (result.status === 'unreachable') return result
+    result = judge(ps, task, host, result, loop, register)
+    if (until === undefined) return result
+    const withResult = templateVars(hostVars(ps, host, task, { ...loop, ...(register ? { [register]: result.data } : {}) }))
+    const done = result.status !== 'failed' && evalCondition(until, withResult, task.location)
+    if (done || n > retries) {
+      const data = { ...result.data, attempts: n }
+      if (!done) Object.assign(data, { failed: true })
+      return { ...result, status: done ? result.status : 'failed', data }
+    }
+    ps.run.emit({ type: 'retry', host, taskName: task.name, retriesLeft: retries - n + 1, result: { ...result, data: { ...result.data, attempts: n } } })
+    if (delay > 0) await sleep(delay * 1000)
+  }
+}
+
+/** changed_when and failed_when, evaluated with the result registered, as Ansible does. */
+function judge(ps: PlayState, task: Task, host: string, result: TaskResult, loop: Vars, register: string | undefined): TaskResult {
+  const changedWhen = task.keywords['changed_when']
+  const failedWhen = task.keywords['failed_when']
+  if (changedWhen === undefined && failedWhen === undefined) return result
+  const data = { ...result.data }
+  const vars = (): Vars => templateVars(hostVars(ps, host, task, { ...loop, ...(register ? { [register]: data } : {}), ...data }))
+  if (changedWhen !== undefined && result.status !== 'skipped') data['changed'] = evalCondition(changedWhen, vars(), task.location)
+  let status: TaskStatus = result.status === 'failed' || result.status === 'skipped' ? result.status : data['changed'] === true ? 'changed' : 'ok'
+  if (failedWhen !== undefined && result.status !== 'skipped') {
+    const isFailed = evalCondition(failedWhen, vars(), task.location)
+    data['failed_when_result'] = isFailed
+    data['failed'] = isFailed
+    status = isFailed ? 'failed' : data['changed'] === true ? 'changed' : 'ok'
+  }
+  return { ...result, status, data }
+}
+
+/** The dict `register` stores: the result plus `failed`, as Ansible registers it. */
+export function registered(result: TaskResult): Record<string, unknown> {
+  if (result.items !== undefined || result.status === 'skipped') return result.data
+  return { ...result.data, failed: result.status === 'failed' }
+}
+
+/** The result as shown: censored when `no_log` is set. */
+export function shown(task: Task, result: TaskResult, vars: Vars): TaskResult {
+  const noLog = keyword(task, 'no_log')
+  if (noLog === undefined || noLog === null || noLog === false) return result
+  if (typeof noLog === 'string' && !['true', 'yes', '1', 'on'].includes(String(renderValue(noLog, vars)).toLowerCase())) return result
+  return { ...result, data: censor(result.data), diff: [], ...(result.items ? { items: result.items.map((i) => ({ ...i, data: censor(i.data), label: '(censored due to no_log)' })) } : {}) }
+}

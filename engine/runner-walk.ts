@@ -1,0 +1,273 @@
+import { resolve } from 'node:path'
+import { TsplayError } from './errors.js'
+import { findTaskFile, loadTaskFile } from './loader.js'
+import { roleFromTask } from './loader-roles.js'
+import type { Block, Item, Scope, Task } from './model.js'
+import { emptyStats, type HostStats, type TaskResult } from './result.js'
+import { failed } from './runner-exec.js'
+import { flushHandlers, notify } from './runner-handlers.js'
+import { loopControl, loopItems, loopKey, loopVars } from './runner-loop.js'
+import type { PlayState } from './runner-state.js'
+import { registered, runOnHost, shown, whenHolds } from './runner-task.js'
+import { hostVars, keyword, scopeChain, templateVars } from './runner-vars.js'
+import { renderValue, type Vars } from './template.js'
+import { applyFacts } from './runner-facts.js'
+import { selectedByTags } from './runner-tags.js'
+
+/** Hosts of `hosts` that may still run tasks in this play. */
+export const activeHosts = (ps: PlayState, hosts: readonly string[]): string[] =>
+  hosts.filter((h) => { const s = ps.run.hosts.get(h); return s !== undefined && !s.failed && !s.unreachable && !s.ended })
+
+/** Run tasks and blocks in order on `hosts`, in lockstep (Ansible's linear strategy). */
+export async function runItems(ps: PlayState, items: readonly Item[], hosts: readonly string[]): Promise<void> {
+  for (const item of items) {
+    if (ps.stopped) return
+    const active = activeHosts(ps, hosts)
+    if (active.length === 0) return
+    if (item.kind === 'block') await runBlock(ps, item, active)
+    else await runTask(ps, item, active)
+  }
+}
+
+async function runBlock(ps: PlayState, block: Block, hosts: string[]): Promise<void> {
+  const rescuable = block.rescue.length > 0
+  if (rescuable) for (const h of hosts) ps.rescuable.set(h, (ps.rescuable.get(h) ?? 0) + 1)
+  try {
+    await runItems(ps, block.block, hosts)
+  } finally {
+    if (rescuable) for (const h of hosts) ps.rescuable.set(h, (ps.rescuable.get(h) ?? 1) - 1)
+  }
+  const failedHere = hosts.filter((h) => { const s = ps.run.hosts.get(h)!; return s.failed && !s.unreachable })
+  if (rescuable && failedHere.length > 0 && !ps.stopped) {
+    for (const h of failedHere) {
+      ps.run.hosts.get(h)!.failed = false
+      ps.failedInBatch.delete(h)
+    }
+    await runItems(ps, block.rescue, failedHere)
+  }
+  if (block.always.length === 0 || ps.stopped) return
+  const parked = hosts.filter((h) => { const s = ps.run.hosts.get(h)!; return s.failed && !s.unreachable && !s.ended })
+  for (const h of parked) ps.run.hosts.get(h)!.failed = false
+  await runItems(ps, block.always, hosts)
+  for (const h of parked) ps.run.hosts.get(h)!.failed = true
+}
+
+/** Run one task on the active hosts: engine actions here, modules through runOnHost; records every result. */
+export async function runTask(ps: PlayState, task: Task, hosts: readonly string[], handler = false): Promise<void> {
+  if (!handler && !startReached(ps, task)) return
+  if (!handler && !selectedByTags(ps.run.options, task)) return
+  if (task.action === 'meta') return runMeta(ps, task, hosts)
+  const runOnce = truthy(keyword(task, 'run_once'))
+  const targets = runOnce ? hosts.slice(0, 1) : [...hosts]
+  ps.run.emit({ type: 'task', name: displayName(task), handler, hosts: targets })
+  if (task.action === 'include_tasks' || task.action === 'include_role' || task.action === 'include') return runInclude(ps, task, targets)
+  const results = await pool(targets, ps.run.options.forks, async (host) => {
+    const result = await runOnHost(ps, task, host, (item) => ps.run.emit({ type: 'item', result: shown(task, item, {}), taskName: task.name }))
+    record(ps, task, result, runOnce ? hosts : [host])
+    ps.run.emit({ type: 'result', result: shown(task, withIgnore(ps, task, result), {}), taskName: task.name })
+    return result
+  })
+  checkFatal(ps, task, results)
+}
+
+function withIgnore(ps: PlayState, task: Task, result: TaskResult): TaskResult {
+  return result.status === 'failed' && ignored(ps, task, result.host) ? { ...result, ignored: true } : result
+}
+
+function ignored(ps: PlayState, task: Task, host: string): boolean {
+  const value = keyword(task, 'ignore_errors')
+  if (value === undefined || value === null) return false
+  return truthy(typeof value === 'string' ? renderValue(value, templateVars(hostVars(ps, host, task))) : value)
+}
+
+/** Count, register, apply facts, notify and mark failure for one host's result (`alsoFor`: run_once's batch). */
+function record(ps: PlayState, task: Task, result: TaskResult, alsoFor: readonly string[]): void {
+  const host = result.host
+  const state = ps.run.hosts.get(host)!
+  const stats = statsOf(ps, host)
+  const register = task.keywords['register']
+  for (const h of alsoFor) {
+    const s = ps.run.hosts.get(h)
+    if (s === undefined) continue
+    if (typeof register === 'string') s.setFacts[register] = registered(result)
+    applyFacts(ps, task, h, result)
+  }
+  const changed = result.data['changed'] === true
+  switch (result.status) {
+    case 'ok':
+    case 'changed':
+      stats.ok++
+      if (changed) stats.changed++
+      break
+    case 'skipped':
+      stats.skipped++
+      break
+    case 'unreachable':
+      stats.unreachable++
+      state.unreachable = true
+      break
+    case 'failed':
+      if (ignored(ps, task, host)) {
+        stats.ok++
+        stats.ignored++
+        if (changed) stats.changed++
+      } else {
+        if ((ps.rescuable.get(host) ?? 0) > 0) stats.rescued++
+        else stats.failed++
+        state.failed = true
+        ps.failedInBatch.add(host)
+      }
+      break
+  }
+  if (changed && result.status !== 'unreachable') notify(ps, task, host, templateVars(hostVars(ps, host, task)))
+}
+
+/** The host's recap counters, created on first use. */
+export function statsOf(ps: PlayState, host: string): HostStats {
+  let stats = ps.run.stats.get(host)
+  if (stats === undefined) ps.run.stats.set(host, (stats = emptyStats()))
+  return stats
+}
+
+function checkFatal(ps: PlayState, task: Task, results: readonly TaskResult[]): void {
+  const bad = results.some((r) => (r.status === 'failed' && ps.failedInBatch.has(r.host) && (ps.rescuable.get(r.host) ?? 0) === 0) || r.status === 'unreachable')
+  const maxFail = ps.play.keywords['max_fail_percentage']
+  const overMax = maxFail !== undefined && maxFail !== null && (ps.failedInBatch.size / ps.batch.length) * 100 > Number(maxFail)
+  if ((bad && truthy(keyword(task, 'any_errors_fatal'))) || overMax) {
+    for (const h of ps.batch) { const s = ps.run.hosts.get(h); if (s && !s.failed && !s.unreachable) s.failed = true }
+    ps.stopped = true
+  }
+}
+
+async function runMeta(ps: PlayState, task: Task, hosts: readonly string[]): Promise<void> {
+  const action = String(task.args['_raw_params'])
+  const applies = hosts.filter((h) => whenHolds(task, templateVars(hostVars(ps, h, task))))
+  switch (action) {
+    case 'flush_handlers':
+      return flush(ps)
+    case 'end_play':
+      if (applies.length > 0) {
+        for (const h of ps.batch) { const s = ps.run.hosts.get(h); if (s) s.ended = true }
+        ps.stopped = true
+        ps.playEnded = true
+      }
+      return
+    case 'end_batch':
+      if (applies.length > 0) ps.stopped = true
+      return
+    case 'end_host':
+      for (const h of applies) ps.run.hosts.get(h)!.ended = true
+      return
+    case 'clear_facts':
+      for (const h of applies) ps.run.hosts.get(h)!.facts = {}
+      return
+    case 'clear_host_errors':
+      for (const h of ps.batch) { const s = ps.run.hosts.get(h); if (s) s.failed = false }
+      return
+    case 'reset_connection':
+      for (const h of applies) { const s = ps.run.hosts.get(h)!; const c = s.conn; delete s.conn; if (c) await (await c).close() }
+      return
+    default:
+      return
+  }
+}
+
+/** Run the handlers notified so far (end of a section, or `meta: flush_handlers`). */
+export async function flush(ps: PlayState): Promise<void> {
+  const force = truthy(ps.play.keywords['force_handlers'] ?? ps.run.options.forceHandlers)
+  await flushHandlers(ps, force, async (handler, hosts) => {
+    const parked = force ? hosts.filter((h) => ps.run.hosts.get(h)!.failed) : []
+    for (const h of parked) ps.run.hosts.get(h)!.failed = false
+    await runTask(ps, handler, hosts, true)
+    for (const h of parked) ps.run.hosts.get(h)!.failed = true
+  })
+}
+
+interface Inclusion {
+  readonly path: string
+  readonly params: Vars
+  readonly hosts: string[]
+}
+
+async function runInclude(ps: PlayState, task: Task, hosts: readonly string[]): Promise<void> {
+  const inclusions: Inclusion[] = []
+  for (const host of hosts) {
+    try {
+      const base = templateVars(hostVars(ps, host, task))
+      const items = loopKey(task) === undefined ? [undefined] : loopItems(task, base)
+      const lc = loopControl(task)
+      let any = false
+      for (let i = 0; i < items.length; i++) {
+        const extra = loopKey(task) === undefined ? {} : loopVars(lc, items, i)
+        const vars = templateVars(hostVars(ps, host, task, extra))
+        if (!whenHolds(task, vars)) continue
+        any = true
+        const target = task.action === 'include_role' ? String(renderValue(task.args['name'], vars, task.location)) : findTaskFile(String(renderValue(task.args['file'] ?? task.args['_raw_params'], vars, task.location)), task.scope, ps.loadContext)
+        const params = { ...(renderValue(task.keywords['vars'] ?? {}, vars, task.location) as Vars), ...extra }
+        const key = JSON.stringify([target, params])
+        const found = inclusions.find((x) => JSON.stringify([x.path, x.params]) === key)
+        if (found) found.hosts.push(host)
+        else inclusions.push({ path: target, params, hosts: [host] })
+      }
+      if (!any) {
+        const r: TaskResult = { host, status: 'skipped', data: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, diff: [], changes: [] }
+        record(ps, task, r, [host])
+        ps.run.emit({ type: 'result', result: r, taskName: task.name })
+      }
+    } catch (error) {
+      if (!(error instanceof TsplayError)) throw error
+      const r = failed(host, error.message)
+      record(ps, task, r, [host])
+      ps.run.emit({ type: 'result', result: withIgnore(ps, task, r), taskName: task.name })
+    }
+  }
+  for (const inc of inclusions) {
+    ps.run.emit({ type: 'included', file: inc.path, hosts: inc.hosts })
+    for (const h of inc.hosts) statsOf(ps, h).ok++
+    const items = loadIncluded(ps, task, inc)
+    await runItems(ps, items, inc.hosts)
+  }
+}
+
+function loadIncluded(ps: PlayState, task: Task, inc: Inclusion): Item[] {
+  const applyKeywords = (typeof task.args['apply'] === 'object' && task.args['apply'] !== null ? task.args['apply'] : {}) as Record<string, unknown>
+  if (task.action === 'include_role') {
+    const before = ps.loadContext.handlers.length
+    const roleTask: Task = { ...task, args: { ...task.args, name: inc.path }, keywords: { ...applyKeywords, vars: inc.params }, scope: task.scope }
+    const items = roleFromTask(roleTask, ps.loadContext)
+    for (const h of ps.loadContext.handlers.slice(before)) if (!ps.handlers.includes(h)) ps.handlers.push(h)
+    return items
+  }
+  const scope: Scope = { keywords: applyKeywords, parent: task.scope, dir: resolve(inc.path, '..'), location: task.location, params: { level: 'include_params', vars: inc.params } }
+  return loadTaskFile(inc.path, scope, ps.loadContext)
+}
+
+function startReached(ps: PlayState, task: Task): boolean {
+  if (!ps.run.waitingForStart) return true
+  const start = ps.run.options.startAtTask
+  if (start === displayName(task) || start === task.name) ps.run.waitingForStart = false
+  return !ps.run.waitingForStart
+}
+
+/** `TASK [role : name]` text for a task. */
+export function displayName(task: Task): string {
+  const role = scopeChain(task.scope).reverse().find((s) => s.role)?.role
+  return role ? `${role.name} : ${task.name}` : task.name
+}
+
+/** Python-ish truth of a keyword value. */
+export const truthy = (v: unknown): boolean => v === true || (typeof v === 'string' && ['true', 'yes', 'on', '1', 'y'].includes(v.trim().toLowerCase())) || (typeof v === 'number' && v !== 0)
+
+/** Run `fn` over `items` with at most `limit` at a time; results in input order. */
+export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++
+      results[i] = await fn(items[i]!)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker))
+  return results
+}
