@@ -15,6 +15,7 @@ import { set_fact } from './set_fact.js'
 import { shell } from './shell.js'
 import { template } from './template.js'
 import { yum } from './yum.js'
+import { yum_repository } from './yum_repository.js'
 
 /**
  * Every module tsplay knows, by the name used in YAML. Explicit on purpose: a new module is one file
@@ -31,6 +32,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   apt,
   dnf,
   yum,
+  yum_repository,
   command,
   raw,
   script,
