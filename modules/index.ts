@@ -9,6 +9,7 @@ import { fail } from './fail.js'
 import { dnf } from './dnf.js'
 import { file } from './file.js'
 import { lineinfile } from './lineinfile.js'
+import { packageModule } from './package.js'
 import { raw } from './raw.js'
 import { script } from './script.js'
 import { set_fact } from './set_fact.js'
@@ -33,6 +34,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   dnf,
   yum,
   yum_repository,
+  package: packageModule,
   command,
   raw,
   script,
