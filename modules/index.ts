@@ -4,6 +4,7 @@ import { blockinfile } from './blockinfile.js'
 import { assert } from './assert.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
+import { fetch } from './fetch.js'
 import { debug } from './debug.js'
 import { fail } from './fail.js'
 import { dnf } from './dnf.js'
@@ -14,6 +15,8 @@ import { raw } from './raw.js'
 import { script } from './script.js'
 import { set_fact } from './set_fact.js'
 import { shell } from './shell.js'
+import { slurp } from './slurp.js'
+import { stat } from './stat.js'
 import { template } from './template.js'
 import { yum } from './yum.js'
 import { yum_repository } from './yum_repository.js'
@@ -26,8 +29,11 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   // files (modules/*.ts owned by the files work)
   blockinfile,
   copy,
+  fetch,
   file,
   lineinfile,
+  slurp,
+  stat,
   template,
   // system, packages and commands
   apt,

@@ -28,8 +28,13 @@ export interface FileState {
   readonly nlink?: number
   readonly blocks?: number
   readonly blockSize?: number
-  /** For symbolic links: the target as stored in the link. */
+  /** For symbolic links: the target as stored in the link, and the absolute path it resolves to. */
   readonly linkTarget?: string
+  readonly linkSource?: string
+  /** Device number of a character or block device (st_rdev). */
+  readonly rdev?: number
+  /** `file --mime` output, e.g. `text/plain; charset=us-ascii`. */
+  readonly mime?: string
   /** Whether the connection's user may read, write or execute the path. */
   readonly readable?: boolean
   readonly writeable?: boolean
@@ -48,6 +53,8 @@ export interface ProbeRequest {
   readonly checksum?: ChecksumAlgorithm
   /** Also read a regular file's content (base64 on the wire, so any bytes survive). */
   readonly content?: boolean
+  /** Also ask `file --mime` for the mime type and charset (stat's get_mime). */
+  readonly mime?: boolean
 }
 
 /** The probes of one round trip plus the host's umask (needed to evaluate symbolic modes like `+x`). */
@@ -56,16 +63,20 @@ export interface ProbeResult {
   readonly umask: number
 }
 
-// The shell function every probe script starts with: $1 path, $2 "-L" to follow, $3 digest program or "", $4 "1" for content.
+// The shell function every probe script starts with: $1 path, $2 "-L" to follow, $3 digest program or "", $4 "1" for content, $5 "1" for mime type.
 const PROBE_FUNCTION = `probe() {
   echo "@@path"
   if [ "$2" = -L ]; then [ -e "$1" ] || { echo missing; return; }
   else [ -e "$1" ] || [ -L "$1" ] || { echo missing; return; }; fi
-  stat $2 -c 'stat %f %u %g %s %.9Y %.9X %.9Z %i %d %h %b %B
+  stat $2 -c 'stat %f %u %g %s %.9Y %.9X %.9Z %i %d %h %b %o %r
 owner %U
 group %G' -- "$1" || return 0
   a=; [ -r "$1" ] && a=r; [ -w "$1" ] && a="\${a}w"; [ -x "$1" ] && a="\${a}x"; echo "access $a"
-  if [ -L "$1" ] && [ "$2" != -L ]; then printf 'link '; readlink -- "$1" | base64 | tr -d '\\n'; echo; return; fi
+  [ "$5" = 1 ] && echo "mime $(file -b --mime -- "$1" 2>/dev/null)"
+  if [ -L "$1" ] && [ "$2" != -L ]; then
+    printf 'link '; readlink -- "$1" | base64 | tr -d '\\n'; echo
+    printf 'real '; readlink -f -- "$1" | base64 | tr -d '\\n'; echo; return
+  fi
   [ -f "$1" ] || return 0
   if [ -n "$3" ] && [ -r "$1" ]; then printf 'sum '; "$3" < "$1" | cut -d ' ' -f 1; fi
   if [ "$4" = 1 ] && [ -r "$1" ]; then echo content; base64 < "$1"; fi
@@ -74,7 +85,7 @@ echo "umask $(umask)"`
 
 /** A shell script that probes every request and prints the sections `parseProbe` reads. */
 export function probeScript(requests: readonly ProbeRequest[]): Command {
-  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum ? `${r.checksum}sum` : ''} ${r.content ? '1' : ''}`)
+  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum ? `${r.checksum}sum` : ''} ${r.content ? '1' : ''} ${r.mime ? '1' : ''}`)
   return sh`${raw(PROBE_FUNCTION)}
 ${raw(calls.join('\n'))}`
 }
@@ -111,11 +122,13 @@ const TYPES: Record<number, FileType> = {
 function parseSection(section: string, request: ProbeRequest): FileState {
   const lines = section.split('\n')
   if (lines[0] === 'missing' || !lines[0]?.startsWith('stat ')) return { path: request.path, exists: false }
-  const [rawMode = '0', uid, gid, size, mtime, atime, ctime, inode, dev, nlink, blocks, blockSize] = lines[0].slice(5).split(' ')
+  const [rawMode = '0', uid, gid, size, mtime, atime, ctime, inode, dev, nlink, blocks, blockSize, rdev] = lines[0].slice(5).split(' ')
   const bits = parseInt(rawMode, 16)
   const field = (name: string): string | undefined => lines.find((l) => l.startsWith(`${name} `) || l === name)?.slice(name.length + 1)
   const access = field('access') ?? ''
   const link = field('link')
+  const real = field('real')
+  const mime = field('mime')
   const contentAt = lines.indexOf('content')
   const owner = field('owner')
   const group = field('group')
@@ -137,11 +150,16 @@ function parseSection(section: string, request: ProbeRequest): FileState {
     nlink: Number(nlink),
     blocks: Number(blocks),
     blockSize: Number(blockSize),
+    rdev: Number(rdev ?? 0),
     readable: access.includes('r'),
     writeable: access.includes('w'),
     executable: access.includes('x'),
-    ...(link === undefined ? {} : { linkTarget: Buffer.from(link, 'base64').toString('utf8').replace(/\n$/, '') }),
+    ...(link === undefined ? {} : { linkTarget: decode(link) }),
+    ...(real === undefined ? {} : { linkSource: decode(real) }),
+    ...(mime === undefined ? {} : { mime }),
     ...(field('sum') ? { checksum: field('sum')! } : {}),
     ...(contentAt >= 0 ? { content: Buffer.from(lines.slice(contentAt + 1).join(''), 'base64') } : {}),
   }
 }
+
+const decode = (b64: string): string => Buffer.from(b64, 'base64').toString('utf8').replace(/\n$/, '')

@@ -8,15 +8,17 @@ import { parseProbe, probeFile, type ProbeRequest } from '../../../modules/lib/f
 
 const fixture = readFileSync(new URL('../../fixtures/output/stat/probe-tmpdir.txt', import.meta.url), 'utf8')
 const requests: ProbeRequest[] = [
-  { path: '/t/f', checksum: 'sha1', content: true },
+  { path: '/t/f', checksum: 'sha1', content: true, mime: true },
   { path: '/t/dir' },
   { path: '/t/ln' },
   { path: '/t/ln', follow: true, checksum: 'sha256' },
   { path: '/t/dangling' },
   { path: '/t/dangling', follow: true },
   { path: '/t/missing' },
+  { path: '/dev/null' },
 ]
 
+// Captured from a temp dir /tmp/tmp.1qAV6CyQf5 holding f, dir/, ln -> f and dangling -> nowhere.
 describe('parseProbe on captured output of GNU stat 9.1', () => {
   const { files, umask } = parseProbe(fixture, requests)
 
@@ -25,13 +27,15 @@ describe('parseProbe on captured output of GNU stat 9.1', () => {
   it('reads a regular file with checksum and content', () => {
     expect(files[0]).toMatchObject({ exists: true, type: 'file', mode: '0644', uid: 0, gid: 0, owner: 'root', group: 'root', size: 6, nlink: 1, readable: true, writeable: true, executable: false, checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f' })
     expect(files[0]!.content!.toString()).toBe('hello\n')
-    expect(files[0]!.mtime).toBeCloseTo(1795320431.738809149, 3)
+    expect(files[0]!.mime).toBe('text/plain; charset=us-ascii')
+    expect(files[0]!.mtime).toBeCloseTo(1795321056.626835506, 3)
+    expect(files[0]).toMatchObject({ blocks: 8, blockSize: 4096, rdev: 0 })
   })
 
   it('reads a directory', () => expect(files[1]).toMatchObject({ type: 'directory', mode: '0755', nlink: 2, executable: true }))
 
   it('reads a link without following it, with its target', () => {
-    expect(files[2]).toMatchObject({ type: 'link', mode: '0777', linkTarget: 'f' })
+    expect(files[2]).toMatchObject({ type: 'link', mode: '0777', linkTarget: 'f', linkSource: '/tmp/tmp.1qAV6CyQf5/f' })
     expect(files[2]!.checksum).toBeUndefined()
   })
 
@@ -41,6 +45,7 @@ describe('parseProbe on captured output of GNU stat 9.1', () => {
     expect(files[4]).toMatchObject({ type: 'link', linkTarget: 'nowhere' })
     expect(files[5]).toEqual({ path: '/t/dangling', exists: false })
     expect(files[6]).toEqual({ path: '/t/missing', exists: false })
+    expect(files[7]).toMatchObject({ type: 'char', rdev: 259 })
   })
 })
 
