@@ -1,0 +1,53 @@
+// - name: restart nginx
+//   service:
+//     name: nginx
+//     state: restarted
+//     enabled: yes
+import { z } from 'zod'
+import { defineModule } from '../engine/module.js'
+import { text, yamlBool, yamlInt } from './lib/args.js'
+import { withAliases } from './lib/packages.js'
+import { systemd, type SystemdArgs } from './systemd.js'
+
+const args = withAliases(
+  z
+    .object({
+      name: z.string().min(1).describe('The service (alias service)'),
+      state: z.enum(['started', 'stopped', 'restarted', 'reloaded']).optional().describe('started/stopped are idempotent; restarted and reloaded always act'),
+      enabled: yamlBool.optional().describe('Whether the service starts at boot'),
+      pattern: z.string().optional().describe('Ignored: only used by init systems without status (tsplay drives systemd)'),
+      arguments: text.optional().describe('Ignored with systemd, as ansible-core does (alias args)'),
+      sleep: yamlInt.optional().describe('Ignored with systemd, as ansible-core does'),
+      runlevel: z.string().optional().describe('Ignored with systemd (OpenRC only)'),
+      use: z.string().optional().describe('Ignored: tsplay always uses systemd'),
+    })
+    .strict()
+    .superRefine((a, ctx) => {
+      if (a.state === undefined && a.enabled === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'one of the following is required: state, enabled' })
+    }),
+  { service: 'name', args: 'arguments' },
+)
+
+/** The systemd arguments a service task means; the init-script-only ones are dropped, as ansible-core's service action does. */
+export function toSystemdArgs(a: z.output<typeof args>): SystemdArgs {
+  return {
+    name: a.name,
+    ...(a.state === undefined ? {} : { state: a.state }),
+    ...(a.enabled === undefined ? {} : { enabled: a.enabled }),
+    daemon_reload: false,
+    daemon_reexec: false,
+    scope: 'system',
+    no_block: false,
+  }
+}
+
+/** Ansible's generic `service`, driving systemd exactly as the `systemd` module does. */
+export const service = defineModule({
+  name: 'service',
+  args,
+  description: 'Start, stop, restart, reload or enable a service (through systemd)',
+  example: 'service:\n  name: nginx\n  state: restarted\n  enabled: true',
+  gather: (ctx, a) => systemd.gather(ctx, toSystemdArgs(a)),
+  plan: (a, state, ctx) => systemd.plan(toSystemdArgs(a), state, ctx),
+  apply: (ctx, plan, a) => systemd.apply(ctx, plan, toSystemdArgs(a)),
+})
