@@ -13,10 +13,12 @@ import { lineinfile } from './lineinfile.js'
 import { packageModule } from './package.js'
 import { raw } from './raw.js'
 import { script } from './script.js'
+import { service } from './service.js'
 import { set_fact } from './set_fact.js'
 import { shell } from './shell.js'
 import { slurp } from './slurp.js'
 import { stat } from './stat.js'
+import { systemd } from './systemd.js'
 import { template } from './template.js'
 import { yum } from './yum.js'
 import { yum_repository } from './yum_repository.js'
@@ -45,6 +47,9 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   raw,
   script,
   shell,
+  systemd,
+  service,
+  systemd_service: systemd,
   // logic
   assert,
   debug,
