@@ -9,6 +9,7 @@ import { debug } from './debug.js'
 import { fail } from './fail.js'
 import { dnf } from './dnf.js'
 import { file } from './file.js'
+import { get_url } from './get_url.js'
 import { lineinfile } from './lineinfile.js'
 import { packageModule } from './package.js'
 import { raw } from './raw.js'
@@ -33,6 +34,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   copy,
   fetch,
   file,
+  get_url,
   lineinfile,
   slurp,
   stat,
