@@ -19,6 +19,7 @@ import { set_fact } from './set_fact.js'
 import { shell } from './shell.js'
 import { slurp } from './slurp.js'
 import { stat } from './stat.js'
+import { sysctl } from './sysctl.js'
 import { systemd } from './systemd.js'
 import { template } from './template.js'
 import { yum } from './yum.js'
@@ -52,6 +53,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   systemd,
   service,
   systemd_service: systemd,
+  sysctl,
   // logic
   assert,
   debug,
