@@ -153,7 +153,14 @@ export const DATA_FILTERS: Record<string, Filter> = {
       throw new TemplateError(`from_json: ${(error as Error).message}`)
     }
   },
-  from_yaml: (v) => (typeof v === 'string' ? (parseYaml(v, { version: '1.1' }) as unknown) : v),
+  from_yaml: (v) => {
+    if (typeof v !== 'string') return v
+    try {
+      return parseYaml(v, { version: '1.1' }) as unknown
+    } catch (error) {
+      throw new TemplateError(`from_yaml: ${(error as Error).message.split('\n')[0]!.replace(/^\w/, (c) => c.toLowerCase())}`)
+    }
+  },
   from_yaml_all: (v) => pythonStr(v).split(/^---\s*$/m).filter((d) => d.trim() !== '').map((d) => parseYaml(d, { version: '1.1' }) as unknown),
   regex_replace: regexReplace,
   regex_search: regexSearch,

@@ -4,7 +4,7 @@ import { bindArgs, splitArgs } from './template-args.js'
 import { applyFilter, type Filter } from './template-filters.js'
 import { memberLookup } from './template-runtime.js'
 import { TESTS } from './template-tests.js'
-import { Undefined, isUndefined } from './template-undefined.js'
+import { Undefined, isUndefined, strict } from './template-undefined.js'
 
 type Dict = Record<string, unknown>
 
@@ -45,12 +45,12 @@ function map(value: unknown, ...args: unknown[]): unknown[] {
   if (keywords.attribute !== undefined) {
     return list.map((x) => {
       const v = attr(x, keywords.attribute)
-      return v instanceof Undefined && 'default' in keywords ? keywords.default : v
+      return v instanceof Undefined && 'default' in keywords ? keywords.default : strict(v)
     })
   }
   const [name, ...rest] = positional
   if (typeof name !== 'string') throw new TemplateError('map: give a filter name or attribute=')
-  return list.map((x) => applyFilter(name, x, [...rest, ...(Object.keys(keywords).length ? [{ ...keywords, __keywords: true }] : [])]))
+  return list.map((x) => strict(applyFilter(name, x, [...rest, ...(Object.keys(keywords).length ? [{ ...keywords, __keywords: true }] : [])])))
 }
 
 function sortKey(caseSensitive: unknown, attribute: unknown) {
@@ -145,7 +145,8 @@ function merge(a: Dict, b: Dict, recursive: boolean, listMerge: string): Dict {
 
 function combine(value: unknown, ...args: unknown[]): Dict {
   const { positional, keywords } = splitArgs(args)
-  const dicts = [value, ...positional].flat()
+  // Ansible flattens the arguments and skips None.
+  const dicts = [value, ...positional].flat().filter((d) => d !== null)
   for (const d of dicts) if (!isDict(d)) throw new TemplateError(`combine: expected dicts, got ${pythonStr(d)}`)
   const recursive = keywords.recursive === true
   const listMerge = String(keywords.list_merge ?? 'replace')
@@ -202,8 +203,10 @@ function items2dict(value: unknown, ...args: unknown[]): Dict {
   const [keyName = 'key', valueName = 'value'] = bindArgs('items2dict', args, ['key_name', 'value_name'])
   const out: Dict = {}
   for (const item of seq(value, 'items2dict')) {
-    if (!isDict(item) || !(String(keyName) in item)) throw new TemplateError(`items2dict requires a list of dictionaries with '${String(keyName)}' and '${String(valueName)}' keys`)
-    out[String(item[String(keyName)])] = item[String(valueName)]
+    const key = memberLookup(item, keyName)
+    const val = memberLookup(item, valueName)
+    if (key instanceof Undefined || val instanceof Undefined) throw new TemplateError(`items2dict requires a list of dictionaries with '${String(keyName)}' and '${String(valueName)}' keys`)
+    out[pythonStr(key)] = val
   }
   return out
 }
@@ -211,7 +214,7 @@ function items2dict(value: unknown, ...args: unknown[]): Dict {
 function sum(value: unknown, ...args: unknown[]): unknown {
   const [attribute, start = 0] = bindArgs('sum', args, ['attribute', 'start'])
   return seq(value, 'sum').reduce<unknown>((acc, x) => {
-    const v = attribute === undefined ? x : attr(x, attribute)
+    const v = attribute === undefined ? x : strict(attr(x, attribute))
     if (Array.isArray(acc) && Array.isArray(v)) return [...acc, ...v]
     return Number(acc) + Number(v)
   }, start)

@@ -1,6 +1,7 @@
 import { TemplateError } from './errors.js'
 import { pythonCompare, pythonEquals, pythonStr, pythonTruthy, pythonType } from './python-repr.js'
 import { bindArgs, splitArgs } from './template-args.js'
+import { percentFormat } from './template-methods.js'
 import { DATA_FILTERS } from './template-filters-data.js'
 import { LIST_FILTERS } from './template-filters-list.js'
 import { Undefined, UndefinedUse, strict } from './template-undefined.js'
@@ -8,9 +9,8 @@ import { Undefined, UndefinedUse, strict } from './template-undefined.js'
 /** A template filter: the piped value, then the call's arguments (keywords last, as nunjucks passes them). */
 export type Filter = (this: unknown, value: unknown, ...args: unknown[]) => unknown
 
-function toBool(value: unknown): boolean {
-  if (typeof value === 'boolean') return value
-  if (value === null) return false
+function toBool(value: unknown): boolean | null {
+  if (typeof value === 'boolean' || value === null) return value
   if (typeof value === 'number') return value === 1
   return ['yes', 'on', '1', 'true'].includes(String(value).toLowerCase())
 }
@@ -72,7 +72,10 @@ function round(value: unknown, ...args: unknown[]): number {
   const [precision = 0, method = 'common'] = bindArgs('round', args, ['precision', 'method'])
   const factor = 10 ** Number(precision)
   const scaled = Number(value) * factor
-  const rounded = method === 'ceil' ? Math.ceil(scaled) : method === 'floor' ? Math.floor(scaled) : Math.sign(scaled) * Math.round(Math.abs(scaled))
+  // Python 3's round() sends halves to the even neighbour.
+  const half = Math.abs(scaled % 1) === 0.5
+  const common = half ? 2 * Math.round(scaled / 2) : Math.round(scaled)
+  const rounded = method === 'ceil' ? Math.ceil(scaled) : method === 'floor' ? Math.floor(scaled) : common
   return rounded / factor
 }
 
@@ -99,15 +102,8 @@ function mandatory(value: unknown, ...args: unknown[]): unknown {
 
 function formatFilter(value: unknown, ...args: unknown[]): string {
   const { positional, keywords } = splitArgs(args)
-  const values = Object.keys(keywords).length > 0 ? keywords : positional
-  let i = 0
-  return String(value).replace(/%(?:\((\w+)\))?([-0 +]*\d*(?:\.\d+)?)([sdifr%])/g, (_, key: string | undefined, spec: string, type: string) => {
-    if (type === '%') return '%'
-    const v = key !== undefined ? (values as Record<string, unknown>)[key] : (values as unknown[])[i++]
-    if (type === 'd' || type === 'i') return String(Math.trunc(Number(v))).padStart(Number(spec.replace(/\D/g, '') || 0), spec.startsWith('0') ? '0' : ' ')
-    if (type === 'f') return Number(v).toFixed(/\.(\d+)/.exec(spec)?.[1] ? Number(/\.(\d+)/.exec(spec)![1]) : 6)
-    return pythonStr(v)
-  })
+  if (positional.length > 0 && Object.keys(keywords).length > 0) throw new TemplateError("format: can't handle positional and keyword arguments at the same time")
+  return percentFormat(pythonStr(value), Object.keys(keywords).length > 0 ? keywords : positional)
 }
 
 const CORE_FILTERS: Record<string, Filter> = {

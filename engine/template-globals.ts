@@ -51,5 +51,10 @@ export const GLOBALS: Record<string, unknown> = {
   query,
   q: query,
   range,
-  dict: (...args: unknown[]) => ({ ...(splitArgs(args).positional[0] as object | undefined), ...splitArgs(args).keywords }),
+  dict: (...args: unknown[]) => {
+    const { positional, keywords } = splitArgs(args)
+    const [source] = positional
+    const pairs = Array.isArray(source) ? Object.fromEntries(source.map((p) => [String((p as unknown[])[0]), (p as unknown[])[1]])) : (source as object | undefined)
+    return { ...pairs, ...keywords }
+  },
 }

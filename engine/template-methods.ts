@@ -1,5 +1,5 @@
 import { TemplateError } from './errors.js'
-import { pythonEquals, pythonStr } from './python-repr.js'
+import { pythonEquals, pythonRepr, pythonStr } from './python-repr.js'
 import { bindArgs, splitArgs } from './template-args.js'
 
 type Method = (self: never, ...args: unknown[]) => unknown
@@ -75,6 +75,32 @@ function applySpec(value: unknown, spec: string): string {
   if (how === '>') return pad + text
   const half = Math.floor(pad.length / 2)
   return pad.slice(0, half) + text + pad.slice(half)
+}
+
+/** Python's `format % values`: `%s`, `%d`, `%05.1f`, `%-8s`, `%x`, `%(name)s` with a dict. */
+export function percentFormat(format: string, values: unknown): string {
+  const named = values !== null && typeof values === 'object' && !Array.isArray(values) ? (values as Record<string, unknown>) : undefined
+  const list = named ? [] : Array.isArray(values) ? [...values] : [values]
+  return format.replace(/%(?:\((\w+)\))?([-0 +#]*)(\d+)?(?:\.(\d+))?([sdifrxXoeE%])/g, (_, key: string | undefined, flags: string, width: string | undefined, precision: string | undefined, type: string) => {
+    if (type === '%') return '%'
+    const value = key !== undefined && named ? named[key] : list.shift()
+    const n = Number(value)
+    let text: string
+    if (type === 'd' || type === 'i') text = String(Math.trunc(n))
+    else if (type === 'f') text = n.toFixed(precision === undefined ? 6 : Number(precision))
+    else if (type === 'e' || type === 'E') text = n.toExponential(precision === undefined ? 6 : Number(precision)).replace(/e([+-])(\d)$/, 'e$10$2')
+    else if (type === 'x' || type === 'X') text = Math.trunc(n).toString(16)
+    else if (type === 'o') text = Math.trunc(n).toString(8)
+    else text = type === 'r' ? pythonRepr(value) : pythonStr(value)
+    if (type === 'X' || type === 'E') text = text.toUpperCase()
+    if (type === 's' && precision !== undefined) text = text.slice(0, Number(precision))
+    if (/[difeE]/.test(type) && flags.includes('+') && n >= 0) text = `+${text}`
+    const w = width === undefined ? 0 : Number(width)
+    if (text.length >= w) return text
+    if (flags.includes('-')) return text.padEnd(w)
+    if (flags.includes('0') && type !== 's') return text.startsWith('-') || text.startsWith('+') ? text[0] + text.slice(1).padStart(w - 1, '0') : text.padStart(w, '0')
+    return text.padStart(w)
+  })
 }
 
 const STRING_METHODS: Record<string, Method> = {

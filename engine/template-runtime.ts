@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks'
 import { TemplateError } from './errors.js'
 import { pythonCompare, pythonEquals, pythonStr, pythonTruthy, pythonType } from './python-repr.js'
-import { pythonMethod } from './template-methods.js'
+import { percentFormat, pythonMethod } from './template-methods.js'
 import { Undefined, UndefinedUse, missingMember, strict, undefinedName } from './template-undefined.js'
 
 // nunjucks evaluates expressions with JavaScript semantics ([] is true, '1' == 1, [1] + [2] is '12',
@@ -169,16 +169,6 @@ function numeric(op: string, a: unknown, b: unknown): number {
   }
 }
 
-function printfFormat(format: string, values: unknown): string {
-  const list = Array.isArray(values) ? [...values] : [values]
-  return format.replace(/%([-0 +]*)(\d+)?(?:\.(\d+))?([sdifr%])/g, (_, flags: string, width: string | undefined, precision: string | undefined, type: string) => {
-    if (type === '%') return '%'
-    const value = list.shift()
-    let text = type === 'd' || type === 'i' ? String(Math.trunc(Number(value))) : type === 'f' ? Number(value).toFixed(precision ? Number(precision) : 6) : pythonStr(value)
-    if (width) text = flags.includes('-') ? text.padEnd(Number(width)) : text.padStart(Number(width), flags.includes('0') ? '0' : ' ')
-    return text
-  })
-}
 
 /** Python's binary operators (`+` concatenates lists and strings, `'-' * 3`, `'%s' % x`), strict about undefined. */
 export function binaryOp(op: string, left: unknown, right: unknown): unknown {
@@ -193,7 +183,7 @@ export function binaryOp(op: string, left: unknown, right: unknown): unknown {
     if (typeof a === 'string' && typeof b === 'number') return a.repeat(Math.max(0, b))
     if (Array.isArray(a) && typeof b === 'number') return Array.from({ length: Math.max(0, b) }, () => a).flat()
   }
-  if (op === '%' && typeof a === 'string') return printfFormat(a, b)
+  if (op === '%' && typeof a === 'string') return percentFormat(a, b)
   return numeric(op, a, b)
 }
 
@@ -209,7 +199,8 @@ export function truthy(value: unknown): boolean {
   return pythonTruthy(strict(value))
 }
 
-const NO_ELSE = new Undefined('the inline if-expression evaluated to false and no else section was defined')
+// Jinja2 yields an Undefined here; under Ansible it renders as nothing.
+const NO_ELSE = ''
 
 type Emitter = {
   _emit(code: string): void
@@ -217,6 +208,19 @@ type Emitter = {
   compile(node: unknown, frame: unknown): void
 }
 type Proto = Record<string, unknown>
+
+interface TestNode {
+  readonly typename: string
+  readonly value?: unknown
+  readonly target?: TestNode
+  readonly val?: TestNode
+}
+
+/** The test's name: `defined`, `none` (a literal to nunjucks), or a dotted `ansible.builtin.match`. */
+function testName(node: TestNode): string {
+  if (node.typename === 'LookupVal') return `${testName(node.target!)}.${testName(node.val!)}`
+  return node.value === null ? 'none' : String(node.value)
+}
 
 function install(): void {
   internals.installJinjaCompat()
@@ -303,8 +307,8 @@ function install(): void {
     if (node.children.length > 1) this._compileAggregate(node, frame, '[', ']')
     else this._compileAggregate(node, frame, '(', ')')
   }
-  proto.compileIs = function (this: Emitter, node: { left: unknown; right: { name?: { value: string }; value?: string; args?: unknown } }, frame: unknown) {
-    const test = node.right.name ? node.right.name.value : node.right.value
+  proto.compileIs = function (this: Emitter, node: { left: unknown; right: TestNode & { name?: TestNode; args?: unknown } }, frame: unknown) {
+    const test = testName(node.right.typename === 'FunCall' ? node.right.name! : node.right)
     this._emit(`(env.getTest(${JSON.stringify(test)}).call(context, `)
     this.compile(node.left, frame)
     if (node.right.args) {

@@ -55,15 +55,34 @@ export interface YamlOptions {
 
 const RESOLVES_TO_OTHER = /^(?:~|null|Null|NULL|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?0b[01_]+|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|\d{4}-\d\d?-\d\d?.*|<<|=|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/
 
-function yamlScalar(v: unknown, pad: string): string {
+/** PyYAML's line folding: a single space after column 80 becomes a line break plus indentation. */
+function fold(text: string, column: number, pad: string, quoted: boolean): string {
+  let out = ''
+  let col = column
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!
+    const single = ch === ' ' && text[i - 1] !== ' ' && text[i + 1] !== ' ' && text[i + 1] !== undefined
+    if (single && col > 80 && (!quoted || i > 0)) {
+      out += `\n${pad}`
+      col = pad.length
+      continue
+    }
+    if (ch === '\n') col = pad.length
+    else col++
+    out += ch
+  }
+  return out
+}
+
+function yamlScalar(v: unknown, pad: string, column = 0): string {
   if (v === null || v === undefined) return 'null'
   if (typeof v === 'boolean') return v ? 'true' : 'false'
   if (typeof v === 'number') return Number.isFinite(v) ? reprNumber(v) : Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf'
   const s = String(v)
   if (/[\x00-\x08\x0b-\x1f\x7f\t]/.test(s)) return JSON.stringify(s)
   const plain = s !== '' && !/^[\s\-?:,[\]{}#&*!|>'"%@`]/.test(s) && !/\s$/.test(s) && !/: |:$| #|\n/.test(s) && !RESOLVES_TO_OTHER.test(s)
-  if (plain || (/^[-?:]./.test(s) && !/^[-?:]\s/.test(s) && !/: | #|\n/.test(s) && !RESOLVES_TO_OTHER.test(s) && !/\s$/.test(s))) return s
-  return `'${s.replace(/'/g, "''").split('\n').join(`\n\n${pad}`)}'`
+  if (plain || (/^[-?:]./.test(s) && !/^[-?:]\s/.test(s) && !/: | #|\n/.test(s) && !RESOLVES_TO_OTHER.test(s) && !/\s$/.test(s))) return fold(s, column, pad, false)
+  return fold(`'${s.replace(/'/g, "''").split('\n').join(`\n\n${pad}`)}'`, column, pad, true)
 }
 
 const isCollection = (v: unknown): v is object => v !== null && typeof v === 'object'
@@ -87,7 +106,7 @@ export function toPythonYaml(value: unknown, options: YamlOptions): string {
     if (Array.isArray(v)) {
       for (const x of v) {
         const dash = `${lead || pad}-${' '.repeat(indent - 1)}`
-        if (inline(x)) lines.push(`${lead || pad}- ${flowText(x, ' '.repeat(col + indent))}`)
+        if (inline(x)) lines.push(`${lead || pad}- ${isCollection(x) ? flowText(x, '') : yamlScalar(x, ' '.repeat(col + indent), col + 2)}`)
         else block(x as object, col + indent, dash)
         lead = ''
       }
@@ -97,7 +116,7 @@ export function toPythonYaml(value: unknown, options: YamlOptions): string {
       const x = (v as Record<string, unknown>)[k]
       const key = `${lead || pad}${yamlScalar(k, pad)}:`
       lead = ''
-      if (inline(x)) lines.push(`${key} ${flowText(x, ' '.repeat(col + indent))}`)
+      if (inline(x)) lines.push(`${key} ${isCollection(x) ? flowText(x, '') : yamlScalar(x, ' '.repeat(col + indent), key.length + 1)}`)
       else {
         lines.push(key)
         block(x as object, Array.isArray(x) ? col : col + indent, '')
@@ -106,7 +125,8 @@ export function toPythonYaml(value: unknown, options: YamlOptions): string {
   }
   if (inline(value)) {
     const text = flowText(value, ' '.repeat(indent))
-    return isCollection(value) ? `${text}\n` : `${text}\n...\n`
+    // PyYAML ends a root scalar with a document end marker; Ansible's dumper does not.
+    return `${text}\n`
   }
   block(value as object, 0, '')
   return `${lines.join('\n')}\n`

@@ -57,6 +57,8 @@ export const TESTS: Record<string, Test> = {
   defined: (v) => !(v instanceof Undefined) && v !== undefined,
   undefined: (v) => v instanceof Undefined || v === undefined,
   none: (v) => v === null,
+  true: (v) => v === true,
+  false: (v) => v === false,
   succeeded: (v) => !failed(v),
   success: (v) => !failed(v),
   failed,

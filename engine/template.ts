@@ -4,6 +4,7 @@ import { literalEval } from './python-literal.js'
 import { pythonRepr as repr, pythonTruthy } from './python-repr.js'
 import { FILTERS } from './template-filters.js'
 import { GLOBALS } from './template-globals.js'
+import { loneExpression, toNunjucks } from './template-lex.js'
 import { TemplateContext, newFrame } from './template-runtime.js'
 import { TESTS } from './template-tests.js'
 import { Undefined, UndefinedUse } from './template-undefined.js'
@@ -39,14 +40,16 @@ function makeEnvironment(trimBlocks: boolean): nunjucks.Environment {
   for (const [name, value] of Object.entries(GLOBALS)) env.addGlobal(name, value)
   env.addGlobal('omit', OMIT)
   const internal = env as unknown as { getFilter(name: string): unknown; getTest(name: string): unknown }
+  // Collection-qualified names (`ansible.builtin.to_json`, `community.general.dict`) use our filter of that name.
+  const short = (name: string): string => name.slice(name.lastIndexOf('.') + 1)
   internal.getFilter = (name: string) => {
-    const filter = FILTERS[name]
+    const filter = FILTERS[name] ?? FILTERS[short(name)]
     if (filter) return filter
     const hint = didYouMean(name, Object.keys(FILTERS))
     throw new TemplateError(`no filter named '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
   }
   internal.getTest = (name: string) => {
-    const test = TESTS[name]
+    const test = TESTS[name] ?? TESTS[short(name)]
     if (test) return test
     const hint = didYouMean(name, Object.keys(TESTS))
     throw new TemplateError(`no test named '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
@@ -75,7 +78,7 @@ function shown(text: string): string {
   return JSON.stringify(oneLine)
 }
 
-function compile(text: string, trimBlocks: boolean, origin: SourceLocation | string | undefined): Compiled {
+function compile(text: string, trimBlocks: boolean, origin: SourceLocation | string | undefined, display = text): Compiled {
   const map = trimBlocks ? fileCache : cache
   let compiled = map.get(text)
   if (compiled) return compiled
@@ -85,8 +88,9 @@ function compile(text: string, trimBlocks: boolean, origin: SourceLocation | str
   } catch (error) {
     const e = error as { message?: string; lineno?: number; colno?: number }
     const message = String(e.message ?? error).replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/, '').replace(/^\w+: /, '')
-    const at = e.lineno ? ` (line ${e.lineno}, column ${e.colno ?? 0})` : ''
-    throw located(`${where(origin)}template syntax error: ${lowerFirst(message)}${at} in ${shown(text)}`)
+    // Positions are only meaningful when the user's text is what was compiled.
+    const at = e.lineno && display === text ? ` (line ${e.lineno}, column ${e.colno ?? 0})` : ''
+    throw located(`${where(origin)}template syntax error: ${lowerFirst(message)}${at} in ${shown(display)}`)
   }
   compiled = template
   if (map.size >= CACHE_LIMIT) map.clear()
@@ -106,8 +110,8 @@ function explain(error: unknown, text: string, origin: SourceLocation | string |
   return located(`${where(origin)}${message} in ${shown(text)}`, cause)
 }
 
-function run(text: string, vars: Vars, trimBlocks: boolean, origin: SourceLocation | string | undefined): string {
-  const compiled = compile(text, trimBlocks, origin)
+function run(text: string, vars: Vars, trimBlocks: boolean, origin: SourceLocation | string | undefined, display = text): string {
+  const compiled = compile(text, trimBlocks, origin, display)
   const env = trimBlocks ? fileEnv : inlineEnv
   let result = ''
   let failure: unknown
@@ -116,11 +120,29 @@ function run(text: string, vars: Vars, trimBlocks: boolean, origin: SourceLocati
     if (err) failure = err
     else result = out ?? ''
   })
-  if (failure !== undefined) throw explain(failure, text, origin)
+  if (failure !== undefined) throw explain(failure, display, origin)
   return result
 }
 
-const SINGLE = /^\{\{-?\s*((?:(?!\}\}|\{\{|\{%|\{#)[\s\S])*?)\s*-?\}\}$/
+interface Shape {
+  /** The text as Jinja2 reads it: backslashes in `{{ }}` string literals doubled, as Ansible does. */
+  readonly text: string
+  /** The expression when the text is one `{{ expr }}`. */
+  readonly lone: string | undefined
+}
+
+const shapes = new Map<string, Shape>()
+
+function shape(text: string): Shape {
+  let known = shapes.get(text)
+  if (!known) {
+    const escaped = toNunjucks(text, true)
+    known = { text: escaped, lone: loneExpression(escaped) }
+    if (shapes.size >= CACHE_LIMIT) shapes.clear()
+    shapes.set(text, known)
+  }
+  return known
+}
 
 let captured: { value: unknown } | undefined
 
@@ -131,15 +153,16 @@ function capture(value: unknown): string {
 }
 inlineEnv.addGlobal('__tsplay_capture__', capture)
 
-function native(expression: string, vars: Vars, origin: SourceLocation | undefined, text: string): unknown {
+/** The native value of `expression`; `text` (what the user wrote) and `source` (its nunjucks form) are for syntax errors. */
+function native(expression: string, vars: Vars, origin: SourceLocation | undefined, text: string, source = `{{ ${expression} }}`): unknown {
   const saved = captured
   const slot = { value: undefined as unknown }
   captured = slot
   try {
-    run(`{{ __tsplay_capture__((${expression}\n)) }}`, vars, false, origin)
+    run(toNunjucks(`{{ __tsplay_capture__((${expression}\n)) }}`, false), vars, false, origin)
   } catch (error) {
     // Report the user's text, not our wrapper.
-    if (error instanceof TemplateError && error.message.includes('template syntax error')) compile(`{{ ${expression} }}`, false, origin)
+    if (error instanceof TemplateError && error.message.includes('template syntax error')) compile(source, false, origin, text)
     if (error instanceof TemplateError && error.message.includes('__tsplay_capture__')) {
       throw located(error.message.replace(/ in "\{\{ __tsplay_capture__\(\(.*$/s, ` in ${shown(text)}`), error.cause)
     }
@@ -153,13 +176,13 @@ function native(expression: string, vars: Vars, origin: SourceLocation | undefin
 /** Render one string: native value for a lone `{{ expr }}`, else text, with Ansible 2.14's list/dict/bool literal conversion. */
 function renderString(text: string, vars: Vars, origin: SourceLocation | undefined): unknown {
   if (!MARKS.test(text)) return text
-  const single = SINGLE.exec(text)
-  if (single) {
-    const value = native(single[1]!, vars, origin, text)
+  const { text: source, lone } = shape(text)
+  if (lone !== undefined) {
+    const value = native(lone, vars, origin, text, source)
     if (value instanceof Undefined) throw located(`${where(origin)}${value.reason} in ${shown(text)}`)
     return value === undefined ? null : value
   }
-  const out = run(text, vars, false, origin)
+  const out = run(source, vars, false, origin, text)
   if (out.startsWith('{') || out.startsWith('[') || out === 'True' || out === 'False') {
     const value = literalEval(out)
     if (value !== undefined) return value
@@ -183,7 +206,7 @@ export function renderValue(value: unknown, vars: Vars, origin?: SourceLocation)
 
 /** Render template file text (the `template` module): trim_blocks on, as Ansible sets it. */
 export function renderText(text: string, vars: Vars, origin: string): string {
-  return run(text, vars, true, origin)
+  return run(toNunjucks(text, false), vars, true, origin, text)
 }
 
 /** Evaluate a bare expression (`when`, `changed_when`, `failed_when`, `until`, `that`). */
