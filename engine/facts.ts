@@ -1,5 +1,5 @@
 import type { Connection } from './connection/types.js'
-import { UsageError } from './errors.js'
+import { ModuleError } from './errors.js'
 import { cpuFacts, dmiFacts, dmiStrings, memoryFacts, mountFacts } from './facts/hardware.js'
 import { packageManagerFacts, serviceManagerFacts, virtualizationFacts } from './facts/managers.js'
 import { networkFacts } from './facts/network.js'
@@ -44,13 +44,14 @@ const SUBSETS: Readonly<Record<string, readonly FactGroup[]>> = {
 
 /**
  * The script groups for a `gather_subset` list, as Ansible reads it: names add, `!name` removes, `min` is
- * always in unless `!min`, and a list of only exclusions starts from `all`. Unknown names are a UsageError.
+ * always in unless `!min`, and a list of only exclusions starts from `all`. Unknown names are a ModuleError.
  */
-export function resolveSubset(subset: readonly string[] = ['all']): Set<FactGroup> {
+export function resolveSubset(given: readonly string[] = ['all']): Set<FactGroup> {
+  const subset = given.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '')
   const positive = subset.filter((s) => !s.startsWith('!'))
   const negative = subset.filter((s) => s.startsWith('!')).map((s) => s.slice(1))
   for (const name of [...positive, ...negative]) {
-    if (!Object.hasOwn(SUBSETS, name)) throw new UsageError(`gather_subset: unknown subset '${name}' (known: ${Object.keys(SUBSETS).join(', ')})`)
+    if (!Object.hasOwn(SUBSETS, name)) throw new ModuleError(`gather_subset: unknown subset '${name}' (known: ${Object.keys(SUBSETS).join(', ')})`)
   }
   const wanted = positive.length > 0 ? positive : negative.includes('all') ? [] : ['all']
   const groups = new Set<FactGroup>(wanted.flatMap((name) => SUBSETS[name]!))

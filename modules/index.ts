@@ -16,6 +16,7 @@ import { raw } from './raw.js'
 import { script } from './script.js'
 import { service } from './service.js'
 import { set_fact } from './set_fact.js'
+import { setup } from './setup.js'
 import { shell } from './shell.js'
 import { slurp } from './slurp.js'
 import { stat } from './stat.js'
@@ -59,6 +60,8 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   debug,
   fail,
   set_fact,
+  // facts
+  setup,
 }
 
 /** Collection prefixes accepted in front of a module name, as aliases. */
