@@ -23,6 +23,7 @@ import { stat } from './stat.js'
 import { sysctl } from './sysctl.js'
 import { systemd } from './systemd.js'
 import { template } from './template.js'
+import { unarchive } from './unarchive.js'
 import { yum } from './yum.js'
 import { yum_repository } from './yum_repository.js'
 
@@ -41,6 +42,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   slurp,
   stat,
   template,
+  unarchive,
   // system, packages and commands
   apt,
   dnf,
