@@ -48,12 +48,12 @@ export function argvCommand(argv: readonly string[]): Command {
   return sh`${raw(expandingPrologue)}${raw(argv.map(expandingWord).join(' '))}`
 }
 
-/** A zod refinement: `text` must split into words (balanced quotes, no trailing backslash), reported on `cmd`. */
-export function refineWords(text: string, ctx: z.RefinementCtx): void {
+/** A zod refinement: `text` must split into words (balanced quotes, no trailing backslash), reported on `key`. */
+export function refineWords(text: string, ctx: z.RefinementCtx, key = 'cmd'): void {
   try {
     shlexSplit(text)
   } catch (error) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['cmd'], message: (error as Error).message.toLowerCase() })
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: (error as Error).message.toLowerCase() })
   }
 }
 
