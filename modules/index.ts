@@ -11,6 +11,7 @@ import { dnf } from './dnf.js'
 import { file } from './file.js'
 import { get_url } from './get_url.js'
 import { lineinfile } from './lineinfile.js'
+import { modprobe } from './modprobe.js'
 import { packageModule } from './package.js'
 import { raw } from './raw.js'
 import { script } from './script.js'
@@ -57,6 +58,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   service,
   systemd_service: systemd,
   sysctl,
+  modprobe,
   // logic
   assert,
   debug,
