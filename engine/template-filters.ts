@@ -192,10 +192,29 @@ function strictFilter(name: string, filter: Filter): Filter {
   }
 }
 
+// Ansible's STRING_TYPE_FILTERS: their text is never read back as a list/dict/bool ('[1]' stays a string).
+const STRING_TYPE_FILTERS = new Set(['string', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml'])
+
+/** Texts made by string-type filters during the current render; template.ts owns its lifetime. */
+export const stringTypeResults = { current: new Set<string>() }
+
+function remembered(filter: Filter): Filter {
+  return function (this: unknown, value: unknown, ...args: unknown[]) {
+    const out = filter.call(this, value, ...args)
+    if (typeof out === 'string') stringTypeResults.current.add(out)
+    return out
+  }
+}
+
 /** Every filter templates can use, by name. */
 export const FILTERS: Record<string, Filter> = {
   ...LENIENT,
-  ...Object.fromEntries(Object.entries({ ...CORE_FILTERS, ...LIST_FILTERS, ...DATA_FILTERS }).map(([name, f]) => [name, strictFilter(name, f)])),
+  ...Object.fromEntries(
+    Object.entries({ ...CORE_FILTERS, ...LIST_FILTERS, ...DATA_FILTERS }).map(([name, f]) => {
+      const checked = strictFilter(name, f)
+      return [name, STRING_TYPE_FILTERS.has(name) ? remembered(checked) : checked]
+    }),
+  ),
 }
 
 /** Call filter `name` from code (`map('int')`, `select('defined')` use it). */

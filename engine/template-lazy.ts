@@ -16,6 +16,9 @@ function holdsTemplate(value: object): boolean {
 
 const LAZY = Symbol('tsplay.lazy')
 
+/** True for a view made by lazyVars (or any value inside one). */
+export const isLazy = (value: object): boolean => (value as Record<symbol, unknown>)[LAZY] === true
+
 interface View {
   readonly root: Vars
   readonly resolving: string[]
@@ -37,7 +40,7 @@ function resolveString(view: View, name: string, text: string): unknown {
 
 function lazyChild(view: View, name: string, raw: unknown): unknown {
   if (typeof raw === 'string') return raw.includes('{') && isTemplated(raw) ? resolveString(view, name, raw) : raw
-  if (raw === null || typeof raw !== 'object' || (raw as Record<symbol, unknown>)[LAZY] || !holdsTemplate(raw)) return raw
+  if (raw === null || typeof raw !== 'object' || isLazy(raw) || !holdsTemplate(raw)) return raw
   let child = view.nested.get(raw)
   if (!child) {
     child = makeProxy(view, raw as Record<string | symbol, unknown>, name)

@@ -2,8 +2,9 @@ import nunjucks from 'nunjucks'
 import { TemplateError, TsplayError, didYouMean, formatLocation, type SourceLocation } from './errors.js'
 import { literalEval } from './python-literal.js'
 import { pythonRepr as repr, pythonTruthy } from './python-repr.js'
-import { FILTERS } from './template-filters.js'
+import { FILTERS, stringTypeResults } from './template-filters.js'
 import { GLOBALS } from './template-globals.js'
+import { isLazy, lazyVars } from './template-lazy.js'
 import { loneExpression, toNunjucks } from './template-lex.js'
 import { TemplateContext, newFrame } from './template-runtime.js'
 import { TESTS } from './template-tests.js'
@@ -29,7 +30,8 @@ const MARKS = /\{\{|\{%|\{#/
 /** True when a string (or any string inside a list/dict) contains `{{`, `{%` or `{#`. */
 export function isTemplated(value: unknown): boolean {
   if (typeof value === 'string') return MARKS.test(value)
-  if (value === null || typeof value !== 'object') return false
+  // A lazy view renders its own values when read; walking it would render every variable.
+  if (value === null || typeof value !== 'object' || isLazy(value)) return false
   if (Array.isArray(value)) return value.some(isTemplated)
   return Object.values(value).some(isTemplated)
 }
@@ -153,13 +155,21 @@ function capture(value: unknown): string {
 }
 inlineEnv.addGlobal('__tsplay_capture__', capture)
 
+const wrappers = new Map<string, string>()
+
 /** The native value of `expression`; `text` (what the user wrote) and `source` (its nunjucks form) are for syntax errors. */
 function native(expression: string, vars: Vars, origin: SourceLocation | undefined, text: string, source = `{{ ${expression} }}`): unknown {
   const saved = captured
   const slot = { value: undefined as unknown }
   captured = slot
   try {
-    run(toNunjucks(`{{ __tsplay_capture__((${expression}\n)) }}`, false), vars, false, origin)
+    let wrapped = wrappers.get(expression)
+    if (wrapped === undefined) {
+      wrapped = toNunjucks(`{{ __tsplay_capture__((${expression}\n)) }}`, false)
+      if (wrappers.size >= CACHE_LIMIT) wrappers.clear()
+      wrappers.set(expression, wrapped)
+    }
+    run(wrapped, vars, false, origin)
   } catch (error) {
     // Report the user's text, not our wrapper.
     if (error instanceof TemplateError && error.message.includes('template syntax error')) compile(source, false, origin, text)
@@ -178,11 +188,22 @@ function renderString(text: string, vars: Vars, origin: SourceLocation | undefin
   if (!MARKS.test(text)) return text
   const { text: source, lone } = shape(text)
   if (lone !== undefined) {
-    const value = native(lone, vars, origin, text, source)
-    if (value instanceof Undefined) throw located(`${where(origin)}${value.reason} in ${shown(text)}`)
-    return value === undefined ? null : value
+    const saved = stringTypeResults.current
+    stringTypeResults.current = new Set()
+    try {
+      const value = native(lone, vars, origin, text, source)
+      if (value instanceof Undefined) throw located(`${where(origin)}${value.reason} in ${shown(text)}`)
+      if (typeof value === 'string') return stringTypeResults.current.has(value) ? value : fromLiteral(value)
+      return value === undefined ? null : value
+    } finally {
+      stringTypeResults.current = saved
+    }
   }
-  const out = run(source, vars, false, origin, text)
+  return fromLiteral(run(source, vars, false, origin, text))
+}
+
+/** ansible-core 2.14 reads rendered text that looks like a list, a dict or a bool back as that value. */
+function fromLiteral(out: string): unknown {
   if (out.startsWith('{') || out.startsWith('[') || out === 'True' || out === 'False') {
     const value = literalEval(out)
     if (value !== undefined) return value
@@ -239,4 +260,4 @@ export function pythonRepr(value: unknown): string {
   return repr(value)
 }
 
-export { lazyVars } from './template-lazy.js'
+export { lazyVars }

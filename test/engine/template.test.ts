@@ -35,7 +35,10 @@ describe('renderValue', () => {
 
   it('turns list/dict/bool looking text back into values, as ansible-core 2.14 does', () => {
     expect(render('[{{ a }}, 2]')).toEqual([1, 2])
-    expect(render('{{ "True" }}')).toBe('True')
+    expect(render('{{ "True" }}')).toBe(true)
+    expect(render('{{ text }}', { text: '[1, "a"]' })).toEqual([1, 'a'])
+    expect(render('{{ text }}', { text: '[not a literal' })).toBe('[not a literal')
+    expect(render('{{ "False" }}x')).toBe('Falsex')
     expect(render('{{ t }}{{ "" }}')).toBe(true)
     expect(render(' {{ l }}')).toBe(' [1, 2, 3]')
   })
