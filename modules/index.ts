@@ -5,6 +5,7 @@ import { assert } from './assert.js'
 import { command } from './command.js'
 import { copy } from './copy.js'
 import { fetch } from './fetch.js'
+import { deb822_repository } from './deb822_repository.js'
 import { debug } from './debug.js'
 import { fail } from './fail.js'
 import { dnf } from './dnf.js'
@@ -46,6 +47,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   unarchive,
   // system, packages and commands
   apt,
+  deb822_repository,
   dnf,
   yum,
   yum_repository,
