@@ -26,7 +26,7 @@ export const BASE_PACKAGES = [
 
 /** Written last into a finished base; a base without it (or with another recipe) is rebuilt. */
 const MARKER = 'etc/tsplay-lab-base'
-const RECIPE = `tsplay lab base 1: ${SUITE} minbase + ${BASE_PACKAGES.join(',')}`
+const RECIPE = `tsplay lab base 2: ${SUITE} minbase + ${BASE_PACKAGES.join(',')}`
 
 /** Whether the cached base is complete and was built by this recipe. */
 export function baseIsReady(base = paths.base): boolean {
@@ -77,6 +77,8 @@ function customize(root: string): void {
   writeFileSync(join(root, 'etc/machine-id'), '')
   // minbase has no /etc/hosts; each host adds its own name to it
   writeFileSync(join(root, 'etc/hosts'), '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n')
+  // no DNS in the lab: with no nameserver, lookups of other names fail at once instead of timing out
+  writeFileSync(join(root, 'etc/resolv.conf'), '# tsplay lab: no DNS; lab hosts know each other by address\n')
   // real servers have swap; roles that turn it off must meet the line (systemd ignores swap in containers)
   writeFileSync(join(root, 'etc/fstab'), '/swapfile none swap sw 0 0\n')
   mkdirSync(join(root, 'etc/ssh/sshd_config.d'), { recursive: true })

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { BRIDGE, BRIDGE_ADDRESS, PREFIX_LENGTH } from './layout.js'
 import { LabError, run } from './system.js'
 
@@ -14,6 +14,8 @@ export function ensureBridge(): void {
       run('ip', ['addr', 'add', `${BRIDGE_ADDRESS}/${PREFIX_LENGTH}`, 'dev', BRIDGE])
     }
     run('ip', ['link', 'set', BRIDGE, 'up'])
+    // lab hosts route via the bridge address; nothing they send may be forwarded beyond the control host
+    writeFileSync(`/proc/sys/net/ipv4/conf/${BRIDGE}/forwarding`, '0\n')
   } catch (error) {
     throw new LabError(
       `cannot create the lab bridge ${BRIDGE} (${BRIDGE_ADDRESS}/${PREFIX_LENGTH}): ${error instanceof Error ? error.message : String(error)}`,

@@ -166,6 +166,7 @@ export function startHost(name: string): void {
     '--keep-unit',
     `--network-bridge=${BRIDGE}`,
     '--link-journal=no',
+    '--resolv-conf=off',
   ]
   const child = spawn('sh', ['-c', SUPERVISOR, 'tsplay-lab-supervise', p.nspawnPid, ...nspawn], {
     detached: true,

@@ -12,8 +12,9 @@ import { ensureHostKey, ensureLabKey, labPublicKey, writeKnownHosts } from './ke
 import { APT_PROXY_PORT, BRIDGE_ADDRESS, defaultInventoryPath, hostAddress, hostIndex, hostName, MAX_HOSTS, paths, REPO_PORT, SUITE } from './layout.js'
 import { labSources, mainMirror, readAptSources, sourcesList } from './mirror.js'
 import { repoSourceLine, repoUrl, serveRepo, stopRepoServer } from './repo.js'
-import { sshOptions, waitForSsh } from './ssh.js'
+import { sshOptions, waitForSsh, type SshTarget } from './ssh.js'
 import { readState } from './state.js'
+import { raiseKernelLimits, restoreKernelLimits } from './limits.js'
 import { withLabLock } from './lock.js'
 import { LabError, requireHost } from './system.js'
 
@@ -63,7 +64,7 @@ async function dispatch(argv: readonly string[], say: (line: string) => void): P
         if (command === 'stop') return stopHost(name)
         mountHost(name)
         startHost(name)
-        if ((await waitForSsh([hostAddress(hostIndex(name)!)], SSH_TIMEOUT_MS)).length > 0) throw notReady([name])
+        if ((await waitForSsh([sshTarget(name)], SSH_TIMEOUT_MS)).length > 0) throw notReady([name])
       })
       say(statusTable())
       return 0
@@ -99,6 +100,7 @@ async function up(count: number, options: UpOptions, say: (line: string) => void
     ensureBase(mirror, say)
     ensureLabKey()
     ensureBridge()
+    raiseKernelLimits()
     await ensureAptCacher(mirror)
     if (typeof options.repo === 'string') await serveRepo(options.repo, options.port)
     if (options.repo === false) await stopRepoServer()
@@ -119,7 +121,7 @@ async function up(count: number, options: UpOptions, say: (line: string) => void
     })
     writeKnownHosts(keys)
     for (const name of hosts) startHost(name)
-    const late = await waitForSsh(keys.map((k) => k.address), SSH_TIMEOUT_MS)
+    const late = await waitForSsh(hosts.map(sshTarget), SSH_TIMEOUT_MS)
     writeInventory(options.inventory, hosts, repo ? repoUrl(repo.port) : undefined)
     if (late.length > 0) throw notReady(keys.filter((k) => late.includes(k.address)).map((k) => k.name))
   })
@@ -127,13 +129,18 @@ async function up(count: number, options: UpOptions, say: (line: string) => void
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; inventory: ${options.inventory}`)
 }
 
+const sshTarget = (name: string): SshTarget => ({
+  address: hostAddress(hostIndex(name)!),
+  dead: () => hostStatus(name).state === 'stopped',
+})
+
 function notReady(names: readonly string[]): LabError {
   const tails = names.map((name) => {
     const log = hostPaths(name).console
     const lines = existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n').slice(-15) : ['(no console log)']
     return `--- ${name} console (${log}):\n${lines.join('\n')}`
   })
-  return new LabError(`${names.join(', ')} did not answer ssh within ${SSH_TIMEOUT_MS / 1000} s\n${tails.join('\n')}`)
+  return new LabError(`${names.join(', ')} did not boot or did not answer ssh within ${SSH_TIMEOUT_MS / 1000} s\n${tails.join('\n')}`)
 }
 
 async function down(inventory: string, say: (line: string) => void): Promise<void> {
@@ -144,6 +151,7 @@ async function down(inventory: string, say: (line: string) => void): Promise<voi
     await stopRepoServer()
     await stopAptCacher()
     deleteBridge()
+    restoreKernelLimits()
     rmSync(paths.run, { recursive: true, force: true })
     rmSync(paths.knownHosts, { force: true })
     rmSync(inventory, { force: true })

@@ -21,8 +21,20 @@ export function sshAnswers(address: string): Promise<boolean> {
   })
 }
 
-/** Wait until every address answers ssh; returns those that did not within `timeoutMs`. */
-export async function waitForSsh(addresses: readonly string[], timeoutMs: number): Promise<string[]> {
-  const results = await Promise.all(addresses.map((a) => waitFor(() => sshAnswers(a), timeoutMs, 500)))
-  return addresses.filter((_, i) => !results[i])
+/** A host to wait for: its address, and how to tell that it died (so that waiting stops at once). */
+export interface SshTarget {
+  readonly address: string
+  readonly dead: () => boolean
+}
+
+/** Wait until every target answers ssh; returns the addresses that died or did not answer within `timeoutMs`. */
+export async function waitForSsh(targets: readonly SshTarget[], timeoutMs: number): Promise<string[]> {
+  const ready = await Promise.all(
+    targets.map(async (t) => {
+      let answered = false
+      await waitFor(async () => (answered = await sshAnswers(t.address)) || t.dead(), timeoutMs, 500)
+      return answered
+    }),
+  )
+  return targets.filter((_, i) => !ready[i]).map((t) => t.address)
 }

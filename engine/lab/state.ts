@@ -8,6 +8,8 @@ export interface LabState {
   readonly aptCacher?: { readonly pid: number }
   /** The local .deb repository server. */
   readonly repo?: { readonly dir: string; readonly port: number; readonly pid: number }
+  /** Kernel limits the lab raised (path under /proc/sys → value before), put back by `lab down`. */
+  readonly sysctls?: Readonly<Record<string, number>>
 }
 
 /** The recorded lab state; empty when the lab is down. */
