@@ -1,0 +1,150 @@
+// - name: a system user for etcd
+//   user:
+//     name: etcd
+//     system: true
+//     shell: /usr/sbin/nologin
+//     home: /var/lib/etcd
+//     create_home: false
+import { z } from 'zod'
+import { sh } from '../engine/connection/shell.js'
+import { ModuleError } from '../engine/errors.js'
+import { defineModule, type Change, type ModuleContext } from '../engine/module.js'
+import { stringList, yamlBool, yamlInt } from './lib/args.js'
+import { parseGroups, parsePasswd, splitSections, type GroupEntry, type PasswdEntry } from './lib/getent.js'
+import { withAliases } from './lib/packages.js'
+
+const args = withAliases(
+  z
+    .object({
+      name: z.string().regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/, 'expected a user name').describe('The user (alias user)'),
+      uid: yamlInt.optional().describe('The user id'),
+      group: z.union([z.string(), z.number()]).transform(String).optional().describe('Primary group, by name or gid; it must exist'),
+      groups: stringList.optional().describe('Supplementary groups; with append false the user ends up in exactly these'),
+      append: yamlBool.default(false).describe('Add to groups without leaving the others'),
+      shell: z.string().optional().describe('Login shell'),
+      home: z.string().optional().describe('Home directory'),
+      create_home: yamlBool.default(true).describe('Create the home directory for a new user (alias createhome)'),
+      move_home: yamlBool.default(false).describe('With a new home, move the old one there'),
+      system: yamlBool.default(false).describe('Create a system account (uid from the system range, no home by default on some systems)'),
+      comment: z.string().optional().describe('The GECOS field'),
+      password: z.string().optional().describe('The password as a crypt(3) hash, never clear text'),
+      update_password: z.enum(['always', 'on_create']).default('always').describe('on_create sets the password only for a new user'),
+      state: z.enum(['present', 'absent']).default('present').describe('Whether the user exists'),
+      remove: yamlBool.default(false).describe('With state absent, also remove the home directory and mail spool (userdel -r)'),
+      force: yamlBool.default(false).describe('With state absent, remove even when logged in (userdel -f)'),
+      non_unique: yamlBool.default(false).describe('Allow a uid another user already has (-o)'),
+    })
+    .strict(),
+  { user: 'name', createhome: 'create_home' },
+)
+
+type UserArgs = z.output<typeof args>
+
+/** The user's passwd entry (null when missing), every group, and the password hash when one was asked for. */
+export interface UserState {
+  readonly user: PasswdEntry | null
+  readonly groups: readonly GroupEntry[]
+  readonly hash: string | null
+}
+
+type UserChange = Change & { readonly kind: 'useradd' | 'usermod' | 'userdel'; readonly flags: readonly string[] }
+
+async function gather(ctx: ModuleContext, a: UserArgs): Promise<UserState> {
+  const shadow = a.password === undefined ? sh`` : sh`echo --tsplay-shadow--; getent shadow -- ${a.name} | cut -d: -f2`
+  const result = await ctx.conn.exec(sh`echo --tsplay-passwd--; getent passwd -- ${a.name}; echo --tsplay-groups--; getent group; ${shadow}`, { allowFailure: true })
+  return parseUserState(result.stdout, a.name)
+}
+
+/** Read the sections of the user gather. */
+export function parseUserState(stdout: string, name: string): UserState {
+  const sections = splitSections(stdout)
+  const shadow = sections.get('shadow')?.trim()
+  return {
+    user: parsePasswd(sections.get('passwd') ?? '').find((u) => u.name === name) ?? null,
+    groups: parseGroups(sections.get('groups') ?? ''),
+    hash: shadow === undefined || shadow === '' ? null : shadow,
+  }
+}
+
+function findGroup(groups: readonly GroupEntry[], wanted: string): GroupEntry {
+  const found = groups.find((g) => g.name === wanted || String(g.gid) === wanted)
+  if (!found) throw new ModuleError(`Group ${wanted} does not exist`)
+  return found
+}
+
+/** Plan useradd, one usermod with every difference, or userdel; pure. */
+export function planUser(a: UserArgs, state: UserState) {
+  const { user, groups } = state
+  const values: Record<string, unknown> = { name: a.name, state: a.state }
+  if (a.state === 'absent') {
+    const changes: UserChange[] = user ? [{ kind: 'userdel', summary: `remove user ${a.name}`, flags: [...(a.remove ? ['-r'] : []), ...(a.force ? ['-f'] : [])] }] : []
+    return { changes, values: { ...values, ...(user ? { remove: a.remove, force: a.force } : {}) } }
+  }
+  const primary = a.group === undefined ? undefined : findGroup(groups, a.group)
+  const wanted = (a.groups ?? []).map((g) => findGroup(groups, g).name)
+  const flags: string[] = []
+  if (!user) {
+    flags.push(...(a.uid === undefined ? [] : ['-u', String(a.uid)]), ...(a.non_unique && a.uid !== undefined ? ['-o'] : []))
+    if (primary) flags.push('-g', primary.name)
+    if (a.groups !== undefined && wanted.length > 0) flags.push('-G', wanted.join(','))
+    if (a.shell !== undefined) flags.push('-s', a.shell)
+    if (a.home !== undefined) flags.push('-d', a.home)
+    if (a.comment !== undefined) flags.push('-c', a.comment)
+    if (a.password !== undefined) flags.push('-p', a.password)
+    if (a.system) flags.push('-r')
+    flags.push(a.create_home ? '-m' : '-M')
+    Object.assign(values, { system: a.system, create_home: a.create_home, shell: a.shell, home: a.home, comment: a.comment ?? '' })
+    return { changes: [{ kind: 'useradd', summary: `add user ${a.name}`, flags }] as UserChange[], values }
+  }
+  const summary: string[] = []
+  if (a.uid !== undefined && a.uid !== user.uid) flags.push('-u', String(a.uid), ...(a.non_unique ? ['-o'] : [])), summary.push(`uid ${user.uid} → ${a.uid}`)
+  if (primary && primary.gid !== user.gid) flags.push('-g', primary.name), summary.push(`group → ${primary.name}`)
+  if (a.groups !== undefined) {
+    const current = groups.filter((g) => g.members.includes(a.name) && g.gid !== user.gid).map((g) => g.name)
+    const desired = wanted.filter((g) => g !== groups.find((x) => x.gid === (primary?.gid ?? user.gid))?.name)
+    const missing = desired.filter((g) => !current.includes(g))
+    const extra = a.append ? [] : current.filter((g) => !desired.includes(g))
+    if (missing.length > 0 || extra.length > 0) {
+      flags.push(...(a.append ? ['-a'] : []), '-G', desired.join(','))
+      summary.push(`groups ${current.join(',') || '(none)'} → ${a.append ? [...current, ...missing].join(',') : desired.join(',') || '(none)'}`)
+    }
+  }
+  if (a.shell !== undefined && a.shell !== user.shell) flags.push('-s', a.shell), summary.push(`shell ${user.shell} → ${a.shell}`)
+  if (a.home !== undefined && a.home !== user.home) flags.push('-d', a.home, ...(a.move_home ? ['-m'] : [])), summary.push(`home ${user.home} → ${a.home}`)
+  if (a.comment !== undefined && a.comment !== user.comment) flags.push('-c', a.comment), summary.push('comment')
+  if (a.password !== undefined && a.update_password === 'always' && a.password !== state.hash) flags.push('-p', a.password), summary.push('password')
+  Object.assign(values, {
+    uid: a.uid ?? user.uid,
+    group: primary?.gid ?? user.gid,
+    home: a.home ?? user.home,
+    shell: a.shell ?? user.shell,
+    comment: a.comment ?? user.comment,
+    append: a.append,
+    move_home: a.move_home,
+    ...(a.groups === undefined ? {} : { groups: wanted.join(',') }),
+  })
+  const changes: UserChange[] = flags.length === 0 ? [] : [{ kind: 'usermod', summary: `change user ${a.name}: ${summary.join(', ')}`, flags }]
+  return { changes, values }
+}
+
+/** Adds, changes and removes local users with useradd/usermod/userdel (Ansible's `user`). */
+export const user = defineModule({
+  name: 'user',
+  args,
+  description: 'Add, change or remove a local user account',
+  example: 'user:\n  name: etcd\n  system: true\n  shell: /usr/sbin/nologin\n  create_home: false',
+  gather,
+  plan: (a, state) => {
+    const planned = planUser(a, state)
+    return a.password === undefined ? planned : { ...planned, values: { ...planned.values, password: 'NOT_LOGGING_PASSWORD' } }
+  },
+  async apply(ctx, plan, a) {
+    const change = plan.changes[0]!
+    const result = await ctx.conn.exec(sh`${change.kind} ${change.flags} -- ${a.name}`, { allowFailure: true })
+    if (result.exitCode !== 0) throw new ModuleError(result.stderr.trim() || `${change.kind} failed`, { ...plan.values, rc: result.exitCode })
+    if (change.kind !== 'useradd') return
+    // uid, gid and home of a new user are only known once it exists.
+    const created = parsePasswd((await ctx.conn.exec(sh`getent passwd -- ${a.name}`)).stdout)[0]
+    return created ? { uid: created.uid, group: created.gid, home: created.home, shell: created.shell } : undefined
+  },
+})
