@@ -11,6 +11,7 @@ import { fail } from './fail.js'
 import { dnf } from './dnf.js'
 import { file } from './file.js'
 import { get_url } from './get_url.js'
+import { group } from './group.js'
 import { lineinfile } from './lineinfile.js'
 import { modprobe } from './modprobe.js'
 import { packageModule } from './package.js'
@@ -26,6 +27,7 @@ import { sysctl } from './sysctl.js'
 import { systemd } from './systemd.js'
 import { template } from './template.js'
 import { unarchive } from './unarchive.js'
+import { user } from './user.js'
 import { yum } from './yum.js'
 import { yum_repository } from './yum_repository.js'
 
@@ -61,6 +63,8 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   systemd_service: systemd,
   sysctl,
   modprobe,
+  group,
+  user,
   // logic
   assert,
   debug,
