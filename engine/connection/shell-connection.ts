@@ -109,7 +109,9 @@ trap - EXIT`
         if (prompts === 1 && become?.password !== undefined) {
           proc.stdin.write(`${become.password}\n`)
         } else {
-          failure = new BecomeError(`become: incorrect ${become?.method ?? 'sudo'} password for user '${become?.user}'`)
+          // Asked again: the password was wrong. End stdin so sudo gives up at once, then stop waiting for it.
+          failure = new BecomeError(`become: incorrect ${become?.method ?? 'sudo'} password (becoming '${become?.user}')`)
+          proc.stdin.end()
           proc.kill()
         }
       }

@@ -28,6 +28,9 @@ export interface SshEndpoint {
 /** OpenSSH's default MaxSessions is 10; stay below it so one slot is left for a human or ansible. */
 const MAX_CHANNELS = 8
 
+/** How long the login itself may take once the key exchange is done (password delays, slow PAM). */
+const AUTH_TIMEOUT_MS = 60_000
+
 /** ssh2's host key algorithms, which `hostKeyAlgorithms` reorders. */
 export const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']
 
@@ -47,7 +50,9 @@ export function connectEndpoint(endpoint: SshEndpoint, sock?: Duplex): Promise<C
     host: endpoint.hostName,
     port: endpoint.port,
     username: endpoint.user,
-    readyTimeout: endpoint.readyTimeoutMs,
+    // Like OpenSSH's ConnectTimeout, the limit covers the connection and the key exchange (timed below), not
+    // the login, which may legitimately wait for the server's delay after a wrong password.
+    readyTimeout: endpoint.readyTimeoutMs + AUTH_TIMEOUT_MS,
     keepaliveInterval: endpoint.keepaliveIntervalMs,
     keepaliveCountMax: 3,
     algorithms: { serverHostKey: [...endpoint.hostKeyAlgorithms] as never },
@@ -67,7 +72,11 @@ export function connectEndpoint(endpoint: SshEndpoint, sock?: Duplex): Promise<C
     ...(sock ? { sock } : {}),
   }
   return new Promise((resolve, reject) => {
+    let failed = false
     const fail = (error: Error & { level?: string; code?: string }): void => {
+      clearTimeout(timer)
+      if (failed) return
+      failed = true
       client.removeAllListeners('ready')
       client.removeAllListeners('close')
       // ssh2 may report more errors while tearing down; they are part of this one failure.
@@ -75,9 +84,12 @@ export function connectEndpoint(endpoint: SshEndpoint, sock?: Duplex): Promise<C
       client.end()
       reject(new ConnectionError(endpoint.label, `cannot connect to ${where}: ${refusal ?? describe(error, endpoint)}`, { cause: error }))
     }
+    const timer = setTimeout(() => fail(Object.assign(new Error('timed out'), { level: 'client-timeout' })), endpoint.readyTimeoutMs)
+    client.once('handshake', () => clearTimeout(timer))
     client.once('error', fail)
     client.once('close', () => fail(Object.assign(new Error('connection closed during the handshake'), { level: 'client-socket' })))
     client.once('ready', () => {
+      clearTimeout(timer)
       client.removeListener('error', fail)
       client.removeAllListeners('close')
       resolve(client)
