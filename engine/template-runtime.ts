@@ -209,6 +209,13 @@ type Emitter = {
 }
 type Proto = Record<string, unknown>
 
+interface Positioned {
+  readonly lineno: number
+  readonly colno: number
+}
+
+const position = (node: Positioned): string => `lineno = ${Number(node.lineno)}, colno = ${Number(node.colno)}`
+
 interface TestNode {
   readonly typename: string
   readonly value?: unknown
@@ -238,16 +245,38 @@ function install(): void {
   })
 
   const proto = internals.compiler.Compiler.prototype as Proto
+  const TemplateData = internals.nodes.TemplateData as new () => object
   const originalAssertType = proto.assertType as (this: unknown, node: unknown, ...types: unknown[]) => void
   const Truth = internals.nodes.Node.extend('TsplayTruth', { fields: ['target'] })
   proto.assertType = function (this: unknown, node: unknown, ...types: unknown[]) {
     if (node instanceof Truth) return
     originalAssertType.call(this, node, ...types)
   }
-  proto.compileTsplayTruth = function (this: Emitter, node: { target: unknown }, frame: unknown) {
-    this._emit('runtime.tsplayTruthy(')
+  proto.compileTsplayTruth = function (this: Emitter, node: Positioned & { target: unknown }, frame: unknown) {
+    this._emit(`(${position(node)}, runtime.tsplayTruthy(`)
     this.compile(node.target, frame)
-    this._emit(')')
+    this._emit('))')
+  }
+  // Record where each printed expression and loop is, so errors in template files can name the line.
+  proto.compileOutput = function (this: Emitter & { buffer: string; compileLiteral(node: unknown, frame: unknown): void }, node: { children: (Positioned & { value?: unknown })[] }, frame: unknown) {
+    for (const child of node.children) {
+      if (child instanceof TemplateData) {
+        if (child.value) {
+          this._emit(`${this.buffer} += `)
+          this.compileLiteral(child, frame)
+          this._emit(';\n')
+        }
+        continue
+      }
+      this._emit(`${position(child)};\n${this.buffer} += runtime.suppressValue(`)
+      this.compile(child, frame)
+      this._emit(', false);\n')
+    }
+  }
+  const originalFor = proto.compileFor as (this: unknown, node: unknown, frame: unknown) => void
+  proto.compileFor = function (this: Emitter, node: Positioned, frame: unknown) {
+    this._emit(`${position(node)};\n`)
+    originalFor.call(this, node, frame)
   }
   const originalIf = proto.compileIf as (this: unknown, node: { cond: unknown }, ...rest: unknown[]) => void
   proto.compileIf = function (this: unknown, node: { cond: { lineno: number; colno: number } }, ...rest: unknown[]) {

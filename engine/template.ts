@@ -90,6 +90,7 @@ function compile(text: string, trimBlocks: boolean, origin: SourceLocation | str
   } catch (error) {
     const e = error as { message?: string; lineno?: number; colno?: number }
     const message = String(e.message ?? error).replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/, '').replace(/^\w+: /, '')
+    if (typeof origin === 'string') throw located(`${origin}:${e.lineno ?? 1}:${e.colno ?? 1}: template syntax error: ${lowerFirst(message)}`)
     // Positions are only meaningful when the user's text is what was compiled.
     const at = e.lineno && display === text ? ` (line ${e.lineno}, column ${e.colno ?? 0})` : ''
     throw located(`${where(origin)}template syntax error: ${lowerFirst(message)}${at} in ${shown(display)}`)
@@ -105,10 +106,19 @@ const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1)
 
 function explain(error: unknown, text: string, origin: SourceLocation | string | undefined): Error {
   let cause: unknown = error
-  while (cause instanceof Error && !(cause instanceof TsplayError) && !(cause instanceof UndefinedUse) && cause.cause !== undefined) cause = cause.cause
+  let line: number | undefined
+  let col: number | undefined
+  while (cause instanceof Error && !(cause instanceof TsplayError) && !(cause instanceof UndefinedUse) && cause.cause !== undefined) {
+    // nunjucks records where in the template the failing statement is (0-based).
+    const at = cause as { lineno?: number; colno?: number }
+    if (line === undefined && typeof at.lineno === 'number') [line, col] = [at.lineno + 1, (at.colno ?? 0) + 1]
+    cause = cause.cause
+  }
   if (cause instanceof Error && explained.has(cause)) return cause
   if (cause instanceof TsplayError && !(cause instanceof TemplateError)) return cause
   const message = cause instanceof Error ? cause.message.replace(/^Error: /, '') : String(cause)
+  // A template file is its own source: point into it rather than quoting it.
+  if (typeof origin === 'string') return located(`${origin}:${line ?? 1}:${col ?? 1}: ${message}`, cause)
   return located(`${where(origin)}${message} in ${shown(text)}`, cause)
 }
 

@@ -212,8 +212,11 @@ describe('renderText', () => {
     expect(renderText('{% if t %}\nyes\n{% endif %}\n', vars, 'templates/x.j2')).toBe('yes\n')
   })
 
-  it('names the template file in errors', () => {
-    expect(() => renderText('line\n{{ nope }}\n', vars, 'templates/x.j2')).toThrow(/^templates\/x\.j2: 'nope' is undefined/)
+  it('names the template file, line and column in errors', () => {
+    expect(() => renderText('line\n{{ nope }}\n', vars, 'templates/x.j2')).toThrow(new TemplateError("templates/x.j2:2:4: 'nope' is undefined"))
+    expect(() => renderText('a\n  {{ d.x | upper }} and {{ d.q }}\n', vars, 'x.j2')).toThrow(new TemplateError("x.j2:2:29: 'dict object' has no attribute 'q'"))
+    expect(() => renderText('{% for i in l %}\n{{ i.q }}\n{% endfor %}', vars, 'x.j2')).toThrow(new TemplateError("x.j2:2:5: 'int object' has no attribute 'q'"))
+    expect(() => renderText('ok\n{% if a + %}\n', vars, 'x.j2')).toThrow(new TemplateError('x.j2:2:11: template syntax error: unexpected token: %}'))
   })
 
   it('keeps the newline after an expression', () => {
