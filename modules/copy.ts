@@ -60,16 +60,22 @@ export const copy = defineModule({
   description: 'copy files from the controller (or the host) to the host, or write literal content',
   example: "copy:\n  content: \"nameserver 10.0.0.1\\n\"\n  dest: /etc/resolv.conf\n  mode: '0644'",
   async gather(ctx, a: Args) {
-    const { targets: targetPaths, sources } = await resolveSources(ctx, a)
-    const dirs = [...new Set(targetPaths.map((t) => posix.dirname(t)))]
+    const tree = a.src !== undefined && !a.remote_src ? localTree(ctx, a) : undefined
+    if (tree) return probeTargets(ctx, a, tree)
+    // One file: whether dest is a directory decides between dest and dest/<basename>, so probe both at once.
+    const inDir = a.src === undefined ? undefined : posix.join(a.dest, posix.basename(a.src))
+    const file = (path: string) => ({ path, follow: a.follow, checksum: 'sha1' as const, content: ctx.diff })
     const requests = [
-      ...targetPaths.map((path) => ({ path, follow: a.follow, checksum: 'sha1' as const, content: ctx.diff })),
-      ...dirs.map((path) => ({ path, follow: true })),
+      { path: a.dest.replace(/(.)\/+$/, '$1'), follow: true }, { path: posix.dirname(a.dest), follow: true }, file(a.dest),
+      ...(inDir === undefined ? [] : [file(inDir)]), ...(a.remote_src ? [{ path: a.src!, follow: true, content: true }] : []),
     ]
-    const probed = await probeFiles(ctx.conn, requests)
-    const targets = probed.files.slice(0, targetPaths.length)
-    const jobs = targetPaths.map((dest, i) => ({ dest, content: sources[i]!.content, afterHeader: sources[i]!.header }))
-    return { jobs, targets, dirs: probed.files.slice(targetPaths.length), umask: probed.umask }
+    const { files, umask } = await probeFiles(ctx.conn, requests)
+    const [destDir, parent, direct] = files as [FileState, FileState, FileState]
+    const destIsDir = a.dest.endsWith('/') || destDir.type === 'directory'
+    if (a.content !== undefined && destIsDir) throw new ModuleError('can not use content with a dir as dest')
+    const target = destIsDir ? files[3]! : direct
+    const source = a.content !== undefined ? { content: Buffer.from(a.content), header: 'dynamically generated' } : a.remote_src ? remoteSource(a.src!, files[4]!) : localFile(ctx, a.src!)
+    return { jobs: [{ dest: target.path, content: source.content, afterHeader: source.header }], targets: [target], dirs: [destIsDir ? destDir : parent], umask }
   },
   plan(a: Args, s: State) {
     const changes: CopyChange[] = []
@@ -113,33 +119,38 @@ interface Source {
   readonly header: string
 }
 
-/** Where each file goes and what it holds, applying Ansible's rules for directory destinations. */
-async function resolveSources(ctx: ModuleContext, a: Args): Promise<{ targets: string[]; sources: Source[] }> {
-  const destIsDir = a.dest.endsWith('/') || (await isRemoteDir(ctx, a.dest))
-  if (a.content !== undefined) {
-    if (destIsDir) throw new ModuleError('can not use content with a dir as dest')
-    return { targets: [a.dest], sources: [{ content: Buffer.from(a.content), header: 'dynamically generated' }] }
-  }
-  const src = a.src!
-  if (a.remote_src) {
-    const file = (await probeFiles(ctx.conn, [{ path: src, follow: true, content: true }])).files[0]!
-    if (!file.exists) throw new ModuleError(`Source ${src} not found`)
-    if (file.type !== 'file') throw new ModuleError(`remote_src of a ${file.type} is not supported: ${src}`)
-    return { targets: [destIsDir ? posix.join(a.dest, posix.basename(src)) : a.dest], sources: [{ content: file.content ?? Buffer.alloc(0), header: src }] }
-  }
+function remoteSource(src: string, file: FileState): Source {
+  if (!file.exists) throw new ModuleError(`Source ${src} not found`)
+  if (file.type !== 'file') throw new ModuleError(`remote_src of a ${file.type} is not supported: ${src}`)
+  return { content: file.content ?? Buffer.alloc(0), header: src }
+}
+
+function localFile(ctx: ModuleContext, src: string): Source {
   const local = ctx.controller.findFile('files', src)
-  if (!statSync(local).isDirectory()) {
-    return { targets: [destIsDir ? posix.join(a.dest, posix.basename(src)) : a.dest], sources: [{ content: readFileSync(local), header: local }] }
-  }
-  // A directory: with a trailing slash its contents go into dest, without it the directory itself does.
+  return { content: readFileSync(local), header: local }
+}
+
+/** A controller directory as (target, source) pairs; undefined when src is a single file. */
+function localTree(ctx: ModuleContext, a: Args): { targets: string[]; sources: Source[] } | undefined {
+  const src = a.src!
+  const local = ctx.controller.findFile('files', src)
+  if (!statSync(local).isDirectory()) return undefined
+  // With a trailing slash the directory's contents go into dest, without it the directory itself does.
   const root = src.endsWith('/') ? a.dest : posix.join(a.dest, posix.basename(src.replace(/\/+$/, '')))
   const files = walk(local)
   return { targets: files.map((rel) => posix.join(root, rel)), sources: files.map((rel) => ({ content: readFileSync(join(local, rel)), header: join(local, rel) })) }
 }
 
-async function isRemoteDir(ctx: ModuleContext, path: string): Promise<boolean> {
-  const result = await ctx.conn.exec(sh`test -d ${path}`, { allowFailure: true })
-  return result.exitCode === 0
+/** Probe every target of a tree copy and the directories they need, in one round trip. */
+async function probeTargets(ctx: ModuleContext, a: Args, tree: { targets: string[]; sources: Source[] }): Promise<State> {
+  const dirs = [...new Set(tree.targets.map((t) => posix.dirname(t)))]
+  const requests = [
+    ...tree.targets.map((path) => ({ path, follow: a.follow, checksum: 'sha1' as const, content: ctx.diff })),
+    ...dirs.map((path) => ({ path, follow: true })),
+  ]
+  const probed = await probeFiles(ctx.conn, requests)
+  const jobs = tree.targets.map((dest, i) => ({ dest, content: tree.sources[i]!.content, afterHeader: tree.sources[i]!.header }))
+  return { jobs, targets: probed.files.slice(0, tree.targets.length), dirs: probed.files.slice(tree.targets.length), umask: probed.umask }
 }
 
 function walk(dir: string, prefix = ''): string[] {

@@ -18,7 +18,7 @@ import { probeFiles, type ChecksumAlgorithm, type FileState } from './lib/file-s
 const ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const
 
 const args = z.object({
-  url: z.string().regex(/^(https?|ftp):\/\//, 'url must start with http://, https:// or ftp://').describe('what to download (http, https or ftp)'),
+  url: z.string().regex(/^(https?|ftp|file):\/\//, 'url must start with http://, https://, ftp:// or file://').describe('what to download (http, https, ftp or file)'),
   dest: z.string().min(1).describe('file to write on the host; a directory receives the file under the URL\'s base name'),
   checksum: z.string().regex(new RegExp(`^(${ALGORITHMS.join('|')}):[0-9a-fA-F]+$`), "checksum must be '<algorithm>:<hex digest>', e.g. 'sha256:…'").optional().describe("'<algorithm>:<hex>': skip the download when dest already has it, fail when the download does not"),
   force: yamlBool.default(false).describe('download even when dest exists (without a checksum, an existing dest is otherwise kept)'),
@@ -86,7 +86,7 @@ export const get_url = defineModule({
     const algorithm = a.checksum?.split(':')[0] ?? 'sha1'
     const { command, stdin } = downloadScript({ url: a.url, output: temp, timeoutSeconds: a.timeout, validateCerts: a.validate_certs, headers: a.headers ?? {}, username: a.url_username, password: a.url_password })
     const started = Date.now()
-    const fetched = await ctx.conn.exec(sh`${raw(command)} && wc -c < ${temp} | sed 's/^/size /' && ${raw(algorithm)}sum < ${temp} | sed 's/ .*//; s/^/digest /' && md5sum < ${temp} | sed 's/ .*//; s/^/md5 /'`, { stdin, allowFailure: true })
+    const fetched = await ctx.conn.exec(sh`${raw(command)} && wc -c < ${temp} | sed 's/^/size /' && ${`${algorithm}sum`} < ${temp} | sed 's/ .*//; s/^/digest /' && sha1sum < ${temp} | sed 's/ .*//; s/^/sha1 /' && md5sum < ${temp} | sed 's/ .*//; s/^/md5 /'`, { stdin, allowFailure: true })
     const status = parseStatus(fetched.stdout)
     const field = (name: string): string | undefined => new RegExp(`^${name} (\\S+)$`, 'm').exec(fetched.stdout)?.[1]
     const remove = (): Promise<unknown> => ctx.conn.exec(sh`rm -f -- ${temp}`, { allowFailure: true })
@@ -107,6 +107,6 @@ export const get_url = defineModule({
       ...(mode === undefined ? [] : [sh`chmod -- ${mode} "$t"`]),
     ]
     await ctx.conn.exec(sh`p=${target}; t=${temp}; ${raw(keep)}; ${raw(set.length ? and(...set) : sh`:`)} && mv -f -- "$t" "$p" || { rm -f -- "$t"; exit 1; }`)
-    return { status_code: status, size: Number(field('size')), md5sum: field('md5'), checksum_src: field('digest'), msg: `OK (${field('size')} bytes)`, elapsed: Math.round((Date.now() - started) / 1000) }
+    return { status_code: status, size: Number(field('size')), md5sum: field('md5'), checksum_src: field('sha1'), msg: `OK (${field('size')} bytes)`, elapsed: Math.round((Date.now() - started) / 1000) }
   },
 })

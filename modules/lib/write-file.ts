@@ -75,6 +75,7 @@ export function planWrite(request: WriteRequest, dest: FileState, umask: number)
     ...(dest.exists ? { uid: dest.uid, gid: dest.gid } : {}),
   }
   if (write) values['md5sum'] = createHash('md5').update(request.content).digest('hex')
+  else values['path'] = request.dest
   return { changes, values, diff: writeDiff(request, dest, write, attrs) }
 }
 
