@@ -12,6 +12,7 @@ import { dnf } from './dnf.js'
 import { file } from './file.js'
 import { get_url } from './get_url.js'
 import { group } from './group.js'
+import { hostname } from './hostname.js'
 import { lineinfile } from './lineinfile.js'
 import { modprobe } from './modprobe.js'
 import { packageModule } from './package.js'
@@ -65,6 +66,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   modprobe,
   group,
   user,
+  hostname,
   // logic
   assert,
   debug,
