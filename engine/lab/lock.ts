@@ -1,22 +1,13 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { paths } from './layout.js'
-import { LabError, waitFor } from './system.js'
+import { LabError, pidExists, waitFor } from './system.js'
 
 const holder = (): number | undefined => {
   try {
     return Number(readFileSync(paths.lock, 'utf8').trim()) || undefined
   } catch {
     return undefined
-  }
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
   }
 }
 
@@ -29,7 +20,7 @@ function tryLock(): boolean {
   } catch {
     const pid = holder()
     // a lock left by a process that died is taken over
-    if (pid === undefined || !alive(pid)) rmSync(paths.lock, { force: true })
+    if (pid === undefined || !pidExists(pid)) rmSync(paths.lock, { force: true })
     return false
   }
 }

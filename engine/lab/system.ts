@@ -57,15 +57,20 @@ export function requireHost(programs: readonly string[]): void {
   }
 }
 
-/** Whether a process with this PID exists and its command line contains `marker` (guards against PID reuse). */
-export function processAlive(pid: number | undefined, marker: string): boolean {
-  if (pid === undefined || !Number.isInteger(pid) || pid <= 0) return false
+/** Whether a process with this PID exists (signal 0 probes without sending anything). */
+export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0)
+    return true
   } catch {
     return false
   }
-  return readCmdline(pid).includes(marker)
+}
+
+/** Whether a process with this PID exists and its command line contains `marker` (guards against PID reuse). */
+export function processAlive(pid: number | undefined, marker: string): boolean {
+  if (pid === undefined || !Number.isInteger(pid) || pid <= 0) return false
+  return pidExists(pid) && readCmdline(pid).includes(marker)
 }
 
 function readCmdline(pid: number): string {

@@ -1,9 +1,12 @@
 // Helpers for tests that run against lab hosts (the `lab` vitest project; its global setup starts the lab).
 import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { existingHosts, hostStatus } from '../../engine/lab/host.js'
 import { runLab } from '../../engine/lab/index.js'
-import { defaultInventoryPath, hostAddress, hostIndex, paths } from '../../engine/lab/layout.js'
+import { defaultInventoryPath, hostAddress, hostIndex, paths, STATE_DIR } from '../../engine/lab/layout.js'
 import { sshOptions } from '../../engine/lab/ssh.js'
+import { pidExists } from '../../engine/lab/system.js'
 
 /** A lab host as tests see it. */
 export interface LabHost {
@@ -84,3 +87,35 @@ export const stopHost = (name: string): Promise<void> => lab('stop', name)
 
 /** Boot a stopped lab host again and wait until it answers ssh. */
 export const startHost = (name: string): Promise<void> => lab('start', name)
+
+/**
+ * Test runs that use the lab, by PID: several runs (several engineers) may share one lab on a machine, and
+ * the last one out takes down a lab that a test run started. The registry outlives `lab down` on purpose.
+ */
+const USERS = join(STATE_DIR, 'test-users')
+const STARTED_BY_TESTS = join(USERS, 'started-by-tests')
+
+/** Record that the test run with this PID uses the lab (and whether it started it). */
+export function registerLabUser(pid: number, startedLab: boolean): void {
+  mkdirSync(USERS, { recursive: true })
+  writeFileSync(join(USERS, String(pid)), '')
+  if (startedLab) writeFileSync(STARTED_BY_TESTS, '')
+}
+
+/** Live test runs other than `pid` that use the lab. */
+export function otherLabUsers(pid: number): number[] {
+  if (!existsSync(USERS)) return []
+  return readdirSync(USERS)
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((other) => other !== pid && pidExists(other))
+}
+
+/** Forget this run; returns whether it should take the lab down (a test run started it and nobody else uses it). */
+export function unregisterLabUser(pid: number): boolean {
+  rmSync(join(USERS, String(pid)), { force: true })
+  const last = otherLabUsers(pid).length === 0
+  const down = last && existsSync(STARTED_BY_TESTS)
+  if (last) rmSync(USERS, { recursive: true, force: true })
+  return down
+}
