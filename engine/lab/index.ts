@@ -44,7 +44,7 @@ async function dispatch(argv: readonly string[], say: (line: string) => void): P
   switch (command) {
     case 'up': {
       const count = Number(args._[0])
-      if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) throw new UsageError(`lab up: N must be 1…${MAX_HOSTS}\n${USAGE}`)
+      if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS) throw new UsageError(`up: N must be a number of hosts, 1…${MAX_HOSTS}\n${USAGE}`)
       const port = args['repo-port'] === undefined ? REPO_PORT : Number(args['repo-port'])
       const repo: string | false | undefined = args.repo
       await up(count, { inventory, port, ...(repo === undefined ? {} : { repo }) }, say)
@@ -70,13 +70,13 @@ async function dispatch(argv: readonly string[], say: (line: string) => void): P
       return 0
     }
     default:
-      throw new UsageError(command === undefined ? USAGE : `lab: unknown command '${command}'\n${USAGE}`)
+      throw new UsageError(command === undefined ? USAGE : `unknown command '${command}'\n${USAGE}`)
   }
 }
 
 function existing(name: string): string {
   if (hostIndex(name) === undefined || !existingHosts().includes(name)) {
-    throw new UsageError(`lab: no lab host '${name}' (hosts: ${existingHosts().join(', ') || 'none, run tsplay lab up N'})`)
+    throw new UsageError(`no lab host '${name}' (hosts: ${existingHosts().join(', ') || 'none, run tsplay lab up N'})`)
   }
   return name
 }

@@ -48,12 +48,12 @@ const PROVIDERS: Readonly<Record<string, string>> = {
 
 /** Fail with one clear message unless this is Linux, we are root, and every program is installed. */
 export function requireHost(programs: readonly string[]): void {
-  if (process.platform !== 'linux') throw new LabError(`tsplay lab needs Linux (this is ${process.platform})`)
-  if (process.getuid?.() !== 0) throw new LabError('tsplay lab needs root: run it as root (sudo tsplay lab …)')
+  if (process.platform !== 'linux') throw new LabError(`needs Linux (this is ${process.platform})`)
+  if (process.getuid?.() !== 0) throw new LabError('needs root: run it as root (sudo tsplay lab …)')
   const missing = programs.filter((p) => !hasProgram(p))
   if (missing.length > 0) {
     const packages = [...new Set(missing.map((p) => PROVIDERS[p] ?? p))].join(' ')
-    throw new LabError(`tsplay lab needs ${missing.join(', ')}: install with \`apt-get install -y ${packages}\``)
+    throw new LabError(`needs ${missing.join(', ')}: install with \`apt-get install -y ${packages}\``)
   }
 }
 
