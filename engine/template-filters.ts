@@ -4,7 +4,7 @@ import { bindArgs, splitArgs } from './template-args.js'
 import { percentFormat } from './template-methods.js'
 import { DATA_FILTERS } from './template-filters-data.js'
 import { LIST_FILTERS } from './template-filters-list.js'
-import { Undefined, UndefinedUse, strict } from './template-undefined.js'
+import { Undefined, UndefinedUse, deepStrict, strict } from './template-undefined.js'
 
 /** A template filter: the piped value, then the call's arguments (keywords last, as nunjucks passes them). */
 export type Filter = (this: unknown, value: unknown, ...args: unknown[]) => unknown
@@ -200,7 +200,7 @@ export const stringTypeResults = { current: new Set<string>() }
 
 function remembered(filter: Filter): Filter {
   return function (this: unknown, value: unknown, ...args: unknown[]) {
-    const out = filter.call(this, value, ...args)
+    const out = filter.call(this, deepStrict(value), ...args)
     if (typeof out === 'string') stringTypeResults.current.add(out)
     return out
   }

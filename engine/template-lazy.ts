@@ -1,5 +1,6 @@
 import { TemplateError } from './errors.js'
 import { isTemplated, renderValue, type Vars } from './template.js'
+import { LAZY, isLazy } from './template-undefined.js'
 
 // Whether a dict/list holds a template anywhere, remembered per object: the hot path reads the same
 // (untemplated) objects thousands of times per run.
@@ -14,27 +15,26 @@ function holdsTemplate(value: object): boolean {
   return known
 }
 
-const LAZY = Symbol('tsplay.lazy')
-
-/** True for a view made by lazyVars (or any value inside one). */
-export const isLazy = (value: object): boolean => (value as Record<symbol, unknown>)[LAZY] === true
-
 interface View {
   readonly root: Vars
-  readonly resolving: string[]
   readonly nested: WeakMap<object, object>
 }
 
+// Variables being rendered right now, across all views: one host's variable may read another's
+// through hostvars, and a cycle may close through either.
+const resolving: { readonly view: View; readonly name: string }[] = []
+
 function resolveString(view: View, name: string, text: string): unknown {
-  if (view.resolving.includes(name)) {
-    const chain = [...view.resolving.slice(view.resolving.indexOf(name)), name].join(' -> ')
+  const start = resolving.findIndex((r) => r.view === view && r.name === name)
+  if (start >= 0) {
+    const chain = [...resolving.slice(start).map((r) => r.name), name].join(' -> ')
     throw new TemplateError(`recursive loop detected in template: variable '${name}' refers to itself (${chain})`)
   }
-  view.resolving.push(name)
+  resolving.push({ view, name })
   try {
     return renderValue(text, view.root)
   } finally {
-    view.resolving.pop()
+    resolving.pop()
   }
 }
 
@@ -72,7 +72,7 @@ function makeProxy(view: View, target: Record<string | symbol, unknown>, path: s
  * `a: "{{ b }}"` resolves `b` at use), recursively, with a clear error on a reference cycle.
  */
 export function lazyVars(vars: Vars): Vars {
-  const view: { root: Vars; resolving: string[]; nested: WeakMap<object, object> } = { root: vars, resolving: [], nested: new WeakMap() }
+  const view: { root: Vars; nested: WeakMap<object, object> } = { root: vars, nested: new WeakMap() }
   view.root = makeProxy(view, vars, '') as Vars
   return view.root
 }

@@ -2,7 +2,7 @@ import nunjucks from 'nunjucks'
 import { TemplateError } from './errors.js'
 import { pythonCompare, pythonEquals, pythonStr, pythonTruthy, pythonType } from './python-repr.js'
 import { percentFormat, pythonMethod } from './template-methods.js'
-import { Undefined, UndefinedUse, missingMember, strict, undefinedName } from './template-undefined.js'
+import { Undefined, UndefinedUse, deepStrict, missingMember, strict, undefinedName } from './template-undefined.js'
 
 // nunjucks evaluates expressions with JavaScript semantics ([] is true, '1' == 1, [1] + [2] is '12',
 // a missing variable is silently ''). Jinja2 under Ansible uses Python's. We patch nunjucks' runtime
@@ -191,7 +191,7 @@ export function binaryOp(op: string, left: unknown, right: unknown): unknown {
 export function outputText(value: unknown): string {
   if (value instanceof Undefined) throw new UndefinedUse(value.reason)
   if (value === null || value === undefined) return ''
-  return pythonStr(value)
+  return pythonStr(deepStrict(value))
 }
 
 /** Python truthiness; using an undefined value as a condition is an error, as under Ansible. */

@@ -28,6 +28,23 @@ export function strict<T>(value: T | Undefined): T {
   return value
 }
 
+/** The property every lazyVars view answers `true` to. */
+export const LAZY = Symbol('tsplay.lazy')
+
+/** True for a view made by lazyVars (or any value inside one). */
+export const isLazy = (value: object): boolean => (value as Record<symbol, unknown>)[LAZY] === true
+
+/**
+ * Fail if an undefined value hides inside a list or dict that is about to be printed or returned:
+ * Jinja2 lets `[x]` exist, but not be shown. Lazy views are skipped (their values are rendered on read).
+ */
+export function deepStrict<T>(value: T): T {
+  if (value instanceof Undefined) throw new UndefinedUse(value.reason)
+  if (value === null || typeof value !== 'object' || isLazy(value)) return value
+  for (const item of Array.isArray(value) ? value : Object.values(value)) deepStrict(item)
+  return value
+}
+
 /** Undefined member of a defined container, with Jinja2's message for that container. */
 export function missingMember(container: unknown, key: unknown): Undefined {
   if (container === null) return new Undefined(`'None' has no attribute '${String(key)}'`)

@@ -4,11 +4,11 @@ import { literalEval } from './python-literal.js'
 import { pythonRepr as repr, pythonTruthy } from './python-repr.js'
 import { FILTERS, stringTypeResults } from './template-filters.js'
 import { GLOBALS } from './template-globals.js'
-import { isLazy, lazyVars } from './template-lazy.js'
+import { lazyVars } from './template-lazy.js'
 import { loneExpression, toNunjucks } from './template-lex.js'
 import { TemplateContext, newFrame } from './template-runtime.js'
 import { TESTS } from './template-tests.js'
-import { Undefined, UndefinedUse } from './template-undefined.js'
+import { Undefined, UndefinedUse, deepStrict, isLazy } from './template-undefined.js'
 
 /** Variables as templates see them. */
 export type Vars = Record<string, unknown>
@@ -190,7 +190,11 @@ function native(expression: string, vars: Vars, origin: SourceLocation | undefin
   } finally {
     captured = saved
   }
-  return slot.value
+  try {
+    return deepStrict(slot.value)
+  } catch (error) {
+    throw explain(error, text, origin)
+  }
 }
 
 /** Render one string: native value for a lone `{{ expr }}`, else text, with Ansible 2.14's list/dict/bool literal conversion. */
@@ -202,7 +206,6 @@ function renderString(text: string, vars: Vars, origin: SourceLocation | undefin
     stringTypeResults.current = new Set()
     try {
       const value = native(lone, vars, origin, text, source)
-      if (value instanceof Undefined) throw located(`${where(origin)}${value.reason} in ${shown(text)}`)
       if (typeof value === 'string') return stringTypeResults.current.has(value) ? value : fromLiteral(value)
       return value === undefined ? null : value
     } finally {
@@ -243,7 +246,6 @@ export function renderText(text: string, vars: Vars, origin: string): string {
 /** Evaluate a bare expression (`when`, `changed_when`, `failed_when`, `until`, `that`). */
 export function evalExpression(expression: string, vars: Vars, origin?: SourceLocation): unknown {
   const value = native(expression, vars, origin, expression)
-  if (value instanceof Undefined) throw located(`${where(origin)}${value.reason} in ${shown(expression)}`)
   return value === undefined ? null : value
 }
 

@@ -65,6 +65,15 @@ describe('undefined variables', () => {
     expect(() => render('{% for i in foo %}{% endfor %}')).toThrow(`'foo' is undefined`)
   })
 
+  it('may sit inside a list until the list is shown', () => {
+    expect(render('{{ [1, foo] | length }}')).toBe(2)
+    expect(render('{{ [1, foo] | first }}')).toBe(1)
+    expect(() => render('{{ [foo] }}')).toThrow(`'foo' is undefined`)
+    expect(() => render('a{{ {"k": foo} }}')).toThrow(`'foo' is undefined`)
+    expect(() => render('{{ [foo] | to_json }}')).toThrow(`'foo' is undefined`)
+    expect(() => evalExpression('[foo]', vars)).toThrow(`'foo' is undefined`)
+  })
+
   it('can be tested and defaulted', () => {
     expect(render('{{ foo is defined }}')).toBe(false)
     expect(render('{{ foo is undefined }}')).toBe(true)
@@ -198,6 +207,22 @@ describe('lazyVars', () => {
     expect(view.a).toBe(1)
     expect(view.a).toBe(1)
     expect(lazyVars(source).a).toBe(2)
+  })
+
+  it('serves as hostvars: each host view renders only what is read', () => {
+    const web1 = lazyVars({ port: '{{ base + 1 }}', base: 8000, broken: '{{ nope }}' })
+    const web2 = lazyVars({ port: 9000 })
+    const play = lazyVars({ hostvars: { web1, web2 }, ports: '{{ [hostvars.web1.port, hostvars["web2"]["port"]] }}' })
+    expect(play.ports).toEqual([8001, 9000])
+    expect(renderValue('{{ hostvars.web1.port is defined }}', play)).toBe(true)
+    expect(() => web1.broken).toThrow(`'nope' is undefined`)
+  })
+
+  it('reports a cycle that closes through another view', () => {
+    const hostvars: Record<string, unknown> = {}
+    hostvars.h1 = lazyVars({ hostvars, v: '{{ hostvars.h2.v }}' })
+    hostvars.h2 = lazyVars({ hostvars, v: '{{ hostvars.h1.v }}' })
+    expect(() => (hostvars.h1 as Record<string, unknown>).v).toThrow(/recursive loop detected in template: variable 'v' refers to itself \(v -> v -> v\)/)
   })
 
   it('reports a reference cycle naming the variable', () => {
