@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { openConnection } from '../../engine/connection/index.js'
+import { gatherFacts } from '../../engine/facts.js'
+import { COMPARED, expectedFact, normal } from '../helpers/facts-compare.js'
+import { labHostFromEnd, labVars } from '../helpers/lab-ssh.js'
+import { labInventory } from './helpers.js'
+
+// tsplay's facts for a lab host, gathered over its own SSH connection, next to what ansible's setup module
+// reports for the same host at the same moment (lab hosts carry python3 for this comparison).
+let ours: Record<string, unknown>
+let ansible: Record<string, unknown>
+let elapsedMs = 0
+
+beforeAll(async () => {
+  const host = labHostFromEnd(3)
+  const conn = await openConnection(host.name, labVars(host), { acceptNewHostKeys: false, timeoutSeconds: 10 })
+  try {
+    const start = performance.now()
+    ours = await gatherFacts(conn)
+    elapsedMs = performance.now() - start
+  } finally {
+    await conn.close()
+  }
+  const output = execFileSync('ansible', ['-i', labInventory(), host.name, '-m', 'setup'], { encoding: 'utf8' })
+  ansible = (JSON.parse(output.slice(output.indexOf('{'))) as { ansible_facts: Record<string, unknown> }).ansible_facts
+})
+
+describe('facts of a lab host', () => {
+  it('are gathered in one round trip', () => {
+    console.log(`gatherFacts over ssh: ${elapsedMs.toFixed(0)} ms`)
+    expect(elapsedMs).toBeLessThan(5000)
+  })
+
+  it.each(COMPARED)('%s matches ansible setup', (name) => {
+    expect(normal(name, ours[name])).toEqual(expectedFact(name, ansible))
+  })
+
+  it('has the same environment variables and date_time keys', () => {
+    // ansible's ssh runs modules on a pty (TERM, SSH_TTY) and forwards LANG/LC_* (Debian's SendEnv); tsplay's exec
+    // channels do neither, so commands see the host's own locale. `_` is whatever the last shell command was.
+    const comparable = (env: unknown) => Object.keys(env as object).filter((k) => !/^(_|TERM|SSH_TTY|LANG|LC_.*)$/.test(k)).sort()
+    expect(comparable(ours.env)).toEqual(comparable(ansible.ansible_env))
+    expect(comparable(ours.env)).toContain('SSH_CONNECTION')
+    expect(Object.keys(ours.date_time as object).sort()).toEqual(Object.keys(ansible.ansible_date_time as object).sort())
+    expect(Math.abs(Number((ours.date_time as { epoch: string }).epoch) - Number((ansible.ansible_date_time as { epoch: string }).epoch))).toBeLessThan(60)
+  })
+})
