@@ -8,7 +8,7 @@ import { Undefined, UndefinedUse, deepStrict, missingMember, strict, undefinedNa
 // a missing variable is silently ''). Jinja2 under Ansible uses Python's. We patch nunjucks' runtime
 // and compiler once, process-wide (tsplay is the only nunjucks user), so that compiled templates call
 // the Python-semantics helpers below. This is the approach of nunjucks' own installJinjaCompat, which
-// we also install for slices (`a[1:]`).
+// we also install for slices (`a[1:]`). The compiler half lives in template-compiler.ts.
 
 interface NunjucksInternals {
   runtime: Record<string, unknown> & { Frame: new () => { topLevel: boolean } }
@@ -17,7 +17,8 @@ interface NunjucksInternals {
   installJinjaCompat(): void
 }
 
-const internals = nunjucks as unknown as NunjucksInternals
+/** nunjucks' internals that the compiler patches in template-compiler.ts also need. */
+export const internals = nunjucks as unknown as NunjucksInternals
 const runtime = internals.runtime
 
 /** The context nunjucks' compiled code reads variables from: our vars view, never copied (unlike nunjucks' Context). */
@@ -199,36 +200,6 @@ export function truthy(value: unknown): boolean {
   return pythonTruthy(strict(value))
 }
 
-// Jinja2 yields an Undefined here; under Ansible it renders as nothing.
-const NO_ELSE = ''
-
-type Emitter = {
-  _emit(code: string): void
-  _compileAggregate(node: unknown, frame: unknown): void
-  compile(node: unknown, frame: unknown): void
-}
-type Proto = Record<string, unknown>
-
-interface Positioned {
-  readonly lineno: number
-  readonly colno: number
-}
-
-const position = (node: Positioned): string => `lineno = ${Number(node.lineno)}, colno = ${Number(node.colno)}`
-
-interface TestNode {
-  readonly typename: string
-  readonly value?: unknown
-  readonly target?: TestNode
-  readonly val?: TestNode
-}
-
-/** The test's name: `defined`, `none` (a literal to nunjucks), or a dotted `ansible.builtin.match`. */
-function testName(node: TestNode): string {
-  if (node.typename === 'LookupVal') return `${testName(node.target!)}.${testName(node.val!)}`
-  return node.value === null ? 'none' : String(node.value)
-}
-
 function install(): void {
   internals.installJinjaCompat()
   Object.assign(runtime, {
@@ -241,111 +212,7 @@ function install(): void {
     tsplayTruthy: truthy,
     tsplayCompare: compare,
     tsplayBinaryOp: binaryOp,
-    tsplayNoElse: NO_ELSE,
   })
-
-  const proto = internals.compiler.Compiler.prototype as Proto
-  const TemplateData = internals.nodes.TemplateData as new () => object
-  const originalAssertType = proto.assertType as (this: unknown, node: unknown, ...types: unknown[]) => void
-  const Truth = internals.nodes.Node.extend('TsplayTruth', { fields: ['target'] })
-  proto.assertType = function (this: unknown, node: unknown, ...types: unknown[]) {
-    if (node instanceof Truth) return
-    originalAssertType.call(this, node, ...types)
-  }
-  proto.compileTsplayTruth = function (this: Emitter, node: Positioned & { target: unknown }, frame: unknown) {
-    this._emit(`(${position(node)}, runtime.tsplayTruthy(`)
-    this.compile(node.target, frame)
-    this._emit('))')
-  }
-  // Record where each printed expression and loop is, so errors in template files can name the line.
-  proto.compileOutput = function (this: Emitter & { buffer: string; compileLiteral(node: unknown, frame: unknown): void }, node: { children: (Positioned & { value?: unknown })[] }, frame: unknown) {
-    for (const child of node.children) {
-      if (child instanceof TemplateData) {
-        if (child.value) {
-          this._emit(`${this.buffer} += `)
-          this.compileLiteral(child, frame)
-          this._emit(';\n')
-        }
-        continue
-      }
-      this._emit(`${position(child)};\n${this.buffer} += runtime.suppressValue(`)
-      this.compile(child, frame)
-      this._emit(', false);\n')
-    }
-  }
-  const originalFor = proto.compileFor as (this: unknown, node: unknown, frame: unknown) => void
-  proto.compileFor = function (this: Emitter, node: Positioned, frame: unknown) {
-    this._emit(`${position(node)};\n`)
-    originalFor.call(this, node, frame)
-  }
-  const originalIf = proto.compileIf as (this: unknown, node: { cond: unknown }, ...rest: unknown[]) => void
-  proto.compileIf = function (this: unknown, node: { cond: { lineno: number; colno: number } }, ...rest: unknown[]) {
-    if (!(node.cond instanceof Truth)) node.cond = new Truth(node.cond.lineno, node.cond.colno, node.cond) as typeof node.cond
-    originalIf.call(this, node, ...rest)
-  }
-  proto.compileInlineIf = function (this: Emitter, node: { cond: unknown; body: unknown; else_: unknown }, frame: unknown) {
-    this._emit('(runtime.tsplayTruthy(')
-    this.compile(node.cond, frame)
-    this._emit(') ? (')
-    this.compile(node.body, frame)
-    this._emit(') : (')
-    if (node.else_ === null) this._emit('runtime.tsplayNoElse')
-    else this.compile(node.else_, frame)
-    this._emit('))')
-  }
-  proto.compileNot = function (this: Emitter, node: { target: unknown }, frame: unknown) {
-    this._emit('!runtime.tsplayTruthy(')
-    this.compile(node.target, frame)
-    this._emit(')')
-  }
-  const logical = (truthyBranch: 'left' | 'right') =>
-    function (this: Emitter, node: { left: unknown; right: unknown }, frame: unknown) {
-      // Python's and/or return an operand and evaluate the right side only when needed.
-      this._emit('((tsplayLeft) => runtime.tsplayTruthy(tsplayLeft) ? ')
-      this._emit(truthyBranch === 'left' ? 'tsplayLeft : (' : '(')
-      this.compile(node.right, frame)
-      this._emit(truthyBranch === 'left' ? ')' : ') : tsplayLeft')
-      this._emit(')((')
-      this.compile(node.left, frame)
-      this._emit('))')
-    }
-  proto.compileOr = logical('left')
-  proto.compileAnd = logical('right')
-  const binary = (op: string) =>
-    function (this: Emitter, node: { left: unknown; right: unknown }, frame: unknown) {
-      this._emit(`runtime.tsplayBinaryOp(${JSON.stringify(op)}, (`)
-      this.compile(node.left, frame)
-      this._emit('), (')
-      this.compile(node.right, frame)
-      this._emit('))')
-    }
-  for (const [name, op] of Object.entries({ Add: '+', Concat: '~', Sub: '-', Mul: '*', Div: '/', Mod: '%' })) proto[`compile${name}`] = binary(op)
-  proto.compileCompare = function (this: Emitter, node: { expr: unknown; ops: { type: string; expr: unknown }[] }, frame: unknown) {
-    this._emit('runtime.tsplayCompare((')
-    this.compile(node.expr, frame)
-    this._emit('), [')
-    for (const op of node.ops) {
-      this._emit(`${JSON.stringify(op.type)}, (`)
-      this.compile(op.expr, frame)
-      this._emit('),')
-    }
-    this._emit('])')
-  }
-  // A parenthesised list is a Python tuple; nunjucks would emit a JavaScript comma expression.
-  proto.compileGroup = function (this: Emitter & { _compileAggregate(node: unknown, frame: unknown, open: string, close: string): void }, node: { children: unknown[] }, frame: unknown) {
-    if (node.children.length > 1) this._compileAggregate(node, frame, '[', ']')
-    else this._compileAggregate(node, frame, '(', ')')
-  }
-  proto.compileIs = function (this: Emitter, node: { left: unknown; right: TestNode & { name?: TestNode; args?: unknown } }, frame: unknown) {
-    const test = testName(node.right.typename === 'FunCall' ? node.right.name! : node.right)
-    this._emit(`(env.getTest(${JSON.stringify(test)}).call(context, `)
-    this.compile(node.left, frame)
-    if (node.right.args) {
-      this._emit(',')
-      this._compileAggregate(node.right.args, frame)
-    }
-    this._emit(') === true)')
-  }
 }
 
 install()
