@@ -15,6 +15,7 @@ import { group } from './group.js'
 import { hostname } from './hostname.js'
 import { lineinfile } from './lineinfile.js'
 import { modprobe } from './modprobe.js'
+import { mount } from './mount.js'
 import { packageModule } from './package.js'
 import { raw } from './raw.js'
 import { script } from './script.js'
@@ -67,6 +68,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   group,
   user,
   hostname,
+  mount,
   // logic
   assert,
   debug,
