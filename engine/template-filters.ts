@@ -3,6 +3,7 @@ import { pythonCompare, pythonEquals, pythonStr, pythonTruthy, pythonType } from
 import { bindArgs, splitArgs } from './template-args.js'
 import { percentFormat } from './template-methods.js'
 import { DATA_FILTERS } from './template-filters-data.js'
+import { JINJA_FILTERS } from './template-filters-jinja.js'
 import { LIST_FILTERS } from './template-filters-list.js'
 import { Undefined, UndefinedUse, deepStrict, strict } from './template-undefined.js'
 
@@ -210,7 +211,7 @@ function remembered(filter: Filter): Filter {
 export const FILTERS: Record<string, Filter> = {
   ...LENIENT,
   ...Object.fromEntries(
-    Object.entries({ ...CORE_FILTERS, ...LIST_FILTERS, ...DATA_FILTERS }).map(([name, f]) => {
+    Object.entries({ ...CORE_FILTERS, ...LIST_FILTERS, ...DATA_FILTERS, ...JINJA_FILTERS }).map(([name, f]) => {
       const checked = strictFilter(name, f)
       return [name, STRING_TYPE_FILTERS.has(name) ? remembered(checked) : checked]
     }),

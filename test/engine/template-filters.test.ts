@@ -280,6 +280,30 @@ describe('more filters', () => {
   })
 })
 
+describe("Jinja2's less common filters, as ansible-core renders them", () => {
+  const people = { users: [{ name: 'bob', g: 1 }, { name: 'al', g: 1 }] }
+  it.each([
+    ["{{ users | groupby('name') }}", [['al', [{ name: 'al', g: 1 }]], ['bob', [{ name: 'bob', g: 1 }]]]],
+    ['{{ [1,2,3,4,5] | slice(2) | list }}', [[1, 2, 3], [4, 5]]],
+    ["{{ 'hello world foo' | truncate(9) }}", 'hello...'],
+    ["{{ {'a': 'b c', 'd': 1} | urlencode }}", 'a=b+c&d=1'],
+    ["{{ 'a b&c' | urlencode }}", 'a%20b%26c'],
+    ['{{ 100 | log(10) }}', 2],
+    ['{{ 2 | pow(3) }}', 8],
+    ['{{ 27 | root(3) }}', 3],
+    ['{{ 16 | root }}', 4],
+    ["{{ 'http://u:p@h:8/p?q=1#f' | urlsplit('hostname') }}", 'h'],
+    ["{{ ('http://u:p@h:8/p?q=1#f' | urlsplit).port }}", 8],
+    ['{{ [1,2] | tojson }}', [1, 2]],
+    ['{{ 10 | filesizeformat }}', '10 Bytes'],
+    ['{{ 1500000 | filesizeformat }}', '1.5 MB'],
+    ["{{ [3,1] | shuffle | sort }}", [1, 3]],
+    ["{{ 'ab' | attr('upper') is defined }}", true],
+  ])('%s', (text, expected) => {
+    expect(renderValue(text, people)).toEqual(expected)
+  })
+})
+
 describe('filter and test errors', () => {
   it.each([
       ["{{ users | sum(attribute='age') }}", "'dict object' has no attribute 'age'"],
