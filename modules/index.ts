@@ -19,6 +19,7 @@ import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { packageModule } from './package.js'
 import { raw } from './raw.js'
+import { reboot } from './reboot.js'
 import { script } from './script.js'
 import { service } from './service.js'
 import { set_fact } from './set_fact.js'
@@ -31,6 +32,8 @@ import { systemd } from './systemd.js'
 import { template } from './template.js'
 import { unarchive } from './unarchive.js'
 import { user } from './user.js'
+import { wait_for } from './wait_for.js'
+import { wait_for_connection } from './wait_for_connection.js'
 import { yum } from './yum.js'
 import { yum_repository } from './yum_repository.js'
 
@@ -71,6 +74,9 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   user,
   hostname,
   mount,
+  reboot,
+  wait_for,
+  wait_for_connection,
   // logic
   assert,
   debug,
