@@ -120,6 +120,15 @@ function installCompiler(): void {
     }
     this._emit('])')
   }
+  // nunjucks quotes the callee's name by hand; a string literal holding a newline would break the
+  // generated JavaScript (`"a\nb".splitlines()`).
+  proto.compileFunCall = function (this: Emitter & { _compileExpression(node: unknown, frame: unknown): void; _getNodeName(node: unknown): string; _compileAggregate(node: unknown, frame: unknown, open: string, close: string): void }, node: Positioned & { name: unknown; args: unknown }, frame: unknown) {
+    this._emit(`(${position(node)}, runtime.callWrap(`)
+    this._compileExpression(node.name, frame)
+    this._emit(`, ${JSON.stringify(this._getNodeName(node.name))}, context, `)
+    this._compileAggregate(node.args, frame, '[', '])')
+    this._emit(')')
+  }
   // A parenthesised list is a Python tuple; nunjucks would emit a JavaScript comma expression.
   proto.compileGroup = function (this: Emitter & { _compileAggregate(node: unknown, frame: unknown, open: string, close: string): void }, node: { children: unknown[] }, frame: unknown) {
     if (node.children.length > 1) this._compileAggregate(node, frame, '[', ']')

@@ -1,7 +1,7 @@
 import { TemplateError } from './errors.js'
 import { pythonCompare, pythonEquals, pythonStr, pythonTruthy, pythonType } from './python-repr.js'
 import { bindArgs, splitArgs } from './template-args.js'
-import { percentFormat } from './template-methods.js'
+import { percentFormat, pythonMethod } from './template-methods.js'
 import { DATA_FILTERS } from './template-filters-data.js'
 import { JINJA_FILTERS } from './template-filters-jinja.js'
 import { LIST_FILTERS } from './template-filters-list.js'
@@ -107,6 +107,11 @@ function formatFilter(value: unknown, ...args: unknown[]): string {
   return percentFormat(pythonStr(value), Object.keys(keywords).length > 0 ? keywords : positional)
 }
 
+/** A filter that is the Python str method of the same meaning (`| trim` is `.strip()`). */
+function stringMethod(name: string): Filter {
+  return (value, ...args) => pythonMethod(pythonStr(value), name)!(...args)
+}
+
 const CORE_FILTERS: Record<string, Filter> = {
   bool: toBool,
   int: toInt,
@@ -114,27 +119,13 @@ const CORE_FILTERS: Record<string, Filter> = {
   string: (v) => pythonStr(v),
   lower: (v) => pythonStr(v).toLowerCase(),
   upper: (v) => pythonStr(v).toUpperCase(),
-  capitalize: (v) => {
-    const s = pythonStr(v)
-    return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase()
-  },
-  title: (v) => pythonStr(v).toLowerCase().replace(/(^|[^a-zA-Z])([a-z])/g, (_, p: string, c: string) => p + c.toUpperCase()),
-  trim: (v, chars) => {
-    const s = pythonStr(v)
-    if (typeof chars !== 'string') return s.replace(/^\s+|\s+$/g, '')
-    let [a, b] = [0, s.length]
-    while (a < b && chars.includes(s[a]!)) a++
-    while (b > a && chars.includes(s[b - 1]!)) b--
-    return s.slice(a, b)
-  },
+  capitalize: stringMethod('capitalize'),
+  title: stringMethod('title'),
+  trim: stringMethod('strip'),
   length,
   count: length,
   wordcount: (v) => (pythonStr(v).match(/\w+/g) ?? []).length,
-  center: (v, width = 80) => {
-    const s = pythonStr(v)
-    const pad = Math.max(0, Number(width) - s.length)
-    return ' '.repeat(Math.floor(pad / 2)) + s + ' '.repeat(pad - Math.floor(pad / 2))
-  },
+  center: (v, width = 80) => stringMethod('center')(v, width),
   first: (v) => {
     const list = items(v)
     return list.length > 0 ? list[0] : new Undefined('no first item, sequence was empty')
@@ -146,12 +137,7 @@ const CORE_FILTERS: Record<string, Filter> = {
   list: (v) => [...items(v)],
   reverse: (v) => (typeof v === 'string' ? [...v].reverse().join('') : [...items(v)].reverse()),
   indent,
-  replace: (v, old, rep, count) => {
-    const s = pythonStr(v)
-    const parts = s.split(pythonStr(old))
-    const n = typeof count === 'number' ? count : parts.length
-    return parts.slice(0, n + 1).join(pythonStr(rep)) + (parts.length > n + 1 ? pythonStr(old) + parts.slice(n + 1).join(pythonStr(old)) : '')
-  },
+  replace: stringMethod('replace'),
   abs: (v) => Math.abs(Number(v)),
   round,
   ternary: (v, ...args) => ternary(v, ...(bindArgs('ternary', args, ['true_val', 'false_val', 'none_val']) as [unknown, unknown, unknown])),

@@ -140,7 +140,14 @@ const STRING_METHODS: Record<string, Method> = {
   zfill: (s: string, w: unknown) => (/^[+-]/.test(s) ? s[0] + s.slice(1).padStart(Number(w) - 1, '0') : s.padStart(Number(w), '0')),
   ljust: (s: string, w: unknown, f?: unknown) => s.padEnd(Number(w), typeof f === 'string' ? f : ' '),
   rjust: (s: string, w: unknown, f?: unknown) => s.padStart(Number(w), typeof f === 'string' ? f : ' '),
-  center: (s: string, w: unknown) => applySpec(s, `^${Number(w)}`),
+  center: (s: string, w: unknown, f?: unknown) => {
+    const width = Number(w)
+    const pad = Math.max(0, width - s.length)
+    // CPython's rule for where the odd space goes.
+    const left = Math.floor(pad / 2) + (pad & width & 1)
+    const fill = typeof f === 'string' ? f : ' '
+    return fill.repeat(left) + s + fill.repeat(pad - left)
+  },
   partition: (s: string, sep: unknown) => {
     const i = s.indexOf(String(sep))
     return i < 0 ? [s, '', ''] : [s.slice(0, i), String(sep), s.slice(i + String(sep).length)]

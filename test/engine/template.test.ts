@@ -129,6 +129,12 @@ describe('python-isms', () => {
     ['{{ [] or "empty" }}', 'empty'],
     ['{{ "x" and 0 }}', 0],
     ['{{ 1 < 2 < 3 }}', true],
+    ['{{ "ab".center(5) ~ "|" ~ "abc".center(6) }}', '  ab | abc  '],
+    ['{{ "a b  c".split(None, 1) }}', ['a', 'b  c']],
+    ['{{ "a-b-c".rsplit("-", 1) }}', ['a-b', 'c']],
+    ['{{ "x".zfill(3) ~ "7".rjust(3, "0") }}', '00x007'],
+    ['{{ "a\nb\n".splitlines() }}', ['a', 'b']],
+    ['{{ "k=v".partition("=") }}', ['k', '=', 'v']],
   ])('%s', (text, expected) => {
     expect(render(text)).toEqual(expected)
   })
