@@ -1,5 +1,6 @@
 import type { AnyModule } from '../engine/module.js'
 import { apt } from './apt.js'
+import { apt_key } from './apt_key.js'
 import { apt_repository } from './apt_repository.js'
 import { blockinfile } from './blockinfile.js'
 import { assert } from './assert.js'
@@ -55,6 +56,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   unarchive,
   // system, packages and commands
   apt,
+  apt_key,
   apt_repository,
   deb822_repository,
   dnf,
