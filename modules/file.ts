@@ -13,7 +13,7 @@ import { defineModule, type Change, type Diff } from '../engine/module.js'
 import { yamlBool } from './lib/args.js'
 import { attrArgs, attrCommand, attrDiffFields, jsonDiffText, octal, planAttrs, type AttrChange } from './lib/file-attrs.js'
 import { withAliases } from './lib/packages.js'
-import { probeFiles, type FileState, type ProbeRequest } from './lib/file-state.js'
+import { parseProbe, probeFiles, probeScript, type FileState, type ProbeRequest } from './lib/file-state.js'
 import { planTree, probeTree, treeCommand, type TreeEntry } from './lib/file-tree.js'
 
 const STATES = ['absent', 'directory', 'file', 'hard', 'link', 'touch'] as const
@@ -81,7 +81,7 @@ export const file = defineModule({
     switch (state) {
       case 'absent':
         if (prev !== 'absent') changes.push({ kind: 'remove', summary: `remove ${prev} ${a.path}`, command: sh`rm -rf -- ${a.path}` })
-        return result(a, state, prev, changes, [], undefined)
+        return result(a, state, prev, changes, [], s)
       case 'file':
         if (prev === 'absent' || (subject.type !== 'file')) fail(`file (${a.path}) is ${subject.exists ? kindOf(subject) : 'absent'}, cannot continue`)
         break
@@ -100,15 +100,21 @@ export const file = defineModule({
         break
     }
     const attrs = state === 'link' && !a.follow ? [] : planAttrs(a, subject, s.umask)
-    if (state === 'directory' && prev === 'absent') return result(a, state, prev, createDirectory(a.path, attrs), attrs, subject)
+    if (state === 'directory' && prev === 'absent') return result(a, state, prev, createDirectory(a.path, attrs), attrs, s)
     const recursive = s.tree ? planTree(a, a.path, s.tree, s.umask) : undefined
     const follow = state !== 'link' || a.follow
     const attrChanges: FileChange[] = attrs.map((c) => ({ ...c, kind: c.kind, command: attrCommand([c], follow)! }))
     if (recursive) attrChanges.push({ kind: 'tree', summary: recursive.summary, command: treeCommand(a, a.path) })
-    return result(a, state, prev, [...changes, ...attrChanges], attrs, subject)
+    return result(a, state, prev, [...changes, ...attrChanges], attrs, s)
   },
-  async apply(ctx, plan) {
-    await ctx.conn.exec(and(...plan.changes.flatMap((c) => (c.command ? [c.command] : []))))
+  async apply(ctx, plan, a: Args) {
+    // The result describes the path after the change, read in the same round trip as the change itself.
+    const commands = and(...plan.changes.flatMap((c) => (c.command ? [c.command] : [])))
+    const state = (plan.values?.['state'] === 'absent' ? 'absent' : a.state ?? plan.values?.['state']) as FileStateArg
+    const requests: ProbeRequest[] = [{ path: a.path }, { path: a.path, follow: true }]
+    const result = await ctx.conn.exec(sh`${raw(commands)} && ${raw(probeScript(requests))}`)
+    const [path, target] = parseProbe(result.stdout, requests).files as [FileState, FileState]
+    return pathValues(a, state, reported(a, state, path, target))
   },
 })
 
@@ -126,7 +132,9 @@ function createDirectory(path: string, attrs: readonly AttrChange[]): FileChange
 }
 
 function planLink(a: Args, s: State, state: 'link' | 'hard', prev: string, changes: FileChange[], fail: (msg: string) => never): FileState {
-  if (a.src === undefined) fail(`src option requires state to be 'link' or 'hard'`)
+  // No src: an existing link stays as it is (the state was taken from it); anything else needs one.
+  if (a.src === undefined && state === 'link' && prev === 'link') return s.path
+  if (a.src === undefined) fail(`src is required for creating new ${state === 'link' ? 'symlinks' : 'hardlinks'}`)
   const src = a.src!
   const srcState = s.src
   if (state === 'hard' && !srcState?.exists) fail('src does not exist')
@@ -145,16 +153,8 @@ function planLink(a: Args, s: State, state: 'link' | 'hard', prev: string, chang
   return srcState?.exists ? srcState : newPath(a.path, 'file', 0o777)
 }
 
-function result(a: Args, state: FileStateArg, prev: string, changes: FileChange[], attrs: readonly AttrChange[], subject: FileState | undefined) {
-  const values: Record<string, unknown> = { path: a.path, state }
-  if (a.src !== undefined) values['src'] = a.src
-  if (subject && state !== 'absent') {
-    const wanted = (kind: AttrChange['kind']): string | undefined => attrs.find((c) => c.kind === kind)?.value
-    values['mode'] = wanted('mode') ?? subject.mode
-    values['owner'] = wanted('owner') ?? subject.owner
-    values['group'] = wanted('group') ?? subject.group
-    if (subject.uid !== -1) Object.assign(values, { uid: subject.uid, gid: subject.gid, size: subject.size })
-  }
+function result(a: Args, state: FileStateArg, prev: string, changes: FileChange[], attrs: readonly AttrChange[], s: State) {
+  const values = pathValues(a, state, reported(a, state, s.path, s.target))
   if (changes.length === 0) return { changes, values }
   const fields = attrDiffFields(attrs)
   const before: Record<string, unknown> = { path: a.path, ...fields.before }
@@ -165,4 +165,19 @@ function result(a: Args, state: FileStateArg, prev: string, changes: FileChange[
   }
   const diff: Diff[] = [{ before: jsonDiffText(before), after: jsonDiffText(after) }]
   return { changes, values, diff }
+}
+
+/** The object Ansible reports on: the link itself for link states, else what a followed link points to. */
+function reported(a: Args, state: FileStateArg, path: FileState, target: FileState | undefined): FileState {
+  if (state === 'link' || state === 'absent' || !a.follow || path.type !== 'link' || !target?.exists) return path
+  return { ...target, path: path.linkSource ?? a.path }
+}
+
+/** Ansible's returned path info: `dest` for touch/link/hard and `path` otherwise, then the object's kind and attributes. */
+function pathValues(a: Args, state: FileStateArg, f: FileState): Record<string, unknown> {
+  const key = state === 'touch' || state === 'link' || state === 'hard' ? 'dest' : 'path'
+  const src = a.src ?? (f.type === 'link' ? f.linkTarget : undefined)
+  if (state === 'absent') return { path: a.path, state: 'absent' }
+  if (!f.exists) return { [key]: f.path }
+  return { [key]: f.path, ...(src === undefined ? {} : { src }), state: kindOf(f), mode: f.mode, uid: f.uid, gid: f.gid, owner: f.owner, group: f.group, size: f.size }
 }
