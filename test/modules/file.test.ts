@@ -102,6 +102,17 @@ describe('file on this machine', () => {
     expect((await run(a)).changed).toBe(false)
   })
 
+  it('returns what ansible-core 2.14 returns (checked side by side)', async () => {
+    const base = temp()
+    writeFileSync(join(base, 'f'), '')
+    expect((await run({ path: join(base, 'new'), state: 'touch' }, true)).values).toEqual({ dest: join(base, 'new') })
+    expect((await run({ path: join(base, 'new'), state: 'touch' })).values).toMatchObject({ dest: join(base, 'new'), state: 'file', mode: '0644', size: 0 })
+    expect((await run({ path: join(base, 'l'), src: 'f', state: 'link' })).values).toMatchObject({ dest: join(base, 'l'), src: 'f', state: 'link', mode: '0777', size: 1 })
+    expect((await run({ path: join(base, 'l') })).values).toMatchObject({ dest: join(base, 'l'), src: 'f', state: 'link' })
+    expect((await run({ path: join(base, 'l'), state: 'file' })).values).toMatchObject({ path: join(base, 'f'), state: 'file' })
+    expect((await run({ path: join(base, 'f'), state: 'absent' })).values).toEqual({ path: join(base, 'f'), state: 'absent' })
+  })
+
   it('fails on a missing file with state file', async () => {
     const outcome = await run({ path: join(temp(), 'nope'), state: 'file' })
     expect(outcome.status).toBe('failed')
