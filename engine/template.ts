@@ -263,7 +263,7 @@ export function evalCondition(condition: unknown, vars: Vars, origin?: SourceLoc
     // Ansible warns about templating delimiters in conditionals, renders the text, then evaluates the result.
     const rendered = renderString(text, vars, origin)
     if (typeof rendered !== 'string') return pythonTruthy(rendered)
-    return rendered !== '' && pythonTruthy(evalExpression(rendered, vars, origin))
+    return rendered !== '' && pythonTruthy(native(rendered, vars, origin, text))
   }
   return pythonTruthy(evalExpression(text, vars, origin))
 }

@@ -188,6 +188,9 @@ describe('evalExpression and evalCondition', () => {
   it('fails on undefined variables in conditions with the location', () => {
     expect(() => evalCondition('foo == 1', vars, at)).toThrow(`playbooks/site.yaml:14:9: 'foo' is undefined in "foo == 1"`)
     expect(() => evalCondition('foo', vars, at)).toThrow(`'foo' is undefined`)
+    // The rendered text is evaluated as an expression, as Ansible does; the message shows what the user wrote.
+    expect(() => evalCondition('{{ word }}', { word: 'yes' }, at)).toThrow(`playbooks/site.yaml:14:9: 'yes' is undefined in "{{ word }}"`)
+    expect(() => evalCondition('{{ s }}', vars, at)).toThrow(/^playbooks\/site\.yaml:14:9: template syntax error: .* in "\{\{ s \}\}"$/)
   })
 })
 
