@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync, lstatSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { BRIDGE, BRIDGE_ADDRESS, hostAddress, hostIndex, paths, PREFIX_LENGTH } from './layout.js'
+import { recordedLeader, recordLeader } from './leader.js'
 import { LabError, processAlive, run, signal, waitFor } from './system.js'
 
 /** Where one host's files live on the control host. */
@@ -14,6 +15,7 @@ export interface HostPaths {
   readonly console: string
   readonly supervisorPid: string
   readonly nspawnPid: string
+  readonly leaderPid: string
 }
 
 /** The files of host `name` under the lab's run directory. */
@@ -27,6 +29,7 @@ export function hostPaths(name: string): HostPaths {
     console: join(dir, 'console.log'),
     supervisorPid: join(dir, 'supervisor.pid'),
     nspawnPid: join(dir, 'nspawn.pid'),
+    leaderPid: join(dir, 'leader.pid'),
   }
 }
 
@@ -37,6 +40,8 @@ export interface HostStatus {
   readonly state: 'running' | 'stopped'
   readonly supervisorPid?: number
   readonly nspawnPid?: number
+  /** The container's init (systemd), PID 1 inside the container. */
+  readonly leaderPid?: number
 }
 
 /** Hosts that exist (running or stopped), in host-number order. */
@@ -63,12 +68,14 @@ export function hostStatus(name: string): HostStatus {
   const nspawn = readPid(p.nspawnPid)
   const supervisorAlive = processAlive(supervisor, p.root)
   const nspawnAlive = processAlive(nspawn, p.root)
+  const leader = nspawnAlive ? recordLeader(p.leaderPid, nspawn!) : recordedLeader(p.leaderPid)
   return {
     name,
     address: hostAddress(hostIndex(name)!),
-    state: supervisorAlive || nspawnAlive ? 'running' : 'stopped',
+    state: supervisorAlive || nspawnAlive || leader !== undefined ? 'running' : 'stopped',
     ...(supervisorAlive ? { supervisorPid: supervisor! } : {}),
     ...(nspawnAlive ? { nspawnPid: nspawn! } : {}),
+    ...(leader === undefined ? {} : { leaderPid: leader }),
   }
 }
 
@@ -184,15 +191,19 @@ export async function stopHost(name: string, graceMs = 20_000): Promise<void> {
   const status = hostStatus(name)
   if (status.supervisorPid !== undefined) signal(status.supervisorPid, 'SIGTERM')
   else if (status.nspawnPid !== undefined) signal(status.nspawnPid, 'SIGTERM')
+  // a container whose systemd-nspawn was killed: ending its init ends its whole PID namespace
+  else if (status.leaderPid !== undefined) signal(status.leaderPid, 'SIGKILL')
   const stopped = (): boolean => hostStatus(name).state === 'stopped'
   if (!(await waitFor(stopped, graceMs))) {
     const left = hostStatus(name)
     if (left.supervisorPid !== undefined) signal(left.supervisorPid, 'SIGKILL')
     if (left.nspawnPid !== undefined) signal(left.nspawnPid, 'SIGKILL')
+    if (left.leaderPid !== undefined) signal(left.leaderPid, 'SIGKILL')
     if (!(await waitFor(stopped, 10_000))) throw new LabError(`${name}: systemd-nspawn did not stop`)
   }
   rmSync(p.supervisorPid, { force: true })
   rmSync(p.nspawnPid, { force: true })
+  rmSync(p.leaderPid, { force: true })
 }
 
 /** Stop a host, unmount its overlay and delete its directory (its upper dir with it). */

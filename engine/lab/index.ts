@@ -163,8 +163,9 @@ async function down(inventory: string, say: (line: string) => void): Promise<voi
 export function statusTable(): string {
   const hosts = existingHosts().map(hostStatus)
   if (hosts.length === 0) return 'no lab hosts (tsplay lab up N starts some)'
-  const rows = [['HOST', 'ADDRESS', 'STATE', 'SUPERVISOR', 'NSPAWN']]
-  for (const h of hosts) rows.push([h.name, h.address, h.state, String(h.supervisorPid ?? '-'), String(h.nspawnPid ?? '-')])
+  const rows = [['HOST', 'ADDRESS', 'STATE', 'SUPERVISOR', 'NSPAWN', 'INIT']]
+  const pid = (n: number | undefined): string => (n === undefined ? '-' : String(n))
+  for (const h of hosts) rows.push([h.name, h.address, h.state, pid(h.supervisorPid), pid(h.nspawnPid), pid(h.leaderPid)])
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
   const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd())
   const state = readState()

@@ -25,15 +25,30 @@ function tryLock(): boolean {
   }
 }
 
-/** Run `body` while holding the lab lock, so that two `lab` commands (two test runs) never change the lab at once. */
+let depth = 0
+
+/**
+ * Run `body` while holding the lab lock, so that two `lab` commands (two test runs) never change the lab at
+ * once. Reentrant within one process: a test can hold it around several lab commands.
+ */
 export async function withLabLock<T>(body: () => Promise<T>, timeoutMs = 15 * 60_000): Promise<T> {
+  if (depth > 0) {
+    depth++
+    try {
+      return await body()
+    } finally {
+      depth--
+    }
+  }
   mkdirSync(dirname(paths.lock), { recursive: true })
   if (!(await waitFor(tryLock, timeoutMs, 250))) {
     throw new LabError(`another tsplay lab command (pid ${String(holder())}) holds ${paths.lock}`)
   }
+  depth = 1
   try {
     return await body()
   } finally {
+    depth = 0
     rmSync(paths.lock, { force: true })
   }
 }

@@ -3,8 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
+import { hostStatus } from '../../engine/lab/host.js'
 import { runLab } from '../../engine/lab/index.js'
 import { BRIDGE, paths } from '../../engine/lab/layout.js'
+import { withLabLock } from '../../engine/lab/lock.js'
 import { readState } from '../../engine/lab/state.js'
 import { ensureLab, labHosts, otherLabUsers, labInventory, serveLabRepo, sshCheck, sshRun, startHost, stopHost, stopLabRepo } from './helpers.js'
 
@@ -132,23 +134,44 @@ describe('tsplay lab', () => {
     expect(await bootId(host)).not.toBe(before)
   })
 
+  it('finds and ends a container whose systemd-nspawn was killed', async () => {
+    const host = labHosts()[4]!.name
+    const before = hostStatus(host)
+    expect(before.leaderPid).toBeGreaterThan(0)
+    // SIGKILL leaves the container's systemd running with no nspawn above it
+    process.kill(before.supervisorPid!, 'SIGKILL')
+    process.kill(before.nspawnPid!, 'SIGKILL')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const orphan = hostStatus(host)
+    expect(orphan).toMatchObject({ state: 'running', leaderPid: before.leaderPid })
+    expect(orphan.nspawnPid).toBeUndefined()
+    await stopHost(host)
+    expect(hostStatus(host).state).toBe('stopped')
+    expect(existsSync(`/proc/${before.leaderPid!}/cmdline`) && readFileSync(`/proc/${before.leaderPid!}/cmdline`, 'utf8')).toBeFalsy()
+    await startHost(host)
+    expect((await sshCheck(host, 'hostname')).trim()).toBe(host)
+  })
+
   // taking the lab down under another test run sharing it would break that run; in CI this run is alone
   const sharedWith = otherLabUsers(inject('labUserPid')).filter((pid) => pid !== process.pid)
   it.skipIf(sharedWith.length > 0)(`comes down leaving no mounts, processes or bridge, and up again${sharedWith.length ? ` (skipped: lab shared with test runs ${sharedWith.join(', ')})` : ''}`, async () => {
     const count = labHosts().length
     const repo = readState().repo
-    expect(await runLab(['down'], () => undefined)).toBe(0)
-    try {
-      expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(paths.run)
-      expect(labProcesses()).toEqual([])
-      expect(existsSync(`/sys/class/net/${BRIDGE}`)).toBe(false)
-      expect(existsSync(paths.run)).toBe(false)
-      expect(existsSync(labInventory())).toBe(false)
+    // holding the lab lock keeps other test runs on this machine from starting the lab between down and the checks
+    await withLabLock(async () => {
       expect(await runLab(['down'], () => undefined)).toBe(0)
-    } finally {
-      await ensureLab(count)
-      if (repo && existsSync(repo.dir)) await serveLabRepo(repo.dir)
-    }
+      try {
+        expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(paths.run)
+        expect(labProcesses()).toEqual([])
+        expect(existsSync(`/sys/class/net/${BRIDGE}`)).toBe(false)
+        expect(existsSync(paths.run)).toBe(false)
+        expect(existsSync(labInventory())).toBe(false)
+        expect(await runLab(['down'], () => undefined)).toBe(0)
+      } finally {
+        await ensureLab(count)
+        if (repo && existsSync(repo.dir)) await serveLabRepo(repo.dir)
+      }
+    })
     expect(labHosts()).toHaveLength(count)
   })
 })
