@@ -129,9 +129,14 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     out(listPlaybook(playbook, playbookPath, { hosts: o['list-hosts'] === true, tasks: o['list-tasks'] === true, tags: o['list-tags'] === true, onlyTags: options.tags, skipTags: options.skipTags, hostsOf: (play) => playHosts(state, play) }, inventory))
     return EXIT.ok
   }
-  const interrupted = new Promise<number>((resolve) => process.once('SIGINT', () => { err('\n[ERROR]: User interrupted execution\n'); resolve(EXIT.interrupted) }))
+  let onInterrupt: (() => void) | undefined
+  const interrupted = new Promise<number>((resolve) => {
+    onInterrupt = () => { err('\n[ERROR]: User interrupted execution\n'); resolve(EXIT.interrupted) }
+    process.once('SIGINT', onInterrupt)
+  })
   const summary = runPlaybook(playbook, options, (event) => { if (json) reporterJson.handle(event); else plain(event) })
   const code = await Promise.race([summary.then((s) => s.exitCode), interrupted])
+  if (onInterrupt) process.removeListener('SIGINT', onInterrupt)
   if (json && code !== EXIT.interrupted) out(`${reporterJson.report()}\n`)
   return code
 }

@@ -7,7 +7,7 @@ export type RunEvent =
   | { readonly type: 'result'; readonly result: TaskResult; readonly taskName: string }
   | { readonly type: 'item'; readonly result: TaskResult; readonly taskName: string }
   | { readonly type: 'retry'; readonly host: string; readonly taskName: string; readonly retriesLeft: number; readonly result: TaskResult }
-  | { readonly type: 'included'; readonly file: string; readonly hosts: readonly string[] }
+  | { readonly type: 'included'; readonly file: string; readonly hosts: readonly string[]; readonly label?: string }
   | { readonly type: 'no-hosts'; readonly pattern: string }
   | { readonly type: 'no-more-hosts' }
   | { readonly type: 'warning'; readonly message: string }

@@ -75,9 +75,11 @@ function useRole(name: string, keywords: Record<string, unknown>, params: Vars, 
   const depList = meta?.value && isObject(meta.value) ? meta.value['dependencies'] : undefined
   if (Array.isArray(depList) && meta) {
     const depsNode = (meta.src.doc.contents as { get?: (k: string, keep: boolean) => unknown }).get?.('dependencies', true)
+    // Dependencies inherit the keywords (when, tags, become…) of the role entry that pulled them in.
+    const depScope: Scope = { keywords, parent: scope, dir: scope.dir, location }
     for (const dep of isSeq(depsNode) ? (depsNode.items as Node[]) : []) {
       const before = ctx.roles.length
-      deps.push(...loadRoleBlock(meta.src, dep, scope, ctx))
+      deps.push(...loadRoleBlock(meta.src, dep, depScope, ctx))
       depRoles.push(...ctx.roles.slice(before))
     }
   }
@@ -91,17 +93,15 @@ function useRole(name: string, keywords: Record<string, unknown>, params: Vars, 
   ctx.seenRoles.set(key, role)
   ctx.roles.push(role)
   const own: Scope = { keywords, parent: scope, role, params: { level: 'role_params', vars: params }, dir: join(path, 'tasks'), location }
-  if (!ctx.handlers.some((h) => findRoleName(h.scope) === role.name)) {
-    const handlersFile = roleFile(path, 'handlers', 'main')
-    if (handlersFile) ctx.handlers.push(...flattenTasks(loadTaskFile(handlersFile, { ...own, dir: join(path, 'handlers') }, ctx, true)))
-  }
+  // Every use of a role brings its own copy of its handlers; a notify picks the last one loaded, as in Ansible.
+  const handlersFile = roleFile(path, 'handlers', 'main')
+  if (handlersFile) ctx.handlers.push(...flattenTasks(loadTaskFile(handlersFile, { ...own, dir: join(path, 'handlers') }, ctx, true)))
   const tasksFile = roleFile(path, 'tasks', options.tasksFrom ?? 'main')
   if (options.tasksFrom !== undefined && tasksFile === undefined) throw errorAt(src, location, `role '${name}': no tasks file '${options.tasksFrom}' in ${join(path, 'tasks')}`)
   const block: Block = { kind: 'block', ...own, block: tasksFile ? loadTaskFile(tasksFile, own, ctx) : [], rescue: [], always: [] }
   return [...deps, block]
 }
 
-const findRoleName = (scope: Scope | undefined): string | undefined => (scope === undefined ? undefined : (scope.role?.name ?? findRoleName(scope.parent)))
 const roleNameOf = (name: string): string => name.split('/').filter(Boolean).pop() ?? name
 
 /** The directory of role `name`: a path as given, or the first match in rolePaths. */

@@ -68,6 +68,7 @@ function loadPlay(src: SourceFile, node: YAMLMap, dir: string): Play {
     postTasks,
     handlers,
     roles: ctx.roles,
+    seenRoles: ctx.seenRoles,
     scope,
     location,
   }

@@ -71,6 +71,8 @@ export interface Play {
   /** Role handlers first, then the play's own, in definition order. */
   readonly handlers: readonly Task[]
   readonly roles: readonly RoleInstance[]
+  /** Role instances by name and parameters, shared with include_role at run time (a role runs once unless its parameters differ). */
+  readonly seenRoles: Map<string, RoleInstance>
   readonly scope: Scope
   readonly location: SourceLocation
 }

@@ -65,7 +65,7 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
         line(banner('NO MORE HOSTS LEFT'))
         return
       case 'included':
-        line(`included: ${event.file} for ${event.hosts.join(', ')}`, 'cyan')
+        line(`included: ${event.file} for ${event.hosts.join(', ')}${event.label !== undefined ? ` => (item=${event.label})` : ''}`, 'cyan')
         return
       case 'warning':
         line(`[WARNING]: ${event.message}`, 'magenta')

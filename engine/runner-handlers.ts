@@ -8,8 +8,10 @@ export function notify(ps: PlayState, task: Task, host: string, vars: Vars): voi
   const raw = task.keywords['notify']
   if (raw === undefined || raw === null) return
   for (const name of [raw].flat().map((n) => String(renderValue(n, vars, task.location)))) {
-    for (const handler of ps.handlers) {
-      if (!handlerNames(handler).includes(name)) continue
+    // A name picks the last handler loaded with it; a listen topic reaches every handler listening.
+    const byName = ps.handlers.filter((h) => handlerNames(h).some((n) => n === name && !h.listen.includes(n))).slice(-1)
+    const byTopic = ps.handlers.filter((h) => h.listen.includes(name))
+    for (const handler of [...byName, ...byTopic]) {
       let hosts = ps.notified.get(handler)
       if (hosts === undefined) ps.notified.set(handler, (hosts = new Set()))
       hosts.add(host)

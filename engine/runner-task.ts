@@ -83,7 +83,8 @@ async function attempt(ps: PlayState, task: Task, host: string, loop: Vars): Pro
     const withResult = templateVars(hostVars(ps, host, task, { ...loop, ...(register ? { [register]: result.data } : {}) }))
     const done = result.status !== 'failed' && evalCondition(until, withResult, task.location)
     if (done || n > retries) {
-      const data = { ...result.data, attempts: n }
+      // ansible-core 2.14 reports `retries` attempts after running out of retries+1 tries
+      const data = { ...result.data, attempts: done ? n : retries }
       if (!done) Object.assign(data, { failed: true })
       return { ...result, status: done ? result.status : 'failed', data }
     }

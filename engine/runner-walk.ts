@@ -6,7 +6,7 @@ import type { Block, Item, Scope, Task } from './model.js'
 import { emptyStats, type HostStats, type TaskResult } from './result.js'
 import { failed } from './runner-exec.js'
 import { flushHandlers, notify } from './runner-handlers.js'
-import { loopControl, loopItems, loopKey, loopVars } from './runner-loop.js'
+import { itemLabel, loopControl, loopItems, loopKey, loopVars } from './runner-loop.js'
 import type { PlayState } from './runner-state.js'
 import { registered, runOnHost, shown, whenHolds } from './runner-task.js'
 import { hostVars, keyword, scopeChain, templateVars } from './runner-vars.js'
@@ -22,6 +22,10 @@ export const activeHosts = (ps: PlayState, hosts: readonly string[]): string[] =
 export async function runItems(ps: PlayState, items: readonly Item[], hosts: readonly string[]): Promise<void> {
   for (const item of items) {
     if (ps.stopped) return
+    if (activeHosts(ps, ps.batch).length === 0) {
+      noMoreHosts(ps)
+      return
+    }
     const active = activeHosts(ps, hosts)
     if (active.length === 0) return
     if (item.kind === 'block') await runBlock(ps, item, active)
@@ -52,6 +56,13 @@ async function runBlock(ps: PlayState, block: Block, hosts: string[]): Promise<v
   for (const h of parked) ps.run.hosts.get(h)!.failed = true
 }
 
+/** Ansible's "NO MORE HOSTS LEFT": tasks remain but every host of the batch failed; said once per batch. */
+export function noMoreHosts(ps: PlayState): void {
+  if (ps.stopped) return
+  ps.stopped = true
+  if (ps.batch.some((h) => { const s = ps.run.hosts.get(h); return s !== undefined && (s.failed || s.unreachable) })) ps.run.emit({ type: 'no-more-hosts' })
+}
+
 /** Run one task on the active hosts: engine actions here, modules through runOnHost; records every result. */
 export async function runTask(ps: PlayState, task: Task, hosts: readonly string[], handler = false): Promise<void> {
   if (!handler && !startReached(ps, task)) return
@@ -59,7 +70,7 @@ export async function runTask(ps: PlayState, task: Task, hosts: readonly string[
   if (task.action === 'meta') return runMeta(ps, task, hosts)
   const runOnce = truthy(keyword(task, 'run_once'))
   const targets = runOnce ? hosts.slice(0, 1) : [...hosts]
-  ps.run.emit({ type: 'task', name: displayName(task), handler, hosts: targets })
+  ps.run.emit({ type: 'task', name: bannerName(ps, task, targets[0]), handler, hosts: targets })
   if (task.action === 'include_tasks' || task.action === 'include_role' || task.action === 'include') return runInclude(ps, task, targets)
   const results = await pool(targets, ps.run.options.forks, async (host) => {
     const result = await runOnHost(ps, task, host, (item) => ps.run.emit({ type: 'item', result: shown(task, item, {}), taskName: task.name }))
@@ -112,8 +123,11 @@ function record(ps: PlayState, task: Task, result: TaskResult, alsoFor: readonly
         stats.ignored++
         if (changed) stats.changed++
       } else {
-        if ((ps.rescuable.get(host) ?? 0) > 0) stats.rescued++
-        else stats.failed++
+        if ((ps.rescuable.get(host) ?? 0) > 0) {
+          stats.rescued++
+          state.setFacts['ansible_failed_task'] = { name: task.keywords['name'] ?? '', action: task.action, args: task.args }
+          state.setFacts['ansible_failed_result'] = registered(result)
+        } else stats.failed++
         state.failed = true
         ps.failedInBatch.add(host)
       }
@@ -144,6 +158,8 @@ async function runMeta(ps: PlayState, task: Task, hosts: readonly string[]): Pro
   const applies = hosts.filter((h) => whenHolds(task, templateVars(hostVars(ps, h, task))))
   switch (action) {
     case 'flush_handlers':
+      // ansible-core 2.14 prints the banner of a named flush_handlers once per host of the batch
+      if (task.keywords['name'] !== undefined) for (const _ of hosts) ps.run.emit({ type: 'task', name: displayName(task), handler: false, hosts })
       return flush(ps)
     case 'end_play':
       if (applies.length > 0) {
@@ -187,6 +203,7 @@ interface Inclusion {
   readonly path: string
   readonly params: Vars
   readonly hosts: string[]
+  readonly label?: string
 }
 
 async function runInclude(ps: PlayState, task: Task, hosts: readonly string[]): Promise<void> {
@@ -207,7 +224,7 @@ async function runInclude(ps: PlayState, task: Task, hosts: readonly string[]): 
         const key = JSON.stringify([target, params])
         const found = inclusions.find((x) => JSON.stringify([x.path, x.params]) === key)
         if (found) found.hosts.push(host)
-        else inclusions.push({ path: target, params, hosts: [host] })
+        else inclusions.push({ path: target, params, hosts: [host], ...(loopKey(task) !== undefined ? { label: itemLabel(lc, items[i], vars) } : {}) })
       }
       if (!any) {
         const r: TaskResult = { host, status: 'skipped', data: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, diff: [], changes: [] }
@@ -222,11 +239,11 @@ async function runInclude(ps: PlayState, task: Task, hosts: readonly string[]): 
     }
   }
   for (const inc of inclusions) {
-    ps.run.emit({ type: 'included', file: inc.path, hosts: inc.hosts })
+    if (task.action === 'include_role') continue
+    ps.run.emit({ type: 'included', file: inc.path, hosts: inc.hosts, ...(inc.label !== undefined ? { label: inc.label } : {}) })
     for (const h of inc.hosts) statsOf(ps, h).ok++
-    const items = loadIncluded(ps, task, inc)
-    await runItems(ps, items, inc.hosts)
   }
+  for (const inc of inclusions) await runItems(ps, loadIncluded(ps, task, inc), inc.hosts)
 }
 
 function loadIncluded(ps: PlayState, task: Task, inc: Inclusion): Item[] {
@@ -247,6 +264,17 @@ function startReached(ps: PlayState, task: Task): boolean {
   const start = ps.run.options.startAtTask
   if (start === displayName(task) || start === task.name) ps.run.waitingForStart = false
   return !ps.run.waitingForStart
+}
+
+/** The banner name with `{{ }}` in it rendered for the first host, as Ansible templates task names; raw when that fails. */
+function bannerName(ps: PlayState, task: Task, host: string | undefined): string {
+  const name = displayName(task)
+  if (host === undefined || !name.includes('{')) return name
+  try {
+    return String(renderValue(name, templateVars(hostVars(ps, host, task))))
+  } catch {
+    return name
+  }
 }
 
 /** `TASK [role : name]` text for a task. */

@@ -9,7 +9,7 @@ import { connection } from './runner-exec.js'
 import { setHostFacts } from './runner-facts.js'
 import type { HostState, PlayState, RunOptions, RunState } from './runner-state.js'
 import { hostVars, templateVars } from './runner-vars.js'
-import { activeHosts, flush, pool, runItems, statsOf, truthy } from './runner-walk.js'
+import { activeHosts, flush, noMoreHosts, pool, runItems, statsOf, truthy } from './runner-walk.js'
 import { renderValue, type Vars } from './template.js'
 
 export type { RunOptions } from './runner-state.js'
@@ -46,6 +46,11 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions, emit:
 
 /** The hosts a play targets: its pattern (templated with extra vars), --limit, minus hosts failed earlier. */
 export function playHosts(run: RunState, play: Play): string[] {
+  return targetHosts(run, play).filter((h) => { const s = run.hosts.get(h); return s === undefined || (!s.failed && !s.unreachable) })
+}
+
+/** The play's hosts before hosts failed in earlier plays are removed: serial batches are cut from these. */
+function targetHosts(run: RunState, play: Play): string[] {
   const inv = run.options.inventory
   const pattern = renderValue(play.hosts, run.options.extraVars) as string | string[]
   let hosts = inv.select(pattern)
@@ -60,13 +65,13 @@ export function playHosts(run: RunState, play: Play): string[] {
     const limited = new Set(inv.select(run.options.limit))
     hosts = hosts.filter((h) => limited.has(h) || (run.implicit.has(h) && run.options.limit!.split(/[,:]/).includes(h)))
   }
-  return hosts.filter((h) => { const s = run.hosts.get(h); return s === undefined || (!s.failed && !s.unreachable) })
+  return hosts
 }
 
 async function runPlay(run: RunState, play: Play): Promise<void> {
   const hosts = playHosts(run, play)
-  run.emit({ type: 'play', name: play.name, check: run.options.check })
-  if (hosts.length === 0) {
+  if (targetHosts(run, play).length === 0) {
+    run.emit({ type: 'play', name: play.name, check: run.options.check })
     run.emit({ type: 'no-hosts', pattern: [play.hosts].flat().join(',') })
     return
   }
@@ -74,22 +79,23 @@ async function runPlay(run: RunState, play: Play): Promise<void> {
     const s = hostState(run, h)
     s.ended = false
   }
-  const loadContext: LoadContext = { playbookDir: run.playbook.dir, handlers: [], roles: [], seenRoles: new Map(), notified: [] }
+  const loadContext: LoadContext = { playbookDir: run.playbook.dir, handlers: [], roles: [], seenRoles: play.seenRoles, notified: [] }
   let playEnded = false
-  for (const batch of batches(play, hosts)) {
+  const live = new Set(hosts)
+  for (const fullBatch of batches(play, targetHosts(run, play))) {
     if (playEnded) break
+    const batch = fullBatch.filter((h) => live.has(h))
+    run.emit({ type: 'play', name: play.name, check: run.options.check })
     const ps: PlayState = { run, play, batch, playHosts: hosts, loadContext, handlers: [...play.handlers], notified: new Map(), varsFiles: {}, rescuable: new Map(), failedInBatch: new Set(), stopped: false, playEnded: false }
     ps.varsFiles = readVarsFiles(ps)
     await gather(ps)
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
       if (ps.stopped) break
+      if (section.length > 0 && activeHosts(ps, batch).length === 0) noMoreHosts(ps)
       await runItems(ps, section, batch)
       await flush(ps)
     }
-    if (activeHosts(ps, batch).length === 0 && !ps.playEnded && batch.some((h) => run.hosts.get(h)!.failed || run.hosts.get(h)!.unreachable)) {
-      run.emit({ type: 'no-more-hosts' })
-      if (batch.every((h) => run.hosts.get(h)!.failed || run.hosts.get(h)!.unreachable)) break
-    }
+    if (batch.length > 0 && batch.every((h) => run.hosts.get(h)!.failed || run.hosts.get(h)!.unreachable)) break
     playEnded = ps.playEnded
   }
   for (const h of hosts) run.hosts.get(h)!.ended = false

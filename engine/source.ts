@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
-import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml'
+import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node, type Tags } from 'yaml'
 import { PlaybookError, type SourceLocation } from './errors.js'
 
 /** A parsed YAML file that still knows where every node came from. */
@@ -26,7 +26,7 @@ export function displayPath(path: string): string {
  */
 export function parseYaml(text: string, path: string): SourceFile {
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.1', uniqueKeys: false })
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.1', uniqueKeys: false, customTags: pyyamlBooleans })
   const shown = displayPath(path)
   const [first] = doc.errors
   if (first) {
@@ -35,6 +35,17 @@ export function parseYaml(text: string, path: string): SourceFile {
     throw new PlaybookError(`yaml syntax error: ${lowerFirst(message)}`, { file: shown, ...at }, lineOf(text, at.line))
   }
   return { path: shown, text, doc, lines }
+}
+
+// PyYAML (and so Ansible) reads yes/no/true/false/on/off as booleans, but not the single letters y/n that
+// the yaml package's 1.1 schema also takes: `loop: [x, y]` must stay strings.
+const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
+const PY_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/
+function pyyamlBooleans(tags: Tags): Tags {
+  return tags.map((tag) => {
+    if (typeof tag !== 'object' || !('tag' in tag) || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !(tag.test instanceof RegExp)) return tag
+    return { ...tag, test: tag.test.test('yes') ? PY_TRUE : PY_FALSE } as typeof tag
+  })
 }
 
 /** Read and parse a YAML file; see parseYaml. */

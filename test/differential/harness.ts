@@ -1,0 +1,93 @@
+// Runs one playbook through ansible-playbook and through tsplay (in-process) on the same inventory of local
+// hosts, each writing into its own output directory, and returns what the comparison needs.
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { main } from '../../engine/cli.js'
+
+const run = promisify(execFile)
+
+/** The fixtures directory: one folder per case, sharing inventory.ini. */
+export const FIXTURES = resolve(import.meta.dirname, '../fixtures/playbooks')
+
+/** What one engine did: exit code, normalised log, recap lines, and the files it wrote. */
+export interface Outcome {
+  readonly code: number
+  readonly log: string[]
+  readonly recap: string[]
+  readonly files: Record<string, string>
+  readonly raw: string
+}
+
+/** Run `case/site.yml` (or `playbook`) with ansible-playbook. */
+export async function runAnsible(name: string, args: readonly string[] = [], playbook = 'site.yml'): Promise<Outcome> {
+  const out = mkdtempSync(join(tmpdir(), `diff-ansible-${name}-`))
+  const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_LOCALHOST_WARNING: '0', ANSIBLE_DEPRECATION_WARNINGS: '0', ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_HOST_KEY_CHECKING: '0' }
+  let stdout = ''
+  let code = 0
+  try {
+    ;({ stdout } = await run('ansible-playbook', ['-i', join(FIXTURES, 'inventory.ini'), join(FIXTURES, name, playbook), '-e', `out=${out}`, ...args], { env, cwd: join(FIXTURES, name), maxBuffer: 1 << 24 }))
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string }
+    code = typeof e.code === 'number' ? e.code : -1
+    stdout = e.stdout ?? ''
+  }
+  return outcome(code, stdout, out)
+}
+
+/** Run the same case with tsplay's CLI entry, in this process. */
+export async function runTsplay(name: string, args: readonly string[] = [], playbook = 'site.yml'): Promise<Outcome> {
+  const out = mkdtempSync(join(tmpdir(), `diff-tsplay-${name}-`))
+  let stdout = ''
+  let stderr = ''
+  const cwd = process.cwd()
+  process.chdir(join(FIXTURES, name))
+  try {
+    const code = await main(['run', '-i', join(FIXTURES, 'inventory.ini'), join(FIXTURES, name, playbook), '-e', `out=${out}`, ...args], (s) => void (stdout += s), (s) => void (stderr += s))
+    return outcome(code, stdout + stderr, out)
+  } finally {
+    process.chdir(cwd)
+  }
+}
+
+function outcome(code: number, stdout: string, out: string): Outcome {
+  const lines = stdout.split('\n')
+  const at = lines.findIndex((l) => l.startsWith('PLAY RECAP'))
+  const recap = at < 0 ? [] : lines.slice(at + 1).filter((l) => /^\S+\s+: ok=/.test(l))
+  return { code, log: normalise(lines), recap, files: readTree(out, out), raw: stdout }
+}
+
+const STATUS = /^(ok|changed|skipping|fatal|failed|included|\.\.\.ignoring)\b|^(PLAY|TASK|RUNNING HANDLER) \[/
+
+/**
+ * The log reduced to what both engines must agree on: banners in order and, under each, the set of host
+ * status lines (sorted: hosts finish in any order), without result bodies.
+ */
+function normalise(lines: readonly string[]): string[] {
+  const out: string[] = []
+  let group: string[] = []
+  const close = (): void => { out.push(...group.sort()); group = [] }
+  for (const line of lines) {
+    if (!STATUS.test(line)) continue
+    if (/^(PLAY|TASK|RUNNING HANDLER) \[/.test(line)) {
+      close()
+      out.push(line.replace(/\s\*+$/, ''))
+      continue
+    }
+    group.push(line.replace(/ => \{.*$/, '').replace(/^(fatal: \[[^\]]+\]): (FAILED|UNREACHABLE)!.*$/, '$1: $2!').replace(/^included: .*\/([^/]+) for /, 'included: $1 for ').trimEnd())
+  }
+  close()
+  return out
+}
+
+function readTree(root: string, dir: string): Record<string, string> {
+  const files: Record<string, string> = {}
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) Object.assign(files, readTree(root, path))
+    else files[relative(root, path)] = readFileSync(path, 'utf8').replaceAll(root, '<out>')
+  }
+  return files
+}
