@@ -17,6 +17,7 @@ import { systemd } from '../../modules/systemd.js'
 import { user } from '../../modules/user.js'
 import { wait_for } from '../../modules/wait_for.js'
 import { wait_for_connection } from '../../modules/wait_for_connection.js'
+import { converge as convergeOn } from '../helpers/converge.js'
 import { labVars } from '../helpers/lab-ssh.js'
 import { makeContext } from '../helpers/module-context.js'
 import { labHosts, type LabHost } from './helpers.js'
@@ -43,19 +44,7 @@ function context(check: boolean): ModuleContext {
 const run = (mod: AnyModule, args: Record<string, unknown>, check = false): Promise<ModuleOutcome> => runModule(mod, context(check), mod.args.parse(args))
 const host = async (probe: Command): Promise<string> => (await conn.exec(probe, { allowFailure: true })).stdout
 
-/** Check mode predicts and leaves `probe` unchanged, the real run does exactly that, a second run changes nothing. */
-async function converge(mod: AnyModule, args: Record<string, unknown>, probe: Command): Promise<ModuleOutcome> {
-  const before = await host(probe)
-  const predicted = await run(mod, args, true)
-  expect(predicted.status, predicted.msg).toBe('changed')
-  expect(await host(probe)).toBe(before)
-  const applied = await run(mod, args)
-  expect(applied.status, applied.msg).toBe('changed')
-  expect(applied.changes).toEqual(predicted.changes)
-  expect(await run(mod, args), 'second run').toMatchObject({ status: 'ok', changed: false })
-  expect(await run(mod, args, true), 'check after').toMatchObject({ status: 'ok', changed: false })
-  return applied
-}
+const converge = (mod: AnyModule, args: Record<string, unknown>, probe: Command): Promise<ModuleOutcome> => convergeOn(() => conn, run, mod, args, probe)
 
 beforeAll(async () => {
   const wanted = process.env.TSPLAY_SYSTEM_LAB_HOST ?? 'lab3'
