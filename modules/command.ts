@@ -7,11 +7,12 @@
 //   register: active
 //   failed_when: false
 import { z } from 'zod'
+import { ModuleError } from '../engine/errors.js'
 import { defineModule } from '../engine/module.js'
 import { text, yamlBool } from './lib/args.js'
 import { gatherGuards, planCommand, runCommand } from './lib/command-run.js'
 import { shlexSplit } from '../engine/shlex.js'
-import { argvCommand, refineWords } from './lib/command-words.js'
+import { argvCommand, NOT_FOUND, refineWords } from './lib/command-words.js'
 
 /** The arguments command and shell share: guards, working directory, stdin and output trimming. */
 export const commandOptions = {
@@ -51,8 +52,15 @@ export const command = defineModule({
     const argv = a.argv ?? shlexSplit(a.cmd ?? '')
     return planCommand(a, state, ctx.check, argv, argv.join(' '))
   },
-  apply: (ctx, _plan, a) => {
+  async apply(ctx, _plan, a) {
     const argv = a.argv ?? shlexSplit(a.cmd ?? '')
-    return runCommand(ctx.conn, argvCommand(argv), argv, { chdir: a.chdir, stdin: a.stdin, stdinAddNewline: a.stdin_add_newline, stripEmptyEnds: a.strip_empty_ends })
+    try {
+      return await runCommand(ctx.conn, argvCommand(argv), argv, { chdir: a.chdir, stdin: a.stdin, stdinAddNewline: a.stdin_add_newline, stripEmptyEnds: a.strip_empty_ends })
+    } catch (error) {
+      // ansible-core reports a missing program with Python's exec error, rc 2 and no output.
+      if (!(error instanceof ModuleError) || error.values['stderr'] !== NOT_FOUND) throw error
+      const msg = `[Errno 2] No such file or directory: b'${argv[0]}'`
+      throw new ModuleError(msg, { cmd: argv, rc: 2, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], msg })
+    }
   },
 })

@@ -43,9 +43,16 @@ const literal = (s: string): string => (s === '' ? '' : quote(s))
 /** `IFS=` and `set -f`: unquoted expansions in `expandingWord` output are neither split nor globbed. */
 export const expandingPrologue = 'IFS=; set -f; '
 
-/** A command line running `argv` with Ansible's `$VAR`/`~` expansion of each word, and nothing else interpreted. */
+/** Printed on stderr by `argvCommand` when the program does not exist; nothing else prints it. */
+export const NOT_FOUND = 'tsplay: program not found'
+
+/**
+ * A command line running `argv` with Ansible's `$VAR`/`~` expansion of each word, and nothing else
+ * interpreted. A missing program exits 2 with NOT_FOUND on stderr, so it can be told from the program's own 127.
+ */
 export function argvCommand(argv: readonly string[]): Command {
-  return sh`${raw(expandingPrologue)}${raw(argv.map(expandingWord).join(' '))}`
+  const words = argv.map(expandingWord)
+  return sh`${raw(expandingPrologue)}command -v -- ${raw(words[0] ?? "''")} >/dev/null 2>&1 || { echo ${NOT_FOUND} >&2; exit 2; }; ${raw(words.join(' '))}`
 }
 
 /** A zod refinement: `text` must split into words (balanced quotes, no trailing backslash), reported on `key`. */

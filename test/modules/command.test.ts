@@ -43,6 +43,11 @@ describe('command', () => {
     expect(out.values).toMatchObject({ rc: 3, stdout: 'out', stderr: 'err', stdout_lines: ['out'] })
   })
 
+  it('reports a missing program as ansible-core does, and keeps a program\'s own 127', async () => {
+    expect(await run({ cmd: 'tsplay-no-such-program --x' })).toMatchObject({ status: 'failed', msg: "[Errno 2] No such file or directory: b'tsplay-no-such-program'", values: { rc: 2, stdout: '' } })
+    expect(await run({ argv: ['sh', '-c', 'exit 127'] })).toMatchObject({ status: 'failed', msg: 'non-zero return code', values: { rc: 127 } })
+  })
+
   it('honours chdir, stdin and its newline, and strip_empty_ends', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-cmd-'))
     expect((await run({ cmd: 'pwd', chdir: dir })).values['stdout']).toBe(dir)
