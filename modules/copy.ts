@@ -96,9 +96,9 @@ export const copy = defineModule({
       diff.push(...(plan.diff ?? []))
       changes.push(...plan.changes.map((c) => ({ ...c, job: i })))
     })
-    if (s.jobs.length !== 1) Object.assign(values, { dest: a.dest })
-    if (a.src !== undefined) values['src'] = a.src
-    if (!a.force && s.targets.length === 1 && s.targets[0]!.exists) values['msg'] = 'file already exists'
+    // A kept file (force false) reports only its dest, as ansible-core's copy action does.
+    if (s.jobs.length !== 1 || values['dest'] === undefined) Object.assign(values, { dest: s.jobs.length === 1 ? s.jobs[0]!.dest : a.dest })
+    if (a.src !== undefined && values['checksum'] !== undefined) values['src'] = a.src
     return { changes, values, diff }
   },
   async apply(ctx, plan, a) {

@@ -30,6 +30,10 @@ describe('copy plan', () => {
     expect(plan(a, s).changes.map((c) => c.summary)).toEqual(expected)
   })
 
+  it('reports only dest for a file kept by force false, as ansible-core', () => {
+    expect(plan({ force: false }, state(dest())).values).toEqual({ dest: '/etc/x' })
+  })
+
   it('diffs old and new content with Ansible headers', () => {
     expect(plan({}, state(dest())).diff).toEqual([{ before: 'old\n', after: 'new\n', beforeHeader: '/etc/x', afterHeader: 'dynamically generated' }])
   })
