@@ -9,6 +9,8 @@ interface Token {
 
 interface Tokenizer {
   index: number
+  _parseString(delimiter: string): string
+  isFinished(): boolean
   in_code: boolean
   nextToken(): Token | null
   current(): string
@@ -36,6 +38,37 @@ proto.nextToken = function (this: Tokenizer): Token | null {
   if (token?.type === 'left-curly') this.tsplayCurly = (this.tsplayCurly ?? 0) + 1
   else if (token?.type === 'variable-end' || token?.type === 'block-end') this.tsplayCurly = 0
   return token
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' }
+
+/**
+ * A string literal's value as Jinja2 reads it (Python's unicode-escape): `\n`, `\x41`, `\u00e9`,
+ * octal, and an unknown escape such as `\.` or `\d` keeps its backslash (nunjucks would drop it).
+ */
+export function unescapeString(raw: string): string {
+  return raw.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|[\s\S])/g, (whole, e: string) => {
+    if (e in SIMPLE_ESCAPES) return SIMPLE_ESCAPES[e]!
+    if (/^[xuU]/.test(e) && e.length > 1) return String.fromCodePoint(parseInt(e.slice(1), 16))
+    if (/^[0-7]+$/.test(e)) return String.fromCodePoint(parseInt(e, 8))
+    return whole
+  })
+}
+
+proto._parseString = function (this: Tokenizer, delimiter: string): string {
+  this.forward()
+  let raw = ''
+  while (!this.isFinished() && this.current() !== delimiter) {
+    if (this.current() === '\\') {
+      raw += '\\'
+      this.forward()
+      if (this.isFinished()) break
+    }
+    raw += this.current()
+    this.forward()
+  }
+  this.forward()
+  return unescapeString(raw)
 }
 
 interface Span extends Token {

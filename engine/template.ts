@@ -1,14 +1,13 @@
 import nunjucks from 'nunjucks'
-import { TemplateError, TsplayError, didYouMean, formatLocation, type SourceLocation } from './errors.js'
+import { TemplateError, TsplayError, formatLocation, type SourceLocation } from './errors.js'
 import { literalEval } from './python-literal.js'
 import { pythonRepr as repr, pythonTruthy } from './python-repr.js'
-import { FILTERS, stringTypeResults } from './template-filters.js'
-import { GLOBALS } from './template-globals.js'
+import { type Compiled, type Whitespace, extraGlobals, fileWhitespace, flavor } from './template-environment.js'
+import { stringTypeResults } from './template-filters.js'
 import { lazyVars } from './template-lazy.js'
 import { loneExpression, toNunjucks } from './template-lex.js'
 import './template-compiler.js'
 import { TemplateContext, newFrame } from './template-runtime.js'
-import { TESTS } from './template-tests.js'
 import { Undefined, UndefinedUse, deepStrict, isLazy } from './template-undefined.js'
 
 /** Variables as templates see them. */
@@ -37,38 +36,7 @@ export function isTemplated(value: unknown): boolean {
   return Object.values(value).some(isTemplated)
 }
 
-function makeEnvironment(trimBlocks: boolean): nunjucks.Environment {
-  const env = new nunjucks.Environment([], { autoescape: false, trimBlocks, lstripBlocks: false, throwOnUndefined: false })
-  for (const [name, filter] of Object.entries(FILTERS)) env.addFilter(name, filter)
-  for (const [name, value] of Object.entries(GLOBALS)) env.addGlobal(name, value)
-  env.addGlobal('omit', OMIT)
-  const internal = env as unknown as { getFilter(name: string): unknown; getTest(name: string): unknown }
-  // Collection-qualified names (`ansible.builtin.to_json`, `community.general.dict`) use our filter of that name.
-  const short = (name: string): string => name.slice(name.lastIndexOf('.') + 1)
-  internal.getFilter = (name: string) => {
-    const filter = FILTERS[name] ?? FILTERS[short(name)]
-    if (filter) return filter
-    const hint = didYouMean(name, Object.keys(FILTERS))
-    throw new TemplateError(`no filter named '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
-  }
-  internal.getTest = (name: string) => {
-    const test = TESTS[name] ?? TESTS[short(name)]
-    if (test) return test
-    const hint = didYouMean(name, Object.keys(TESTS))
-    throw new TemplateError(`no test named '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
-  }
-  return env
-}
-
-const inlineEnv = makeEnvironment(false)
-const fileEnv = makeEnvironment(true)
-
-interface Compiled {
-  rootRenderFunc(env: unknown, context: unknown, frame: unknown, runtime: unknown, cb: (err: unknown, out?: string) => void): void
-}
-
-const cache = new Map<string, Compiled>()
-const fileCache = new Map<string, Compiled>()
+const INLINE: Whitespace = { trimBlocks: false, lstripBlocks: false }
 const CACHE_LIMIT = 20000
 
 function where(origin: SourceLocation | string | undefined): string {
@@ -81,11 +49,11 @@ function shown(text: string): string {
   return JSON.stringify(oneLine)
 }
 
-function compile(text: string, trimBlocks: boolean, origin: SourceLocation | string | undefined, display = text): Compiled {
-  const map = trimBlocks ? fileCache : cache
+function compile(text: string, whitespace: Whitespace, origin: SourceLocation | string | undefined, display = text): Compiled {
+  const { env, compiled: map } = flavor(whitespace)
   let compiled = map.get(text)
   if (compiled) return compiled
-  const template = new nunjucks.Template(text, trimBlocks ? fileEnv : inlineEnv, undefined, false) as unknown as Compiled & { compile(): void }
+  const template = new nunjucks.Template(text, env, undefined, false) as unknown as Compiled & { compile(): void }
   try {
     template.compile()
   } catch (error) {
@@ -123,12 +91,12 @@ function explain(error: unknown, text: string, origin: SourceLocation | string |
   return located(`${where(origin)}${message} in ${shown(text)}`, cause)
 }
 
-function run(text: string, vars: Vars, trimBlocks: boolean, origin: SourceLocation | string | undefined, display = text): string {
-  const compiled = compile(text, trimBlocks, origin, display)
-  const env = trimBlocks ? fileEnv : inlineEnv
+function run(text: string, vars: Vars, whitespace: Whitespace, origin: SourceLocation | string | undefined, display = text): string {
+  const compiled = compile(text, whitespace, origin, display)
+  const { env } = flavor(whitespace)
   let result = ''
   let failure: unknown
-  const context = new TemplateContext(vars, env as unknown as { globals: Record<string, unknown> })
+  const context = new TemplateContext(vars, env)
   compiled.rootRenderFunc(env, context, newFrame(), nunjucks.runtime, (err, out) => {
     if (err) failure = err
     else result = out ?? ''
@@ -164,7 +132,7 @@ function capture(value: unknown): string {
   if (captured) captured.value = value
   return ''
 }
-inlineEnv.addGlobal('__tsplay_capture__', capture)
+Object.assign(extraGlobals, { __tsplay_capture__: capture, omit: OMIT })
 
 const wrappers = new Map<string, string>()
 
@@ -180,10 +148,10 @@ function native(expression: string, vars: Vars, origin: SourceLocation | undefin
       if (wrappers.size >= CACHE_LIMIT) wrappers.clear()
       wrappers.set(expression, wrapped)
     }
-    run(wrapped, vars, false, origin)
+    run(wrapped, vars, INLINE, origin)
   } catch (error) {
     // Report the user's text, not our wrapper.
-    if (error instanceof TemplateError && error.message.includes('template syntax error')) compile(source, false, origin, text)
+    if (error instanceof TemplateError && error.message.includes('template syntax error')) compile(source, INLINE, origin, text)
     if (error instanceof TemplateError && error.message.includes('__tsplay_capture__')) {
       throw located(error.message.replace(/ in "\{\{ __tsplay_capture__\(\(.*$/s, ` in ${shown(text)}`), error.cause)
     }
@@ -213,7 +181,7 @@ function renderString(text: string, vars: Vars, origin: SourceLocation | undefin
       stringTypeResults.current = saved
     }
   }
-  return fromLiteral(run(source, vars, false, origin, text))
+  return fromLiteral(run(source, vars, INLINE, origin, text))
 }
 
 /** ansible-core 2.14 reads rendered text that looks like a list, a dict or a bool back as that value. */
@@ -239,9 +207,10 @@ export function renderValue(value: unknown, vars: Vars, origin?: SourceLocation)
   return out
 }
 
-/** Render template file text (the `template` module): trim_blocks on, as Ansible sets it. */
+/** Render template file text (the `template` module): trim_blocks on, as Ansible sets it, unless a `#jinja2:` first line says otherwise. */
 export function renderText(text: string, vars: Vars, origin: string): string {
-  return run(toNunjucks(text, false), vars, true, origin, text)
+  const { whitespace, body } = fileWhitespace(text)
+  return run(toNunjucks(body, false), vars, whitespace, origin, body)
 }
 
 /** Evaluate a bare expression (`when`, `changed_when`, `failed_when`, `until`, `that`). */

@@ -253,6 +253,19 @@ describe('renderText', () => {
     expect(() => renderText('ok\n{% if a + %}\n', vars, 'x.j2')).toThrow(new TemplateError('x.j2:2:11: template syntax error: unexpected token: %}'))
   })
 
+  it('obeys a #jinja2: first line, as the template module does', () => {
+    const text = '#jinja2: trim_blocks: False, lstrip_blocks: True\n  {% if t %}\nyes\n  {% endif %}\n'
+    expect(renderText(text, vars, 'x.j2')).toBe('\nyes\n\n')
+    expect(renderText('#jinja2: lstrip_blocks: True\n  {% if t %}\nyes\n  {% endif %}\n', vars, 'x.j2')).toBe('yes\n')
+    expect(renderText('  {% if t %}\nyes\n  {% endif %}\n', vars, 'x.j2')).toBe('  yes\n  ')
+  })
+
+  it('keeps backslashes in string literals as written (no inline-template escaping)', () => {
+    expect(renderText("{{ 'a.b' | regex_replace('\\.', '-') }}", vars, 'x.j2')).toBe('a-b')
+    // Python's unicode-escape: known escapes decode, unknown ones keep the backslash.
+    expect(renderText("{{ 'A\\x42\\u00e9\\d|\\n|\\\\' }}", vars, 'x.j2')).toBe('ABé\\d|\n|\\')
+  })
+
   it('keeps the newline after an expression', () => {
     expect(renderText('a={{ a }}\nb\n', vars, 'x.j2')).toBe('a=1\nb\n')
   })
