@@ -7,8 +7,10 @@ import type { BecomeSpec, RemoteProcess, Transport } from './types.js'
 export class LocalTransport implements Transport {
   constructor(readonly host: string) {}
 
-  spawn(commandLine: string): Promise<RemoteProcess> {
-    const child = spawn('/bin/sh', ['-c', commandLine], { stdio: ['pipe', 'pipe', 'pipe'] })
+  spawn(commandLine: string, options: { readonly pty?: boolean } = {}): Promise<RemoteProcess> {
+    // util-linux script(1) gives the command a pseudo-terminal without a native module; -e keeps its exit code.
+    const argv = options.pty ? ['script', ['-q', '-e', '-c', commandLine, '/dev/null']] as const : ['/bin/sh', ['-c', commandLine]] as const
+    const child = spawn(argv[0], [...argv[1]], { stdio: ['pipe', 'pipe', 'pipe'] })
     // A command that exits before reading its stdin makes writes fail with EPIPE; that is not an error here.
     child.stdin.on('error', () => {})
     const exit = new Promise<number | null>((resolve, reject) => {

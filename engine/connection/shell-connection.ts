@@ -1,6 +1,7 @@
 import { ConnectionError, TsplayError } from '../errors.js'
 import { BECOME_MARKER, BECOME_PROMPT, exportEnv, finish, raw, sh, wrapBecome } from './shell.js'
-import type { BecomeSpec, Command, Connection, ExecOptions, ExecResult, RawExecResult, Transport, WriteOptions } from './types.js'
+import { runSuOnPty } from './su-pty.js'
+import type { BecomeSpec, Command, Connection, ExecOptions, ExecResult, RawExecResult, RemoteProcess, Transport, WriteOptions } from './types.js'
 
 /** Become failed: wrong or missing password, or the user may not sudo. A task failure, not unreachable. */
 export class BecomeError extends TsplayError {
@@ -37,8 +38,11 @@ export class ShellConnection implements Connection {
   async execRaw(command: Command, options: ExecOptions = {}): Promise<RawExecResult> {
     let line = options.cwd === undefined ? command : sh`cd ${options.cwd} && ${raw(command)}`
     line = (exportEnv(this.env) + line) as Command
-    if (this.become) line = wrapBecome(line, this.become)
-    const result = await this.run(line, command, options)
+    // su with a password needs a terminal; everything else runs on plain pipes.
+    const suPty = this.become?.method === 'su' && this.become.password !== undefined
+    const result = suPty
+      ? await runSuOnPty(this.transport, line, command, this.become!, options)
+      : await this.run(this.become ? wrapBecome(line, this.become) : line, command, options)
     if (result.exitCode !== 0 && !options.allowFailure) finish(this.host, { ...result, stdout: result.stdout.toString('utf8') })
     return result
   }
@@ -117,20 +121,27 @@ trap - EXIT`
       }
     })
     if (!become) sendInput()
-    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
-      failure = new ConnectionError(this.host, `command timed out after ${options.timeoutMs} ms: ${shown}`)
-      proc.kill()
-    }, options.timeoutMs)
-    let exitCode: number | null
-    try {
-      exitCode = await proc.exit
-    } finally {
-      if (timer) clearTimeout(timer)
-    }
+    const exitCode = await waitForExit(proc, this.host, shown, options.timeoutMs)
     if (failure) throw failure
     if (!becameOk) throw becomeFailure(become!, stderrText)
     return { command: shown, exitCode: exitCode ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }
   }
+}
+
+/** The exit code of a process, killing it and throwing ConnectionError when it outlives `timeoutMs`. */
+export async function waitForExit(proc: RemoteProcess, host: string, shown: Command, timeoutMs: number | undefined): Promise<number | null> {
+  let timedOut = false
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true
+    proc.kill()
+  }, timeoutMs)
+  try {
+    const code = await proc.exit
+    if (!timedOut) return code
+  } finally {
+    if (timer) clearTimeout(timer)
+  }
+  throw new ConnectionError(host, `command timed out after ${timeoutMs} ms: ${shown}`)
 }
 
 function becomeFailure(become: BecomeSpec, stderr: string): BecomeError {

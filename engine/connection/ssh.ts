@@ -159,12 +159,14 @@ export class SshTransport implements Transport {
     }
   }
 
-  async spawn(commandLine: string): Promise<RemoteProcess> {
+  async spawn(commandLine: string, options: { readonly pty?: boolean } = {}): Promise<RemoteProcess> {
     await this.acquire()
     let channel: ClientChannel
     try {
       channel = await new Promise<ClientChannel>((resolve, reject) => {
-        this.client.exec(commandLine, (error, stream) => (error ? reject(error) : resolve(stream)))
+        const done = (error: Error | undefined, stream: ClientChannel): void => (error ? reject(error) : resolve(stream))
+        if (options.pty) this.client.exec(commandLine, { pty: { term: 'dumb', rows: 24, cols: 200 } }, done)
+        else this.client.exec(commandLine, done)
       })
     } catch (error) {
       this.release()

@@ -81,6 +81,10 @@ export interface RemoteProcess {
 /** The one thing local and SSH differ in: how a command line reaches `/bin/sh` on the host. */
 export interface Transport {
   readonly host: string
-  spawn(commandLine: string): Promise<RemoteProcess>
+  /**
+   * Start a command line. With `pty`, it runs on a pseudo-terminal (for `su`, which reads passwords only from
+   * a terminal): stdout and stderr then arrive merged on stdout.
+   */
+  spawn(commandLine: string, options?: { readonly pty?: boolean }): Promise<RemoteProcess>
   close(): Promise<void>
 }

@@ -7,7 +7,7 @@ import { openConnection, type ConnectOptions } from '../../engine/connection/ind
 import { sh } from '../../engine/connection/shell.js'
 import type { Connection } from '../../engine/connection/types.js'
 import { ConnectionError } from '../../engine/errors.js'
-import { labHostFromEnd, labVars } from '../helpers/lab-ssh.js'
+import { ensurePasswordUser, labHostFromEnd, labVars, PASSWORD_USER, passwordVars } from '../helpers/lab-ssh.js'
 import { labKeyFile, labKnownHosts, sshCheck, startHost, stopHost, type LabHost } from './helpers.js'
 
 // Real SSH to lab hosts (systemd-nspawn containers running OpenSSH), through tsplay's ssh2 connection.
@@ -73,17 +73,15 @@ describe('ssh to a lab host', () => {
   })
 
   it('authenticates with a password', async () => {
-    await sshCheck(host.name, `id tsplaypw >/dev/null 2>&1 || useradd -m -s /bin/sh tsplaypw; echo 'tsplaypw:Secret-pw-1' | chpasswd
-      printf 'PasswordAuthentication yes\\nKbdInteractiveAuthentication yes\\n' > /etc/ssh/sshd_config.d/tsplay-test.conf; systemctl reload ssh`)
+    await ensurePasswordUser(host)
     const saved = process.env.SSH_AUTH_SOCK
     delete process.env.SSH_AUTH_SOCK
     try {
-      const vars = { ...labVars(host, { ansible_user: 'tsplaypw', ansible_password: 'Secret-pw-1' }), ansible_ssh_private_key_file: join(dir, 'no-such-key') }
-      expect((await withConnection(vars, (c) => c.exec(sh`id -un`))).stdout).toBe('tsplaypw\n')
-      const wrong = await failure(openConnection(host.name, { ...vars, ansible_password: 'wrong' }, options))
+      expect((await withConnection(passwordVars(host), (c) => c.exec(sh`id -un`))).stdout).toBe(`${PASSWORD_USER.name}\n`)
+      const wrong = await failure(openConnection(host.name, passwordVars(host, 'wrong-pw-9'), options))
       expect(wrong).toBeInstanceOf(ConnectionError)
       expect(wrong.message).toContain('authentication failed')
-      expect(wrong.message).not.toContain('wrong')
+      expect(wrong.message).not.toContain('wrong-pw-9')
     } finally {
       if (saved !== undefined) process.env.SSH_AUTH_SOCK = saved
     }
