@@ -45,6 +45,10 @@ export function baseIsReady(base = paths.base): boolean {
  */
 export function ensureBase(mirror: string, say: (line: string) => void): void {
   if (baseIsReady()) return
+  const users = overlaysOnBase()
+  if (users.length > 0) {
+    throw new LabError(`the lab base ${paths.base} needs a rebuild but overlays still use it: ${users.join(', ')}`)
+  }
   mkdirSync(STATE_DIR, { recursive: true })
   const building = `${paths.base}.building`
   const log = join(STATE_DIR, 'base-build.log')
@@ -67,6 +71,14 @@ export function ensureBase(mirror: string, say: (line: string) => void): void {
   writeFileSync(join(building, MARKER), `${RECIPE}\n`)
   rmSync(paths.base, { recursive: true, force: true })
   renameSync(building, paths.base)
+}
+
+/** Mount points of overlays (ours or anyone's) whose lower dir is the base: it must not change under them. */
+export function overlaysOnBase(): string[] {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(` overlay `) && line.includes(`lowerdir=${paths.base}`))
+    .map((line) => line.split(' ')[4]!)
 }
 
 /** What every host shares: no host keys or machine id of its own, networkd on, a swap line, sshd keyed by ed25519. */

@@ -24,7 +24,11 @@ export function recordLeader(file: string, nspawnPid: number): number | undefine
   const pid = Number(children[0])
   const started = Number.isInteger(pid) && pid > 0 ? startTime(pid) : undefined
   if (started === undefined) return recordedLeader(file)
-  writeFileSync(file, `${pid} ${started}\n`)
+  try {
+    writeFileSync(file, `${pid} ${started}\n`)
+  } catch {
+    // the host directory is being removed by another lab command; the PID is still right
+  }
   return pid
 }
 
