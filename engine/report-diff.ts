@@ -52,8 +52,8 @@ function lcsOps(a: readonly string[], b: readonly string[]): Op[] {
   let j = 0
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) { ops.push({ op: ' ', line: a[i]!, ai: i, bi: j }); i++; j++ }
-    else if (j < m && (i >= n || table[i]![j + 1]! >= table[i + 1]![j]!)) { ops.push({ op: '+', line: b[j]!, ai: i, bi: j }); j++ }
-    else { ops.push({ op: '-', line: a[i]!, ai: i, bi: j }); i++ }
+    else if (i < n && (j >= m || table[i + 1]![j]! >= table[i]![j + 1]!)) { ops.push({ op: '-', line: a[i]!, ai: i, bi: j }); i++ }
+    else { ops.push({ op: '+', line: b[j]!, ai: i, bi: j }); j++ }
   }
   return ops
 }
