@@ -109,6 +109,13 @@ function installCompiler(): void {
       this._emit('))')
     }
   for (const [name, op] of Object.entries({ Add: '+', Concat: '~', Sub: '-', Mul: '*', Div: '/', Mod: '%' })) proto[`compile${name}`] = binary(op)
+  for (const [name, op] of Object.entries({ Neg: '-', Pos: '+' })) {
+    proto[`compile${name}`] = function (this: Emitter, node: { target: unknown }, frame: unknown) {
+      this._emit(`runtime.tsplayUnaryOp(${JSON.stringify(op)}, `)
+      this.compile(node.target, frame)
+      this._emit(')')
+    }
+  }
   proto.compileCompare = function (this: Emitter, node: { expr: unknown; ops: { type: string; expr: unknown }[] }, frame: unknown) {
     this._emit('runtime.tsplayCompare((')
     this.compile(node.expr, frame)

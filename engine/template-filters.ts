@@ -5,7 +5,7 @@ import { percentFormat, pythonMethod } from './template-methods.js'
 import { DATA_FILTERS } from './template-filters-data.js'
 import { JINJA_FILTERS } from './template-filters-jinja.js'
 import { LIST_FILTERS } from './template-filters-list.js'
-import { Undefined, UndefinedUse, deepStrict, strict } from './template-undefined.js'
+import { Undefined, UndefinedUse, deepStrict } from './template-undefined.js'
 
 /** A template filter: the piped value, then the call's arguments (keywords last, as nunjucks passes them). */
 export type Filter = (this: unknown, value: unknown, ...args: unknown[]) => unknown
@@ -211,4 +211,3 @@ export function applyFilter(name: string, value: unknown, args: unknown[]): unkn
   return filter.call(undefined, value, ...args)
 }
 
-export { strict }

@@ -188,6 +188,14 @@ export function binaryOp(op: string, left: unknown, right: unknown): unknown {
   return numeric(op, a, b)
 }
 
+/** Python's unary minus and plus: numbers (and bools) only, strict about undefined. */
+export function unaryOp(op: string, operand: unknown): number {
+  const v = strict(operand)
+  const n = typeof v === 'boolean' ? Number(v) : v
+  if (typeof n !== 'number') throw new TemplateError(`bad operand type for unary ${op}: '${pythonType(v)}'`)
+  return op === '-' ? -n : n
+}
+
 /** Text of a value printed by `{{ }}` inside a larger string: None prints as '' (Ansible's finalize). */
 export function outputText(value: unknown): string {
   if (value instanceof Undefined) throw new UndefinedUse(value.reason)
@@ -212,6 +220,7 @@ function install(): void {
     tsplayTruthy: truthy,
     tsplayCompare: compare,
     tsplayBinaryOp: binaryOp,
+    tsplayUnaryOp: unaryOp,
   })
 }
 

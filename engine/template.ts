@@ -242,4 +242,5 @@ export function pythonRepr(value: unknown): string {
   return repr(value)
 }
 
+/** A view of vars that renders templated values on read; see template-lazy.ts. */
 export { lazyVars }

@@ -61,6 +61,8 @@ describe('undefined variables', () => {
     expect(() => render('{{ d.z }}')).toThrow(`'dict object' has no attribute 'z'`)
     expect(() => render('{{ foo.bar }}')).toThrow(`'foo' is undefined`)
     expect(() => render('{{ foo ~ "x" }}')).toThrow(`'foo' is undefined`)
+    expect(() => render('{{ -foo }}')).toThrow(`'foo' is undefined`)
+    expect(() => render('{{ -s }}')).toThrow(`bad operand type for unary -: 'str'`)
     expect(() => render('{{ foo | upper }}')).toThrow(`'foo' is undefined`)
     expect(() => render('{% for i in foo %}{% endfor %}')).toThrow(`'foo' is undefined`)
   })
@@ -129,6 +131,8 @@ describe('python-isms', () => {
     ['{{ [] or "empty" }}', 'empty'],
     ['{{ "x" and 0 }}', 0],
     ['{{ 1 < 2 < 3 }}', true],
+    ['{{ -a + 3 }}', 2],
+    ['{{ -(l | length) }}', -3],
     ['{{ "ab".center(5) ~ "|" ~ "abc".center(6) }}', '  ab | abc  '],
     ['{{ "a b  c".split(None, 1) }}', ['a', 'b  c']],
     ['{{ "a-b-c".rsplit("-", 1) }}', ['a-b', 'c']],
