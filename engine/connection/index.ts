@@ -43,6 +43,10 @@ export async function openConnection(host: string, vars: Vars, options: ConnectO
     keyFile: str(vars.ansible_ssh_private_key_file) ?? str(vars.ansible_private_key_file),
     args,
   }, configTexts)
+  // Connecting directly where the user routes through a bastion would be wrong, not merely slower.
+  if (target.proxyCommand !== undefined && target.proxyJump.length === 0) {
+    throw new ConnectionError(host, `cannot connect to ${target.hostName}: ProxyCommand is not supported by tsplay (use ProxyJump or -J instead): ${target.proxyCommand}`)
+  }
   const password = str(vars.ansible_password) ?? str(vars.ansible_ssh_pass) ?? str(vars.ansible_ssh_password) ?? options.password
   const acceptNew = options.acceptNewHostKeys || /^(true|yes|on|1)$/i.test(String(vars.tsplay_accept_new_host_keys ?? ''))
   const hops = target.proxyJump.map((spec) => {

@@ -14,6 +14,8 @@ export interface SshTarget {
   readonly identityFiles: readonly string[]
   /** Jump hosts in order (`ProxyJump` / `-J`), each `[user@]host[:port]`. */
   readonly proxyJump: readonly string[]
+  /** `ProxyCommand`, which tsplay cannot run; reported rather than silently bypassed. */
+  readonly proxyCommand: string | undefined
   readonly knownHostsFiles: readonly string[]
   /** `yes`, `no`, `accept-new` or `ask` (OpenSSH's default). */
   readonly strictHostKeyChecking: string
@@ -74,6 +76,7 @@ export function resolveTarget(request: TargetRequest, configTexts: readonly stri
     user,
     identityFiles: files('identityfile'),
     proxyJump: jump === undefined || jump === 'none' ? [] : jump.split(',').map((j) => j.trim()).filter((j) => j !== ''),
+    proxyCommand: first('proxycommand') === 'none' ? undefined : first('proxycommand'),
     knownHostsFiles: knownHosts.length > 0 ? knownHosts : [`${homedir()}/.ssh/known_hosts`],
     strictHostKeyChecking: normalizeStrict(first('stricthostkeychecking') ?? 'ask'),
     hashKnownHosts: /^yes$/i.test(first('hashknownhosts') ?? 'no'),

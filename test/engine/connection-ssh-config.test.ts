@@ -39,6 +39,7 @@ describe('ssh target resolution', () => {
   it('falls back to the local user, port 22 and OpenSSH ask', () => {
     expect(resolveTarget({ host: '10.0.0.5' }, [])).toMatchObject({ hostName: '10.0.0.5', user: userInfo().username, port: 22, identityFiles: [], strictHostKeyChecking: 'ask' })
     expect(resolveTarget({ host: 'x', args: ['-o', 'ProxyJump=none'] }, [config]).proxyJump).toEqual([])
+    expect(resolveTarget({ host: 'x', args: splitArgs(`-o ProxyCommand='ssh -W %h:%p b'`) }, []).proxyCommand).toBe('ssh -W %h:%p b')
   })
 
   it('splits arguments as shlex does', () => {

@@ -163,6 +163,12 @@ describe('ssh connection failures', () => {
     }
   })
 
+  it('refuses a ProxyCommand instead of silently connecting directly', async () => {
+    const error = await failure(openConnection('web1', vars({ ansible_ssh_common_args: `-o ProxyCommand='ssh -W %h:%p bastion'` }), options))
+    expect(error).toBeInstanceOf(ConnectionError)
+    expect(error.message).toBe('cannot connect to 127.0.0.1: ProxyCommand is not supported by tsplay (use ProxyJump or -J instead): ssh -W %h:%p bastion')
+  })
+
   it('reports a refused port quickly', async () => {
     const server = createServer()
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
