@@ -106,10 +106,10 @@ export async function runModule<S extends z.ZodTypeAny, State, C extends Change>
     plan = mod.plan(args, await mod.gather(ctx, args), ctx)
     const changes = plan.changes.map((c) => c.summary)
     const diff = plan.diff ?? []
-    if (plan.skip !== undefined) return { ...outcome('skipped', false, [], [], plan.values ?? {}), msg: plan.skip }
+    if (plan.skip !== undefined) return { ...outcome('skipped', false, [], [], plan.values ?? {}), ...(plan.skip ? { msg: plan.skip } : {}) }
     if (changes.length === 0) return outcome('ok', false, [], diff, plan.values ?? {})
     if (ctx.check) {
-      if (plan.checkSkip !== undefined) return { ...outcome('skipped', false, changes, [], plan.values ?? {}), msg: plan.checkSkip }
+      if (plan.checkSkip !== undefined) return { ...outcome('skipped', false, changes, [], plan.values ?? {}), ...(plan.checkSkip ? { msg: plan.checkSkip } : {}) }
       return outcome('changed', true, changes, diff, plan.values ?? {})
     }
     const applied = await mod.apply(ctx, plan, args)

@@ -31,7 +31,10 @@ export const reboot = defineModule({
   example: 'reboot:\n  reboot_timeout: 900',
   gather: () => Promise.resolve(undefined),
   // In check mode ansible-core reports changed and rebooted without rebooting; so does the plan.
-  plan: () => ({ changes: [{ kind: 'reboot', summary: 'reboot' }], values: { rebooted: true, elapsed: 0 } }),
+  plan(_a, _state, ctx) {
+    if (ctx.vars['ansible_connection'] === 'local') throw new ModuleError('Running reboot with local connection would reboot the control node.', { rebooted: false, elapsed: 0 })
+    return { changes: [{ kind: 'reboot', summary: 'reboot' }], values: { rebooted: true, elapsed: 0 } }
+  },
   async apply(ctx, _plan, a) {
     const start = Date.now()
     const before = (await ctx.conn.exec(userShell(a.boot_time_command))).stdout.trim()

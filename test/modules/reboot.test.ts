@@ -17,6 +17,11 @@ describe('reboot', () => {
     expect(out).toMatchObject({ status: 'changed', changed: true, values: { rebooted: true, elapsed: 0 } })
   })
 
+  it('refuses to reboot the controller through a local connection, like ansible-core', async () => {
+    const out = await runModule(reboot, makeContext({ conn, check: true, vars: { ansible_connection: 'local' } }), reboot.args.parse({}))
+    expect(out).toMatchObject({ status: 'failed', changed: false, msg: 'Running reboot with local connection would reboot the control node.', values: { rebooted: false } })
+  })
+
   it('waits for the boot id to change and the test command to pass (a stand-in boot id file, no real reboot here)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-reboot-'))
     const id = join(dir, 'boot_id')
