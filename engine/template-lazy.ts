@@ -1,6 +1,6 @@
 import { TemplateError } from './errors.js'
 import { isTemplated, renderValue, type Vars } from './template.js'
-import { LAZY, isLazy } from './template-undefined.js'
+import { isLazy } from './template-undefined.js'
 
 // Whether a dict/list holds a template anywhere, remembered per object: the hot path reads the same
 // (untemplated) objects thousands of times per run.
@@ -53,7 +53,6 @@ function makeProxy(view: View, target: Record<string | symbol, unknown>, path: s
   const resolved = new Map<string, unknown>()
   return new Proxy(target, {
     get(obj, key, receiver) {
-      if (key === LAZY) return true
       if (typeof key !== 'string') return Reflect.get(obj, key, receiver)
       const raw = obj[key]
       if (raw === undefined || raw === null || (typeof raw !== 'object' && (typeof raw !== 'string' || !raw.includes('{')))) return raw

@@ -1,3 +1,5 @@
+import { types } from 'node:util'
+
 /**
  * Jinja2's Undefined as Ansible uses it: a value that may be tested (`is defined`), defaulted
  * (`| default`) or looked into (`a.b.c` stays undefined), but fails loudly when printed, iterated,
@@ -28,11 +30,11 @@ export function strict<T>(value: T | Undefined): T {
   return value
 }
 
-/** The property every lazyVars view answers `true` to. */
-export const LAZY = Symbol('tsplay.lazy')
-
-/** True for a view made by lazyVars (or any value inside one). */
-export const isLazy = (value: object): boolean => (value as Record<symbol, unknown>)[LAZY] === true
+/**
+ * True for a Proxy: a lazyVars view, or a view the engine builds (hostvars). Such a view renders its
+ * own values when read, so it is never walked: walking would render (or compute) every variable.
+ */
+export const isLazy = (value: object): boolean => types.isProxy(value)
 
 /**
  * Fail if an undefined value hides inside a list or dict that is about to be printed or returned:

@@ -231,6 +231,23 @@ describe('lazyVars', () => {
     expect(() => web1.broken).toThrow(`'nope' is undefined`)
   })
 
+  it('never walks a Proxy it is given (the engine computes hostvars on read)', () => {
+    const reads: string[] = []
+    const hostvars = new Proxy({} as Record<string, unknown>, {
+      get: (_t, name) => {
+        if (typeof name === 'string') reads.push(name)
+        return name === 'web1' ? { ip: '10.0.0.1' } : undefined
+      },
+      has: (_t, name) => name === 'web1' || name === 'web2',
+      ownKeys: () => ['web1', 'web2'],
+      getOwnPropertyDescriptor: (_t, name) => ({ enumerable: true, configurable: true, value: name }),
+    })
+    const view = lazyVars({ hostvars, ip: '{{ hostvars.web1.ip }}' })
+    expect(view.ip).toBe('10.0.0.1')
+    expect(renderValue('{{ hostvars }}', view)).toBe(hostvars)
+    expect(reads).toEqual(['web1'])
+  })
+
   it('reports a cycle that closes through another view', () => {
     const hostvars: Record<string, unknown> = {}
     hostvars.h1 = lazyVars({ hostvars, v: '{{ hostvars.h2.v }}' })
