@@ -16,7 +16,7 @@ const args = withAliases(z.object({
   get_checksum: yamlBool.default(true).describe('compute the checksum of a regular file'),
   checksum_algorithm: z.enum(ALGORITHMS).default('sha1').describe('digest used for checksum'),
   get_mime: yamlBool.default(true).describe("report mimetype and charset (from the host's `file` program)"),
-  get_attributes: yamlBool.default(true).describe('accepted for compatibility; attributes are reported empty'),
+  get_attributes: yamlBool.default(true).describe("report file system attributes (from the host's `lsattr`)"),
   get_md5: yamlBool.default(false).describe('accepted for compatibility (removed from ansible-core); ignored'),
 }).strict(), { dest: 'path', name: 'path', checksum: 'checksum_algorithm', checksum_algo: 'checksum_algorithm' })
 
@@ -67,13 +67,25 @@ export function statDict(s: FileState): Record<string, unknown> {
   }
 }
 
+// lsattr's letters as ansible-core names them (module_utils/basic.py FILE_ATTRIBUTES).
+const FILE_ATTRIBUTES: Readonly<Record<string, string>> = {
+  A: 'noatime', a: 'append', c: 'compressed', C: 'nocow', d: 'nodump', D: 'dirsync', e: 'extents', E: 'encrypted', h: 'blocksize',
+  i: 'immutable', I: 'indexed', j: 'journalled', N: 'inline', s: 'zero', S: 'synchronous', t: 'notail', T: 'blockroot', u: 'undelete',
+  X: 'compressedraw', Z: 'compresseddirty',
+}
+
+function attributeFields(s: FileState): Record<string, unknown> {
+  const flags = s.attrFlags ?? ''
+  return { attr_flags: flags, attributes: [...flags].map((f) => FILE_ATTRIBUTES[f] ?? f), version: s.version ?? null }
+}
+
 /** Report facts about a path, like Ansible's `stat`; never changes anything. */
 export const stat = defineModule({
   name: 'stat',
   args,
   description: 'report whether a path exists and what it is (type, mode, owner, size, checksum, link target)',
   example: 'stat:\n  path: /etc/kubernetes/kubelet.conf\nregister: kubelet_conf',
-  gather: (ctx, a: Args) => probeFile(ctx.conn, { path: a.path, follow: a.follow, mime: a.get_mime, ...(a.get_checksum ? { checksum: a.checksum_algorithm } : {}) }),
-  plan: (a: Args, s: FileState) => ({ changes: [], values: { stat: { ...statDict(s), ...(s.exists && a.get_attributes ? { attributes: [], attr_flags: '' } : {}) } } }),
+  gather: (ctx, a: Args) => probeFile(ctx.conn, { path: a.path, follow: a.follow, mime: a.get_mime, attributes: a.get_attributes, ...(a.get_checksum ? { checksum: a.checksum_algorithm } : {}) }),
+  plan: (a: Args, s: FileState) => ({ changes: [], values: { stat: { ...statDict(s), ...(s.exists && a.get_attributes ? attributeFields(s) : {}) } } }),
   apply: () => Promise.resolve(),
 })

@@ -35,6 +35,9 @@ export interface FileState {
   readonly rdev?: number
   /** `file --mime` output, e.g. `text/plain; charset=us-ascii`. */
   readonly mime?: string
+  /** `lsattr -v` flags without dashes (e.g. `e`) and the file's generation number, when lsattr could tell. */
+  readonly attrFlags?: string
+  readonly version?: string
   /** Whether the connection's user may read, write or execute the path. */
   readonly readable?: boolean
   readonly writeable?: boolean
@@ -55,6 +58,8 @@ export interface ProbeRequest {
   readonly content?: boolean
   /** Also ask `file --mime` for the mime type and charset (stat's get_mime). */
   readonly mime?: boolean
+  /** Also ask `lsattr -vd` for the file system attributes and version (stat's get_attributes). */
+  readonly attributes?: boolean
 }
 
 /** The probes of one round trip plus the host's umask (needed to evaluate symbolic modes like `+x`). */
@@ -63,7 +68,8 @@ export interface ProbeResult {
   readonly umask: number
 }
 
-// The shell function every probe script starts with: $1 path, $2 "-L" to follow, $3 digest program or "", $4 "1" for content, $5 "1" for mime type.
+// The shell function every probe script starts with: $1 path, $2 "-L" to follow, $3 digest program or "", $4 "1" for content,
+// $5 "1" for the mime type, $6 "1" for lsattr.
 const PROBE_FUNCTION = `probe() {
   echo "@@path"
   if [ "$2" = -L ]; then [ -e "$1" ] || { echo missing; return; }
@@ -73,6 +79,7 @@ owner %U
 group %G' -- "$1" || return 0
   a=; [ -r "$1" ] && a=r; [ -w "$1" ] && a="\${a}w"; [ -x "$1" ] && a="\${a}x"; echo "access $a"
   [ "$5" = 1 ] && echo "mime $(file -b --mime -- "$1" 2>/dev/null)"
+  [ "$6" = 1 ] && echo "lsattr $(lsattr -vd -- "$1" 2>/dev/null)"
   if [ -L "$1" ] && [ "$2" != -L ]; then
     printf 'link '; readlink -- "$1" | base64 | tr -d '\\n'; echo
     printf 'real '; readlink -f -- "$1" | base64 | tr -d '\\n'; echo; return
@@ -85,7 +92,7 @@ echo "umask $(umask)"`
 
 /** A shell script that probes every request and prints the sections `parseProbe` reads. */
 export function probeScript(requests: readonly ProbeRequest[]): Command {
-  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum ? `${r.checksum}sum` : ''} ${r.content ? '1' : ''} ${r.mime ? '1' : ''}`)
+  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum ? `${r.checksum}sum` : ''} ${r.content ? '1' : ''} ${r.mime ? '1' : ''} ${r.attributes ? '1' : ''}`)
   return sh`${raw(PROBE_FUNCTION)}
 ${raw(calls.join('\n'))}`
 }
@@ -129,6 +136,7 @@ function parseSection(section: string, request: ProbeRequest): FileState {
   const link = field('link')
   const real = field('real')
   const mime = field('mime')
+  const lsattr = /^(\S+)\s+(\S+)\s/.exec(field('lsattr') ?? '')
   const contentAt = lines.indexOf('content')
   const owner = field('owner')
   const group = field('group')
@@ -157,6 +165,7 @@ function parseSection(section: string, request: ProbeRequest): FileState {
     ...(link === undefined ? {} : { linkTarget: decode(link) }),
     ...(real === undefined ? {} : { linkSource: decode(real) }),
     ...(mime === undefined ? {} : { mime }),
+    ...(lsattr ? { version: lsattr[1]!, attrFlags: lsattr[2]!.replaceAll('-', '') } : {}),
     ...(field('sum') ? { checksum: field('sum')! } : {}),
     ...(contentAt >= 0 ? { content: Buffer.from(lines.slice(contentAt + 1).join(''), 'base64') } : {}),
   }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,9 +23,12 @@ describe('stat on this machine', () => {
       exists: true, path, mode: '0640', isreg: true, isdir: false, islnk: false, size: 6, nlink: 1,
       rusr: true, wusr: true, xusr: false, rgrp: true, wgrp: false, roth: false, isuid: false,
       pw_name: 'root', gr_name: 'root', checksum: 'f572d396fae9206628714fb2ce00f72e94f2258f',
-      mimetype: 'text/plain', charset: 'us-ascii', attributes: [], device_type: 0, block_size: 4096,
+      mimetype: 'text/plain', charset: 'us-ascii', device_type: 0, block_size: 4096,
     })
     expect(typeof s['mtime']).toBe('number')
+    const lsattr = execFileSync('lsattr', ['-vd', '--', path]).toString().split(/\s+/)
+    expect(s).toMatchObject({ version: lsattr[0], attr_flags: lsattr[1]!.replaceAll('-', '') })
+    expect((s['attributes'] as string[]).length).toBe((s['attr_flags'] as string).length)
   })
 
   it('reports a link, or what it points to with follow', async () => {
