@@ -222,7 +222,9 @@ export async function removeHost(name: string): Promise<void> {
     if (!ok) throw new LabError(`${name}: cannot unmount ${p.root}`)
   }
   rmSync(p.dir, { recursive: true, force: true })
-  // nspawn removes its veth when it exits; an interrupted run may leave one behind
+  // nspawn removes its veth and its propagation dir when it exits; a container that failed to boot leaves them
   if (existsSync(`/sys/class/net/vb-${name}`)) run('ip', ['link', 'delete', `vb-${name}`])
+  const propagate = `/run/systemd/nspawn/propagate/${name}`
+  if (existsSync(propagate) && !isMounted(propagate)) rmSync(propagate, { recursive: true, force: true })
 }
 
