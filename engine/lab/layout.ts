@@ -7,7 +7,9 @@ export const SUITE = 'bookworm'
 
 /** Bridge on the control host; lab hosts live on 10.231.0.0/24 and never see any other network. */
 export const BRIDGE = 'tlab0'
+/** The control host's address on the bridge: gateway, apt proxy and repository server for the hosts. */
 export const BRIDGE_ADDRESS = '10.231.0.1'
+/** Prefix length of the lab network. */
 export const PREFIX_LENGTH = 24
 
 /** apt-cacher-ng listens here, on the bridge only. */
@@ -19,7 +21,7 @@ export const REPO_PORT = 8231
 /** The most hosts a /24 leaves room for above .10. */
 export const MAX_HOSTS = 200
 
-/** Everything the lab keeps on disk; `run/` is what `lab down` removes. */
+/** Everything the lab keeps on disk (TSPLAY_LAB_DIR moves it); `run/` is what `lab down` removes. */
 export const STATE_DIR = process.env.TSPLAY_LAB_DIR ?? '/var/lib/tsplay-lab'
 
 /** Paths of the lab's files on the control host, all derived from STATE_DIR. */
