@@ -13,7 +13,7 @@ import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Diff, type ModuleContext } from '../engine/module.js'
 import { text, yamlBool } from './lib/args.js'
 import { probeFiles, type FileState } from './lib/file-state.js'
-import { applyWrite, planWrite, sha1, writeArgs, type WriteChange, type WriteRequest } from './lib/write-file.js'
+import { applyWrite, MAX_DIFF_SIZE, planWrite, sha1, writeArgs, type WriteChange, type WriteRequest } from './lib/write-file.js'
 
 const args = z.object({
   src: z.string().optional().describe("file or directory to copy: on the controller (looked up in the role's files/), or on the host with remote_src"),
@@ -64,7 +64,7 @@ export const copy = defineModule({
     if (tree) return probeTargets(ctx, a, tree)
     // One file: whether dest is a directory decides between dest and dest/<basename>, so probe both at once.
     const inDir = a.src === undefined ? undefined : posix.join(a.dest, posix.basename(a.src))
-    const file = (path: string) => ({ path, follow: a.follow, checksum: 'sha1' as const, content: ctx.diff })
+    const file = (path: string) => ({ path, follow: a.follow, checksum: 'sha1' as const, content: ctx.diff && MAX_DIFF_SIZE })
     const requests = [
       { path: a.dest.replace(/(.)\/+$/, '$1'), follow: true }, { path: posix.dirname(a.dest), follow: true }, file(a.dest),
       ...(inDir === undefined ? [] : [file(inDir)]), ...(a.remote_src ? [{ path: a.src!, follow: true, content: true }] : []),
@@ -145,7 +145,7 @@ function localTree(ctx: ModuleContext, a: Args): { targets: string[]; sources: S
 async function probeTargets(ctx: ModuleContext, a: Args, tree: { targets: string[]; sources: Source[] }): Promise<State> {
   const dirs = [...new Set(tree.targets.map((t) => posix.dirname(t)))]
   const requests = [
-    ...tree.targets.map((path) => ({ path, follow: a.follow, checksum: 'sha1' as const, content: ctx.diff })),
+    ...tree.targets.map((path) => ({ path, follow: a.follow, checksum: 'sha1' as const, content: ctx.diff && MAX_DIFF_SIZE })),
     ...dirs.map((path) => ({ path, follow: true })),
   ]
   const probed = await probeFiles(ctx.conn, requests)

@@ -10,7 +10,7 @@ import { ModuleError } from '../engine/errors.js'
 import { defineModule } from '../engine/module.js'
 import { yamlBool } from './lib/args.js'
 import { probeFiles, type FileState } from './lib/file-state.js'
-import { applyWrite, planWrite, writeArgs, type WriteRequest } from './lib/write-file.js'
+import { applyWrite, MAX_DIFF_SIZE, planWrite, writeArgs, type WriteRequest } from './lib/write-file.js'
 
 const args = z.object({
   src: z.string().min(1).describe("Jinja2 template on the controller, looked up in the role's templates/"),
@@ -48,7 +48,7 @@ export const template = defineModule({
     }
     let rendered = ctx.controller.render(text, source)
     if (a.newline_sequence !== '\n') rendered = rendered.replaceAll('\n', a.newline_sequence)
-    const { files, umask } = await probeFiles(ctx.conn, [{ path: a.dest, follow: a.follow, checksum: 'sha1', content: ctx.diff }])
+    const { files, umask } = await probeFiles(ctx.conn, [{ path: a.dest, follow: a.follow, checksum: 'sha1', content: ctx.diff && MAX_DIFF_SIZE }])
     return { dest: files[0]!, umask, rendered: Buffer.from(rendered), source }
   },
   plan(a: Args, s: State) {

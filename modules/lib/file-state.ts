@@ -54,8 +54,8 @@ export interface ProbeRequest {
   /** Describe what a symbolic link points to instead of the link itself. */
   readonly follow?: boolean
   readonly checksum?: ChecksumAlgorithm
-  /** Also read a regular file's content (base64 on the wire, so any bytes survive). */
-  readonly content?: boolean
+  /** Also read a regular file's content (base64 on the wire, so any bytes survive); a number reads it only up to that size. */
+  readonly content?: boolean | number
   /** Also ask `file --mime` for the mime type and charset (stat's get_mime). */
   readonly mime?: boolean
   /** Also ask `lsattr -vd` for the file system attributes and version (stat's get_attributes). */
@@ -68,7 +68,7 @@ export interface ProbeResult {
   readonly umask: number
 }
 
-// The shell function every probe script starts with: $1 path, $2 "-L" to follow, $3 digest program or "", $4 "1" for content,
+// The shell function every probe script starts with: $1 path, $2 "-L" to follow, $3 digest program or "", $4 "all" or a size limit for content,
 // $5 "1" for the mime type, $6 "1" for lsattr.
 const PROBE_FUNCTION = `probe() {
   echo "@@path"
@@ -86,13 +86,13 @@ group %G' -- "$1" || return 0
   fi
   [ -f "$1" ] || return 0
   if [ -n "$3" ] && [ -r "$1" ]; then printf 'sum '; "$3" < "$1" | cut -d ' ' -f 1; fi
-  if [ "$4" = 1 ] && [ -r "$1" ]; then echo content; base64 < "$1"; fi
+  if [ -n "$4" ] && [ -r "$1" ] && { [ "$4" = all ] || [ "$(wc -c < "$1")" -le "$4" ]; }; then echo content; base64 < "$1"; fi
 }
 echo "umask $(umask)"`
 
 /** A shell script that probes every request and prints the sections `parseProbe` reads. */
 export function probeScript(requests: readonly ProbeRequest[]): Command {
-  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum ? `${r.checksum}sum` : ''} ${r.content ? '1' : ''} ${r.mime ? '1' : ''} ${r.attributes ? '1' : ''}`)
+  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum ? `${r.checksum}sum` : ''} ${r.content === true ? 'all' : typeof r.content === 'number' ? r.content : ''} ${r.mime ? '1' : ''} ${r.attributes ? '1' : ''}`)
   return sh`${raw(PROBE_FUNCTION)}
 ${raw(calls.join('\n'))}`
 }

@@ -17,8 +17,8 @@ export const writeArgs = {
   ...attrArgs,
 }
 
-/** Ansible skips content diffs of files larger than this (its `max_diff_size`). */
-const MAX_DIFF_SIZE = 104448
+/** Ansible skips content diffs of files larger than this (its `max_diff_size`); probes read no more for a diff. */
+export const MAX_DIFF_SIZE = 104448
 
 /** What to write where, with the options that shape how. */
 export interface WriteRequest extends AttrRequest {
@@ -82,9 +82,9 @@ export function planWrite(request: WriteRequest, dest: FileState, umask: number)
 function writeDiff(request: WriteRequest, dest: FileState, write: boolean, attrs: readonly AttrChange[]): Diff[] {
   if (write) {
     const before = dest.content ?? Buffer.alloc(0)
-    const skip = (b: Buffer): string | undefined => (b.length > MAX_DIFF_SIZE ? `(file too large to diff: ${b.length} bytes)\n` : b.includes(0) ? '(binary)\n' : undefined)
+    const skip = (b: Buffer, size = b.length): string | undefined => (size > MAX_DIFF_SIZE ? `(file too large to diff: ${size} bytes)\n` : b.includes(0) ? '(binary)\n' : undefined)
     return [{
-      before: skip(before) ?? before.toString('utf8'),
+      before: skip(before, dest.exists && dest.type === 'file' ? (dest.size ?? before.length) : 0) ?? before.toString('utf8'),
       after: skip(request.content) ?? request.content.toString('utf8'),
       beforeHeader: request.beforeHeader ?? request.dest,
       afterHeader: request.afterHeader,

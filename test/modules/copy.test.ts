@@ -107,6 +107,13 @@ describe('copy on this machine', () => {
     expect((await run(tree, false, role)).changed).toBe(false)
   })
 
+  it('does not read a large old file just to say it is too large to diff', async () => {
+    const dest = join(temp(), 'big')
+    writeFileSync(dest, 'x'.repeat(200_000))
+    const outcome = await run({ dest, content: 'small\n' }, true)
+    expect(outcome.diff[0]).toMatchObject({ before: '(file too large to diff: 200000 bytes)\n', after: 'small\n' })
+  })
+
   it('copies a file on the host with remote_src', async () => {
     const dir = temp()
     writeFileSync(join(dir, 'src'), 'remote\n')
