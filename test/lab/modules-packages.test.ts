@@ -2,21 +2,25 @@
 // dnf/yum install and remove an RPM built here (rpmbuild + createrepo_c) from a file:// repository on the host,
 // after apt has installed Debian's dnf and rpm there. Each step runs in check mode first (host untouched,
 // same prediction), then for real, then again with no change.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openConnection } from '../../engine/connection/index.js'
 import { sh } from '../../engine/connection/shell.js'
 import type { Connection } from '../../engine/connection/types.js'
 import { runModule, type AnyModule, type ModuleOutcome } from '../../engine/module.js'
 import { apt } from '../../modules/apt.js'
+import { apt_key } from '../../modules/apt_key.js'
+import { apt_repository } from '../../modules/apt_repository.js'
+import { deb822_repository } from '../../modules/deb822_repository.js'
 import { dnf } from '../../modules/dnf.js'
 import { packageModule } from '../../modules/package.js'
 import { yum } from '../../modules/yum.js'
 import { yum_repository } from '../../modules/yum_repository.js'
+import { converge as convergeOn } from '../helpers/converge.js'
 import { makeContext } from '../helpers/module-context.js'
-import { labHosts, labKeyFile, labKnownHosts } from './helpers.js'
+import { connectLabHost } from './lab-connection.js'
 import { buildRpmRepo } from './rpm-repo.js'
 
 let conn: Connection
@@ -24,13 +28,7 @@ const work = mkdtempSync(join(tmpdir(), 'tsplay-pkg-lab-'))
 
 beforeAll(async () => {
   // lab5 exists whenever the lab's global setup passed and no other suite reboots or stops it.
-  const wanted = process.env.TSPLAY_PACKAGES_LAB_HOST ?? 'lab5'
-  const host = labHosts().find((h) => h.name === wanted)
-  if (!host) throw new Error(`lab host ${wanted} is not running`)
-  conn = await openConnection(host.name, {
-    ansible_host: host.address, ansible_user: 'root', ansible_ssh_private_key_file: labKeyFile(),
-    ansible_ssh_common_args: `-o UserKnownHostsFile=${labKnownHosts()} -o StrictHostKeyChecking=yes`,
-  }, { acceptNewHostKeys: false, timeoutSeconds: 10 })
+  conn = await connectLabHost(process.env.TSPLAY_PACKAGES_LAB_HOST ?? 'lab5')
 })
 afterAll(async () => {
   await conn?.close()
@@ -42,17 +40,12 @@ const run = (mod: AnyModule, args: Record<string, unknown>, check = false, vars:
 const shell = async (command: ReturnType<typeof sh>): Promise<string> => (await conn.exec(command, { allowFailure: true })).stdout.trim()
 const dpkgStatus = (name: string): Promise<string> => shell(sh`dpkg-query -W -f=${'${db:Status-Abbrev}'} ${name} 2>/dev/null`)
 
-/** Check mode predicts, the real run does exactly that, and a second real run changes nothing. */
-async function converge(mod: AnyModule, args: Record<string, unknown>, vars: Record<string, unknown> = {}): Promise<ModuleOutcome> {
-  const predicted = await run(mod, args, true, vars)
-  expect(predicted.status).toBe('changed')
-  const applied = await run(mod, args, false, vars)
-  expect(applied.status, applied.msg).toBe('changed')
-  expect(applied.changes).toEqual(predicted.changes)
-  expect(await run(mod, args, false, vars)).toMatchObject({ status: 'ok', changed: false })
-  expect(await run(mod, args, true, vars)).toMatchObject({ status: 'ok', changed: false })
-  return applied
-}
+// What check mode must leave alone: dpkg's and rpm's databases, the source and repository files, the keyrings.
+const HOST_STATE = sh`md5sum /var/lib/dpkg/status; rpm -qa 2>/dev/null | sort; cat /etc/apt/sources.list.d/* /etc/yum.repos.d/* 2>/dev/null; ls -l /etc/apt/keyrings 2>/dev/null`
+
+/** Check mode predicts without touching the host, the real run does exactly that, a second run changes nothing. */
+const converge = (mod: AnyModule, args: Record<string, unknown>, vars: Record<string, unknown> = {}): Promise<ModuleOutcome> =>
+  convergeOn(() => conn, (m, a, check) => run(m, a, check ?? false, vars), mod, args, HOST_STATE)
 
 describe('apt on a lab host', () => {
   it('refreshes the package lists once, then not while they are fresh', async () => {
@@ -84,6 +77,65 @@ describe('apt on a lab host', () => {
   it('package picks apt from the facts', async () => {
     await converge(packageModule, { name: 'hello', state: 'present' }, { ansible_pkg_mgr: 'apt' })
     await converge(packageModule, { name: 'hello', state: 'absent' }, { ansible_pkg_mgr: 'apt' })
+  })
+})
+
+describe('apt sources and keys on a lab host', () => {
+  const remoteRepo = '/srv/tsplay-deb-repo'
+  const deb = `${remoteRepo}/tsplay-deb-test_1.0_all.deb`
+
+  beforeAll(async () => {
+    // A flat repository with one package built here, read by apt through file: URIs.
+    const root = join(work, 'deb')
+    mkdirSync(join(root, 'pkg/DEBIAN'), { recursive: true })
+    mkdirSync(join(root, 'pkg/usr/share/tsplay-deb-test'), { recursive: true })
+    mkdirSync(join(root, 'repo'))
+    writeFileSync(join(root, 'pkg/DEBIAN/control'), 'Package: tsplay-deb-test\nVersion: 1.0\nArchitecture: all\nMaintainer: tsplay tests <t@example.invalid>\nDescription: package built by the tsplay tests\n')
+    writeFileSync(join(root, 'pkg/usr/share/tsplay-deb-test/version'), '1.0\n')
+    execFileSync('dpkg-deb', ['-b', join(root, 'pkg'), join(root, 'repo/tsplay-deb-test_1.0_all.deb')], { stdio: 'pipe' })
+    writeFileSync(join(root, 'repo/Packages'), execFileSync('dpkg-scanpackages', ['.', '/dev/null'], { cwd: join(root, 'repo'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
+    await conn.exec(sh`rm -rf ${remoteRepo} && mkdir -p ${remoteRepo}`)
+    for (const file of walk(join(root, 'repo'))) await conn.writeFile(`${remoteRepo}/${relative(join(root, 'repo'), file)}`, readFileSync(file))
+    await run(apt, { name: 'tsplay-deb-test', state: 'absent', purge: true })
+  })
+
+  it('deb822_repository adds a .sources file apt installs from, and removes it', async () => {
+    const source = { name: 'tsplay local', uris: `file:${remoteRepo}`, suites: './', trusted: true }
+    await converge(deb822_repository, source)
+    expect(await shell(sh`cat /etc/apt/sources.list.d/tsplay-local.sources`)).toBe(`X-Repolib-Name: tsplay local\nSuites: ./\nTrusted: yes\nTypes: deb\nURIs: file:${remoteRepo}`)
+    const installed = await converge(apt, { name: 'tsplay-deb-test', update_cache: true })
+    expect(installed.changes).toEqual(['update the apt package lists', 'install tsplay-deb-test'])
+    expect(await shell(sh`cat /usr/share/tsplay-deb-test/version`)).toBe('1.0')
+    await converge(apt, { name: 'tsplay-deb-test', state: 'absent', purge: true })
+    await converge(deb822_repository, { name: 'tsplay local', state: 'absent' })
+    expect(await shell(sh`ls /etc/apt/sources.list.d/`)).not.toContain('tsplay-local')
+  })
+
+  it('apt_repository adds the same repository as a one-line source and refreshes the lists', async () => {
+    const line = `deb [trusted=yes] file:${remoteRepo} ./`
+    await converge(apt_repository, { repo: line, filename: 'tsplay-local' })
+    expect(await shell(sh`cat /etc/apt/sources.list.d/tsplay-local.list`)).toBe(line)
+    expect(await shell(sh`apt-cache policy tsplay-deb-test | sed -n 's/^  Candidate: //p'`)).toBe('1.0')
+    await converge(apt_repository, { repo: line, state: 'absent' })
+    expect(await shell(sh`ls /etc/apt/sources.list.d/`)).not.toContain('tsplay-local.list')
+  })
+
+  it('apt installs a .deb file from the host, then removes the package', async () => {
+    expect((await converge(apt, { deb })).changes).toEqual(['install tsplay-deb-test 1.0'])
+    expect(await dpkgStatus('tsplay-deb-test')).toBe('ii')
+    await converge(apt, { name: 'tsplay-deb-test', state: 'absent', purge: true })
+  })
+
+  it('apt_key adds a key to a keyring under /etc/apt/keyrings and removes it', async () => {
+    await run(apt, { name: 'gnupg', install_recommends: false })
+    const env = { ...process.env, GNUPGHOME: join(work, 'gnupg') }
+    mkdirSync(env.GNUPGHOME, { mode: 0o700 })
+    execFileSync('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', 'tsplay lab test <t@example.invalid>', 'ed25519', 'sign', 'never'], { env, stdio: 'pipe' })
+    const data = execFileSync('gpg', ['--armor', '--export', 't@example.invalid'], { env, encoding: 'utf8' })
+    const keyring = '/etc/apt/keyrings/tsplay-test.gpg'
+    await conn.exec(sh`mkdir -p /etc/apt/keyrings && rm -f ${keyring}`)
+    const added = await converge(apt_key, { data, keyring })
+    await converge(apt_key, { id: String(added.values.key_id), keyring, state: 'absent' })
   })
 })
 
