@@ -37,7 +37,7 @@ function installCompiler(): void {
   const originalAssertType = proto.assertType as (this: unknown, node: unknown, ...types: unknown[]) => void
   const Truth = internals.nodes.Node.extend('TsplayTruth', { fields: ['target'] })
   proto.assertType = function (this: unknown, node: unknown, ...types: unknown[]) {
-    if (node instanceof Truth) return
+    if (node instanceof Truth || node instanceof loopFilterNode) return
     originalAssertType.call(this, node, ...types)
   }
   proto.compileTsplayTruth = function (this: Emitter, node: Positioned & { target: unknown }, frame: unknown) {
@@ -153,4 +153,42 @@ function installCompiler(): void {
   }
 }
 
+
+type AnyNode = Positioned & Record<string, unknown>
+type NodeClass = new (...args: unknown[]) => AnyNode
+
+// `items if cond` of a for loop, with the loop variable names the condition sees.
+const loopFilterNode = internals.nodes.Node.extend('TsplayLoopFilter', { fields: ['arr', 'names', 'cond'] }) as unknown as NodeClass
+
+/**
+ * Jinja2's loop filter `{% for x in items if cond %}` (nunjucks would read `items if cond` as an
+ * inline if): the items are filtered before the loop, so loop.index, loop.length and `else` agree.
+ */
+function installLoopFilter(): void {
+  const nodes = internals.nodes as unknown as Record<'For' | 'InlineIf' | 'Array', NodeClass>
+  const parser = internals.parser.Parser.prototype
+  const originalParseFor = parser.parseFor as (this: unknown) => AnyNode
+  parser.parseFor = function (this: unknown) {
+    const node = originalParseFor.call(this)
+    const arr = node.arr as AnyNode
+    if (node instanceof nodes.For && arr instanceof nodes.InlineIf && arr.else_ === null) {
+      const target = node.name as AnyNode & { children?: AnyNode[]; value?: string }
+      const names = target instanceof nodes.Array ? target.children!.map((c) => String(c.value)) : [String(target.value)]
+      node.arr = new loopFilterNode(arr.lineno, arr.colno, arr.body, names, arr.cond)
+    }
+    return node
+  }
+  const proto = internals.compiler.Compiler.prototype as Proto
+  proto.compileTsplayLoopFilter = function (this: Emitter, node: { arr: unknown; names: string[]; cond: unknown }, frame: unknown) {
+    this._emit('runtime.tsplayLoopFilter((')
+    this.compile(node.arr, frame)
+    this._emit('), (tsplayItem) => { frame = frame.push(); ')
+    node.names.forEach((name, i) => this._emit(`frame.set(${JSON.stringify(name)}, ${node.names.length === 1 ? 'tsplayItem' : `tsplayItem[${i}]`}); `))
+    this._emit('try { return runtime.tsplayTruthy(')
+    this.compile(node.cond, frame)
+    this._emit('); } finally { frame = frame.pop(); } })')
+  }
+}
+
 installCompiler()
+installLoopFilter()

@@ -13,6 +13,7 @@ import { Undefined, UndefinedUse, deepStrict, missingMember, strict, undefinedNa
 interface NunjucksInternals {
   runtime: Record<string, unknown> & { Frame: new () => { topLevel: boolean } }
   compiler: { Compiler: { prototype: Record<string, unknown> } }
+  parser: { Parser: { prototype: Record<string, unknown> } }
   nodes: { Node: { extend(name: string, props: object): new (...args: unknown[]) => object } } & Record<string, unknown>
   installJinjaCompat(): void
 }
@@ -221,6 +222,7 @@ function install(): void {
     tsplayCompare: compare,
     tsplayBinaryOp: binaryOp,
     tsplayUnaryOp: unaryOp,
+    tsplayLoopFilter: (items: unknown, keep: (item: unknown) => boolean) => (fromIterator(items) as unknown[]).filter(keep),
   })
 }
 

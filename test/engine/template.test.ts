@@ -287,6 +287,13 @@ describe('renderText', () => {
     expect(renderText("{{ 'A\\x42\\u00e9\\d|\\n|\\\\' }}", vars, 'x.j2')).toBe('ABé\\d|\n|\\')
   })
 
+  it('filters loops with for ... if', () => {
+    expect(renderText('{% for i in l if i != 2 %}{{ i }},{% endfor %}', vars, 'x.j2')).toBe('1,3,')
+    expect(renderText('{% for i in l if i > 5 %}{{ i }}{% else %}none{% endfor %}', vars, 'x.j2')).toBe('none')
+    expect(renderText('{% for i in l if i > 1 %}{{ loop.index }}/{{ loop.length }} {% endfor %}', vars, 'x.j2')).toBe('1/2 2/2 ')
+    expect(renderText('{% for k, v in d.items() if v == "y" %}{{ k }}{% endfor %}', vars, 'x.j2')).toBe('x')
+  })
+
   it('keeps the newline after an expression', () => {
     expect(renderText('a={{ a }}\nb\n', vars, 'x.j2')).toBe('a=1\nb\n')
   })
