@@ -83,10 +83,11 @@ function writeDiff(request: WriteRequest, dest: FileState, write: boolean, attrs
   if (write) {
     const before = dest.content ?? Buffer.alloc(0)
     const skip = (b: Buffer, size = b.length): string | undefined => (size > MAX_DIFF_SIZE ? `(file too large to diff: ${size} bytes)\n` : b.includes(0) ? '(binary)\n' : undefined)
+    // Like ansible-core, a file that does not exist yet has no before header.
     return [{
       before: skip(before, dest.exists && dest.type === 'file' ? (dest.size ?? before.length) : 0) ?? before.toString('utf8'),
       after: skip(request.content) ?? request.content.toString('utf8'),
-      beforeHeader: request.beforeHeader ?? request.dest,
+      ...(dest.exists || request.beforeHeader !== undefined ? { beforeHeader: request.beforeHeader ?? request.dest } : {}),
       afterHeader: request.afterHeader,
     }]
   }
