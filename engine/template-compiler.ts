@@ -36,8 +36,9 @@ function installCompiler(): void {
   const TemplateData = internals.nodes.TemplateData as new () => object
   const originalAssertType = proto.assertType as (this: unknown, node: unknown, ...types: unknown[]) => void
   const Truth = internals.nodes.Node.extend('TsplayTruth', { fields: ['target'] })
+  const IterationScope = internals.nodes.Node.extend('TsplayIterationScope', { fields: ['names'] })
   proto.assertType = function (this: unknown, node: unknown, ...types: unknown[]) {
-    if (node instanceof Truth || node instanceof loopFilterNode) return
+    if (node instanceof Truth || node instanceof loopFilterNode || node instanceof IterationScope) return
     originalAssertType.call(this, node, ...types)
   }
   proto.compileTsplayTruth = function (this: Emitter, node: Positioned & { target: unknown }, frame: unknown) {
@@ -62,9 +63,20 @@ function installCompiler(): void {
     }
   }
   const originalFor = proto.compileFor as (this: unknown, node: unknown, frame: unknown) => void
-  proto.compileFor = function (this: Emitter, node: Positioned, frame: unknown) {
+  proto.compileFor = function (this: Emitter & Lines, node: Positioned & { name: { value?: string; children?: { value: string }[] }; body: { children: unknown[] } }, frame: unknown) {
     this._emit(`${position(node)};\n`)
-    originalFor.call(this, node, frame)
+    // Jinja2 scopes a loop body: `{% set %}` inside it starts afresh each iteration and never leaks out.
+    const names = node.name.children ? node.name.children.map((c) => c.value) : [String(node.name.value)]
+    node.body.children.unshift(new IterationScope(node.lineno, node.colno, names))
+    rewritingLines(this, (line) => (line === 'frame = frame.push();' ? 'frame = frame.push(true);' : line), () => originalFor.call(this, node, frame))
+  }
+  proto.compileTsplayIterationScope = function (this: Emitter, node: { names: string[] }) {
+    this._emit(`runtime.tsplayIterationScope(frame, ${JSON.stringify(node.names)});\n`)
+  }
+  // Macros return nunjucks' SafeString; templates here deal in plain strings.
+  const originalMacro = proto._compileMacro as (this: unknown, ...args: unknown[]) => unknown
+  proto._compileMacro = function (this: Emitter & Lines, ...args: unknown[]) {
+    return rewritingLines(this, (line) => line.replace(/^return new runtime\.SafeString\((.*)\);$/, 'return String($1);'), () => originalMacro.apply(this, args))
   }
   const originalIf = proto.compileIf as (this: unknown, node: { cond: unknown }, ...rest: unknown[]) => void
   proto.compileIf = function (this: unknown, node: { cond: { lineno: number; colno: number } }, ...rest: unknown[]) {
@@ -153,6 +165,21 @@ function installCompiler(): void {
   }
 }
 
+
+interface Lines {
+  _emitLine(line: string): void
+}
+
+/** Run `compile` with each line it emits passed through `rewrite` (for one-line changes to nunjucks' output). */
+function rewritingLines<T>(compiler: Lines, rewrite: (line: string) => string, compile: () => T): T {
+  const emitLine = compiler._emitLine
+  compiler._emitLine = (line: string) => emitLine.call(compiler, rewrite(line))
+  try {
+    return compile()
+  } finally {
+    compiler._emitLine = emitLine
+  }
+}
 
 type AnyNode = Positioned & Record<string, unknown>
 type NodeClass = new (...args: unknown[]) => AnyNode

@@ -222,6 +222,9 @@ function install(): void {
     tsplayCompare: compare,
     tsplayBinaryOp: binaryOp,
     tsplayUnaryOp: unaryOp,
+    tsplayIterationScope: (frame: { variables: Record<string, unknown> }, keep: string[]) => {
+      for (const name of Object.keys(frame.variables)) if (!keep.includes(name) && name !== 'loop' && !name.startsWith('loop.')) delete frame.variables[name]
+    },
     tsplayLoopFilter: (items: unknown, keep: (item: unknown) => boolean) => (fromIterator(items) as unknown[]).filter(keep),
   })
 }

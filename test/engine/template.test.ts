@@ -294,6 +294,14 @@ describe('renderText', () => {
     expect(renderText('{% for k, v in d.items() if v == "y" %}{{ k }}{% endfor %}', vars, 'x.j2')).toBe('x')
   })
 
+  it('scopes {% set %} in a loop body as Jinja2 does', () => {
+    expect(renderText('{% set x = 1 %}{% for i in [1, 2] %}{% set x = x + i %}{{ x }},{% endfor %}{{ x }}', vars, 'x.j2')).toBe('2,3,1')
+  })
+
+  it('returns macro output as text', () => {
+    expect(renderText('{% macro m(a, b=2) %}{{ a + b }}{% endmacro %}{{ m(1) }}|{{ m(1) ~ "x" }}', vars, 'x.j2')).toBe('3|3x')
+  })
+
   it('keeps the newline after an expression', () => {
     expect(renderText('a={{ a }}\nb\n', vars, 'x.j2')).toBe('a=1\nb\n')
   })
