@@ -66,22 +66,25 @@ export function parseUserState(stdout: string, name: string): UserState {
   }
 }
 
-function findGroup(groups: readonly GroupEntry[], wanted: string): GroupEntry {
+function findGroup(groups: readonly GroupEntry[], wanted: string, lenient = false): GroupEntry {
   const found = groups.find((g) => g.name === wanted || String(g.gid) === wanted)
-  if (!found) throw new ModuleError(`Group ${wanted} does not exist`)
-  return found
+  if (found) return found
+  // A group an earlier task would have created does not exist in check mode; ansible-core does not check then.
+  if (lenient) return { name: wanted, gid: Number.NaN, members: [] }
+  throw new ModuleError(`Group ${wanted} does not exist`)
 }
 
-/** Plan useradd, one usermod with every difference, or userdel; pure. */
-export function planUser(a: UserArgs, state: UserState) {
+/** Plan useradd, one usermod with every difference, or userdel; pure. `check`: a new user's groups are not verified. */
+export function planUser(a: UserArgs, state: UserState, check = false) {
   const { user, groups } = state
   const values: Record<string, unknown> = { name: a.name, state: a.state }
   if (a.state === 'absent') {
     const changes: UserChange[] = user ? [{ kind: 'userdel', summary: `remove user ${a.name}`, flags: [...(a.remove ? ['-r'] : []), ...(a.force ? ['-f'] : [])] }] : []
     return { changes, values: { ...values, ...(user ? { remove: a.remove, force: a.force } : {}) } }
   }
-  const primary = a.group === undefined ? undefined : findGroup(groups, a.group)
-  const wanted = (a.groups ?? []).map((g) => findGroup(groups, g).name)
+  const lenient = check && !user
+  const primary = a.group === undefined ? undefined : findGroup(groups, a.group, lenient)
+  const wanted = (a.groups ?? []).map((g) => findGroup(groups, g, lenient).name)
   const flags: string[] = []
   if (!user) {
     flags.push(...(a.uid === undefined ? [] : ['-u', String(a.uid)]), ...(a.non_unique && a.uid !== undefined ? ['-o'] : []))
@@ -134,8 +137,8 @@ export const user = defineModule({
   description: 'Add, change or remove a local user account',
   example: 'user:\n  name: etcd\n  system: true\n  shell: /usr/sbin/nologin\n  create_home: false',
   gather,
-  plan: (a, state) => {
-    const planned = planUser(a, state)
+  plan: (a, state, ctx) => {
+    const planned = planUser(a, state, ctx.check)
     return a.password === undefined ? planned : { ...planned, values: { ...planned.values, password: 'NOT_LOGGING_PASSWORD' } }
   },
   async apply(ctx, plan, a) {

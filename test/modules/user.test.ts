@@ -39,6 +39,9 @@ describe('user plan', () => {
     expect(plan({ name: 'alice', state: 'absent', remove: true }, state()).changes[0]).toMatchObject({ kind: 'userdel', flags: ['-r'] })
     expect(plan({ name: 'ghost', state: 'absent' }, state({ user: null })).changes).toEqual([])
     expect(() => plan({ name: 'alice', groups: ['nope'] }, state())).toThrow('Group nope does not exist')
+    expect(() => plan({ name: 'new', group: 'nope' }, state({ user: null }))).toThrow('Group nope does not exist')
+    // In check mode a new user's groups may come from an earlier task that did not run.
+    expect(planUser(user.args.parse({ name: 'new', group: 'nope' }), state({ user: null }), true).changes[0]).toMatchObject({ kind: 'useradd', flags: ['-g', 'nope', '-m'] })
     expect(user.args.safeParse({ name: '-o' }).success).toBe(false)
   })
 })
