@@ -51,6 +51,12 @@ export const GLOBALS: Record<string, unknown> = {
   query,
   q: query,
   range,
+  namespace: (...args: unknown[]) => ({ ...(splitArgs(args).positional[0] as object | undefined), ...splitArgs(args).keywords }),
+  __tsplay_setattr__: (target: unknown, name: string, value: unknown) => {
+    if (target === null || typeof target !== 'object') throw new TemplateError(`cannot assign attribute '${name}' on a non-namespace object`)
+    ;(target as Record<string, unknown>)[name] = value
+    return ''
+  },
   dict: (...args: unknown[]) => {
     const { positional, keywords } = splitArgs(args)
     const [source] = positional

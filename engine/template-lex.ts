@@ -116,12 +116,43 @@ function subscripts(code: string): string {
   return after
 }
 
+const ATTRIBUTE_SET = /\{%-?\s*set\s+\w+\s*\.\s*\w+\s*=/
+
+/** `{% set ns.attr = value %}` (Jinja2's namespace assignment) as a call nunjucks can compile. */
+function attributeSets(text: string): string {
+  const tokens = spans(text)
+  if (!tokens) return text
+  let out = ''
+  let closing = false
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!
+    if (token.type === 'block-start') {
+      const code = tokens.slice(i + 1).filter((t) => t.type !== 'whitespace')
+      const [set, target, dot, attr, equals] = code
+      if (set?.value === 'set' && target?.type === 'symbol' && dot?.value === '.' && attr?.type === 'symbol' && equals?.value === '=') {
+        out += `${token.value} set __tsplay_ignored__ = __tsplay_setattr__(${target.value}, ${JSON.stringify(attr.value)}, (`
+        i = tokens.indexOf(equals)
+        closing = true
+        continue
+      }
+    }
+    if (token.type === 'block-end' && closing) {
+      out += ')) '
+      closing = false
+    }
+    out += text.slice(token.start, token.end)
+  }
+  return out
+}
+
 /**
- * Rewrite Jinja2 text into what our nunjucks reads the same way: `a.0` becomes `a[0]`, and with
+ * Rewrite Jinja2 text into what our nunjucks reads the same way: `a.0` becomes `a[0]`,
+ * `{% set ns.x = v %}` a call, and with
  * `escape` backslashes in string literals inside `{{ }}` are doubled, as Ansible does for inline
  * templates (so `'\d+'` in a playbook reaches the filter as `\d+`; the template module does not).
  */
-export function toNunjucks(text: string, escape: boolean): string {
+export function toNunjucks(source: string, escape: boolean): string {
+  const text = ATTRIBUTE_SET.test(source) ? attributeSets(source) : source
   const numeric = /[A-Za-z_\])]\.\d/.test(text)
   const backslash = escape && text.includes('\\') && text.includes('{{')
   if (!numeric && !backslash) return text

@@ -298,6 +298,11 @@ describe('renderText', () => {
     expect(renderText('{% set x = 1 %}{% for i in [1, 2] %}{% set x = x + i %}{{ x }},{% endfor %}{{ x }}', vars, 'x.j2')).toBe('2,3,1')
   })
 
+  it('carries state out of loops in a namespace', () => {
+    const text = '{% set ns = namespace(found=false, n=0) %}{% for i in l %}{% if i == 2 %}{%- set ns.found = true -%}{% endif %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.found }} {{ ns.n }}'
+    expect(renderText(text, vars, 'x.j2')).toBe('True 6')
+  })
+
   it('returns macro output as text', () => {
     expect(renderText('{% macro m(a, b=2) %}{{ a + b }}{% endmacro %}{{ m(1) }}|{{ m(1) ~ "x" }}', vars, 'x.j2')).toBe('3|3x')
   })
