@@ -3,24 +3,27 @@
 //     src: cni-plugins-linux-amd64-v1.3.0.tgz   # from the role's files/, or a path on the host with remote_src
 //     dest: /opt/cni/bin
 //     creates: /opt/cni/bin/bridge
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { posix } from 'node:path'
 import { z } from 'zod'
 import { raw, sh } from '../engine/connection/shell.js'
 import type { Command } from '../engine/connection/types.js'
 import { ModuleError } from '../engine/errors.js'
-import { defineModule, type Change } from '../engine/module.js'
+import { defineModule, type Change, type ModuleContext } from '../engine/module.js'
 import { stringList, yamlBool } from './lib/args.js'
+import { downloadScript } from './lib/download.js'
 import { attrArgs } from './lib/file-attrs.js'
 import { probeFiles, type FileState } from './lib/file-state.js'
 
 const args = z.object({
-  src: z.string().min(1).describe("archive (tar, tar.gz/bz2/xz/zst, zip) on the controller (role's files/), or on the host with remote_src"),
+  src: z.string().min(1).describe("archive (tar, tar.gz/bz2/xz/zst, zip) on the controller (role's files/), on the host with remote_src, or a URL the host downloads"),
   dest: z.string().min(1).describe('existing directory on the host to unpack into'),
   remote_src: yamlBool.default(false).describe('src is a path on the host, not on the controller'),
   creates: z.string().optional().describe('skip the task when this path exists on the host'),
   extra_opts: stringList.default([]).describe('extra arguments for tar or unzip, e.g. [--strip-components=1]'),
   list_files: yamlBool.default(false).describe('return the archive members as files'),
+  validate_certs: yamlBool.default(true).describe('verify the TLS certificate when src is an https URL'),
   ...attrArgs,
 }).strict()
 
@@ -29,8 +32,6 @@ type Args = z.output<typeof args>
 interface State {
   readonly dest: FileState
   readonly creates?: FileState
-  /** The archive's bytes when it comes from the controller (sent on stdin, never left on the host). */
-  readonly archive?: Buffer
   readonly remote?: FileState
   /** Lines of the comparison that mean the archive is not (fully) unpacked in dest. */
   readonly differences: readonly string[]
@@ -39,6 +40,8 @@ interface State {
 
 interface UnarchiveChange extends Change {
   readonly kind: 'unarchive'
+  /** The archive's members as tar or unzip lists them, for setting attributes after extraction. */
+  readonly members: readonly string[]
 }
 
 const isZip = (name: string): boolean => /\.zip$/i.test(name)
@@ -55,12 +58,36 @@ function tarFlags(name: string): string[] {
 // The `tar --diff` lines ansible-core counts as "not unarchived" (owner/group/mode only when not set by the task).
 const TAR_DIFFERENCES = [/: Mod time differs$/, /: Warning: Cannot stat: No such file or directory$/, /: Invalid owner/, /: Invalid group/, /: Contents differ$/, /: Size differs$/]
 
-/** The archive, as a file on the host or `-` (stdin), and the program lines for one operation. */
-function archiveCommand(a: Args, op: 'list' | 'compare' | 'extract'): Command {
-  const file = a.remote_src ? a.src : '-'
+const isUrl = (src: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(src)
+
+/** How the archive reaches the host for one command: its bytes on stdin, a file there, or a URL the host downloads. */
+interface ArchiveSource {
+  readonly command: (op: 'list' | 'compare' | 'extract') => Command
+  readonly stdin: string | Buffer
+}
+
+function archiveSource(ctx: ModuleContext, a: Args): ArchiveSource {
+  if (!isUrl(a.src)) {
+    const stdin = a.remote_src ? '' : readFileSync(ctx.controller.findFile('files', a.src))
+    return { command: (op) => archiveCommand(a, op, a.remote_src ? a.src : null), stdin }
+  }
+  // A URL: the host downloads it to a private temp file for the one command (again when extracting), as Ansible does.
+  const temp = `/tmp/.tsplay-unarchive.${randomBytes(6).toString('hex')}`
+  const download = downloadScript({ url: a.src, output: temp, timeoutSeconds: 60, validateCerts: a.validate_certs })
+  return {
+    stdin: download.stdin,
+    command: (op) => sh`t=${temp}; trap 'rm -f -- "$t"' EXIT; s=$(${raw(download.command)}) || exit $?
+case "$s" in *'status 2'*|*'status 0'*) ;; *) echo "download failed: $s" >&2; exit 22;; esac
+${raw(archiveCommand(a, op, temp))}`,
+  }
+}
+
+/** The commands for one operation on an archive at `file` on the host, or on stdin when null. */
+function archiveCommand(a: Args, op: 'list' | 'compare' | 'extract', path: string | null): Command {
+  const file = path ?? '-'
   if (isZip(a.src)) {
-    // unzip needs a seekable file: a controller archive goes to a private temp file for the one command.
-    const zip = a.remote_src ? sh`z=${a.src}` : sh`z=$(mktemp) && trap 'rm -f -- "$z"' EXIT && cat > "$z"`
+    // unzip needs a seekable file: an archive on stdin goes to a private temp file for the one command.
+    const zip = path !== null ? sh`z=${path}` : sh`z=$(mktemp) && trap 'rm -f -- "$z"' EXIT && cat > "$z"`
     if (op === 'list') return sh`${raw(zip)} && unzip -Z1 -- "$z"`
     if (op === 'extract') return sh`${raw(zip)} && unzip -o -q ${a.extra_opts} -- "$z" -d ${a.dest}`
     return sh`${raw(zip)} && t=$(mktemp -d) && unzip -q ${a.extra_opts} -- "$z" -d "$t" && (cd "$t" && find . ! -type d) | while IFS= read -r f; do cmp -s -- "$t/$f" ${a.dest}/"$f" || echo "$f: Contents differ"; done; rm -rf -- "$t"`
@@ -79,22 +106,21 @@ export const unarchive = defineModule({
   description: 'unpack a tar or zip archive (from the controller or the host) into a directory on the host',
   example: 'unarchive:\n  src: cni-plugins.tgz\n  dest: /opt/cni/bin\n  creates: /opt/cni/bin/bridge',
   async gather(ctx, a: Args) {
-    if (/^[a-z]+:\/\//.test(a.src)) throw new ModuleError(`src URLs are not supported: download '${a.src}' with get_url first`)
-    const requests = [{ path: a.dest, follow: true }, ...(a.creates ? [{ path: a.creates }] : []), ...(a.remote_src ? [{ path: a.src, follow: true }] : [])]
+    const local = a.remote_src && !isUrl(a.src)
+    const requests = [{ path: a.dest, follow: true }, ...(a.creates ? [{ path: a.creates }] : []), ...(local ? [{ path: a.src, follow: true }] : [])]
     const { files } = await probeFiles(ctx.conn, requests)
     const dest = files[0]!
     const creates = a.creates ? files[1] : undefined
-    const remote = a.remote_src ? files[requests.length - 1] : undefined
+    const remote = local ? files[requests.length - 1] : undefined
     const base = { dest, ...(creates ? { creates } : {}), ...(remote ? { remote } : {}), differences: [], files: [] }
     if (creates?.exists || !dest.exists || dest.type !== 'directory' || (remote && !remote.exists)) return base
-    const archive = a.remote_src ? undefined : readFileSync(ctx.controller.findFile('files', a.src))
-    const stdin = archive ?? ''
-    const listed = await ctx.conn.exec(archiveCommand(a, 'list'), { stdin, allowFailure: true })
+    const source = archiveSource(ctx, a)
+    const listed = await ctx.conn.exec(source.command('list'), { stdin: source.stdin, allowFailure: true })
     if (listed.exitCode !== 0) throw new ModuleError(`failed to find handler for "${a.src}": ${listed.stderr.trim()}`)
-    const compared = await ctx.conn.exec(archiveCommand(a, 'compare'), { stdin, allowFailure: true })
+    const compared = await ctx.conn.exec(source.command('compare'), { stdin: source.stdin, allowFailure: true })
     // An entry that --strip-components empties reports ': : Warning: Cannot stat'; ansible-core ignores it too.
     const differences = compared.stdout.split('\n').filter((l) => !/: : Warning: Cannot stat/.test(l)).filter((l) => TAR_DIFFERENCES.some((re) => re.test(l)) || (!a.mode && / Mode differs$/.test(l)) || (!a.owner && / Uid differs$/.test(l)) || (!a.group && / Gid differs$/.test(l)))
-    return { ...base, ...(archive ? { archive } : {}), differences, files: listed.stdout.split('\n').filter((l) => l !== '') }
+    return { ...base, differences, files: listed.stdout.split('\n').filter((l) => l !== '') }
   },
   plan(a: Args, s: State) {
     if (s.creates?.exists) return { changes: [], skip: `skipped, since ${a.creates} exists` }
@@ -102,13 +128,13 @@ export const unarchive = defineModule({
     if (s.remote && !s.remote.exists) throw new ModuleError(`Source '${a.src}' does not exist`)
     const values = { dest: a.dest, src: a.src, handler: isZip(a.src) ? 'ZipArchive' : 'TgzArchive', ...(a.list_files ? { files: s.files } : {}) }
     if (s.differences.length === 0) return { changes: [], values }
-    const changes: UnarchiveChange[] = [{ kind: 'unarchive', summary: `unpack ${a.src} into ${a.dest} (${s.differences.length} ${s.differences.length === 1 ? 'difference' : 'differences'})` }]
+    const changes: UnarchiveChange[] = [{ kind: 'unarchive', members: s.files, summary: `unpack ${a.src} into ${a.dest} (${s.differences.length} ${s.differences.length === 1 ? 'difference' : 'differences'})` }]
     return { changes, values, diff: [{ before: '', after: s.differences.map((l) => `${l}\n`).join(''), afterHeader: `${a.src} vs ${a.dest}` }] }
   },
   async apply(ctx, plan, a: Args) {
-    const archive = a.remote_src ? '' : readFileSync(ctx.controller.findFile('files', a.src))
-    await ctx.conn.exec(archiveCommand(a, 'extract'), { stdin: archive })
-    const members = (plan.values?.['files'] as string[] | undefined) ?? (await ctx.conn.exec(archiveCommand(a, 'list'), { stdin: archive })).stdout.split('\n').filter((l) => l !== '')
+    const source = archiveSource(ctx, a)
+    await ctx.conn.exec(source.command('extract'), { stdin: source.stdin })
+    const members = plan.changes[0]!.members
     // tar lists members under their archived names; --strip-components decides where they landed.
     const strip = Number(/^--strip-components=(\d+)$/.exec(a.extra_opts.find((o) => o.startsWith('--strip-components=')) ?? '')?.[1] ?? 0)
     const landed = members.map((m) => m.split('/').filter((p) => p !== '').slice(strip).join('/')).filter((m) => m !== '')

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -50,6 +52,25 @@ describe('unarchive on this machine', () => {
     expect(readFileSync(join(dest, 'sub/b'), 'utf8')).toBe('b\n')
     expect(statSync(join(dest, 'sub/b')).mode & 0o777).toBe(0o644)
     expect((await run(a)).changed).toBe(false)
+  })
+
+  it('has the host download a URL src, then finds it unpacked', async () => {
+    const server = createServer((req, res) => (req.url === '/app.tgz' ? res.end(readFileSync(join(files, 'files/app.tgz'))) : ((res.statusCode = 404), res.end())))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      const dest = temp()
+      const a = { src: `${base}/app.tgz`, remote_src: true, dest }
+      const checked = await run(a, true)
+      expect(checked.changed).toBe(true)
+      expect(readdirSync(dest)).toEqual([])
+      expect((await run(a)).changes).toEqual(checked.changes)
+      expect(readFileSync(join(dest, 'top/sub/b'), 'utf8')).toBe('b\n')
+      expect((await run(a)).changed).toBe(false)
+      expect((await run({ src: `${base}/missing.tgz`, remote_src: true, dest })).msg).toMatch(/download failed: status 404/)
+    } finally {
+      server.close()
+    }
   })
 
   it('skips when creates exists, and fails on a missing dest', async () => {
