@@ -6,6 +6,7 @@ import type { Change, Diff } from '../../engine/module.js'
  * each alias is renamed to its argument before the strict schema sees it; giving both is an error.
  */
 export function withAliases<T extends z.ZodTypeAny>(schema: T, aliases: Readonly<Record<string, string>>): z.ZodEffects<T, z.output<T>, unknown> {
+  const known = withAliasKeys(schema, aliases) as T
   return z.preprocess((input, ctx) => {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) return input
     const out: Record<string, unknown> = { ...(input as Record<string, unknown>) }
@@ -19,7 +20,25 @@ export function withAliases<T extends z.ZodTypeAny>(schema: T, aliases: Readonly
       delete out[alias]
     }
     return out
-  }, schema)
+  }, known)
+}
+
+/**
+ * The same schema with each alias as an optional key of its argument's type, so that whoever reads the
+ * object's shape (the loader's unknown-key check, `tsplay doc`) knows `pkg:` or `dest:`; refinements are kept.
+ */
+function withAliasKeys(schema: z.ZodTypeAny, aliases: Readonly<Record<string, string>>): z.ZodTypeAny {
+  if (schema instanceof z.ZodEffects) return new z.ZodEffects({ ...schema._def, schema: withAliasKeys(schema._def.schema as z.ZodTypeAny, aliases) })
+  if (!(schema instanceof z.ZodObject)) return schema
+  const shape = schema.shape as z.ZodRawShape
+  const extra: z.ZodRawShape = {}
+  for (const [alias, name] of Object.entries(aliases)) {
+    const target = shape[name]
+    if (target === undefined || Object.hasOwn(shape, alias)) continue
+    const inner = target instanceof z.ZodDefault || target instanceof z.ZodOptional ? (target._def.innerType as z.ZodTypeAny) : target
+    extra[alias] = inner.optional().describe(`alias of ${name}`)
+  }
+  return schema.extend(extra)
 }
 
 /** One package a package module acts on; `version` is what it will be (install) or was (remove). */
