@@ -8,7 +8,7 @@ import type { Change, Diff, ModuleContext, Plan } from '../../engine/module.js'
 import { shlexSplit } from '../../engine/shlex.js'
 import { yamlBool } from './args.js'
 import { attrArgs, attrCommand, attrDiffFields, jsonDiffText, octal, planAttrs, type AttrChange, type AttrRequest } from './file-attrs.js'
-import type { FileState } from './file-state.js'
+import { probeFile, type FileState } from './file-state.js'
 
 /** Arguments shared by every module that writes a whole file (`copy`, `template`), as Ansible names them. */
 export const writeArgs = {
@@ -38,6 +38,8 @@ export interface WriteChange extends Change {
   readonly attr?: AttrChange
   /** The write this change belongs to, so apply needs nothing but the plan. */
   readonly request: WriteRequest
+  /** Set on the write of a file that does not exist yet: its owner is known only after it is written. */
+  readonly creates?: boolean
 }
 
 /** The sha1 of content, as Ansible's `checksum`. */
@@ -61,7 +63,7 @@ export function planWrite(request: WriteRequest, dest: FileState, umask: number)
   const base: FileState = write && (!dest.exists || dest.type !== 'file') ? { path: request.dest, exists: true, type: 'file', mode: octal(0o666 & ~umask), uid: -1, gid: -1 } : dest
   const attrs = planAttrs(request, base, umask).filter((c) => dest.exists || c.kind === 'mode')
   const changes: WriteChange[] = []
-  if (write) changes.push({ kind: 'write', summary: dest.exists ? `update ${request.dest}` : `create ${request.dest}`, request })
+  if (write) changes.push({ kind: 'write', summary: dest.exists ? `update ${request.dest}` : `create ${request.dest}`, request, ...(dest.exists ? {} : { creates: true }) })
   for (const attr of attrs) changes.push({ kind: attr.kind, summary: attr.summary, attr, request })
   const after = (kind: AttrChange['kind'], fallback: string | undefined): string | undefined => attrs.find((c) => c.kind === kind)?.value ?? fallback
   const values: Record<string, unknown> = {
@@ -113,7 +115,7 @@ export async function applyWrite(ctx: ModuleContext, changes: readonly WriteChan
   const options = { ...(mode ? { mode } : {}), ...(request.owner ? { owner: request.owner } : {}), ...(request.group ? { group: request.group } : {}) }
   if (!request.validate && !request.backup) {
     await ctx.conn.writeFile(request.dest, request.content, options)
-    return {}
+    return changes.some((c) => c.creates) ? ownerValues(await probeFile(ctx.conn, { path: request.dest })) : {}
   }
   const temp = posix.join(posix.dirname(request.dest), `.tsplay.${randomBytes(6).toString('hex')}`)
   await ctx.conn.writeFile(temp, request.content, options)
@@ -130,8 +132,12 @@ mv -f -- "$t" "$p" && trap - EXIT`
   }
   if (result.exitCode !== 0) throw new ModuleError(`cannot replace ${request.dest}: ${result.stderr.trim()}`)
   const backup = /^backup (.*)$/m.exec(result.stdout)?.[1]
-  return backup ? { backup_file: backup } : {}
+  const created = changes.some((c) => c.creates) ? ownerValues(await probeFile(ctx.conn, { path: request.dest })) : {}
+  return { ...created, ...(backup ? { backup_file: backup } : {}) }
 }
+
+/** Owner, group and mode of a file just created, as Ansible reports them after the write. */
+const ownerValues = (f: FileState): Record<string, unknown> => (f.exists ? { uid: f.uid, gid: f.gid, owner: f.owner, group: f.group, mode: f.mode } : {})
 
 const VALIDATE_FAILED = 97
 

@@ -65,6 +65,7 @@ describe('copy on this machine', () => {
     expect(existsSync(dest)).toBe(false)
     const first = await run(a)
     expect(first.changes).toEqual(checked.changes)
+    expect(first.values).toMatchObject({ dest, mode: '0640', owner: 'root', uid: 0, group: 'root', gid: 0, state: 'file' })
     expect(readFileSync(dest, 'utf8')).toBe(`${hostile}\n`)
     expect(statSync(dest).mode & 0o777).toBe(0o640)
     expect(existsSync(join(dir, 'pwned'))).toBe(false)
