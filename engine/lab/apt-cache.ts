@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { request } from 'node:http'
 import { createConnection } from 'node:net'
 import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -17,6 +18,19 @@ export function listening(address: string, port: number): Promise<boolean> {
     socket.once('connect', () => done(true))
     socket.once('error', () => done(false))
     socket.once('timeout', () => done(false))
+  })
+}
+
+/** Whether the lab's apt proxy fetches `url` (a HEAD answered 200 within `timeoutMs`), as a lab host would. */
+export function reachableThroughProxy(url: string, timeoutMs = 10_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ host: BRIDGE_ADDRESS, port: APT_PROXY_PORT, method: 'HEAD', path: url, timeout: timeoutMs }, (res) => {
+      res.resume()
+      resolve(res.statusCode === 200)
+    })
+    req.once('timeout', () => req.destroy())
+    req.once('error', () => resolve(false))
+    req.end()
   })
 }
 

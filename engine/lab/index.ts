@@ -3,14 +3,14 @@ import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import minimist from 'minimist'
 import { TsplayError, UsageError } from '../errors.js'
-import { aptProxyConf, ensureAptCacher, stopAptCacher } from './apt-cache.js'
+import { aptProxyConf, ensureAptCacher, reachableThroughProxy, stopAptCacher } from './apt-cache.js'
 import { baseIsReady, ensureBase } from './base.js'
 import { deleteBridge, ensureBridge } from './bridge.js'
 import { existingHosts, hostPaths, hostStatus, mountHost, personalize, removeHost, startHost, stopHost, writeHostFile } from './host.js'
 import { writeInventory } from './inventory-file.js'
 import { ensureHostKey, ensureLabKey, labPublicKey, writeKnownHosts } from './keys.js'
 import { APT_PROXY_PORT, BRIDGE_ADDRESS, defaultInventoryPath, hostAddress, hostIndex, hostName, MAX_HOSTS, paths, REPO_PORT, SUITE } from './layout.js'
-import { labSources, mainMirror, readAptSources, sourcesList } from './mirror.js'
+import { labSources, mainMirror, reachableSources, readAptSources, sourcesList } from './mirror.js'
 import { repoSourceLine, repoUrl, serveRepo, stopRepoServer } from './repo.js'
 import { sshOptions, waitForSsh, type SshTarget } from './ssh.js'
 import { readState } from './state.js'
@@ -102,6 +102,7 @@ async function up(count: number, options: UpOptions, say: (line: string) => void
     ensureBridge()
     raiseKernelLimits()
     await ensureAptCacher(mirror)
+    const hostSources = await reachableSources(sources, SUITE, (url) => reachableThroughProxy(url))
     if (typeof options.repo === 'string') await serveRepo(options.repo, options.port)
     if (options.repo === false) await stopRepoServer()
     const repo = readState().repo
@@ -112,7 +113,7 @@ async function up(count: number, options: UpOptions, say: (line: string) => void
       mountHost(name)
       if (fresh) {
         personalize(name, labPublicKey())
-        writeHostFile(name, 'etc/apt/sources.list', sourcesList(sources))
+        writeHostFile(name, 'etc/apt/sources.list', sourcesList(hostSources))
         writeHostFile(name, 'etc/apt/apt.conf.d/01proxy', aptProxyConf())
       }
       writeHostFile(name, REPO_LIST, repo ? repoSourceLine(repo.port) : null)

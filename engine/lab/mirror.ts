@@ -81,6 +81,26 @@ export function mainMirror(sources: readonly AptSource[], suite: string): string
   return main.uri.replace(/\/+$/, '')
 }
 
+/**
+ * Keep the companion suites (`-updates`, `-security`) whose Release file `reachable` confirms; the lab
+ * suite itself always stays, since without it the hosts have no packages at all.
+ */
+export async function reachableSources(
+  sources: readonly AptSource[],
+  suite: string,
+  reachable: (url: string) => Promise<boolean>,
+): Promise<AptSource[]> {
+  const checked = await Promise.all(
+    sources.map(async (s) => {
+      const suites = await Promise.all(
+        s.suites.map(async (x) => (x === suite || (await reachable(`${s.uri.replace(/\/+$/, '')}/dists/${x}/InRelease`)) ? x : undefined)),
+      )
+      return { ...s, suites: suites.filter((x): x is string => x !== undefined) }
+    }),
+  )
+  return checked.filter((s) => s.suites.length > 0)
+}
+
 /** The text of a lab host's /etc/apt/sources.list for these sources. */
 export function sourcesList(sources: readonly AptSource[]): string {
   const lines = sources.flatMap((s) =>

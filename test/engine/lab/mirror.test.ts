@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { labSources, mainMirror, parseDeb822, parseOneLine, sourcesList } from '../../../engine/lab/mirror.js'
+import { labSources, mainMirror, parseDeb822, parseOneLine, reachableSources, sourcesList } from '../../../engine/lab/mirror.js'
 
 // /etc/apt/sources.list.d/debian.sources as Debian 12 images ship it (snapshot comments included)
 const DEB822 = `Types: deb
@@ -52,6 +52,20 @@ describe('control host apt sources', () => {
   it('falls back to the main mirror with the lab suite when the control host runs another release', () => {
     const trixie = parseOneLine('deb http://m.example/debian-security trixie-security main\ndeb http://m.example/debian trixie main\n')
     expect(labSources(trixie, 'bookworm')).toEqual([{ uri: 'http://m.example/debian', suites: ['bookworm'], components: ['main'] }])
+  })
+
+  it('drops companion suites the proxy cannot fetch, never the lab suite itself', async () => {
+    const asked: string[] = []
+    const reachable = async (url: string): Promise<boolean> => {
+      asked.push(url)
+      return !url.includes('security')
+    }
+    const sources = await reachableSources(labSources(parseDeb822(DEB822), 'bookworm'), 'bookworm', reachable)
+    expect(sources).toEqual([{ uri: 'http://deb.debian.org/debian', suites: ['bookworm', 'bookworm-updates'], components: ['main'] }])
+    expect(asked.sort()).toEqual([
+      'http://deb.debian.org/debian-security/dists/bookworm-security/InRelease',
+      'http://deb.debian.org/debian/dists/bookworm-updates/InRelease',
+    ])
   })
 
   it('refuses a control host without an http mirror', () => {
