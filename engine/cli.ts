@@ -10,6 +10,7 @@ import { loadPlaybook } from './loader.js'
 import { docList, docModule } from './cli-doc.js'
 import { listPlaybook } from './cli-list.js'
 import { jsonReporter, plainReporter } from './report.js'
+import { ttyReporter } from './report-tty.js'
 import { playHosts, runPlaybook } from './runner.js'
 import type { RunState } from './runner-state.js'
 import { parseExtraVars } from './vars.js'
@@ -103,7 +104,10 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   const verbosity = o.verbosity
   const json = o['json'] === true
   const reporterJson = jsonReporter()
-  const plain = plainReporter({ verbosity, color: !json && process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined, diff: o['diff'] === true, check: o['check'] === true, write: out })
+  const tty = !json && process.stdout.isTTY === true && process.env['CI'] === undefined && process.env['TERM'] !== 'dumb'
+  const reportOptions = { verbosity, color: tty && process.env['NO_COLOR'] === undefined, diff: o['diff'] === true, check: o['check'] === true, write: out }
+  const live = tty ? ttyReporter(reportOptions) : undefined
+  const plain = live?.handle ?? plainReporter(reportOptions)
   const options = {
     inventory,
     extraVars,
@@ -137,6 +141,7 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   const summary = runPlaybook(playbook, options, (event) => { if (json) reporterJson.handle(event); else plain(event) })
   const code = await Promise.race([summary.then((s) => s.exitCode), interrupted])
   if (onInterrupt) process.removeListener('SIGINT', onInterrupt)
+  await live?.done()
   if (json && code !== EXIT.interrupted) out(`${reporterJson.report()}\n`)
   return code
 }

@@ -24,6 +24,7 @@ const skippedResult = (host: string): TaskResult => ({ host, status: 'skipped', 
 /** Run one task on one host: `when`, the loop, retries, changed_when/failed_when. Never throws a TsplayError. */
 export async function runOnHost(ps: PlayState, task: Task, host: string, itemSink: (r: TaskResult) => void): Promise<TaskResult> {
   try {
+    if (ps.run.options.verbosity >= 2) explainVars(ps, task, host)
     if (loopKey(task) === undefined) {
       const vars = templateVars(hostVars(ps, host, task))
       if (!whenHolds(task, vars)) return skippedResult(host)
@@ -66,6 +67,19 @@ async function runLoop(ps: PlayState, task: Task, host: string, itemSink: (r: Ta
   const data: Record<string, unknown> = { changed, msg: anyFailed ? 'One or more items failed' : 'All items completed', results: results.map((r) => r.data), skipped: allSkipped }
   if (anyFailed) data['failed'] = true
   return { host, status, data, diff: results.flatMap((r) => r.diff), changes: results.flatMap((r) => r.changes), items: results, ...(results[0]?.delegatedTo ? { delegatedTo: results[0].delegatedTo } : {}) }
+}
+
+/** With -vv: where each variable the task's templates name comes from (precedence level and file). */
+function explainVars(ps: PlayState, task: Task, host: string): void {
+  const merged = hostVars(ps, host, task)
+  const text = JSON.stringify([task.args, task.keywords['when'] ?? null, task.keywords['loop'] ?? null])
+  const names = new Set<string>()
+  for (const block of text.match(/{{.*?}}|{%.*?%}/g) ?? []) for (const id of block.match(/(?<![.\w'"])[A-Za-z_]\w*/g) ?? []) names.add(id)
+  if (typeof task.keywords['when'] === 'string') for (const id of task.keywords['when'].match(/(?<![.\w'"])[A-Za-z_]\w*/g) ?? []) names.add(id)
+  for (const name of names) {
+    const source = merged.sourceOf(name)
+    if (source !== undefined && !source.startsWith('magic')) ps.run.emit({ type: 'verbose', level: 2, message: `[${host}] ${name} from ${source}` })
+  }
 }
 
 /** Execute with `until`/`retries`/`delay`, then apply changed_when and failed_when. */

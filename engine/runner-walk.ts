@@ -14,6 +14,8 @@ import { renderValue, type Vars } from './template.js'
 import { applyFacts } from './runner-facts.js'
 import { selectedByTags } from './runner-tags.js'
 
+const BYPASS_HOST_LOOP: ReadonlySet<string> = new Set(['add_host', 'pause'])
+
 /** Hosts of `hosts` that may still run tasks in this play. */
 export const activeHosts = (ps: PlayState, hosts: readonly string[]): string[] =>
   hosts.filter((h) => { const s = ps.run.hosts.get(h); return s !== undefined && !s.failed && !s.unreachable && !s.ended })
@@ -69,12 +71,14 @@ export async function runTask(ps: PlayState, task: Task, hosts: readonly string[
   if (!handler && !selectedByTags(ps.run.options, task)) return
   if (task.action === 'meta') return runMeta(ps, task, hosts)
   const runOnce = truthy(keyword(task, 'run_once'))
-  const targets = runOnce ? hosts.slice(0, 1) : [...hosts]
+  // add_host and pause bypass the host loop in Ansible: they run for the first host only, and only it registers
+  const bypass = BYPASS_HOST_LOOP.has(task.action)
+  const targets = runOnce || bypass ? hosts.slice(0, 1) : [...hosts]
   ps.run.emit({ type: 'task', name: bannerName(ps, task, targets[0]), handler, hosts: targets })
   if (task.action === 'include_tasks' || task.action === 'include_role' || task.action === 'include') return runInclude(ps, task, targets)
   const results = await pool(targets, ps.run.options.forks, async (host) => {
     const result = await runOnHost(ps, task, host, (item) => ps.run.emit({ type: 'item', result: shown(task, item, {}), taskName: task.name }))
-    record(ps, task, result, runOnce ? hosts : [host])
+    record(ps, task, result, runOnce && !bypass ? hosts : [host])
     ps.run.emit({ type: 'result', result: shown(task, withIgnore(ps, task, result), {}), taskName: task.name })
     return result
   })

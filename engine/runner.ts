@@ -141,7 +141,8 @@ function readVarsFiles(ps: PlayState): Vars {
 
 async function gather(ps: PlayState): Promise<void> {
   if (!truthy(ps.play.keywords['gather_facts'] ?? true)) return
-  const hosts = activeHosts(ps, ps.batch).filter((h) => !ps.run.hosts.get(h)!.factsGathered)
+  // gathering = implicit (ansible-core's default): every play gathers again; facts persist across plays
+  const hosts = activeHosts(ps, ps.batch)
   if (hosts.length === 0) return
   ps.run.emit({ type: 'task', name: 'Gathering Facts', handler: false, hosts })
   const subset = ps.play.keywords['gather_subset']

@@ -1,4 +1,5 @@
 import type { AnyModule } from '../engine/module.js'
+import { add_host } from './add_host.js'
 import { apt } from './apt.js'
 import { apt_key } from './apt_key.js'
 import { apt_repository } from './apt_repository.js'
@@ -12,6 +13,8 @@ import { debug } from './debug.js'
 import { fail } from './fail.js'
 import { dnf } from './dnf.js'
 import { file } from './file.js'
+import { group_by } from './group_by.js'
+import { include_vars } from './include_vars.js'
 import { get_url } from './get_url.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
@@ -19,6 +22,7 @@ import { lineinfile } from './lineinfile.js'
 import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { packageModule } from './package.js'
+import { pause } from './pause.js'
 import { raw } from './raw.js'
 import { reboot } from './reboot.js'
 import { script } from './script.js'
@@ -80,9 +84,13 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   wait_for,
   wait_for_connection,
   // logic
+  add_host,
   assert,
   debug,
   fail,
+  group_by,
+  include_vars,
+  pause,
   set_fact,
   // facts
   setup,

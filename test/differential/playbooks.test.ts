@@ -23,6 +23,9 @@ const CASES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['retries', []],
   ['checkmode', []],
   ['checkmode', ['--check']],
+  ['logic', []],
+  ['converge', []],
+  ['converge', ['--check', '--diff']],
   ['vars', ['-e', 'extra_level=extra']],
   ['vars', ['--limit', 'web', '-e', '{"extra_level": 5}']],
 ]
