@@ -11,6 +11,7 @@ import { sh } from '../engine/connection/shell.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule } from '../engine/module.js'
 import { yamlInt } from './lib/args.js'
+import { sleep } from './lib/reconnect.js'
 
 const args = z
   .object({
@@ -89,7 +90,7 @@ export const wait_for = defineModule({
   example: 'wait_for:\n  port: 6443\n  timeout: 300',
   async gather(ctx, a) {
     if (ctx.check) return { skipped: true as const }
-    if (a.delay > 0) await new Promise((resolve) => setTimeout(resolve, a.delay * 1000))
+    await sleep(a.delay * 1000)
     // With neither port nor path, ansible-core simply sleeps for timeout seconds.
     const params = [a.host, String(a.port ?? ''), a.path ?? '', a.search_regex ?? '', mode(a), String(a.timeout), String(a.sleep), String(a.connect_timeout)]
     const result = await ctx.conn.exec(sh`sh -c ${SCRIPT} wait_for ${params}`, { timeoutMs: (a.timeout + a.connect_timeout + 30) * 1000 })

@@ -76,3 +76,17 @@ describe('mount on a custom fstab here (fstab only)', () => {
     expect((await runModule(mount, ctx(false), back)).status).toBe('ok')
   })
 })
+
+describe('mount parsers on output captured from a lab host', () => {
+  const fixture = (name: string): string => readFileSync(join(import.meta.dirname, '../fixtures/output/mount', name), 'utf8')
+  it('reads real /proc/self/mounts, /proc/swaps and fstab', () => {
+    const points = mountPoints(fixture('proc-self-mounts.txt'))
+    expect(points.has('/')).toBe(true)
+    expect(points.has('/proc')).toBe(true)
+    expect(activeSwaps(fixture('proc-swaps.txt'))).toEqual(new Set())
+    const fstab = fixture('fstab.txt')
+    const swapEntry = wantedEntry(mount.args.parse({ ...swap, state: 'present' }))
+    expect(setEntry(fstab, swapEntry)).toBe(fstab)
+    expect(removeEntry(fstab, swapEntry)).toBe('')
+  })
+})

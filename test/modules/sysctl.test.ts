@@ -78,3 +78,15 @@ describe('sysctl on this machine (file only: the live kernel here is not ours to
     expect(live.status).toBe('ok')
   })
 })
+
+describe('sysctl on output captured from a lab host', () => {
+  const fixture = (name: string): string => readFileSync(join(import.meta.dirname, '../fixtures/output/sysctl', name), 'utf8')
+  it('keeps Debian\'s commented sysctl.conf intact and compares tab-separated live values', () => {
+    const conf = fixture('debian-sysctl.conf')
+    expect(readSysctlFile(conf).size).toBe(0)
+    expect(rewriteSysctlFile(conf, 'net.ipv4.ip_forward', '1')).toBe(`${conf}net.ipv4.ip_forward=1\n`)
+    const live = new Map(fixture('sysctl-a.txt').trimEnd().split('\n').map((l) => l.split(' = ') as [string, string]))
+    expect(sameSysctlValue(live.get('net.ipv4.tcp_rmem')!, '4096 131072 33554432')).toBe(true)
+    expect(sameSysctlValue(live.get('net.ipv4.ip_local_port_range')!, '32768 61000')).toBe(false)
+  })
+})

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseGroups, parsePasswd, splitSections } from '../../modules/lib/getent.js'
 import { group, planGroup } from '../../modules/group.js'
@@ -56,5 +58,17 @@ describe('group plan', () => {
     expect(g({ name: 'kube', system: true }, 'kube').changes.map((c) => c.summary)).toEqual(['add group kube'])
     expect(g({ name: 'docker', state: 'absent' }, 'docker').changes.map((c) => c.kind)).toEqual(['groupdel'])
     expect(g({ name: 'kube', state: 'absent' }, 'kube').changes).toEqual([])
+  })
+})
+
+describe('getent on output captured from a lab host', () => {
+  const fixture = (name: string): string => readFileSync(join(import.meta.dirname, '../fixtures/output/user', name), 'utf8')
+  it('reads every real entry', () => {
+    const passwd = parsePasswd(fixture('getent-passwd.txt'))
+    expect(passwd.find((u) => u.name === 'root')).toEqual({ name: 'root', uid: 0, gid: 0, comment: 'root', home: '/root', shell: '/bin/bash' })
+    expect(passwd.every((u) => Number.isInteger(u.uid) && u.home.startsWith('/'))).toBe(true)
+    const groups = parseGroups(fixture('getent-group.txt'))
+    expect(groups.find((g) => g.name === 'sudo')).toMatchObject({ gid: 27 })
+    expect(groups.length).toBe(fixture('getent-group.txt').trimEnd().split('\n').length)
   })
 })
