@@ -60,43 +60,46 @@ const TAR_DIFFERENCES = [/: Mod time differs$/, /: Warning: Cannot stat: No such
 
 const isUrl = (src: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(src)
 
-/** How the archive reaches the host for one command: its bytes on stdin, a file there, or a URL the host downloads. */
+/** One command on the host that first makes `$z` the archive's path there, then works on it. */
 interface ArchiveSource {
-  readonly command: (op: 'list' | 'compare' | 'extract') => Command
+  readonly command: (op: 'inspect' | 'extract') => Command
   readonly stdin: string | Buffer
 }
 
+/**
+ * Where `$z` comes from: a controller archive arrives on stdin into a private temp file, a host archive is
+ * used in place, a URL is downloaded by the host into a private temp file (again when extracting, as Ansible does).
+ */
 function archiveSource(ctx: ModuleContext, a: Args): ArchiveSource {
   if (!isUrl(a.src)) {
-    const stdin = a.remote_src ? '' : readFileSync(ctx.controller.findFile('files', a.src))
-    return { command: (op) => archiveCommand(a, op, a.remote_src ? a.src : null), stdin }
+    if (a.remote_src) return { command: (op) => sh`z=${a.src}; ${raw(archiveCommand(a, op))}`, stdin: '' }
+    const stdin = readFileSync(ctx.controller.findFile('files', a.src))
+    return { command: (op) => sh`z=$(mktemp) && trap 'rm -f -- "$z"' EXIT && cat > "$z" || exit $?; ${raw(archiveCommand(a, op))}`, stdin }
   }
-  // A URL: the host downloads it to a private temp file for the one command (again when extracting), as Ansible does.
   const temp = `/tmp/.tsplay-unarchive.${randomBytes(6).toString('hex')}`
   const download = downloadScript({ url: a.src, output: temp, timeoutSeconds: 60, validateCerts: a.validate_certs })
   return {
     stdin: download.stdin,
-    command: (op) => sh`t=${temp}; trap 'rm -f -- "$t"' EXIT; s=$(${raw(download.command)}) || exit $?
+    command: (op) => sh`z=${temp}; trap 'rm -f -- "$z"' EXIT; s=$(${raw(download.command)}) || exit $?
 case "$s" in *'status 2'*|*'status 0'*) ;; *) echo "download failed: $s" >&2; exit 22;; esac
-${raw(archiveCommand(a, op, temp))}`,
+${raw(archiveCommand(a, op))}`,
   }
 }
 
-/** The commands for one operation on an archive at `file` on the host, or on stdin when null. */
-function archiveCommand(a: Args, op: 'list' | 'compare' | 'extract', path: string | null): Command {
-  const file = path ?? '-'
+const COMPARE_MARK = '@@tsplay-compare'
+
+/** The program lines for one operation on the archive at `$z`: inspect lists the members, then compares them with dest. */
+function archiveCommand(a: Args, op: 'inspect' | 'extract'): Command {
   if (isZip(a.src)) {
-    // unzip needs a seekable file: an archive on stdin goes to a private temp file for the one command.
-    const zip = path !== null ? sh`z=${path}` : sh`z=$(mktemp) && trap 'rm -f -- "$z"' EXIT && cat > "$z"`
-    if (op === 'list') return sh`${raw(zip)} && unzip -Z1 -- "$z"`
-    if (op === 'extract') return sh`${raw(zip)} && unzip -o -q ${a.extra_opts} -- "$z" -d ${a.dest}`
-    return sh`${raw(zip)} && t=$(mktemp -d) && unzip -q ${a.extra_opts} -- "$z" -d "$t" && (cd "$t" && find . ! -type d) | while IFS= read -r f; do cmp -s -- "$t/$f" ${a.dest}/"$f" || echo "$f: Contents differ"; done; rm -rf -- "$t"`
+    if (op === 'extract') return sh`unzip -o -q ${a.extra_opts} -- "$z" -d ${a.dest}`
+    return sh`unzip -Z1 -- "$z" || exit $?; echo ${COMPARE_MARK}
+t=$(mktemp -d) && unzip -q ${a.extra_opts} -- "$z" -d "$t" && (cd "$t" && find . ! -type d) | while IFS= read -r f; do cmp -s -- "$t/$f" ${a.dest}/"$f" || echo "$f: Contents differ"; done; rm -rf -- "$t"`
   }
   const flags = tarFlags(a.src)
   const attrs = [...(a.owner ? [`--owner=${a.owner}`] : []), ...(a.group ? [`--group=${a.group}`] : []), ...(a.mode ? [`--mode=${a.mode}`] : [])]
-  if (op === 'list') return sh`tar ${flags} ${a.extra_opts} -t -f ${file}`
-  if (op === 'extract') return sh`tar ${flags} ${a.extra_opts} -x -f ${file} -C ${a.dest}`
-  return sh`tar ${flags} ${a.extra_opts} ${attrs} -d -f ${file} -C ${a.dest} 2>&1`
+  if (op === 'extract') return sh`tar ${flags} ${a.extra_opts} -x -f "$z" -C ${a.dest}`
+  return sh`tar ${flags} ${a.extra_opts} -t -f "$z" || exit $?; echo ${COMPARE_MARK}
+tar ${flags} ${a.extra_opts} ${attrs} -d -f "$z" -C ${a.dest} 2>&1; true`
 }
 
 /** Unpack an archive on the host, like Ansible's `unarchive`; a second run finds everything unpacked. */
@@ -115,12 +118,12 @@ export const unarchive = defineModule({
     const base = { dest, ...(creates ? { creates } : {}), ...(remote ? { remote } : {}), differences: [], files: [] }
     if (creates?.exists || !dest.exists || dest.type !== 'directory' || (remote && !remote.exists)) return base
     const source = archiveSource(ctx, a)
-    const listed = await ctx.conn.exec(source.command('list'), { stdin: source.stdin, allowFailure: true })
-    if (listed.exitCode !== 0) throw new ModuleError(`failed to find handler for "${a.src}": ${listed.stderr.trim()}`)
-    const compared = await ctx.conn.exec(source.command('compare'), { stdin: source.stdin, allowFailure: true })
+    const inspected = await ctx.conn.exec(source.command('inspect'), { stdin: source.stdin, allowFailure: true })
+    const [listing = '', comparison = ''] = inspected.stdout.split(`${COMPARE_MARK}\n`)
+    if (inspected.exitCode !== 0 || !inspected.stdout.includes(COMPARE_MARK)) throw new ModuleError(`failed to find handler for "${a.src}": ${inspected.stderr.trim()}`)
     // An entry that --strip-components empties reports ': : Warning: Cannot stat'; ansible-core ignores it too.
-    const differences = compared.stdout.split('\n').filter((l) => !/: : Warning: Cannot stat/.test(l)).filter((l) => TAR_DIFFERENCES.some((re) => re.test(l)) || (!a.mode && / Mode differs$/.test(l)) || (!a.owner && / Uid differs$/.test(l)) || (!a.group && / Gid differs$/.test(l)))
-    return { ...base, differences, files: listed.stdout.split('\n').filter((l) => l !== '') }
+    const differences = comparison.split('\n').filter((l) => !/: : Warning: Cannot stat/.test(l)).filter((l) => TAR_DIFFERENCES.some((re) => re.test(l)) || (!a.mode && / Mode differs$/.test(l)) || (!a.owner && / Uid differs$/.test(l)) || (!a.group && / Gid differs$/.test(l)))
+    return { ...base, differences, files: listing.split('\n').filter((l) => l !== '') }
   },
   plan(a: Args, s: State) {
     if (s.creates?.exists) return { changes: [], skip: `skipped, since ${a.creates} exists` }
