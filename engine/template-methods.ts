@@ -1,6 +1,7 @@
 import { TemplateError } from './errors.js'
 import { pythonEquals, pythonRepr, pythonStr } from './python-repr.js'
 import { bindArgs, splitArgs } from './template-args.js'
+import { hasKey } from './template-undefined.js'
 
 type Method = (self: never, ...args: unknown[]) => unknown
 
@@ -177,7 +178,7 @@ const LIST_METHODS: Record<string, Method> = {
   copy: (l: unknown[]) => [...l],
 }
 
-const has = (d: object, k: unknown): boolean => typeof k === 'string' && k in d
+const has = (d: object, k: unknown): boolean => typeof k === 'string' && hasKey(d, k)
 
 const DICT_METHODS: Record<string, Method> = {
   items: (d: Record<string, unknown>) => Object.keys(d).map((k) => [k, d[k]]),

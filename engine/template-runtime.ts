@@ -2,7 +2,7 @@ import nunjucks from 'nunjucks'
 import { TemplateError } from './errors.js'
 import { pythonCompare, pythonEquals, pythonStr, pythonTruthy, pythonType } from './python-repr.js'
 import { percentFormat, pythonMethod } from './template-methods.js'
-import { Undefined, UndefinedUse, deepStrict, missingMember, strict, undefinedName } from './template-undefined.js'
+import { Undefined, UndefinedUse, deepStrict, hasKey, missingMember, strict, undefinedName } from './template-undefined.js'
 
 // nunjucks evaluates expressions with JavaScript semantics ([] is true, '1' == 1, [1] + [2] is '12',
 // a missing variable is silently ''). Jinja2 under Ansible uses Python's. We patch nunjucks' runtime
@@ -22,11 +22,13 @@ interface NunjucksInternals {
 export const internals = nunjucks as unknown as NunjucksInternals
 const runtime = internals.runtime
 
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key)
+
 /** The context nunjucks' compiled code reads variables from: our vars view, never copied (unlike nunjucks' Context). */
 export class TemplateContext {
   readonly ctx: Record<string, unknown>
   constructor(
-    vars: Record<string, unknown>,
+    private readonly vars: Record<string, unknown>,
     readonly env: { globals: Record<string, unknown> },
   ) {
     // `{% set %}` writes land on this object, so the caller's vars are never modified.
@@ -35,8 +37,10 @@ export class TemplateContext {
 
   lookup(name: string): unknown {
     const value = this.ctx[name]
-    if (value !== undefined || name in this.ctx) return value
-    return this.env.globals[name]
+    // `constructor`, `toString` & co. are variables only when someone defined them.
+    if (value !== undefined && (!(name in Object.prototype) || hasOwn(this.ctx, name) || hasOwn(this.vars, name))) return value
+    const global = this.env.globals[name]
+    return global !== undefined && !(name in Object.prototype) ? global : undefined
   }
 
   setVariable(name: string, value: unknown): void {
@@ -61,7 +65,7 @@ function lookup(context: TemplateContext, frame: { lookup(name: string): unknown
   if (local !== undefined) return local
   const value = context.lookup(name)
   if (value !== undefined) return value
-  if (name in LITERALS) return LITERALS[name]
+  if (hasOwn(LITERALS, name)) return LITERALS[name]
   return undefinedName(name)
 }
 
@@ -99,8 +103,8 @@ export function memberLookup(obj: unknown, key: unknown, ...sliceRest: unknown[]
     if (key === 'length' && Array.isArray(obj)) return missingMember(obj, key)
   } else if (obj !== null && typeof obj === 'object') {
     const value = (obj as Record<string, unknown>)[String(key)]
-    if (value !== undefined && Object.prototype.hasOwnProperty.call(obj, String(key))) return value
-    if (value !== undefined && typeof value !== 'function') return value
+    // One read on the common path: views compute values on read, so do not ask twice.
+    if (value !== undefined && (typeof value !== 'function' || hasKey(obj, String(key)))) return value
   }
   return (typeof key === 'string' && pythonMethod(obj, key)) || missingMember(obj, key)
 }
@@ -127,7 +131,7 @@ export function inOperator(item: unknown, container: unknown): boolean {
     return c.includes(item)
   }
   if (Array.isArray(c)) return c.some((x) => pythonEquals(item, x))
-  if (c !== null && typeof c === 'object') return typeof item === 'string' && item in c
+  if (c !== null && typeof c === 'object') return typeof item === 'string' && hasKey(c, item)
   throw new TemplateError(`argument of type '${pythonType(c)}' is not iterable`)
 }
 

@@ -36,6 +36,9 @@ export function strict<T>(value: T | Undefined): T {
  */
 export const isLazy = (value: object): boolean => types.isProxy(value)
 
+/** Python's `key in dict`: own keys only (never `constructor`); a view answers through its `has` trap. */
+export const hasKey = (dict: object, key: string): boolean => (isLazy(dict) ? key in dict : Object.prototype.hasOwnProperty.call(dict, key))
+
 /**
  * Fail if an undefined value hides inside a list or dict that is about to be printed or returned:
  * Jinja2 lets `[x]` exist, but not be shown. Lazy views are skipped (their values are rendered on read).

@@ -76,6 +76,15 @@ describe('undefined variables', () => {
     expect(() => evalExpression('[foo]', vars)).toThrow(`'foo' is undefined`)
   })
 
+  it('are not found on the JavaScript prototype', () => {
+    expect(render('{{ constructor is defined }}')).toBe(false)
+    expect(() => render('{{ toString }}')).toThrow(`'toString' is undefined`)
+    expect(render('{{ valueOf }}', { valueOf: 'mine' })).toBe('mine')
+    expect(render('{{ d.constructor is defined }}')).toBe(false)
+    expect(render('{{ "constructor" in d }}')).toBe(false)
+    expect(render('{{ d.get("toString", 1) }}')).toBe(1)
+  })
+
   it('can be tested and defaulted', () => {
     expect(render('{{ foo is defined }}')).toBe(false)
     expect(render('{{ foo is undefined }}')).toBe(true)
