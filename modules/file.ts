@@ -13,8 +13,8 @@ import { defineModule, type Change, type Diff } from '../engine/module.js'
 import { yamlBool } from './lib/args.js'
 import { attrArgs, attrCommand, attrDiffFields, jsonDiffText, octal, planAttrs, type AttrChange } from './lib/file-attrs.js'
 import { withAliases } from './lib/packages.js'
-import { parseProbe, probeFiles, probeScript, type FileState, type ProbeRequest } from './lib/file-state.js'
-import { planTree, probeTree, treeCommand, type TreeEntry } from './lib/file-tree.js'
+import { parseProbe, probeScript, type FileState, type ProbeRequest } from './lib/file-state.js'
+import { parseTree, planTree, treeCommand, treeScript, type TreeEntry } from './lib/file-tree.js'
 
 const STATES = ['absent', 'directory', 'file', 'hard', 'link', 'touch'] as const
 type FileStateArg = (typeof STATES)[number]
@@ -52,6 +52,8 @@ interface FileChange extends Change {
 
 const kindOf = (s: FileState | undefined): string => (s?.exists ? (s.type === 'directory' ? 'directory' : s.type === 'link' ? 'link' : s.type === 'file' && (s.nlink ?? 1) > 1 ? 'hard' : s.type === 'file' ? 'file' : s.type!) : 'absent')
 
+const TREE_MARK = '@@tsplay-tree'
+
 const resolveSrc = (path: string, src: string): string => (posix.isAbsolute(src) ? src : posix.join(posix.dirname(path), src))
 
 /** Manage files, directories, links and their attributes, like Ansible's `file`. */
@@ -63,11 +65,17 @@ export const file = defineModule({
   async gather(ctx, a: Args) {
     const requests: ProbeRequest[] = [{ path: a.path }, { path: a.path, follow: true }]
     if (a.src !== undefined) requests.push({ path: resolveSrc(a.path, a.src), follow: true })
-    const { files, umask } = await probeFiles(ctx.conn, requests)
+    // With recurse and attributes, the listing of everything below path comes in the same round trip.
+    const recurse = a.recurse && (a.mode !== undefined || a.owner !== undefined || a.group !== undefined)
+    const script = recurse ? sh`${raw(probeScript(requests))}
+echo ${TREE_MARK}
+${raw(treeScript(a.path))} 2>/dev/null` : probeScript(requests)
+    const stdout = (await ctx.conn.exec(script, { allowFailure: recurse })).stdout
+    const [probed = '', listing] = stdout.split(`${TREE_MARK}\n`)
+    const { files, umask } = parseProbe(probed, requests)
     const [path, followed, src] = files as [FileState, FileState, FileState | undefined]
     const target = a.follow && path.type === 'link' ? followed : undefined
-    const tree = a.recurse && (a.mode !== undefined || a.owner !== undefined || a.group !== undefined) ? await probeTree(ctx.conn, a.path) : undefined
-    return { path, umask, ...(target ? { target } : {}), ...(src ? { src } : {}), ...(tree ? { tree } : {}) }
+    return { path, umask, ...(target ? { target } : {}), ...(src ? { src } : {}), ...(listing !== undefined ? { tree: parseTree(listing) } : {}) }
   },
   plan(a: Args, s: State) {
     const prev = kindOf(s.path)

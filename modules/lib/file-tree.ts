@@ -1,5 +1,5 @@
 import { and, sh } from '../../engine/connection/shell.js'
-import type { Command, Connection } from '../../engine/connection/types.js'
+import type { Command } from '../../engine/connection/types.js'
 import { planAttrs, type AttrRequest } from './file-attrs.js'
 import type { FileState } from './file-state.js'
 
@@ -30,12 +30,6 @@ export function parseTree(stdout: string): TreeEntry[] {
       const kind = type === 'f' ? 'file' : type === 'd' ? 'directory' : type === 'l' ? 'link' : 'other'
       return { path, type: kind, mode: mode.padStart(4, '0'), uid: Number(uid), gid: Number(gid), owner, group }
     })
-}
-
-/** List everything below a directory in one round trip. */
-export async function probeTree(conn: Connection, path: string): Promise<TreeEntry[]> {
-  const result = await conn.exec(treeScript(path), { allowFailure: true })
-  return parseTree(result.stdout)
 }
 
 /** How many entries below the directory need their attributes changed; undefined when none does. */

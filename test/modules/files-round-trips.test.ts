@@ -48,6 +48,7 @@ execFileSync('tar', ['-czf', join(dir, 'files/a.tgz'), '-C', join(dir, 'files'),
 describe('host round trips of gather', () => {
   it.each(([
     [file, { path: join(dir, 'd'), state: 'directory', mode: '0755' }, 1],
+    [file, { path: join(dir, 'files'), state: 'directory', recurse: true, mode: 'u+rwX' }, 1],
     [copy, { content: 'x', dest: join(dir, 'c') }, 1],
     [copy, { src: 'tree', dest: join(dir, 'out') }, 1],
     [template, { src: 't.j2', dest: join(dir, 't') }, 1],
