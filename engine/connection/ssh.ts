@@ -1,6 +1,7 @@
-import type { Duplex } from 'node:stream'
+import { PassThrough, type Duplex } from 'node:stream'
 import { Client, utils, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware, type ClientChannel, type ConnectConfig, type KeyboardInteractiveAuthMethod, type ParsedKey } from 'ssh2'
 import { ConnectionError } from '../errors.js'
+import { quote } from './shell.js'
 import type { RemoteProcess, Transport } from './types.js'
 
 /** One way to log in, tried in the order given. */
@@ -166,13 +167,15 @@ export class SshTransport implements Transport {
       channel = await new Promise<ClientChannel>((resolve, reject) => {
         const done = (error: Error | undefined, stream: ClientChannel): void => (error ? reject(error) : resolve(stream))
         if (options.pty) this.client.exec(commandLine, { pty: { term: 'dumb', rows: 24, cols: 200 } }, done)
-        else this.client.exec(commandLine, done)
+        // The login shell reports its PID (it leads the command's process group), then becomes /bin/sh: so every
+        // command runs under /bin/sh as locally, and a timed-out command can be killed even where sshd ignores signals.
+        else this.client.exec(`echo $$ >&2; exec /bin/sh -c ${quote(commandLine)}`, done)
       })
     } catch (error) {
       this.release()
       throw this.lost ?? new ConnectionError(this.host, `cannot open a channel on ${this.host}: ${(error as Error).message.toLowerCase()}`, { cause: error })
     }
-    return this.process(channel)
+    return this.process(channel, !options.pty)
   }
 
   close(): Promise<void> {
@@ -185,20 +188,35 @@ export class SshTransport implements Transport {
     return Promise.resolve()
   }
 
-  private process(channel: ClientChannel): RemoteProcess {
+  private process(channel: ClientChannel, reportsPid: boolean): RemoteProcess {
     let killed = false
-    let exited: { code: number | null } | undefined
+    let pid: number | undefined
+    const relay = new PassThrough()
+    const stderr = reportsPid ? relay : channel.stderr
+    if (reportsPid) {
+      let head = ''
+      channel.stderr.on('data', (chunk: Buffer) => {
+        if (pid !== undefined) return void relay.write(chunk)
+        head += chunk.toString('latin1')
+        const newline = head.indexOf('\n')
+        if (newline < 0) return
+        pid = Number(head.slice(0, newline))
+        const rest = Buffer.from(head.slice(newline + 1), 'latin1')
+        if (rest.length > 0) relay.write(rest)
+      })
+      channel.stderr.on('end', () => relay.end())
+    }
     // Writes after the remote side closed fail with EPIPE-like errors; the exit status says what happened.
     channel.on('error', () => {})
-    channel.on('exit', (code: number | null) => {
-      exited = { code: typeof code === 'number' ? code : null }
-    })
     let settle: ((code: number | null) => void) | undefined
     const exit = new Promise<number | null>((resolve, reject) => {
       settle = resolve
-      channel.on('close', () => {
+      // ssh2 repeats the exit status on 'close' (a fast command's 'exit' can fire before anyone listens):
+      // (code) after exit-status, (null, signal) after exit-signal, nothing when the server sent neither.
+      channel.on('close', (...args: unknown[]) => {
         this.release()
-        if (exited) return resolve(exited.code)
+        if (typeof args[0] === 'number') return resolve(args[0])
+        if (args[0] === null && typeof args[1] === 'string') return resolve(null)
         if (killed) return resolve(null)
         // OpenSSH always reports exit-status or exit-signal; a channel closed without either means the link went away.
         reject(this.lost ?? new ConnectionError(this.host, `connection to ${this.host} lost while a command was running`))
@@ -207,13 +225,18 @@ export class SshTransport implements Transport {
     return {
       stdin: channel.stdin,
       stdout: channel.stdout,
-      stderr: channel.stderr,
+      stderr,
       exit,
       kill: () => {
         killed = true
-        // sshd may ignore the signal request and keeps the channel open until the command ends by itself,
-        // so the caller is released now; the channel slot is freed when sshd finally closes it.
+        // sshd ignores signal requests in sessions without privilege separation (root's), so the process group
+        // is also killed from a second channel; the caller is released at once either way.
         channel.signal('KILL')
+        if (pid !== undefined && Number.isInteger(pid) && pid > 1 && !this.lost) {
+          this.client.exec(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null`, (error, killer) => {
+            if (!error) killer.on('error', () => {}).resume().stderr.resume()
+          })
+        }
         channel.close()
         settle?.(null)
       },

@@ -85,9 +85,14 @@ describe('ssh connection (loopback sshd)', () => {
 
   it('kills a command that exceeds its time limit', async () => {
     await withConnection(vars(), async (conn) => {
-      const error = await failure(conn.exec(sh`sleep 20`, { timeoutMs: 300 }))
+      // A command that ignores the polite signals, with a duration of its own so the check below finds only it.
+      const seconds = `21.${process.pid}${Date.now() % 1000}`
+      const error = await failure(conn.exec(sh`trap '' HUP PIPE TERM INT; sleep ${seconds}; echo done`, { timeoutMs: 1500 }))
       expect(error).toBeInstanceOf(ConnectionError)
       expect((await conn.exec(sh`echo still`)).stdout).toBe('still\n')
+      // The remote command is gone too, not left running behind the released caller.
+      await new Promise((r) => setTimeout(r, 300))
+      expect((await conn.exec(sh`pgrep -f ${`sleep ${seconds.replace('.', '[.]')}`} || echo none`)).stdout).toBe('none\n')
     })
   })
 
