@@ -14,6 +14,7 @@ import { yamlBool } from './lib/args.js'
 import { attrArgs, attrCommand, attrDiffFields, jsonDiffText, octal, planAttrs, type AttrChange } from './lib/file-attrs.js'
 import { withAliases } from './lib/packages.js'
 import { parseProbe, probeScript, type FileState, type ProbeRequest } from './lib/file-state.js'
+import { epochScript, parseEpochs, planTimes, timeArgs, validTime } from './lib/file-times.js'
 import { parseTree, planTree, treeCommand, treeScript, type TreeEntry } from './lib/file-tree.js'
 
 const STATES = ['absent', 'directory', 'file', 'hard', 'link', 'touch'] as const
@@ -27,7 +28,12 @@ const args = z.object({
   force: yamlBool.default(false).describe('for links: replace an existing file or empty directory, or link to a src that does not exist'),
   follow: yamlBool.default(true).describe('when path is a symbolic link, manage the file it points to'),
   ...attrArgs,
-}).strict()
+  ...timeArgs,
+}).strict().superRefine((a, ctx) => {
+  for (const key of ['modification_time', 'access_time'] as const) {
+    if (!validTime(a[key])) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `${key} must be 'preserve', 'now' or a time like 202401311530.00` })
+  }
+})
 
 /** Ansible accepts `dest` and `name` for `path`. */
 const withPathAliases = withAliases(args, { dest: 'path', name: 'path' })
@@ -42,6 +48,8 @@ interface State {
   readonly src?: FileState
   readonly umask: number
   readonly tree?: readonly TreeEntry[]
+  /** The host's epoch seconds for timestamp arguments. */
+  readonly epochs?: { readonly m?: number; readonly a?: number }
 }
 
 interface FileChange extends Change {
@@ -67,15 +75,18 @@ export const file = defineModule({
     if (a.src !== undefined) requests.push({ path: resolveSrc(a.path, a.src), follow: true })
     // With recurse and attributes, the listing of everything below path comes in the same round trip.
     const recurse = a.recurse && (a.mode !== undefined || a.owner !== undefined || a.group !== undefined)
-    const script = recurse ? sh`${raw(probeScript(requests))}
+    const probe = sh`${raw(epochScript(a))}
+${raw(probeScript(requests))}`
+    const script = recurse ? sh`${raw(probe)}
 echo ${TREE_MARK}
-${raw(treeScript(a.path))} 2>/dev/null` : probeScript(requests)
+${raw(treeScript(a.path))} 2>/dev/null` : probe
     const stdout = (await ctx.conn.exec(script, { allowFailure: recurse })).stdout
     const [probed = '', listing] = stdout.split(`${TREE_MARK}\n`)
     const { files, umask } = parseProbe(probed, requests)
+    const epochs = parseEpochs(probed)
     const [path, followed, src] = files as [FileState, FileState, FileState | undefined]
     const target = a.follow && path.type === 'link' ? followed : undefined
-    return { path, umask, ...(target ? { target } : {}), ...(src ? { src } : {}), ...(listing !== undefined ? { tree: parseTree(listing) } : {}) }
+    return { path, umask, epochs, ...(target ? { target } : {}), ...(src ? { src } : {}), ...(listing !== undefined ? { tree: parseTree(listing) } : {}) }
   },
   plan(a: Args, s: State) {
     const prev = kindOf(s.path)
@@ -99,14 +110,20 @@ ${raw(treeScript(a.path))} 2>/dev/null` : probeScript(requests)
         } else if (subject.type !== 'directory') fail(`${a.path} already exists as a ${kindOf(subject)}`)
         break
       case 'touch':
-        if (prev === 'absent') subject = newPath(a.path, 'file', 0o666 & ~s.umask)
-        changes.push({ kind: 'touch', summary: `touch ${a.path}`, command: sh`touch -- ${a.path}` })
+        if (prev === 'absent') {
+          subject = newPath(a.path, 'file', 0o666 & ~s.umask)
+          changes.push({ kind: 'touch', summary: `create ${a.path}`, command: sh`touch -- ${a.path}` })
+        }
         break
       case 'link':
       case 'hard':
         subject = planLink(a, s, state, prev, changes, fail)
         break
     }
+    // A file touch just created already has the current times.
+    const created = state === 'touch' && prev === 'absent' && a.modification_time === undefined && a.access_time === undefined
+    const times = created ? [] : planTimes(a, subject, s.epochs ?? {}, state === 'touch')
+    if (times.length > 0) changes.push({ kind: 'touch', summary: `${state === 'touch' ? 'touch' : 'set times of'} ${a.path}`, command: and(...times) })
     const attrs = state === 'link' && !a.follow ? [] : planAttrs(a, subject, s.umask)
     if (state === 'directory' && prev === 'absent') return result(a, state, prev, createDirectory(a.path, attrs), attrs, s)
     const recursive = s.tree ? planTree(a, a.path, s.tree, s.umask) : undefined

@@ -23,6 +23,10 @@ describe('file plan', () => {
     ['removes a file', { path: '/f', state: 'absent' }, { path: f('/f'), umask: 0o022 }, ['remove file /f']],
     ['removes nothing that is absent', { path: '/f', state: 'absent' }, { path: missing('/f'), umask: 0o022 }, []],
     ['touches always', { path: '/f', state: 'touch' }, { path: f('/f'), umask: 0o022 }, ['touch /f']],
+    ['touches only to create with preserved times', { path: '/f', state: 'touch', modification_time: 'preserve', access_time: 'preserve' }, { path: f('/f'), umask: 0o022 }, []],
+    ['creates with preserved times', { path: '/f', state: 'touch', modification_time: 'preserve', access_time: 'preserve' }, { path: missing('/f'), umask: 0o022 }, ['create /f']],
+    ['keeps a matching modification time', { path: '/f', modification_time: '202001011200.00' }, { path: f('/f', { mtime: 1577880000.25 }), umask: 0o022, epochs: { m: 1577880000 } }, []],
+    ['sets a differing modification time', { path: '/f', modification_time: '202001011200.00' }, { path: f('/f', { mtime: 1 }), umask: 0o022, epochs: { m: 1577880000 } }, ['set times of /f']],
     ['computes symbolic modes', { path: '/f', mode: 'u+x' }, { path: f('/f'), umask: 0o022 }, ['set mode of /f 0644 → 0744']],
     ['defaults state to the current kind', { dest: '/d', mode: '0755' }, { path: f('/d', { type: 'directory', mode: '0755' }), umask: 0o022 }, []],
     ['links', { path: '/l', src: '/f', state: 'link' }, { path: missing('/l'), src: f('/f'), umask: 0o022 }, ['link /l → /f']],
@@ -111,6 +115,16 @@ describe('file on this machine', () => {
     expect((await run({ path: join(base, 'l') })).values).toMatchObject({ dest: join(base, 'l'), src: 'f', state: 'link' })
     expect((await run({ path: join(base, 'l'), state: 'file' })).values).toMatchObject({ path: join(base, 'f'), state: 'file' })
     expect((await run({ path: join(base, 'f'), state: 'absent' })).values).toEqual({ path: join(base, 'f'), state: 'absent' })
+  })
+
+  it('sets a modification time given in Ansible\'s format once', async () => {
+    const path = join(temp(), 'f')
+    writeFileSync(path, '')
+    const a = { path, modification_time: '202001011200.00' }
+    expect((await run(a)).changed).toBe(true)
+    expect(statSync(path).mtime.getFullYear()).toBe(2020)
+    expect((await run(a)).changed).toBe(false)
+    expect(file.args.safeParse({ path, modification_time: 'yesterday' }).success).toBe(false)
   })
 
   it('fails on a missing file with state file', async () => {
