@@ -1,4 +1,4 @@
 #!/bin/sh
 # tsplay test double, not Kubernetes: one answer of the stand-in apiserver (run by socat per connection).
-echo "tsplay-double-apiserver $(hostname)"
+echo "tsplay-double-apiserver $(cat /etc/hostname)"
 cat /etc/kubernetes/pki/ca.crt

@@ -75,9 +75,19 @@ def split_endpoint(endpoint):
     return host.strip('[]'), int(port)
 
 
-def ask_apiserver(endpoint, timeout=5):
+def ask_apiserver(endpoint, timeout=20, attempts=3):
     """Connect to an apiserver double (through the endpoint, e.g. the local nginx) and return
-    (served_by, ca_pem); None when nothing answers, like a refused or reset connection."""
+    (served_by, ca_pem); None when nothing answers, like a refused or reset connection. A few attempts,
+    because lab hosts share two cores with everything else and a stand-in answer can come late."""
+    for attempt in range(attempts):
+        answer = _ask_once(endpoint, timeout)
+        if answer is not None:
+            return answer
+        time.sleep(1 + attempt)
+    return None
+
+
+def _ask_once(endpoint, timeout):
     host, port = split_endpoint(endpoint)
     try:
         with socket.create_connection((host, port), timeout=timeout) as conn:

@@ -11,7 +11,7 @@ while :; do
   if [ -f /var/lib/kubelet/config.yaml ] && [ -f "$manifest" ] && [ -f /etc/kubernetes/pki/ca.crt ]; then
     address=$(sed -n 's/^ *- --advertise-address=//p' "$manifest" | head -n 1)
     port=$(sed -n 's/^ *- --secure-port=//p' "$manifest" | head -n 1)
-    socat "TCP-LISTEN:${port:-6443},bind=${address:-0.0.0.0},fork,reuseaddr" EXEC:/usr/lib/tsplay-double/apiserver-reply
+    socat "TCP-LISTEN:${port:-6443},bind=${address:-0.0.0.0},fork,reuseaddr,backlog=128" EXEC:/usr/lib/tsplay-double/apiserver-reply
   fi
   sleep 2
 done
