@@ -88,6 +88,29 @@ describe('ssh to a lab host', () => {
   })
 })
 
+describe('ssh_config and jump hosts', () => {
+  it('reaches a host through another lab host as ProxyJump, both configured in ~/.ssh/config', async () => {
+    const jump = labHostFromEnd(3)
+    const home = join(dir, 'home')
+    execFileSync('mkdir', ['-p', join(home, '.ssh')])
+    writeFileSync(join(home, '.ssh/known_hosts'), readFileSync(labKnownHosts()))
+    writeFileSync(join(home, '.ssh/config'), `Host target\n  HostName ${host.address}\n  ProxyJump bastion\nHost bastion\n  HostName ${jump.address}\nHost *\n  User root\n  IdentityFile ${labKeyFile()}\n`)
+    const saved = { home: process.env.HOME, agent: process.env.SSH_AUTH_SOCK }
+    process.env.HOME = home
+    delete process.env.SSH_AUTH_SOCK
+    try {
+      const result = await withConnection({ ansible_host: 'target' }, (c) => c.exec(sh`hostname; echo $SSH_CONNECTION`))
+      const [name, connection] = result.stdout.trim().split('\n')
+      expect(name).toBe(host.name)
+      // The target sees the jump host as the client.
+      expect(connection!.split(' ')[0]).toBe(jump.address)
+    } finally {
+      process.env.HOME = saved.home
+      if (saved.agent !== undefined) process.env.SSH_AUTH_SOCK = saved.agent
+    }
+  })
+})
+
 describe('lab host keys', () => {
   it('refuses an unknown host, then accepts and records it on request', async () => {
     const file = knownHostsWith('unknown', '')
