@@ -159,11 +159,17 @@ function checkFatal(ps: PlayState, task: Task, results: readonly TaskResult[]): 
 
 async function runMeta(ps: PlayState, task: Task, hosts: readonly string[]): Promise<void> {
   const action = String(task.args['_raw_params'])
-  const applies = hosts.filter((h) => whenHolds(task, templateVars(hostVars(ps, h, task))))
+  // ansible-core 2.14 prints a meta task's banner once per host, then `skipping:` (not counted) when `when` is false
+  const applies: string[] = []
+  for (const host of hosts) {
+    ps.run.emit({ type: 'task', name: displayName(task), handler: false, hosts: [host] })
+    if (whenHolds(task, templateVars(hostVars(ps, host, task)))) {
+      applies.push(host)
+      if (action === 'end_play') break
+    } else ps.run.emit({ type: 'result', taskName: task.name, result: { host, status: 'skipped', data: { changed: false, skipped: true }, diff: [], changes: [] } })
+  }
   switch (action) {
     case 'flush_handlers':
-      // ansible-core 2.14 prints the banner of a named flush_handlers once per host of the batch
-      if (task.keywords['name'] !== undefined) for (const _ of hosts) ps.run.emit({ type: 'task', name: displayName(task), handler: false, hosts })
       return flush(ps)
     case 'end_play':
       if (applies.length > 0) {
