@@ -70,6 +70,15 @@ function installCompiler(): void {
     node.body.children.unshift(new IterationScope(node.lineno, node.colno, names))
     rewritingLines(this, (line) => (line === 'frame = frame.push();' ? 'frame = frame.push(true);' : line), () => originalFor.call(this, node, frame))
   }
+  for (const name of ['compileInclude', 'compileImport', 'compileFromImport']) {
+    const original = proto[name] as (this: unknown, node: unknown, frame: unknown) => void
+    proto[name] = function (this: Emitter & Lines, node: Positioned, frame: unknown) {
+      this._emit(`${position(node)};\n`)
+      // nunjucks passes a failed include's error straight up; give it the statement's position first.
+      const located = (line: string): string => line.replace(/if\((t_\d+)\) \{ cb\(\1\); return; \}/g, 'if($1) { cb(runtime.handleError($1, lineno, colno)); return; }')
+      rewritingLines(this, located, () => original.call(this, node, frame))
+    }
+  }
   proto.compileTsplayIterationScope = function (this: Emitter, node: { names: string[] }) {
     this._emit(`runtime.tsplayIterationScope(frame, ${JSON.stringify(node.names)});\n`)
   }

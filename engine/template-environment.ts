@@ -24,6 +24,31 @@ export interface Flavor {
 /** Globals template.ts adds for its own use (the native-value capture) and `omit`. */
 export const extraGlobals: Record<string, unknown> = {}
 
+/** How `{% include %}` renders a file; template.ts installs it (it owns rendering). Undefined result: missing file. */
+export const includes: { render?: (name: string, vars: Record<string, unknown>, whitespace: Whitespace, frame: unknown) => string | undefined } = {}
+
+type Done = (err: unknown, out?: unknown) => void
+
+/** What nunjucks' compiled `{% include %}` expects from env.getTemplate. */
+function includedTemplate(name: unknown, whitespace: Whitespace, ignoreMissing: boolean) {
+  return {
+    render(vars: Record<string, unknown>, frame: unknown, done: Done): void {
+      let out: string | undefined
+      try {
+        out = includes.render!(String(name), vars, whitespace, frame)
+      } catch (error) {
+        done(error)
+        return
+      }
+      if (out === undefined && !ignoreMissing) done(new TemplateError(`template not found: '${String(name)}'`))
+      else done(null, out ?? '')
+    },
+    getExported(): never {
+      throw new TemplateError(`{% import %} and {% from %} are not supported (importing '${String(name)}'); use {% include %} or a role variable`)
+    },
+  }
+}
+
 // Collection-qualified names (`ansible.builtin.to_json`, `community.general.dict`) use our plugin of that name.
 const short = (name: string): string => name.slice(name.lastIndexOf('.') + 1)
 
@@ -41,6 +66,7 @@ function makeFlavor(whitespace: Whitespace): Flavor {
   Object.assign(env, {
     getFilter: (name: string) => lookupPlugin('filter', FILTERS, name),
     getTest: (name: string) => lookupPlugin('test', TESTS, name),
+    getTemplate: (name: unknown, _eager: unknown, _parent: unknown, ignoreMissing: boolean, done: Done) => done(null, includedTemplate(name, whitespace, ignoreMissing)),
   })
   return { env: env as Flavor['env'], compiled: new Map() }
 }

@@ -235,9 +235,10 @@ function install(): void {
 
 install()
 
-/** A fresh top-level frame for one render. */
-export function newFrame(): unknown {
-  const frame = new runtime.Frame()
+/** A fresh top-level frame for one render, or one on top of an includer's frame. */
+export function newFrame(parent?: unknown): unknown {
+  // An included template sees the includer's loop variables, as in Jinja2.
+  const frame = parent ? (parent as { push(isolate: boolean): { topLevel: boolean } }).push(true) : new runtime.Frame()
   frame.topLevel = true
   return frame
 }

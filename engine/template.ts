@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import nunjucks from 'nunjucks'
 import { TemplateError, TsplayError, formatLocation, type SourceLocation } from './errors.js'
 import { literalEval } from './python-literal.js'
 import { pythonRepr as repr, pythonTruthy } from './python-repr.js'
-import { type Compiled, type Whitespace, extraGlobals, fileWhitespace, flavor } from './template-environment.js'
+import { displayPath } from './source.js'
+import { type Compiled, type Whitespace, extraGlobals, fileWhitespace, flavor, includes } from './template-environment.js'
 import { stringTypeResults } from './template-filters.js'
 import { lazyVars } from './template-lazy.js'
 import { loneExpression, toNunjucks } from './template-lex.js'
@@ -91,13 +94,13 @@ function explain(error: unknown, text: string, origin: SourceLocation | string |
   return located(`${where(origin)}${message} in ${shown(text)}`, cause)
 }
 
-function run(text: string, vars: Vars, whitespace: Whitespace, origin: SourceLocation | string | undefined, display = text): string {
+function run(text: string, vars: Vars, whitespace: Whitespace, origin: SourceLocation | string | undefined, display = text, parentFrame?: unknown): string {
   const compiled = compile(text, whitespace, origin, display)
   const { env } = flavor(whitespace)
   let result = ''
   let failure: unknown
   const context = new TemplateContext(vars, env)
-  compiled.rootRenderFunc(env, context, newFrame(), nunjucks.runtime, (err, out) => {
+  compiled.rootRenderFunc(env, context, newFrame(parentFrame), nunjucks.runtime, (err, out) => {
     if (err) failure = err
     else result = out ?? ''
   })
@@ -207,10 +210,34 @@ export function renderValue(value: unknown, vars: Vars, origin?: SourceLocation)
   return out
 }
 
+// Files being rendered, innermost last: `{% include 'x.j2' %}` is found next to the file including it.
+const fileStack: string[] = []
+
+function renderFile(text: string, vars: Vars, whitespace: Whitespace, origin: string, parentFrame?: unknown): string {
+  fileStack.push(origin)
+  try {
+    return run(toNunjucks(text, false), vars, whitespace, origin, text, parentFrame)
+  } finally {
+    fileStack.pop()
+  }
+}
+
+includes.render = (name, vars, whitespace, frame) => {
+  const path = resolve(dirname(fileStack[fileStack.length - 1] ?? '.'), name)
+  if (fileStack.some((f) => resolve(f) === path)) throw new TemplateError(`recursive include of ${displayPath(path)}`)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch {
+    return undefined
+  }
+  return renderFile(text, vars, whitespace, displayPath(path), frame)
+}
+
 /** Render template file text (the `template` module): trim_blocks on, as Ansible sets it, unless a `#jinja2:` first line says otherwise. */
 export function renderText(text: string, vars: Vars, origin: string): string {
   const { whitespace, body } = fileWhitespace(text)
-  return run(toNunjucks(body, false), vars, whitespace, origin, body)
+  return renderFile(body, vars, whitespace, origin)
 }
 
 /** Evaluate a bare expression (`when`, `changed_when`, `failed_when`, `until`, `that`). */

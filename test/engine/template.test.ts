@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { TemplateError } from '../../engine/errors.js'
 import { OMIT, evalCondition, evalExpression, isTemplated, lazyVars, pythonRepr, renderText, renderValue } from '../../engine/template.js'
@@ -314,6 +317,18 @@ describe('renderText', () => {
 
   it('returns macro output as text', () => {
     expect(renderText('{% macro m(a, b=2) %}{{ a + b }}{% endmacro %}{{ m(1) }}|{{ m(1) ~ "x" }}', vars, 'x.j2')).toBe('3|3x')
+  })
+
+  it('includes files next to the including template, with its variables', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-template-'))
+    writeFileSync(join(dir, 'part.j2'), '{{ prefix }}{{ i }}\n')
+    writeFileSync(join(dir, 'broken.j2'), 'x\n{{ nope }}\n')
+    const main = join(dir, 'main.j2')
+    expect(renderText('{% set prefix = "n" %}{% for i in l %}{% include "part.j2" %}{% endfor %}', vars, main)).toBe('n1\nn2\nn3\n')
+    expect(renderText('a{% include "missing.j2" ignore missing %}b', vars, main)).toBe('ab')
+    expect(() => renderText('x\n{% include "missing.j2" %}', vars, 'templates/main.j2')).toThrow(new TemplateError("templates/main.j2:2:4: template not found: 'missing.j2'"))
+    expect(() => renderText('{% include "broken.j2" %}', vars, main)).toThrow(/broken\.j2:2:4: 'nope' is undefined$/)
+    expect(() => renderText('{% include "main.j2" %}', vars, main)).toThrow(/recursive include of .*main\.j2/)
   })
 
   it('keeps the newline after an expression', () => {
