@@ -11,7 +11,7 @@ import { lazyVars } from './template-lazy.js'
 import { loneExpression, toNunjucks } from './template-lex.js'
 import './template-compiler.js'
 import { TemplateContext, newFrame } from './template-runtime.js'
-import { Undefined, UndefinedUse, deepStrict, isLazy } from './template-undefined.js'
+import { UndefinedUse, deepStrict, isLazy } from './template-undefined.js'
 
 /** Variables as templates see them. */
 export type Vars = Record<string, unknown>
@@ -74,7 +74,6 @@ function compile(text: string, whitespace: Whitespace, origin: SourceLocation | 
 }
 
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1)
-
 
 function explain(error: unknown, text: string, origin: SourceLocation | string | undefined): Error {
   let cause: unknown = error
