@@ -7,7 +7,8 @@ import { knownKeyTypes, verifyHostKey } from './known-hosts.js'
 import { connectLocal } from './local.js'
 import { ShellConnection } from './shell-connection.js'
 import { parseJump, resolveTarget, splitArgs, type SshTarget } from './ssh-config.js'
-import { connectEndpoint, HOST_KEY_ALGORITHMS, parsePrivateKey, SshTransport, type SshCredential, type SshEndpoint } from './ssh.js'
+import { connectEndpoint, HOST_KEY_ALGORITHMS, parsePrivateKey, type SshCredential, type SshEndpoint } from './ssh-login.js'
+import { SshTransport } from './ssh.js'
 import type { Connection } from './types.js'
 
 export interface ConnectOptions {
