@@ -8,11 +8,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, posix } from 'node:path'
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
+import { and, sh } from '../engine/connection/shell.js'
+import type { Command } from '../engine/connection/types.js'
 import { ModuleError } from '../engine/errors.js'
-import { defineModule, type Diff, type ModuleContext } from '../engine/module.js'
+import { defineModule, type Diff, type ModuleContext, type Plan } from '../engine/module.js'
 import { text, yamlBool } from './lib/args.js'
 import { probeFiles, type FileState } from './lib/file-state.js'
+import { gatherRemoteTree, planRemoteTree, type RemoteTree } from './lib/remote-copy.js'
 import { applyWrite, MAX_DIFF_SIZE, planWrite, sha1, writeArgs, type WriteChange, type WriteRequest } from './lib/write-file.js'
 
 const args = z.object({
@@ -44,13 +46,16 @@ interface State {
   /** Directories the copy needs, with whether they exist. */
   readonly dirs: readonly FileState[]
   readonly umask: number
+  /** Set instead of jobs when src is a directory on the host (remote_src). */
+  readonly remoteTree?: { readonly tree: RemoteTree; readonly rootExists: boolean }
 }
 
-/** A file write (`job` ≥ 0) or a directory to create (`job` -1, `dir` set). */
+/** A file write (`job` ≥ 0), a directory to create (`job` -1, `dir` set), or a step of a remote tree copy (`command` set). */
 interface CopyChange extends Omit<WriteChange, 'request'> {
   readonly job: number
   readonly request?: WriteRequest
   readonly dir?: string
+  readonly command?: Command
 }
 
 /** Copy a file, a directory tree or literal content to the host, like Ansible's `copy`. */
@@ -71,13 +76,21 @@ export const copy = defineModule({
     ]
     const { files, umask } = await probeFiles(ctx.conn, requests)
     const [destDir, parent, direct] = files as [FileState, FileState, FileState]
+    if (a.remote_src && files[4]?.type === 'directory') {
+      const root = a.src!.endsWith('/') ? destDir : files[3]!
+      return { jobs: [], targets: [], dirs: [], umask, remoteTree: { tree: await gatherRemoteTree(ctx.conn, a.src!, a.dest), rootExists: root.exists } }
+    }
     const destIsDir = a.dest.endsWith('/') || destDir.type === 'directory'
     if (a.content !== undefined && destIsDir) throw new ModuleError('can not use content with a dir as dest')
     const target = destIsDir ? files[3]! : direct
     const source = a.content !== undefined ? { content: Buffer.from(a.content), header: 'dynamically generated' } : a.remote_src ? remoteSource(a.src!, files[4]!) : localFile(ctx, a.src!)
     return { jobs: [{ dest: target.path, content: source.content, afterHeader: source.header }], targets: [target], dirs: [destIsDir ? destDir : parent], umask }
   },
-  plan(a: Args, s: State) {
+  plan(a: Args, s: State): Plan<CopyChange> {
+    if (s.remoteTree) {
+      const tree = planRemoteTree(s.remoteTree.tree, a, { directoryMode: a.directory_mode, rootExists: s.remoteTree.rootExists, force: a.force })
+      return { changes: tree.map((c): CopyChange => ({ ...c, job: -2 })), values: { dest: a.dest, src: a.src } }
+    }
     const changes: CopyChange[] = []
     const values: Record<string, unknown> = {}
     const diff: Diff[] = []
@@ -102,6 +115,8 @@ export const copy = defineModule({
     return { changes, values, diff }
   },
   async apply(ctx, plan, a) {
+    const remote = plan.changes.flatMap((c) => (c.command === undefined ? [] : [c.command]))
+    if (remote.length > 0) return void (await ctx.conn.exec(and(...remote)))
     const dirs = plan.changes.flatMap((c) => (c.dir === undefined ? [] : [c.dir]))
     if (dirs.length > 0) await ctx.conn.exec(a.directory_mode === undefined ? sh`mkdir -p -- ${dirs}` : sh`mkdir -p -- ${dirs} && chmod -- ${a.directory_mode} ${dirs}`)
     let values: Record<string, unknown> = {}
@@ -121,7 +136,7 @@ interface Source {
 
 function remoteSource(src: string, file: FileState): Source {
   if (!file.exists) throw new ModuleError(`Source ${src} not found`)
-  if (file.type !== 'file') throw new ModuleError(`remote_src of a ${file.type} is not supported: ${src}`)
+  if (file.type !== 'file') throw new ModuleError(`cannot copy a ${file.type}: ${src}`)
   return { content: file.content ?? Buffer.alloc(0), header: src }
 }
 

@@ -115,6 +115,28 @@ describe('copy on this machine', () => {
     expect(outcome.diff[0]).toMatchObject({ before: '(file too large to diff: 200000 bytes)\n', after: 'small\n' })
   })
 
+  it('copies a directory on the host with remote_src, then only what changed', async () => {
+    const dir = temp()
+    mkdirSync(join(dir, 'src/sub'), { recursive: true })
+    writeFileSync(join(dir, 'src', hostile), 'a\n')
+    writeFileSync(join(dir, 'src/sub/b'), 'b\n')
+    mkdirSync(join(dir, 'dst'))
+    const a = { src: join(dir, 'src'), dest: join(dir, 'dst'), remote_src: true, mode: '0600' }
+    const checked = await run(a, true)
+    expect(checked.changes).toEqual([
+      `create directory ${dir}/dst/src`, `create directory ${dir}/dst/src/sub`,
+      `copy ${dir}/src/${hostile} to ${dir}/dst/src/${hostile}`, `copy ${dir}/src/sub/b to ${dir}/dst/src/sub/b`,
+    ])
+    expect(readdirSync(join(dir, 'dst'))).toEqual([])
+    expect((await run(a)).changes).toEqual(checked.changes)
+    expect(readFileSync(join(dir, 'dst/src/sub/b'), 'utf8')).toBe('b\n')
+    expect(statSync(join(dir, 'dst/src/sub/b')).mode & 0o777).toBe(0o600)
+    expect((await run(a)).changed).toBe(false)
+    writeFileSync(join(dir, 'src/sub/b'), 'B\n')
+    expect((await run({ ...a, src: `${join(dir, 'src')}/`, dest: join(dir, 'dst/src') })).changes).toEqual([`copy ${dir}/src/sub/b to ${dir}/dst/src/sub/b`])
+    expect(existsSync(join(dir, 'pwned'))).toBe(false)
+  })
+
   it('copies a file on the host with remote_src', async () => {
     const dir = temp()
     writeFileSync(join(dir, 'src'), 'remote\n')
