@@ -151,9 +151,14 @@ function checkFatal(ps: PlayState, task: Task, results: readonly TaskResult[]): 
   const bad = results.some((r) => (r.status === 'failed' && ps.failedInBatch.has(r.host) && (ps.rescuable.get(r.host) ?? 0) === 0) || r.status === 'unreachable')
   const maxFail = ps.play.keywords['max_fail_percentage']
   const overMax = maxFail !== undefined && maxFail !== null && (ps.failedInBatch.size / ps.batch.length) * 100 > Number(maxFail)
-  if ((bad && truthy(keyword(task, 'any_errors_fatal'))) || overMax) {
+  const fatal = bad && truthy(keyword(task, 'any_errors_fatal'))
+  if (fatal || overMax) {
     for (const h of ps.batch) { const s = ps.run.hosts.get(h); if (s && !s.failed && !s.unreachable) s.failed = true }
+    // ansible-core stops the whole playbook here; it says NO MORE HOSTS LEFT once, twice for max_fail_percentage
+    ps.run.emit({ type: 'no-more-hosts' })
+    if (overMax) ps.run.emit({ type: 'no-more-hosts' })
     ps.stopped = true
+    ps.run.aborted = true
   }
 }
 

@@ -32,9 +32,13 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions, emit:
     implicit: new Map(),
     playbookVarsDirs: loadVarsDirs(playbook.dir),
     groupsCache: undefined,
+    aborted: false,
   }
   try {
-    for (const play of playbook.plays) await runPlay(run, play)
+    for (const play of playbook.plays) {
+      if (run.aborted) break
+      await runPlay(run, play)
+    }
   } finally {
     await Promise.all([...run.hosts.values()].map(async (s) => { try { await (await s.conn)?.close() } catch { /* already unreachable */ } }))
   }
@@ -83,7 +87,7 @@ async function runPlay(run: RunState, play: Play): Promise<void> {
   let playEnded = false
   const live = new Set(hosts)
   for (const fullBatch of batches(play, targetHosts(run, play))) {
-    if (playEnded) break
+    if (playEnded || run.aborted) break
     const batch = fullBatch.filter((h) => live.has(h))
     run.emit({ type: 'play', name: play.name, check: run.options.check })
     const ps: PlayState = { run, play, batch, playHosts: hosts, loadContext, handlers: [...play.handlers], notified: new Map(), varsFiles: {}, rescuable: new Map(), failedInBatch: new Set(), stopped: false, playEnded: false }

@@ -24,6 +24,7 @@ const CASES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['checkmode', []],
   ['checkmode', ['--check']],
   ['logic', []],
+  ['fatal', []],
   ['meta', []],
   ['meta', ['--tags', 'applied']],
   ['meta', ['--start-at-task', 'omit drops an argument']],
