@@ -45,8 +45,33 @@ function lazyChild(view: View, name: string, raw: unknown): unknown {
   if (!child) {
     child = makeProxy(view, raw as Record<string | symbol, unknown>, name)
     view.nested.set(raw, child)
+    nestedViews.add(child)
   }
   return child
+}
+
+// Views of a list or dict inside a variable (not the root views, which stand for a host's variables).
+const nestedViews = new WeakSet<object>()
+
+/**
+ * The value with every nested view inside it replaced by plain, fully rendered lists and dicts, as
+ * Ansible hands a templated value on (so results and module arguments hold data, not views).
+ * Root views (a host's variables, hostvars) stay views.
+ */
+export function materialize(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value
+  if (nestedViews.has(value)) {
+    if (Array.isArray(value)) return Array.from({ length: value.length }, (_, i) => materialize(value[i]))
+    return Object.fromEntries(Object.keys(value).map((k) => [k, materialize((value as Record<string, unknown>)[k])]))
+  }
+  if (isLazy(value)) return value
+  if (Array.isArray(value)) {
+    const items = value.map(materialize)
+    return items.every((x, i) => x === value[i]) ? value : items
+  }
+  const entries = Object.entries(value)
+  const changed = entries.map(([k, v]) => [k, materialize(v)] as const)
+  return changed.every(([, v], i) => v === entries[i]![1]) ? value : Object.fromEntries(changed)
 }
 
 function makeProxy(view: View, target: Record<string | symbol, unknown>, path: string): object {

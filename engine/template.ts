@@ -7,7 +7,7 @@ import { pythonRepr as repr, pythonTruthy } from './python-repr.js'
 import { displayPath } from './source.js'
 import { type Compiled, type Whitespace, extraGlobals, fileWhitespace, flavor, includes } from './template-environment.js'
 import { stringTypeResults } from './template-filters.js'
-import { lazyVars } from './template-lazy.js'
+import { lazyVars, materialize } from './template-lazy.js'
 import { loneExpression, toNunjucks } from './template-lex.js'
 import './template-compiler.js'
 import { TemplateContext, newFrame } from './template-runtime.js'
@@ -162,7 +162,7 @@ function native(expression: string, vars: Vars, origin: SourceLocation | undefin
     captured = saved
   }
   try {
-    return deepStrict(slot.value)
+    return materialize(deepStrict(slot.value))
   } catch (error) {
     throw explain(error, text, origin)
   }

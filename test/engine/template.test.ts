@@ -1,5 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { types } from 'node:util'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { TemplateError } from '../../engine/errors.js'
@@ -216,6 +217,16 @@ describe('lazyVars', () => {
     expect(view.a).toBe(3)
     expect((view.nested as { k: string[] }).k[0]).toBe('3!')
     expect(renderValue('{{ nested.k[0] }} {{ a + 1 }}', view)).toBe('3! 4')
+  })
+
+  it('hands on plain data, not views, for a templated list or dict', () => {
+    const view = lazyVars({ n: 2, cfg: { port: '{{ n * 40 }}', tags: ['{{ n }}', 'x'] }, plain: { a: [1] } })
+    const cfg = renderValue('{{ cfg }}', view)
+    expect(types.isProxy(cfg)).toBe(false)
+    expect(types.isProxy((cfg as { tags: unknown }).tags)).toBe(false)
+    expect(cfg).toEqual({ port: 80, tags: [2, 'x'] })
+    expect(structuredClone(renderValue('{{ [cfg.tags, plain] }}', view))).toEqual([[2, 'x'], { a: [1] }])
+    expect(evalExpression('cfg', view)).toEqual({ port: 80, tags: [2, 'x'] })
   })
 
   it('passes untemplated values through as the same objects', () => {
