@@ -36,6 +36,16 @@ describe('facts of a lab host', () => {
     expect(normal(name, ours[name])).toEqual(expectedFact(name, ansible))
   })
 
+  it('has the same mounts and per-interface facts', () => {
+    const pick = (m: Record<string, unknown>) => ({ mount: m.mount, device: m.device, fstype: m.fstype, options: m.options, size_total: m.size_total, block_size: m.block_size, inode_total: m.inode_total, uuid: m.uuid })
+    expect((ours.mounts as Record<string, unknown>[]).map(pick)).toEqual((ansible.ansible_mounts as Record<string, unknown>[]).map(pick))
+    for (const iface of ansible.ansible_interfaces as string[]) {
+      const key = iface.replaceAll('-', '_')
+      const { features: _f, timestamping: _t, hw_timestamp_filters: _h, ...comparable } = ansible[`ansible_${key}`] as Record<string, unknown>
+      expect(ours[key]).toEqual(comparable)
+    }
+  })
+
   it('has the same environment variables and date_time keys', () => {
     // ansible's ssh runs modules on a pty (TERM, SSH_TTY) and forwards LANG/LC_* (Debian's SendEnv); tsplay's exec
     // channels do neither, so commands see the host's own locale. `_` is whatever the last shell command was.

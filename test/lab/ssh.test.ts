@@ -138,10 +138,17 @@ describe('lab host keys', () => {
 })
 
 describe('unreachable lab host', () => {
-  it('reports a stopped host as ConnectionError within the connect timeout', async () => {
+  it('fails a running command when its host goes away, and reports the stopped host as ConnectionError quickly', async () => {
     const victim = labHostFromEnd(1)
+    // Keepalives every second notice a silent peer after three unanswered ones.
+    const conn = await openConnection(victim.name, labVars(victim, { ansible_ssh_common_args: `-o UserKnownHostsFile=${labKnownHosts()} -o ServerAliveInterval=1` }), options)
+    const running = failure(conn.exec(sh`sleep 120`))
     await stopHost(victim.name)
     try {
+      const lost = await running
+      expect(lost).toBeInstanceOf(ConnectionError)
+      expect(lost.message).toMatch(/^connection to lab\d+ lost/)
+      await conn.close()
       const start = Date.now()
       const error = await failure(openConnection(victim.name, labVars(victim), { ...options, timeoutSeconds: 3 }))
       expect(error).toBeInstanceOf(ConnectionError)
