@@ -48,7 +48,7 @@ beforeAll(async () => {
   writeFileSync(join(role, 'files/tree/sub/b'), 'b\n')
   writeFileSync(join(role, 'templates/app.conf.j2'), 'listen {{ port }}\n')
   execFileSync('tar', ['-czf', join(role, 'files/app.tgz'), '-C', join(role, 'files'), 'tree'])
-  server = createServer((_, res) => res.end('downloaded\n'))
+  server = createServer((req, res) => res.end(req.url === '/app.tgz' ? readFileSync(join(role, 'files/app.tgz')) : 'downloaded\n'))
   await new Promise<void>((resolve) => server.listen(0, '10.231.0.1', resolve))
   url = `http://10.231.0.1:${(server.address() as AddressInfo).port}/artifact.bin`
 })
@@ -81,23 +81,28 @@ async function converge(mod: AnyModule, args: Record<string, unknown>, probe: Re
 const listing = (path: string) => sh`find ${path} -printf '%p %m %s\\n' 2>/dev/null | sort; true`
 
 describe('file modules on a lab host', () => {
-  it('file: directory with mode, link, symbolic mode, absent', async () => {
+  it('file: directory with mode, link, symbolic mode, absent, touch with preserved times, recurse', async () => {
     await converge(file, { path: p(`${odd}/d`), state: 'directory', mode: '0750' }, listing(base))
     expect(await host(sh`stat -c %a ${p(`${odd}/d`)}`)).toBe('750\n')
     await converge(file, { path: p('link'), src: `${odd}/d`, state: 'link' }, listing(base))
     await converge(file, { path: p(`${odd}/d`), mode: 'g+w,o+x' }, listing(base))
     expect(await host(sh`stat -c %a ${p(`${odd}/d`)}`)).toBe('771\n')
     await converge(file, { path: p('link'), state: 'absent' }, listing(base))
+    await converge(file, { path: p('stamp'), state: 'touch', modification_time: 'preserve', access_time: 'preserve' }, listing(base))
+    await converge(file, { path: p(odd), state: 'directory', recurse: true, owner: 'nobody', mode: 'u=rwX,g=rX,o=' }, listing(base))
+    expect(await host(sh`stat -c '%U %a' ${p(`${odd}/d`)}`)).toBe('nobody 750\n')
     expect(await host(sh`test -e /tmp/pwned && echo pwned`)).toBe('')
   })
 
-  it('copy: content with backup and validate, and a directory tree from files/', async () => {
+  it('copy: content with backup and validate, a directory tree from files/, a directory on the host', async () => {
     await converge(copy, { dest: p('conf'), content: `${odd}\n`, mode: '0600', validate: 'grep -q dq %s' }, listing(base))
     expect(await host(sh`cat ${p('conf')}`)).toBe(`${odd}\n`)
     const changed = await converge(copy, { dest: p('conf'), content: 'second\n', backup: true }, listing(base))
     expect(await host(sh`cat ${changed.values['backup_file'] as string}`)).toBe(`${odd}\n`)
     await converge(copy, { src: 'tree/', dest: p('tree/') }, listing(base))
     expect(await host(sh`cat ${p('tree/sub/b')}`)).toBe('b\n')
+    await converge(copy, { src: p('tree'), dest: p(odd), remote_src: true }, listing(base))
+    expect(await host(sh`cat ${p(`${odd}/tree/sub/b`)}`)).toBe('b\n')
   })
 
   it('template renders on the controller and writes once', async () => {
@@ -113,12 +118,15 @@ describe('file modules on a lab host', () => {
     expect(await host(sh`cat ${p('sysctl.conf')}`)).toBe(`net.ipv4.ip_forward=1\n# BEGIN ANSIBLE MANAGED BLOCK\n# ${odd}\nvm.swappiness=0\n# END ANSIBLE MANAGED BLOCK\n`)
   })
 
-  it('get_url downloads on the host, and unarchive unpacks a controller archive', async () => {
+  it('get_url downloads on the host; unarchive unpacks a controller archive and one the host downloads', async () => {
     await converge(get_url, { url, dest: p('artifact.bin'), checksum: `sha1:${sha1('downloaded\n')}` }, listing(base))
     expect(await host(sh`cat ${p('artifact.bin')}`)).toBe('downloaded\n')
     await conn.exec(sh`mkdir -p ${p('unpacked')}`)
     await converge(unarchive, { src: 'app.tgz', dest: p('unpacked') }, listing(p('unpacked')))
     expect(await host(sh`cat ${p('unpacked/tree/sub/b')}`)).toBe('b\n')
+    await conn.exec(sh`mkdir -p ${p('from-url')}`)
+    await converge(unarchive, { src: url.replace('artifact.bin', 'app.tgz'), remote_src: true, dest: p('from-url'), extra_opts: ['--strip-components=1'] }, listing(p('from-url')))
+    expect(await host(sh`cat ${p('from-url/sub/b')}`)).toBe('b\n')
   })
 
   it('stat, slurp and fetch read without changing anything', async () => {
