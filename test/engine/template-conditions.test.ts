@@ -3,7 +3,24 @@ import { evalCondition } from '../../engine/template.js'
 
 // Each row was evaluated by ansible-core 2.14.18's own Conditional.evaluate_conditional with these
 // variables; a row holding an Error is a condition Ansible fails on, with its message.
-const vars = {"a":1,"s":"text","f":false,"sf":"False","sy":"yes","empty":"","zero":0,"none_v":null,"l":["x","y"],"el":[],"d":{"k":"v"},"ed":{},"r":{"rc":0,"stdout":"all ok","stdout_lines":["ok"],"changed":true,"failed":false},"hostvars":{"h1":{"x":5}},"groups":{"all":["h1","h2"],"web":["h1"]},"inventory_hostname":"h1"}
+const vars = {
+  a: 1,
+  s: 'text',
+  f: false,
+  sf: 'False',
+  sy: 'yes',
+  empty: '',
+  zero: 0,
+  none_v: null,
+  l: ['x', 'y'],
+  el: [],
+  d: { k: 'v' },
+  ed: {},
+  r: { rc: 0, stdout: 'all ok', stdout_lines: ['ok'], changed: true, failed: false },
+  hostvars: { h1: { x: 5 } },
+  groups: { all: ['h1', 'h2'], web: ['h1'] },
+  inventory_hostname: 'h1',
+}
 
 describe('conditions, as ansible-core evaluates them', () => {
   it.each<[unknown, boolean | Error]>([
