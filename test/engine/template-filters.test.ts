@@ -304,6 +304,26 @@ describe("Jinja2's less common filters, as ansible-core renders them", () => {
   })
 })
 
+describe('version operators and test names in selectattr, as ansible-core evaluates them', () => {
+  it.each([
+    ["{{ '1.10' is version('1.2', 'ge') }}", true],
+    ["{{ '1.10' is version('1.2', 'ne') }}", true],
+    ["{{ '1.10' is version('1.10', '<=') }}", true],
+    ["{{ '1.10' is version('1.9', '>') }}", true],
+    ["{{ '1.10' is version('1.10', '=') }}", true],
+    ["{{ '1.2.3' is version('1.2.4', 'lt', strict=True) }}", true],
+    ["{{ '2.0' is version_compare('10.0', 'lt') }}", true],
+    ["{{ users | selectattr('name', 'in', ['al']) | map(attribute='name') | list }}", ['al']],
+    ["{{ users | selectattr('name', '==', 'bob') | map(attribute='name') | list }}", ['bob']],
+  ])('%s', (text, expected) => {
+    expect(render(text)).toEqual(expected)
+  })
+
+  it('fails comparing a missing attribute, as Jinja2 does', () => {
+    expect(() => render("{{ users | selectattr('age', '==', 3) | list }}")).toThrow("'dict object' has no attribute 'age'")
+  })
+})
+
 describe('filter and test errors', () => {
   it.each([
       ["{{ users | sum(attribute='age') }}", "'dict object' has no attribute 'age'"],
