@@ -23,7 +23,7 @@ type FileStateArg = (typeof STATES)[number]
 const args = z.object({
   path: z.string().min(1).describe('path of the file, directory or link to manage'),
   state: z.enum(STATES).optional().describe('what the path should be; default: its current kind if it exists, else file (directory with recurse)'),
-  src: z.string().optional().describe('target of the link for state link/hard (relative to the link\'s directory when relative)'),
+  src: z.string().optional().describe("target of the link for state link/hard; relative: to the link's directory (link) or the working directory (hard)"),
   recurse: yamlBool.default(false).describe('with state directory: apply owner, group and mode to everything below path'),
   force: yamlBool.default(false).describe('for links: replace an existing file or empty directory, or link to a src that does not exist'),
   follow: yamlBool.default(true).describe('when path is a symbolic link, manage the file it points to'),
@@ -62,7 +62,8 @@ const kindOf = (s: FileState | undefined): string => (s?.exists ? (s.type === 'd
 
 const TREE_MARK = '@@tsplay-tree'
 
-const resolveSrc = (path: string, src: string): string => (posix.isAbsolute(src) ? src : posix.join(posix.dirname(path), src))
+/** A symbolic link's relative src is relative to the link's directory; a hard link's, like ln's, to the working directory. */
+const resolveSrc = (path: string, src: string, hard: boolean): string => (posix.isAbsolute(src) || hard ? src : posix.join(posix.dirname(path), src))
 
 /** Manage files, directories, links and their attributes, like Ansible's `file`. */
 export const file = defineModule({
@@ -72,7 +73,7 @@ export const file = defineModule({
   example: 'file:\n  path: /etc/app\n  state: directory\n  mode: \'0755\'',
   async gather(ctx, a: Args) {
     const requests: ProbeRequest[] = [{ path: a.path }, { path: a.path, follow: true }]
-    if (a.src !== undefined) requests.push({ path: resolveSrc(a.path, a.src), follow: true })
+    if (a.src !== undefined) requests.push({ path: resolveSrc(a.path, a.src, a.state === 'hard'), follow: true })
     // With recurse and attributes, the listing of everything below path comes in the same round trip.
     const recurse = a.recurse && (a.mode !== undefined || a.owner !== undefined || a.group !== undefined)
     const probe = sh`${raw(epochScript(a))}
@@ -163,7 +164,7 @@ function planLink(a: Args, s: State, state: 'link' | 'hard', prev: string, chang
   const src = a.src!
   const srcState = s.src
   if (state === 'hard' && !srcState?.exists) fail('src does not exist')
-  if (state === 'link' && !srcState?.exists && !a.force) fail(`src file does not exist, use "force=yes" if you really want to create the link: ${resolveSrc(a.path, src)}`)
+  if (state === 'link' && !srcState?.exists && !a.force) fail(`src file does not exist, use "force=yes" if you really want to create the link: ${resolveSrc(a.path, src, false)}`)
   if (state === 'link' && prev === 'link' && s.path.linkTarget === src) return s.target?.exists ? s.target : s.path
   if (state === 'hard' && s.path.exists && s.path.inode === srcState!.inode && s.path.dev === srcState!.dev) return s.path
   if (prev === 'directory') {
@@ -174,7 +175,7 @@ function planLink(a: Args, s: State, state: 'link' | 'hard', prev: string, chang
   if (state === 'hard' && (prev === 'file' || prev === 'hard') && !a.force) fail('Cannot link, different hard link exists at destination')
   const flags = state === 'link' ? '-sfn' : '-fn'
   const remove = prev === 'directory' ? sh`rmdir -- ${a.path} && ` : sh``
-  changes.push({ kind: state, summary: `link ${a.path} → ${src}${state === 'hard' ? ' (hard)' : ''}`, command: sh`${raw(remove)}ln ${raw(flags)} -- ${state === 'hard' ? resolveSrc(a.path, src) : src} ${a.path}` })
+  changes.push({ kind: state, summary: `link ${a.path} → ${src}${state === 'hard' ? ' (hard)' : ''}`, command: sh`${raw(remove)}ln ${raw(flags)} -- ${src} ${a.path}` })
   return srcState?.exists ? srcState : newPath(a.path, 'file', 0o777)
 }
 
