@@ -109,8 +109,10 @@ async function credentials(target: SshTarget, password: string | undefined, opti
     result.push({ type: 'key', path, key })
   }
   for (const file of target.identityFiles) await addKey(file, true)
-  const agent = process.env.SSH_AUTH_SOCK
-  if (agent) result.push({ type: 'agent', socket: agent })
+  const agentSetting = target.identityAgent === 'SSH_AUTH_SOCK' ? undefined : target.identityAgent
+  const agent = agentSetting === 'none' ? undefined : (agentSetting ?? process.env.SSH_AUTH_SOCK)
+  // With IdentitiesOnly the agent may still sign, but only for the configured keys; ssh2 cannot filter, so skip it.
+  if (agent && !(target.identitiesOnly && target.identityFiles.length > 0)) result.push({ type: 'agent', socket: agent })
   if (target.identityFiles.length === 0) {
     for (const name of DEFAULT_KEYS) await addKey(`${homedir()}/.ssh/${name}`, false)
   }

@@ -14,6 +14,10 @@ export interface SshTarget {
   readonly identityFiles: readonly string[]
   /** Jump hosts in order (`ProxyJump` / `-J`), each `[user@]host[:port]`. */
   readonly proxyJump: readonly string[]
+  /** `IdentitiesOnly yes`: only the identity files, not the agent's other keys. */
+  readonly identitiesOnly: boolean
+  /** `IdentityAgent`: the agent socket to use instead of SSH_AUTH_SOCK (`none` disables the agent). */
+  readonly identityAgent: string | undefined
   /** `ProxyCommand`, which tsplay cannot run; reported rather than silently bypassed. */
   readonly proxyCommand: string | undefined
   readonly knownHostsFiles: readonly string[]
@@ -77,6 +81,8 @@ export function resolveTarget(request: TargetRequest, configTexts: readonly stri
     identityFiles: files('identityfile'),
     proxyJump: jump === undefined || jump === 'none' ? [] : jump.split(',').map((j) => j.trim()).filter((j) => j !== ''),
     proxyCommand: first('proxycommand') === 'none' ? undefined : first('proxycommand'),
+    identitiesOnly: /^yes$/i.test(first('identitiesonly') ?? 'no'),
+    identityAgent: first('identityagent') === undefined ? undefined : expandTokens(first('identityagent')!, hostName, user, port),
     knownHostsFiles: knownHosts.length > 0 ? knownHosts : [`${homedir()}/.ssh/known_hosts`],
     strictHostKeyChecking: normalizeStrict(first('stricthostkeychecking') ?? 'ask'),
     hashKnownHosts: /^yes$/i.test(first('hashknownhosts') ?? 'no'),

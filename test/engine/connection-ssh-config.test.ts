@@ -36,6 +36,12 @@ describe('ssh target resolution', () => {
     })
   })
 
+  it('reads IdentitiesOnly and IdentityAgent', () => {
+    const t = resolveTarget({ host: 'h', args: ['-o', 'IdentitiesOnly=yes', '-o', 'IdentityAgent=~/agent.sock'] }, [])
+    expect(t).toMatchObject({ identitiesOnly: true, identityAgent: `${homedir()}/agent.sock` })
+    expect(resolveTarget({ host: 'h' }, [])).toMatchObject({ identitiesOnly: false, identityAgent: undefined })
+  })
+
   it('falls back to the local user, port 22 and OpenSSH ask', () => {
     expect(resolveTarget({ host: '10.0.0.5' }, [])).toMatchObject({ hostName: '10.0.0.5', user: userInfo().username, port: 22, identityFiles: [], strictHostKeyChecking: 'ask' })
     expect(resolveTarget({ host: 'x', args: ['-o', 'ProxyJump=none'] }, [config]).proxyJump).toEqual([])

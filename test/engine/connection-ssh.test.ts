@@ -144,6 +144,8 @@ describe('ssh connection (loopback sshd)', () => {
       expect((await withConnection(jumped, (c) => c.exec(sh`echo jumped`))).stdout).toBe('jumped\n')
       delete process.env.SSH_AUTH_SOCK
       expect((await withConnection({ ansible_host: 'db1' }, (c) => c.exec(sh`echo configured`))).stdout).toBe('configured\n')
+      const viaOption = { ...noKey, ansible_ssh_common_args: `-o UserKnownHostsFile=${sshd.knownHosts} -o IdentityAgent=${socket}` }
+      expect((await withConnection(viaOption, (c) => c.exec(sh`echo identity-agent`))).stdout).toBe('identity-agent\n')
     } finally {
       process.env.HOME = savedHome
       if (saved === undefined) delete process.env.SSH_AUTH_SOCK
