@@ -3,8 +3,8 @@
 //     name: chrony
 //     state: present
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
 import { ModuleError } from '../engine/errors.js'
+import { gatherFacts } from '../engine/facts.js'
 import { defineModule, type AnyModule, type Change, type ModuleContext, type Plan } from '../engine/module.js'
 import { apt } from './apt.js'
 import { dnf } from './dnf.js'
@@ -27,15 +27,15 @@ interface PackageState {
   readonly state: unknown
 }
 
-/** The package manager module for a host: `use`, else the `ansible_pkg_mgr` fact, else whichever tool the host has. */
+/** The package manager module for a host: `use`, else the `ansible_pkg_mgr` fact, else the fact gathered now (as Ansible's action does). */
 async function chooseBackend(ctx: ModuleContext, use: string): Promise<string> {
   if (use !== 'auto') return use
   const facts = ctx.vars.ansible_facts as Record<string, unknown> | undefined
   const fact = ctx.vars.ansible_pkg_mgr ?? facts?.pkg_mgr
   if (typeof fact === 'string' && fact !== 'unknown') return fact
-  const probe = await ctx.conn.exec(sh`for m in dnf yum apt-get; do if command -v "$m" >/dev/null 2>&1; then echo "$m"; exit 0; fi; done`, { allowFailure: true })
-  const found = probe.stdout.trim()
-  return found === 'apt-get' ? 'apt' : found || 'unknown'
+  // A Debian host with dnf installed is still an apt host: the facts' family rules decide, not which tool exists.
+  const gathered = await gatherFacts(ctx.conn, ['!all', 'pkg_mgr'])
+  return String(gathered.pkg_mgr ?? 'unknown')
 }
 
 /** Installs or removes packages with the host's package manager (apt, dnf or yum), as Ansible's package. */

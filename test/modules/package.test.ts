@@ -37,3 +37,9 @@ describe('package', () => {
     })
   })
 })
+
+describe.runIf(existsSync('/usr/bin/apt-get') && existsSync('/etc/debian_version') && process.getuid?.() === 0)('package without the pkg_mgr fact', () => {
+  it('gathers it as Ansible does: apt on Debian even where dnf is installed too', async () => {
+    expect(await run({ name: 'hello', state: 'present' }, {})).toMatchObject({ status: 'changed', changes: [expect.stringMatching(/^install hello /)] })
+  })
+})
