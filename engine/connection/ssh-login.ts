@@ -1,5 +1,8 @@
 import type { Duplex } from 'node:stream'
-import { Client, utils, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware, type ConnectConfig, type KeyboardInteractiveAuthMethod, type ParsedKey } from 'ssh2'
+import ssh2, { type Client, type AnyAuthMethod, type AuthenticationType, type AuthHandlerMiddleware, type ConnectConfig, type KeyboardInteractiveAuthMethod, type ParsedKey } from 'ssh2'
+
+// ssh2 is CommonJS: Node's ESM loader only sees its default export (vitest's interop hides the difference).
+const { Client: SshClient, utils } = ssh2
 import { ConnectionError } from '../errors.js'
 
 /** One way to log in, tried in the order given. */
@@ -40,7 +43,7 @@ export function parsePrivateKey(data: Buffer): ParsedKey | Error {
 /** Open an authenticated ssh2 session, over `sock` when it is reached through a jump host. */
 export function connectEndpoint(endpoint: SshEndpoint, sock?: Duplex): Promise<Client> {
   const where = `${endpoint.user}@${endpoint.hostName}:${endpoint.port}`
-  const client = new Client()
+  const client = new SshClient()
   let refusal: string | undefined
   const config: ConnectConfig = {
     host: endpoint.hostName,
