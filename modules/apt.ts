@@ -85,7 +85,8 @@ function aptCommand(a: Args, changes: readonly PackageChange[], simulated: boole
 
 /** The best version apt would install for a spec, as Ansible's package_best_match; null when there is none. */
 function bestVersion(spec: AptSpec, state: AptState): string | null {
-  const policy = state.policy.get(spec.name)
+  // apt-cache policy heads `libc6:amd64` as plain `libc6:`.
+  const policy = state.policy.get(spec.name) ?? state.policy.get(spec.name.replace(/:.*$/, ''))
   if (!policy) return null
   if (spec.op === '=') return policy.versions.filter((v) => versionMatches(v, spec.version!)).sort(compareDebVersions).at(-1) ?? null
   return policy.candidate

@@ -11,8 +11,8 @@ export interface DpkgStatus {
 export const DPKG_QUERY_FORMAT = '${Package}\\t${Architecture}\\t${db:Status-Abbrev}\\t${Version}\\n'
 
 /**
- * Parse `dpkg-query -W -f=DPKG_QUERY_FORMAT names…`; packages dpkg never heard of are simply absent
- * (dpkg-query says so on stderr and exits 1, which callers allow).
+ * Parse `dpkg-query -W -f=DPKG_QUERY_FORMAT names…`, keyed by name and by `name:arch`; packages dpkg never
+ * heard of are simply absent (dpkg-query says so on stderr and exits 1, which callers allow).
  */
 export function parseDpkgQuery(stdout: string): Map<string, DpkgStatus> {
   const packages = new Map<string, DpkgStatus>()
@@ -25,6 +25,8 @@ export function parseDpkgQuery(stdout: string): Map<string, DpkgStatus> {
     // A multi-arch package appears once per architecture; prefer the installed line.
     const seen = packages.get(name)
     if (!seen || (!seen.installed && entry.installed)) packages.set(name, entry)
+    // Also under `name:arch`, the spelling a task may use for a multi-arch package.
+    if (arch) packages.set(`${name}:${arch}`, entry)
   }
   return packages
 }

@@ -15,7 +15,7 @@ const ctx = makeContext({ conn })
 describe('dpkg and apt parsers on captured output', () => {
   it('reads dpkg-query -W lines, leaving unknown packages out', () => {
     const dpkg = parseDpkgQuery(fixture('dpkg-query.txt'))
-    expect([...dpkg.keys()]).toEqual(['bash', 'coreutils', 'libc6'])
+    expect([...dpkg.keys()]).toEqual(['bash', 'bash:amd64', 'coreutils', 'coreutils:amd64', 'libc6', 'libc6:amd64'])
     expect(dpkg.get('bash')).toEqual({ name: 'bash', arch: 'amd64', version: '5.2.15-2+b8', installed: true, hasFiles: true })
     expect(parseDpkgQuery('nano\tamd64\trc \t7.2-1\n').get('nano')).toMatchObject({ installed: false, hasFiles: true })
   })
@@ -55,6 +55,7 @@ describe('apt plan', () => {
     expect(plan({ name: ['hello', 'bash'] })).toEqual(['install hello 2.10-3'])
     expect(plan({ name: 'hello,bash', state: 'latest' })).toEqual(['install hello 2.10-3', 'upgrade bash 5.2.15-2+b8 → 5.2.15-2+b13'])
     expect(plan({ name: 'libc6', state: 'latest' })).toEqual([])
+    expect(plan({ name: 'libc6:amd64', state: 'latest' })).toEqual([])
   })
 
   it('honours versions: = with wildcards, >=, and refuses what has no candidate', () => {
