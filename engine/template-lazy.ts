@@ -1,5 +1,6 @@
 import { TemplateError } from './errors.js'
 import { isTemplated, renderValue, type Vars } from './template.js'
+import { explainedError, explanation } from './template-errors.js'
 import { isLazy } from './template-undefined.js'
 
 // Whether a dict/list holds a template anywhere, remembered per object: the hot path reads the same
@@ -33,6 +34,11 @@ function resolveString(view: View, name: string, text: string): unknown {
   resolving.push({ view, name })
   try {
     return renderValue(text, view.root)
+  } catch (error) {
+    // Name the innermost variable whose template failed; the outer render adds the task's location.
+    const known = explanation(error)
+    if (known && !known.located && !(error as Error).message.startsWith('variable ')) throw explainedError(`variable '${name}': ${(error as Error).message}`, false, error)
+    throw error
   } finally {
     resolving.pop()
   }

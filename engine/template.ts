@@ -7,6 +7,7 @@ import { pythonRepr as repr, pythonTruthy } from './python-repr.js'
 import { displayPath } from './source.js'
 import { type Compiled, type Whitespace, extraGlobals, fileWhitespace, flavor, includes } from './template-environment.js'
 import { stringTypeResults } from './template-filters.js'
+import { explainedError, explanation } from './template-errors.js'
 import { lazyVars, materialize } from './template-lazy.js'
 import { loneExpression, toNunjucks } from './template-lex.js'
 import './template-compiler.js'
@@ -19,13 +20,8 @@ export type Vars = Record<string, unknown>
 /** The value of `omit`: a module argument rendered to it is dropped, as in Ansible. */
 export const OMIT = '__omit_place_holder__tsplay'
 
-// Errors already explained by an inner render (a lazy variable) pass through outer renders unchanged.
-const explained = new WeakSet<Error>()
-
-function located(message: string, cause?: unknown): TemplateError {
-  const error = new TemplateError(message, cause === undefined ? undefined : { cause })
-  explained.add(error)
-  return error
+function located(origin: SourceLocation | string | undefined, message: string, cause?: unknown): TemplateError {
+  return explainedError(`${where(origin)}${message}`, origin !== undefined, cause)
 }
 
 const MARKS = /\{\{|\{%|\{#/
@@ -62,10 +58,10 @@ function compile(text: string, whitespace: Whitespace, origin: SourceLocation | 
   } catch (error) {
     const e = error as { message?: string; lineno?: number; colno?: number }
     const message = String(e.message ?? error).replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/, '').replace(/^\w+: /, '')
-    if (typeof origin === 'string') throw located(`${origin}:${e.lineno ?? 1}:${e.colno ?? 1}: template syntax error: ${lowerFirst(message)}`)
+    if (typeof origin === 'string') throw located(`${origin}:${e.lineno ?? 1}:${e.colno ?? 1}`, `template syntax error: ${lowerFirst(message)}`)
     // Positions are only meaningful when the user's text is what was compiled.
     const at = e.lineno && display === text ? ` (line ${e.lineno}, column ${e.colno ?? 0})` : ''
-    throw located(`${where(origin)}template syntax error: ${lowerFirst(message)}${at} in ${shown(display)}`)
+    throw located(origin, `template syntax error: ${lowerFirst(message)}${at} in ${shown(display)}`)
   }
   compiled = template
   if (map.size >= CACHE_LIMIT) map.clear()
@@ -85,12 +81,13 @@ function explain(error: unknown, text: string, origin: SourceLocation | string |
     if (line === undefined && typeof at.lineno === 'number') [line, col] = [at.lineno + 1, (at.colno ?? 0) + 1]
     cause = cause.cause
   }
-  if (cause instanceof Error && explained.has(cause)) return cause
+  const known = explanation(cause)
+  if (known) return known.located || origin === undefined ? (cause as Error) : located(origin, (cause as Error).message, cause)
   if (cause instanceof TsplayError && !(cause instanceof TemplateError)) return cause
   const message = cause instanceof Error ? cause.message.replace(/^Error: /, '') : String(cause)
   // A template file is its own source: point into it rather than quoting it.
-  if (typeof origin === 'string') return located(`${origin}:${line ?? 1}:${col ?? 1}: ${message}`, cause)
-  return located(`${where(origin)}${message} in ${shown(text)}`, cause)
+  if (typeof origin === 'string') return located(`${origin}:${line ?? 1}:${col ?? 1}`, message, cause)
+  return located(origin, `${message} in ${shown(text)}`, cause)
 }
 
 function run(text: string, vars: Vars, whitespace: Whitespace, origin: SourceLocation | string | undefined, display = text, parentFrame?: unknown): string {
@@ -155,7 +152,7 @@ function native(expression: string, vars: Vars, origin: SourceLocation | undefin
     // Report the user's text, not our wrapper.
     if (error instanceof TemplateError && error.message.includes('template syntax error')) compile(source, INLINE, origin, text)
     if (error instanceof TemplateError && error.message.includes('__tsplay_capture__')) {
-      throw located(error.message.replace(/ in "\{\{ __tsplay_capture__\(\(.*$/s, ` in ${shown(text)}`), error.cause)
+      throw explainedError(error.message.replace(/ in "\{\{ __tsplay_capture__\(\(.*$/s, ` in ${shown(text)}`), origin !== undefined, error.cause)
     }
     throw error
   } finally {

@@ -278,6 +278,11 @@ describe('lazyVars', () => {
     expect(() => (hostvars.h1 as Record<string, unknown>).v).toThrow(/recursive loop detected in template: variable 'v' refers to itself \(v -> v -> v\)/)
   })
 
+  it('names the variable and the using location when a variable fails to render', () => {
+    const view = lazyVars({ a: '{{ b }}', b: '{{ c.missing }}', c: {} })
+    expect(() => renderValue('x={{ a }}', view, at)).toThrow(new TemplateError(`playbooks/site.yaml:14:9: variable 'b': 'dict object' has no attribute 'missing' in "{{ c.missing }}"`))
+  })
+
   it('reports a reference cycle naming the variable', () => {
     const view = lazyVars({ x: '{{ y }}', y: '{{ x }}' })
     expect(() => view.x).toThrow(/recursive loop detected in template: variable 'x' refers to itself \(x -> y -> x\)/)
