@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { removeHost } from '../../engine/lab/host.js'
 import { hostAddress } from '../../engine/lab/layout.js'
 import { labInventory, serveLabRepo, sshCheck, sshRun } from '../lab/helpers.js'
-import { changedTasks } from './run-output.js'
+import { changedTasks, mispredictions } from './run-output.js'
 import { labInventoryFor, ROOT, tsplayRun, type Run } from './tsplay-run.js'
 
 const HOSTS = ['lab1', 'lab2', 'lab3', 'lab4', 'lab5', 'lab6']
@@ -70,10 +70,10 @@ describe('playbooks/ha-cluster.yaml on six fresh lab hosts', () => {
     expectClean(real)
   }, RUN_TIMEOUT_MS)
 
-  it('predicted in check mode the same changed tasks per host as the real run made', () => {
-    for (const host of HOSTS) {
-      expect({ host, changed: changedTasks(check.report, host) }).toEqual({ host, changed: changedTasks(real.report, host) })
-    }
+  it('predicted in check mode the changes the real run made, marking (skipping) what it could not know', () => {
+    for (const host of HOSTS) expect({ host, wrong: mispredictions(check.report, real.report, host) }).toEqual({ host, wrong: [] })
+    // most of the work is predicted, not merely marked
+    for (const host of HOSTS) expect(changedTasks(check.report, host).length).toBeGreaterThan(changedTasks(real.report, host).length / 2)
   })
 
   it('runs etcd over TLS, healthy on every member, all members listed', async () => {
