@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs'
 import { ConnectionError, TsplayError } from '../errors.js'
 import { BECOME_MARKER, BECOME_PROMPT, exportEnv, finish, raw, sh, wrapBecome } from './shell.js'
 import { runSuOnPty } from './su-pty.js'
@@ -6,6 +7,14 @@ import type { BecomeSpec, Command, Connection, ExecOptions, ExecResult, RawExecR
 /** Become failed: wrong or missing password, or the user may not sudo. A task failure, not unreachable. */
 export class BecomeError extends TsplayError {
   override readonly name: string = 'BecomeError'
+}
+
+/** With TSPLAY_TRACE_FILE set, every command line sent to a host is appended there (the benchmark's floor replays them). */
+const TRACE_FILE = process.env['TSPLAY_TRACE_FILE']
+
+function traceCommand(host: string, line: string, stdin: string | Buffer | undefined): void {
+  const data = stdin === undefined ? {} : { stdin: Buffer.from(stdin).toString('base64') }
+  appendFileSync(TRACE_FILE!, `${JSON.stringify({ host, line, ...data })}\n`)
 }
 
 /** Exit code of the readFile probe when the path does not exist (cat itself only exits 0 or 1). */
@@ -80,6 +89,7 @@ trap - EXIT`
   }
 
   private async run(line: Command, shown: Command, options: ExecOptions): Promise<RawExecResult> {
+    if (TRACE_FILE) traceCommand(this.host, line, options.stdin)
     const proc = await this.transport.spawn(line)
     const out: Buffer[] = []
     const err: Buffer[] = []

@@ -6,7 +6,6 @@ import { join } from 'node:path'
 /** One command tsplay sent to a host, as recorded with TSPLAY_TRACE_FILE. */
 export interface TracedCommand {
   readonly host: string
-  readonly address: string
   readonly line: string
   readonly stdin?: string
 }
