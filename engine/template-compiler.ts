@@ -70,6 +70,11 @@ function installCompiler(): void {
     node.body.children.unshift(new IterationScope(node.lineno, node.colno, names))
     rewritingLines(this, (line) => (line === 'frame = frame.push();' ? 'frame = frame.push(true);' : line), () => originalFor.call(this, node, frame))
   }
+  const originalSet = proto.compileSet as (this: unknown, node: unknown, frame: unknown) => void
+  proto.compileSet = function (this: Emitter, node: Positioned, frame: unknown) {
+    this._emit(`${position(node)};\n`)
+    originalSet.call(this, node, frame)
+  }
   for (const name of ['compileInclude', 'compileImport', 'compileFromImport']) {
     const original = proto[name] as (this: unknown, node: unknown, frame: unknown) => void
     proto[name] = function (this: Emitter & Lines, node: Positioned, frame: unknown) {

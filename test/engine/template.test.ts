@@ -299,6 +299,8 @@ describe('renderText', () => {
     expect(() => renderText('line\n{{ nope }}\n', vars, 'templates/x.j2')).toThrow(new TemplateError("templates/x.j2:2:4: 'nope' is undefined"))
     expect(() => renderText('a\n  {{ d.x | upper }} and {{ d.q }}\n', vars, 'x.j2')).toThrow(new TemplateError("x.j2:2:29: 'dict object' has no attribute 'q'"))
     expect(() => renderText('{% for i in l %}\n{{ i.q }}\n{% endfor %}', vars, 'x.j2')).toThrow(new TemplateError("x.j2:2:5: 'int object' has no attribute 'q'"))
+    expect(() => renderText('ok\n\n  {% set x = nope + 1 %}', vars, 'x.j2')).toThrow(new TemplateError("x.j2:3:6: 'nope' is undefined"))
+    expect(() => renderText('ok\n{% if nope %}\n{% endif %}', vars, 'x.j2')).toThrow(new TemplateError("x.j2:2:7: 'nope' is undefined"))
     expect(() => renderText('ok\n{% if a + %}\n', vars, 'x.j2')).toThrow(new TemplateError('x.j2:2:11: template syntax error: unexpected token: %}'))
   })
 
