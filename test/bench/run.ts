@@ -4,7 +4,7 @@
  * plus the floor (tsplay's own commands replayed through multiplexed OpenSSH). Prints ratios and appends them
  * to test/bench/RESULTS.md with the date and the machine.
  *
- *     npm run bench -- --hosts 1,10,50 --reps 3
+ *     npm run bench -- --hosts 1,10,50 --reps 3 [--offset K]   # hosts lab[K] … lab[K+n-1]
  */
 import { execFileSync } from 'node:child_process'
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -31,17 +31,19 @@ interface Row {
   peakMb: number[]
 }
 
-const argv = minimist(process.argv.slice(2), { string: ['hosts'], default: { hosts: '1,10,50', reps: 3 } })
+const argv = minimist(process.argv.slice(2), { string: ['hosts'], default: { hosts: '1,10,50', reps: 3, offset: 0 } })
 const sizes = String(argv['hosts']).split(',').map(Number)
 const reps = Number(argv['reps'])
+/** Index of the first lab host to use, so a benchmark can run beside tests that use the first hosts. */
+const offset = Number(argv['offset'])
 
 async function main(): Promise<void> {
   const largest = Math.max(...sizes)
-  execFileSync('node', [TSPLAY, 'lab', 'up', String(largest)], { stdio: 'inherit', cwd: ROOT })
+  execFileSync('node', [TSPLAY, 'lab', 'up', String(offset + largest)], { stdio: 'inherit', cwd: ROOT })
   const ansibleCfgDir = mkdtempSync(join(tmpdir(), 'tsplay-bench-ansible-'))
   const rows: Row[] = []
   for (const n of sizes) {
-    const limit = `lab[0:${n - 1}]`
+    const limit = `lab[${offset}:${offset + n - 1}]`
     const cfg = join(ansibleCfgDir, `ansible-${n}.cfg`)
     // Tuned the way ansible's users tune it: pipelining, forks ≥ hosts, persistent master connections.
     writeFileSync(cfg, `[defaults]\nforks = ${Math.max(n, 5)}\nhost_key_checking = True\nretry_files_enabled = False\ninterpreter_python = /usr/bin/python3\n[ssh_connection]\npipelining = True\nssh_args = -o ControlMaster=auto -o ControlPersist=60s\n`)
