@@ -1,38 +1,59 @@
 import { readFileSync } from 'node:fs'
 import { TemplateError } from './errors.js'
+import { pythonRepr } from './python-repr.js'
 import { splitArgs } from './template-args.js'
+import { Undefined, UndefinedUse } from './template-undefined.js'
 
-function lookupOne(kind: string, term: unknown, keywords: Record<string, unknown>): unknown {
+/** What lookups can see of the template's variables (nunjucks calls globals with its context as `this`). */
+interface Scope {
+  lookup(name: string): unknown
+}
+
+function lookupTerm(scope: Scope | undefined, kind: string, term: unknown, keywords: Record<string, unknown>): unknown[] {
   switch (kind) {
     case 'env':
-      return process.env[String(term)] ?? (keywords.default !== undefined ? keywords.default : '')
+      return [process.env[String(term)] ?? (keywords.default !== undefined ? keywords.default : '')]
     case 'file':
       try {
-        return readFileSync(String(term), 'utf8').replace(/\n+$/, '')
+        return [readFileSync(String(term), 'utf8').replace(/\n+$/, '')]
       } catch (error) {
         throw new TemplateError(`lookup('file'): could not read ${String(term)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
       }
-    case 'vars':
-      throw new TemplateError("lookup('vars') is not supported; use the variable directly or hostvars[inventory_hostname][name]")
+    case 'vars': {
+      const value = scope?.lookup(String(term))
+      if (value !== undefined && !(value instanceof Undefined)) return [value]
+      if (keywords.default !== undefined) return [keywords.default]
+      throw new UndefinedUse(`no variable found with this name: ${String(term)}`)
+    }
+    case 'dict':
+      if (term === null || typeof term !== 'object' || Array.isArray(term)) throw new TemplateError(`lookup('dict'): expected a dict, got ${pythonRepr(term)}`)
+      return Object.keys(term).map((key) => ({ key, value: (term as Record<string, unknown>)[key] }))
+    case 'items':
+    case 'list':
+      return Array.isArray(term) ? term : [term]
     default:
-      throw new TemplateError(`unknown lookup plugin '${kind}' (tsplay supports env, file, items, list)`)
+      throw new TemplateError(`unknown lookup plugin '${kind}' (tsplay supports env, file, vars, dict, items, list)`)
   }
 }
 
-/** Ansible's `lookup(kind, terms...)`: comma-joined text for several terms unless `wantlist=True`. */
-function lookup(kind: unknown, ...args: unknown[]): unknown {
+function runLookup(scope: Scope | undefined, kind: unknown, args: unknown[], wantlist: boolean): unknown {
   const { positional, keywords } = splitArgs(args)
   const name = String(kind).replace(/^ansible\.builtin\./, '')
-  if (name === 'items' || name === 'list') return positional.flat()
-  const values = positional.map((term) => lookupOne(name, term, keywords))
-  if (keywords.wantlist === true) return values
-  return values.length === 1 ? values[0] : values.join(',')
+  const values = positional.flatMap((term) => lookupTerm(scope, name, term, keywords))
+  if (wantlist || keywords.wantlist === true) return values
+  // Ansible joins string results with commas; other results come back as they are.
+  if (values.every((v) => typeof v === 'string')) return values.join(',')
+  return values.length === 1 ? values[0] : values
+}
+
+/** Ansible's `lookup(kind, terms...)`: comma-joined text for several string results unless `wantlist=True`. */
+function lookup(this: Scope | undefined, kind: unknown, ...args: unknown[]): unknown {
+  return runLookup(this, kind, args, false)
 }
 
 /** Ansible's `query(kind, terms...)` (alias `q`): always a list. */
-function query(kind: unknown, ...args: unknown[]): unknown {
-  const { positional, keywords } = splitArgs(args)
-  return lookup(kind, ...positional, { ...keywords, wantlist: true, __keywords: true })
+function query(this: Scope | undefined, kind: unknown, ...args: unknown[]): unknown {
+  return runLookup(this, kind, args, true)
 }
 
 /** Python's `range(stop)` / `range(start, stop[, step])`. */

@@ -162,6 +162,16 @@ describe('python-isms', () => {
     expect(render('{{ lookup("env", "TSPLAY_NOT_SET_ANYWHERE") }}')).toBe('')
   })
 
+  it('looks up variables and dicts like Ansible lookups', () => {
+    expect(render('{{ lookup("vars", "var_" ~ a) }}', { var_1: 'one' })).toBe('one')
+    expect(render('{{ lookup("vars", "nope", default=0) }}')).toBe(0)
+    expect(() => render('{{ lookup("vars", "nope") }}')).toThrow('no variable found with this name: nope')
+    expect(render('{{ lookup("dict", d) }}')).toEqual({ key: 'x', value: 'y' })
+    expect(render('{{ query("dict", {"a": 1, "b": 2}) | map(attribute="key") | list }}')).toEqual(['a', 'b'])
+    expect(render('{{ lookup("env", "TSPLAY_NOT_SET_ANYWHERE", "TSPLAY_NOT_SET_EITHER") }}')).toBe(',')
+    expect(() => render('{{ lookup("pipe", "date") }}')).toThrow(`unknown lookup plugin 'pipe'`)
+  })
+
   it('supports hostvars style lookups', () => {
     const hostvars = { web1: { ip: '10.0.0.1' } }
     expect(render('{{ hostvars[h].ip }}', { hostvars, h: 'web1' })).toBe('10.0.0.1')
