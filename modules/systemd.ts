@@ -162,11 +162,18 @@ export const systemd = defineModule({
   },
   async apply(ctx, plan, a) {
     const base = systemctl(a)
+    const run = async (kind: UnitChange['kind']): Promise<void> => {
+      const force = a.force && (kind === 'enable' || kind === 'mask') ? ['--force'] : []
+      const result = await ctx.conn.exec(sh`${raw(base)} ${kind} ${force} -- ${a.name ?? ''}`, { allowFailure: true })
+      if (result.exitCode !== 0) throw new ModuleError(`Unable to ${kind} service ${a.name}: ${(result.stdout + result.stderr).trim()}`, plan.values ?? {})
+    }
     for (const change of plan.changes) {
-      const force = a.force && (change.kind === 'enable' || change.kind === 'mask') ? ['--force'] : []
-      const result = await ctx.conn.exec(sh`${raw(base)} ${change.kind} ${force} -- ${a.name ?? ''}`, { allowFailure: true })
-      if (result.exitCode !== 0) {
-        throw new ModuleError(`Unable to ${change.kind} service ${a.name}: ${(result.stdout + result.stderr).trim()}`, plan.values ?? {})
+      await run(change.kind)
+      // A masked unit hides whether it is enabled; ansible-core asks again after unmasking and acts on the
+      // answer, so the real run may disable or enable what check mode could not see.
+      if (change.kind === 'unmask' && a.enabled !== undefined && !plan.changes.some((c) => c.kind === 'enable' || c.kind === 'disable')) {
+        const now = await ctx.conn.exec(sh`${raw(base)} is-enabled -- ${a.name ?? ''}`, { allowFailure: true })
+        if (isEnabled(now.exitCode, now.stdout) !== a.enabled) await run(a.enabled ? 'enable' : 'disable')
       }
     }
   },
