@@ -4,6 +4,7 @@ import { bindArgs, splitArgs } from './template-args.js'
 import { percentFormat, pythonMethod } from './template-methods.js'
 import { DATA_FILTERS } from './template-filters-data.js'
 import { JINJA_FILTERS } from './template-filters-jinja.js'
+import { NET_FILTERS } from './template-filters-net.js'
 import { LIST_FILTERS } from './template-filters-list.js'
 import { Undefined, UndefinedUse, deepStrict } from './template-undefined.js'
 
@@ -197,7 +198,7 @@ function remembered(filter: Filter): Filter {
 export const FILTERS: Record<string, Filter> = {
   ...LENIENT,
   ...Object.fromEntries(
-    Object.entries({ ...CORE_FILTERS, ...LIST_FILTERS, ...DATA_FILTERS, ...JINJA_FILTERS }).map(([name, f]) => {
+    Object.entries({ ...CORE_FILTERS, ...LIST_FILTERS, ...DATA_FILTERS, ...JINJA_FILTERS, ...NET_FILTERS }).map(([name, f]) => {
       const checked = strictFilter(name, f)
       return [name, STRING_TYPE_FILTERS.has(name) ? remembered(checked) : checked]
     }),
