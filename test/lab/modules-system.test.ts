@@ -1,15 +1,9 @@
 // Command and system modules on a real lab host over SSH (systemd as PID 1, its own network namespace):
 // each change runs in check mode first (host untouched, same prediction), then for real, then again with
 // no change. The reboot test really reboots the host and comes back on a new connection.
-import { execFile } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../engine/cli.js'
 import { openConnection } from '../../engine/connection/index.js'
-import { sh } from '../../engine/connection/shell.js'
+import { raw, sh } from '../../engine/connection/shell.js'
 import type { Command, Connection } from '../../engine/connection/types.js'
 import { runModule, type AnyModule, type ModuleContext, type ModuleOutcome } from '../../engine/module.js'
 import { command } from '../../modules/command.js'
@@ -24,9 +18,10 @@ import { user } from '../../modules/user.js'
 import { wait_for } from '../../modules/wait_for.js'
 import { wait_for_connection } from '../../modules/wait_for_connection.js'
 import { converge as convergeOn } from '../helpers/converge.js'
+import { runBothEngines } from '../helpers/lab-differential.js'
 import { labVars } from '../helpers/lab-ssh.js'
 import { makeContext } from '../helpers/module-context.js'
-import { labHosts, labKeyFile, labKnownHosts, type LabHost } from './helpers.js'
+import { labHosts, type LabHost } from './helpers.js'
 
 let lab: LabHost
 let conn: Connection
@@ -182,38 +177,11 @@ grep -q '^/swapfile none swap' /etc/fstab || echo '/swapfile none swap sw 0 0' >
 const STATE = sh`systemctl is-active tsdiff; systemctl is-enabled tsdiff; sysctl -n net.ipv4.ip_forward; cat /etc/sysctl.d/91-tsdiff.conf; cat /etc/fstab
 getent group tsdiffg; getent passwd tsdiffu | cut -d: -f1,4,7; id -Gn tsdiffu; ls /tmp/tsdiff-made; true`
 
-/** Task name and verdict lines of a run, in order, and the recap counts. */
-const verdicts = (log: string): string[] =>
-  log.split('\n').filter((l) => /^(TASK \[|ok:|changed:|fatal:|skipping:|\S+\s+: ok=)/.test(l)).map((l) => l.replace(/ => .*$/, '').replace(/\s\*+$/, '').trimEnd())
-
 describe('differential: ansible-playbook and tsplay on the same lab host', () => {
   it('agree on every verdict and on the host state, in check mode and over two runs', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsplay-system-diff-'))
-    const inventory = join(dir, 'inventory.ini')
-    writeFileSync(inventory, `${lab.name} ansible_host=${lab.address} ansible_user=root ansible_ssh_private_key_file=${labKeyFile()} ansible_ssh_common_args='-o UserKnownHostsFile=${labKnownHosts()} -o StrictHostKeyChecking=yes'\n`)
-    writeFileSync(join(dir, 'site.yml'), PLAYBOOK)
-    const ansible = async (...extra: string[]): Promise<string> => {
-      const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
-      const result = await promisify(execFile)('ansible-playbook', ['-i', inventory, join(dir, 'site.yml'), ...extra], { env, maxBuffer: 1 << 24 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }))
-      return result.stdout
-    }
-    const tsplay = async (...extra: string[]): Promise<string> => {
-      let out = ''
-      await main(['run', '-i', inventory, join(dir, 'site.yml'), ...extra], (s) => void (out += s), (s) => void (out += s))
-      return out
-    }
-    const sequence = async (engine: (...extra: string[]) => Promise<string>): Promise<string[][]> => {
-      await conn.exec(RESET)
-      const runs: string[][] = []
-      for (const extra of [['--check'], [], []]) {
-        runs.push(verdicts(await engine(...extra)), [await host(STATE)])
-      }
-      return runs
-    }
-    const expected = await sequence(ansible)
-    const actual = await sequence(tsplay)
+    const { ansible: expected, tsplay: actual } = await runBothEngines({ host: lab, conn, playbook: PLAYBOOK, reset: RESET, state: STATE })
     expect(actual).toEqual(expected)
     expect(expected[0]!.length).toBeGreaterThan(10)
-    await conn.exec(sh`${RESET}; systemctl disable --now tsdiff; rm -f /lib/systemd/system/tsdiff.service; userdel -r tsdiffu; groupdel tsdiffg; true`, { allowFailure: true })
+    await conn.exec(sh`${raw(RESET)}; systemctl disable --now tsdiff; rm -f /lib/systemd/system/tsdiff.service; userdel -r tsdiffu; groupdel tsdiffg; true`, { allowFailure: true })
   })
 })
