@@ -7,6 +7,7 @@ import { TemplateError } from './errors.js'
 import { pythonStr } from './python-repr.js'
 import { bindArgs, splitArgs } from './template-args.js'
 import type { Filter } from './template-filters.js'
+import { passwordHash } from './template-password.js'
 import { pythonRegex, pythonReplacement } from './template-regex.js'
 import { toPythonJson, toPythonYaml } from './template-serialize.js'
 
@@ -195,5 +196,6 @@ export const DATA_FILTERS: Record<string, Filter> = {
   random,
   human_to_bytes: humanToBytes,
   human_readable: humanReadable,
+  password_hash: passwordHash,
   comment: (v) => `#\n# ${pythonStr(v).split('\n').join('\n# ')}\n#`,
 }
