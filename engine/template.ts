@@ -1,3 +1,11 @@
+// Jinja2 as Ansible uses it, on nunjucks. nunjucks parses and compiles; the rest makes it behave
+// like Jinja2 under ansible-core 2.14:
+//   template-lex.ts        lexer fixes (nested dict braces, Python string escapes, a.0, ns.attr =)
+//   template-runtime.ts    Python semantics at run time (lookups, Undefined, in, ==, +, truthiness)
+//   template-compiler.ts   compiled code calls those helpers; loop scoping, loop filters, positions
+//   template-environment.ts  environments per whitespace flavour, plugin lookup, {% include %}
+//   template-filters*.ts, template-tests.ts, template-globals.ts  Ansible's and Jinja2's plugins
+//   template-lazy.ts       lazy variables (lazyVars), python-repr.ts  Python's repr/str/==/<
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import nunjucks from 'nunjucks'
