@@ -23,7 +23,7 @@ const args = z
     delay: yamlInt.default(0).describe('Seconds to wait before the first check'),
     sleep: yamlInt.default(1).describe('Seconds between checks'),
     connect_timeout: yamlInt.default(5).describe('Seconds one connection attempt may take'),
-    search_regex: z.string().optional().describe('With path: wait until the file contains a match (extended regular expression)'),
+    search_regex: z.string().optional().describe('With path: wait until a line of the file matches this (Perl/Python-style) regular expression'),
     msg: z.string().optional().describe('Message on failure instead of the default'),
   })
   .strict()
@@ -35,7 +35,8 @@ const args = z
 type WaitArgs = z.output<typeof args>
 
 // Runs on the host: values arrive as positional parameters, never as code. A port is checked with bash's
-// /dev/tcp, else nc, else (local listening sockets only) /proc/net/tcp.
+// /dev/tcp, else nc, else (local listening sockets only) /proc/net/tcp. Patterns go to grep -P, which reads
+// Python's syntax (named groups, lookarounds), and to grep -E where grep has no -P.
 const SCRIPT = `host=$1 port=$2 path=$3 regex=$4 mode=$5 timeout=$6 pause=$7 ctimeout=$8
 hex=$(printf '%04X' "\${port:-0}")
 open() {
@@ -44,7 +45,7 @@ open() {
   grep -Eq "^ *[0-9]+: [0-9A-F]+:$hex [0-9A-F]+:[0-9A-F]+ 0A" /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 active() { grep -Eq "^ *[0-9]+: [0-9A-F]+:$hex [0-9A-F]+:[0-9A-F]+ (01|02|03|04|05|06)" /proc/net/tcp /proc/net/tcp6 2>/dev/null; }
-found() { [ -e "$path" ] && { [ -z "$regex" ] || grep -Eq -e "$regex" -- "$path" 2>/dev/null; }; }
+found() { [ -e "$path" ] && { [ -z "$regex" ] || grep -Pq -e "$regex" -- "$path" 2>/dev/null || grep -Eq -e "$regex" -- "$path" 2>/dev/null; }; }
 reached() {
   case $mode in
     port-started) open ;; port-stopped) ! open ;; port-drained) ! active ;;
@@ -53,11 +54,45 @@ reached() {
 }
 start=$(date +%s)
 while :; do
-  if reached; then echo "reached $(( $(date +%s) - start ))"; exit 0; fi
+  if reached; then
+    echo "reached $(( $(date +%s) - start ))"
+    if [ "$mode" = path-started ]; then stat -L -c '%u %g %a %s %U %G %F' -- "$path"; [ -z "$regex" ] || cat -- "$path"; fi
+    exit 0
+  fi
   now=$(date +%s)
   if [ $((now - start)) -ge "$timeout" ]; then echo "timeout $((now - start))"; exit 0; fi
   sleep "$pause"
 done`
+
+/** What the host loop printed: reached or not, seconds taken, and for a file its `stat` line and content. */
+export function parseWaitOutput(stdout: string, checked: string): { reached: boolean; elapsed: number; file?: { stat: string; content: string } } {
+  const first = stdout.indexOf('\n')
+  const [outcome, seconds] = stdout.slice(0, first < 0 ? undefined : first).trim().split(' ')
+  const reached = outcome === 'reached' || checked === 'sleep'
+  if (!reached || checked !== 'path-started' || first < 0) return { reached, elapsed: Number(seconds) }
+  const rest = stdout.slice(first + 1)
+  const second = rest.indexOf('\n')
+  return { reached, elapsed: Number(seconds), file: { stat: rest.slice(0, second), content: rest.slice(second + 1) } }
+}
+
+/** ansible-core's file fields of a found path, from `stat -c '%u %g %a %s %U %G %F'`. */
+export function fileValues(statLine: string): Record<string, unknown> {
+  const [uid, gid, mode, size, owner, group, ...type] = statLine.split(' ')
+  return { uid: Number(uid), gid: Number(gid), mode: (mode ?? '').padStart(4, '0'), size: Number(size), owner, group, state: type.join(' ') === 'directory' ? 'directory' : 'file' }
+}
+
+/** match_groups and match_groupdict of the first match, as Python's re.search with MULTILINE gives them. */
+export function matchValues(pattern: string | undefined, content: string): Record<string, unknown> {
+  if (pattern === undefined) return {}
+  let match: RegExpExecArray | null
+  try {
+    match = new RegExp(pattern.replaceAll('(?P<', '(?<'), 'm').exec(content)
+  } catch {
+    return {}
+  }
+  if (!match) return {}
+  return { match_groups: match.slice(1).map((g) => g ?? null), match_groupdict: { ...match.groups } }
+}
 
 /** The check the host loops on, named for the script. */
 function mode(a: WaitArgs): string {
@@ -94,13 +129,14 @@ export const wait_for = defineModule({
     // With neither port nor path, ansible-core simply sleeps for timeout seconds.
     const params = [a.host, String(a.port ?? ''), a.path ?? '', a.search_regex ?? '', mode(a), String(a.timeout), String(a.sleep), String(a.connect_timeout)]
     const result = await ctx.conn.exec(sh`sh -c ${SCRIPT} wait_for ${params}`, { timeoutMs: (a.timeout + a.connect_timeout + 30) * 1000 })
-    const [outcome, elapsed] = result.stdout.trim().split(' ')
-    return { skipped: false as const, reached: outcome === 'reached' || mode(a) === 'sleep', elapsed: Number(elapsed) + a.delay }
+    return { skipped: false as const, delay: a.delay, ...parseWaitOutput(result.stdout, mode(a)) }
   },
   plan(a, state) {
     if (state.skipped) return { changes: [], skip: 'remote module (wait_for) does not support check mode' }
-    const values = { elapsed: state.elapsed, port: a.port ?? null, path: a.path ?? null, search_regex: a.search_regex ?? null, state: a.state, match_groups: [], match_groupdict: {} }
-    if (!state.reached) throw new ModuleError(timeoutMessage(a), { elapsed: state.elapsed })
+    const elapsed = state.elapsed + state.delay
+    if (!state.reached) throw new ModuleError(timeoutMessage(a), { elapsed })
+    const found = state.file === undefined ? {} : { ...fileValues(state.file.stat), ...matchValues(a.search_regex, state.file.content) }
+    const values = { elapsed, port: a.port ?? null, path: a.path ?? null, search_regex: a.search_regex ?? null, state: a.state, match_groups: [], match_groupdict: {}, ...found }
     return { changes: [], values }
   },
   apply: () => Promise.resolve(),
