@@ -14,6 +14,7 @@ export interface GuardState {
   readonly removesFound: boolean
 }
 
+/** The arguments that decide whether a command runs at all, and where. */
 export interface GuardArgs {
   readonly chdir?: string | undefined
   readonly creates?: string | undefined
@@ -84,6 +85,7 @@ export function notRunValues(cmd: unknown, msg: string, stdout = ''): Record<str
   return { cmd, rc: 0, stdout, stderr: '', stdout_lines: splitLines(stdout), stderr_lines: [], start: null, end: null, delta: null, msg }
 }
 
+/** How runCommand runs: working directory, stdin and its newline, output trimming. */
 export interface RunOptions {
   readonly chdir?: string | undefined
   readonly stdin?: string | undefined

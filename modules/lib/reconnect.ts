@@ -3,6 +3,7 @@ import type { Connection } from '../../engine/connection/types.js'
 import { TsplayError } from '../../engine/errors.js'
 import type { ModuleContext } from '../../engine/module.js'
 
+/** Resolve after `ms` milliseconds. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
