@@ -59,8 +59,14 @@ interface UnitChange extends Change {
 
 const SEPARATOR = '--tsplay-is-enabled--'
 
-/** `systemctl` with the scope and blocking flags every call of one task shares. */
-const systemctl = (a: SystemdArgs): Command => sh`systemctl ${a.scope === 'system' ? [] : [`--${a.scope}`]} ${a.no_block ? ['--no-block'] : []}`
+/**
+ * `systemctl` with the scope and blocking flags every call of one task shares. A user manager is reached
+ * through XDG_RUNTIME_DIR, which a non-login SSH session may lack; ansible-core fills it in the same way.
+ */
+const systemctl = (a: SystemdArgs): Command => {
+  const runtime = a.scope === 'user' ? 'XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/run/user/$(id -u)}" ' : ''
+  return sh`${raw(runtime)}systemctl ${a.scope === 'system' ? [] : [`--${a.scope}`]} ${a.no_block ? ['--no-block'] : []}`
+}
 
 /**
  * Read the unit in one round trip. daemon-reload/-reexec run here, first, as in ansible-core, because what
