@@ -1,18 +1,13 @@
-import { resolve } from 'node:path'
-import { TsplayError } from './errors.js'
-import { findTaskFile, loadTaskFile } from './loader.js'
-import { roleFromTask } from './loader-roles.js'
-import type { Block, Item, Scope, Task } from './model.js'
+import type { Block, Item, Task } from './model.js'
 import { emptyStats, type HostStats, type TaskResult } from './result.js'
-import { failed } from './runner-exec.js'
 import { flushHandlers, notify } from './runner-handlers.js'
-import { itemLabel, loopControl, loopItems, loopKey, loopVars } from './runner-loop.js'
 import type { PlayState } from './runner-state.js'
 import { registered, runOnHost, shown, whenHolds } from './runner-task.js'
 import { hostVars, keyword, scopeChain, templateVars } from './runner-vars.js'
-import { renderValue, type Vars } from './template.js'
+import { renderValue } from './template.js'
 import { applyFacts } from './runner-facts.js'
 import { selectedByTags } from './runner-tags.js'
+import { runInclude } from './runner-include.js'
 
 const BYPASS_HOST_LOOP: ReadonlySet<string> = new Set(['add_host', 'pause'])
 
@@ -76,7 +71,10 @@ export async function runTask(ps: PlayState, task: Task, hosts: readonly string[
   const targets = runOnce || bypass ? hosts.slice(0, 1) : [...hosts]
   ps.run.emit({ type: 'task', name: bannerName(ps, task, targets[0]), handler, hosts: targets })
   if (task.action === 'include_tasks' || task.action === 'include_role' || task.action === 'include') return runInclude(ps, task, targets)
-  const results = await pool(targets, ps.run.options.forks, async (host) => {
+  if (task.keywords['async'] !== undefined) ps.run.emit({ type: 'warning', message: `${task.location.file}:${task.location.line}: async is not supported by tsplay; the task runs synchronously` })
+  const throttle = Number(keyword(task, 'throttle') ?? 0)
+  const forks = throttle > 0 ? Math.min(throttle, ps.run.options.forks) : ps.run.options.forks
+  const results = await pool(targets, forks, async (host) => {
     const result = await runOnHost(ps, task, host, (item) => ps.run.emit({ type: 'item', result: shown(task, item, {}), taskName: task.name }))
     record(ps, task, result, runOnce && !bypass ? hosts : [host])
     ps.run.emit({ type: 'result', result: shown(task, withIgnore(ps, task, result), {}), taskName: task.name })
@@ -85,7 +83,8 @@ export async function runTask(ps: PlayState, task: Task, hosts: readonly string[
   checkFatal(ps, task, results)
 }
 
-function withIgnore(ps: PlayState, task: Task, result: TaskResult): TaskResult {
+/** The result marked `...ignoring` when ignore_errors applies. */
+export function withIgnore(ps: PlayState, task: Task, result: TaskResult): TaskResult {
   return result.status === 'failed' && ignored(ps, task, result.host) ? { ...result, ignored: true } : result
 }
 
@@ -96,7 +95,7 @@ function ignored(ps: PlayState, task: Task, host: string): boolean {
 }
 
 /** Count, register, apply facts, notify and mark failure for one host's result (`alsoFor`: run_once's batch). */
-function record(ps: PlayState, task: Task, result: TaskResult, alsoFor: readonly string[]): void {
+export function record(ps: PlayState, task: Task, result: TaskResult, alsoFor: readonly string[]): void {
   const host = result.host
   const state = ps.run.hosts.get(host)!
   const stats = statsOf(ps, host)
@@ -212,66 +211,6 @@ export async function flush(ps: PlayState): Promise<void> {
     await runTask(ps, handler, hosts, true)
     for (const h of parked) ps.run.hosts.get(h)!.failed = true
   })
-}
-
-interface Inclusion {
-  readonly path: string
-  readonly params: Vars
-  readonly hosts: string[]
-  readonly label?: string
-}
-
-async function runInclude(ps: PlayState, task: Task, hosts: readonly string[]): Promise<void> {
-  const inclusions: Inclusion[] = []
-  for (const host of hosts) {
-    try {
-      const base = templateVars(hostVars(ps, host, task))
-      const items = loopKey(task) === undefined ? [undefined] : loopItems(task, base)
-      const lc = loopControl(task)
-      let any = false
-      for (let i = 0; i < items.length; i++) {
-        const extra = loopKey(task) === undefined ? {} : loopVars(lc, items, i)
-        const vars = templateVars(hostVars(ps, host, task, extra))
-        if (!whenHolds(task, vars)) continue
-        any = true
-        const target = task.action === 'include_role' ? String(renderValue(task.args['name'], vars, task.location)) : findTaskFile(String(renderValue(task.args['file'] ?? task.args['_raw_params'], vars, task.location)), task.scope, ps.loadContext)
-        const params = { ...(renderValue(task.keywords['vars'] ?? {}, vars, task.location) as Vars), ...extra }
-        const key = JSON.stringify([target, params])
-        const found = inclusions.find((x) => JSON.stringify([x.path, x.params]) === key)
-        if (found) found.hosts.push(host)
-        else inclusions.push({ path: target, params, hosts: [host], ...(loopKey(task) !== undefined ? { label: itemLabel(lc, items[i], vars) } : {}) })
-      }
-      if (!any) {
-        const r: TaskResult = { host, status: 'skipped', data: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, diff: [], changes: [] }
-        record(ps, task, r, [host])
-        ps.run.emit({ type: 'result', result: r, taskName: task.name })
-      }
-    } catch (error) {
-      if (!(error instanceof TsplayError)) throw error
-      const r = failed(host, error.message)
-      record(ps, task, r, [host])
-      ps.run.emit({ type: 'result', result: withIgnore(ps, task, r), taskName: task.name })
-    }
-  }
-  for (const inc of inclusions) {
-    if (task.action === 'include_role') continue
-    ps.run.emit({ type: 'included', file: inc.path, hosts: inc.hosts, ...(inc.label !== undefined ? { label: inc.label } : {}) })
-    for (const h of inc.hosts) statsOf(ps, h).ok++
-  }
-  for (const inc of inclusions) await runItems(ps, loadIncluded(ps, task, inc), inc.hosts)
-}
-
-function loadIncluded(ps: PlayState, task: Task, inc: Inclusion): Item[] {
-  const applyKeywords = (typeof task.args['apply'] === 'object' && task.args['apply'] !== null ? task.args['apply'] : {}) as Record<string, unknown>
-  if (task.action === 'include_role') {
-    const before = ps.loadContext.handlers.length
-    const roleTask: Task = { ...task, args: { ...task.args, name: inc.path }, keywords: { ...applyKeywords, vars: inc.params }, scope: task.scope }
-    const items = roleFromTask(roleTask, ps.loadContext)
-    for (const h of ps.loadContext.handlers.slice(before)) if (!ps.handlers.includes(h)) ps.handlers.push(h)
-    return items
-  }
-  const scope: Scope = { keywords: applyKeywords, parent: task.scope, dir: resolve(inc.path, '..'), location: task.location, params: { level: 'include_params', vars: inc.params } }
-  return loadTaskFile(inc.path, scope, ps.loadContext)
 }
 
 function startReached(ps: PlayState, task: Task): boolean {

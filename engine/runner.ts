@@ -83,6 +83,9 @@ async function runPlay(run: RunState, play: Play): Promise<void> {
     const s = hostState(run, h)
     s.ended = false
   }
+  const strategy = play.keywords['strategy']
+  if (strategy !== undefined && strategy !== 'linear') run.emit({ type: 'warning', message: `strategy '${String(strategy)}' is not supported by tsplay; running the play with the linear strategy` })
+  if (play.keywords['vars_prompt'] !== undefined) run.emit({ type: 'warning', message: 'vars_prompt is not supported by tsplay (runs are non-interactive); pass the values with -e' })
   const loadContext: LoadContext = { playbookDir: run.playbook.dir, handlers: [], roles: [], seenRoles: play.seenRoles, notified: [] }
   let playEnded = false
   const live = new Set(hosts)

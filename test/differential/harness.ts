@@ -76,10 +76,16 @@ function normalise(lines: readonly string[]): string[] {
       out.push(line.replace(/\s\*+$/, ''))
       continue
     }
-    group.push(line.replace(/ => \{.*$/, '').replace(/^(fatal: \[[^\]]+\]): (FAILED|UNREACHABLE)!.*$/, '$1: $2!').replace(/^included: .*\/([^/]+) for /, 'included: $1 for ').trimEnd())
+    group.push(sortIncludedHosts(line).replace(/ => \{.*$/, '').replace(/^(fatal: \[[^\]]+\]): (FAILED|UNREACHABLE)!.*$/, '$1: $2!').replace(/^included: .*\/([^/]+) for /, 'included: $1 for ').trimEnd())
   }
   close()
   return out
+}
+
+// ansible-playbook lists the hosts of an `included:` line in the order their include results arrived.
+function sortIncludedHosts(line: string): string {
+  const m = /^(included: \S+ for )([^=]+?)( => .*)?$/.exec(line)
+  return m ? `${m[1]}${m[2]!.split(', ').sort().join(', ')}${m[3] ?? ''}` : line
 }
 
 function readTree(root: string, dir: string): Record<string, string> {
