@@ -55,7 +55,7 @@ beforeAll(async () => {
   conn = await connect()
 })
 afterAll(async () => {
-  await conn?.exec(sh`systemctl disable --now ${UNIT} 2>/dev/null; systemctl unmask ${UNIT} 2>/dev/null; rm -f /lib/systemd/system/${UNIT}.service /etc/sysctl.d/90-tsplay-test.conf; systemctl daemon-reload; userdel -r tsplay-u 2>/dev/null; groupdel tsplay-g 2>/dev/null; true`, { allowFailure: true })
+  await conn?.exec(sh`systemctl disable --now ${UNIT} 2>/dev/null; systemctl unmask ${UNIT} 2>/dev/null; rm -f /lib/systemd/system/${UNIT}.service /etc/sysctl.d/90-tsplay-test.conf; systemctl daemon-reload; userdel -r tsplay-u 2>/dev/null; groupdel tsplay-g 2>/dev/null; umount /mnt/tsplay-tmp 2>/dev/null; rmdir /mnt/tsplay-tmp 2>/dev/null; sed -i '/tsplay-tmp/d' /etc/fstab; true`, { allowFailure: true })
   await conn?.close()
 })
 
@@ -113,6 +113,22 @@ describe('mount, user, group and hostname on a lab host', () => {
     expect(await host(probe)).toContain('/swapfile none swap sw 0 0\n')
   })
 
+  it('mount mounts, remounts with new options, unmounts and removes a real tmpfs', async () => {
+    const probe = sh`grep tsplay-tmp /etc/fstab; grep tsplay-tmp /proc/self/mounts; ls -d /mnt/tsplay-tmp 2>&1; true`
+    const tmpfs = { path: '/mnt/tsplay-tmp', src: 'tmpfs', fstype: 'tmpfs' }
+    const mounted = await converge(mount, { ...tmpfs, opts: 'size=1m', state: 'mounted' }, probe)
+    expect(mounted.changes).toEqual(['add /mnt/tsplay-tmp in /etc/fstab', 'create /mnt/tsplay-tmp', 'mount /mnt/tsplay-tmp'])
+    expect(await host(sh`grep tsplay-tmp /proc/self/mounts`)).toMatch(/^tmpfs \/mnt\/tsplay-tmp tmpfs rw,relatime,size=1024k/)
+    const remounted = await converge(mount, { ...tmpfs, opts: 'size=2m', state: 'mounted' }, probe)
+    expect(remounted.changes).toEqual(['update /mnt/tsplay-tmp in /etc/fstab', 'remount /mnt/tsplay-tmp'])
+    expect(await host(sh`grep tsplay-tmp /proc/self/mounts`)).toContain('size=2048k')
+    await converge(mount, { path: '/mnt/tsplay-tmp', state: 'unmounted' }, probe)
+    expect(await host(sh`grep -c tsplay-tmp /etc/fstab`)).toBe('1\n')
+    const absent = await converge(mount, { ...tmpfs, state: 'absent' }, probe)
+    expect(absent.changes).toEqual(['remove /mnt/tsplay-tmp from /etc/fstab', 'remove directory /mnt/tsplay-tmp'])
+    expect(await host(probe)).toMatch(/No such file or directory/)
+  })
+
   it('group and user are created, changed and removed', async () => {
     const probe = sh`getent group tsplay-g; getent passwd tsplay-u; id -Gn tsplay-u 2>&1; true`
     await converge(group, { name: 'tsplay-g', gid: 4321 }, probe)
@@ -167,6 +183,10 @@ const PLAYBOOK = `- hosts: all
     - {name: group, group: {name: tsdiffg, gid: 4444}}
     - {name: user, user: {name: tsdiffu, group: tsdiffg, groups: sudo, shell: /bin/sh}}
     - {name: user groups, user: {name: tsdiffu, groups: sudo, append: true}}
+    - {name: mount tmpfs, mount: {path: /mnt/tsdiff, src: tmpfs, fstype: tmpfs, opts: size=1m, state: mounted}}
+    - {name: remount tmpfs, mount: {path: /mnt/tsdiff, src: tmpfs, fstype: tmpfs, opts: size=2m, state: mounted}}
+    - {name: unmount tmpfs, mount: {path: /mnt/tsdiff, state: unmounted}}
+    - {name: drop tmpfs, mount: {path: /mnt/tsdiff, src: tmpfs, fstype: tmpfs, state: absent}}
     - {name: command, command: {cmd: touch /tmp/tsdiff-made, creates: /tmp/tsdiff-made}}
     - {name: shell, shell: {cmd: 'echo made >> /tmp/tsdiff-made', removes: /tmp/tsdiff-made}}
     - {name: wait for sshd, wait_for: {port: 22, timeout: 10}}
@@ -178,9 +198,10 @@ const RESET = sh`systemctl disable --now tsdiff 2>/dev/null; systemctl unmask ts
 printf '[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n' > /lib/systemd/system/tsdiff.service
 systemctl daemon-reload; sysctl -w net.ipv4.ip_forward=0 >/dev/null; rm -f /etc/sysctl.d/91-tsdiff.conf /tmp/tsdiff-made
 userdel -r tsdiffu 2>/dev/null; groupdel tsdiffg 2>/dev/null
+umount /mnt/tsdiff 2>/dev/null; rmdir /mnt/tsdiff 2>/dev/null; sed -i '/tsdiff/d' /etc/fstab
 grep -q '^/swapfile none swap' /etc/fstab || echo '/swapfile none swap sw 0 0' >> /etc/fstab; true`
 const STATE = sh`systemctl is-active tsdiff; systemctl is-enabled tsdiff; sysctl -n net.ipv4.ip_forward; cat /etc/sysctl.d/91-tsdiff.conf; cat /etc/fstab
-getent group tsdiffg; getent passwd tsdiffu | cut -d: -f1,4,7; id -Gn tsdiffu; ls /tmp/tsdiff-made; true`
+getent group tsdiffg; getent passwd tsdiffu | cut -d: -f1,4,7; id -Gn tsdiffu; ls /tmp/tsdiff-made; grep tsdiff /proc/self/mounts; ls -d /mnt/tsdiff; true`
 
 describe('differential: ansible-playbook and tsplay on the same lab host', () => {
   it('agree on every verdict and on the host state, in check mode and over two runs', async () => {
