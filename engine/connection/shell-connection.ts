@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs'
 import { ConnectionError, TsplayError } from '../errors.js'
 import { BECOME_MARKER, BECOME_PROMPT, exportEnv, finish, raw, sh, wrapBecome } from './shell.js'
-import { runSuOnPty } from './su-pty.js'
+import { runSuOnPty, SU_PROMPT } from './su-pty.js'
 import type { BecomeSpec, Command, Connection, ExecOptions, ExecResult, RawExecResult, RemoteProcess, Transport, WriteOptions } from './types.js'
 
 /** Become failed: wrong or missing password, or the user may not sudo. A task failure, not unreachable. */
@@ -117,6 +117,8 @@ trap - EXIT`
         sendInput()
         return
       }
+      // su without a password (no terminal) asks on stdin: give it end-of-file rather than wait forever.
+      if (become?.method === 'su' && SU_PROMPT.test(stderrText)) return void proc.stdin.end()
       const prompts = stderrText.split(BECOME_PROMPT).length - 1
       if (prompts > promptsSeen) {
         promptsSeen = prompts
@@ -156,7 +158,8 @@ export async function waitForExit(proc: RemoteProcess, host: string, shown: Comm
 
 function becomeFailure(become: BecomeSpec, stderr: string): BecomeError {
   const text = stderr.replaceAll(BECOME_PROMPT, '').trim()
-  if (/password is required/.test(text)) {
+  // sudo -n says so; su without a terminal prompts into the void and reports an authentication failure.
+  if (/password is required/.test(text) || (become.method === 'su' && become.password === undefined && /Password:|must be run from a terminal/.test(text))) {
     return new BecomeError(`become: ${become.method} needs a password for user '${become.user}' (set become_password or use --ask-become-pass)`)
   }
   return new BecomeError(`become: could not become '${become.user}' with ${become.method}${text ? `: ${text}` : ''}`)

@@ -4,8 +4,8 @@ import { BecomeError, waitForExit } from './shell-connection.js'
 import { raw, sh } from './shell.js'
 import type { BecomeSpec, Command, ExecOptions, RawExecResult, Transport } from './types.js'
 
-// su's password prompt, in the languages Ansible's su plugin knows the most common of.
-const PROMPT = /(password|passwort|mot de passe|contraseña|senha|wachtwoord|lösenord|пароль|密码|密碼|パスワード|암호)\s*[:：]\s*$/i
+/** su's password prompt, in the most common of the languages Ansible's su plugin knows. */
+export const SU_PROMPT = /(password|passwort|mot de passe|contraseña|senha|wachtwoord|lösenord|пароль|密码|密碼|パスワード|암호)\s*[:：]\s*$/i
 
 /**
  * Run `command` as `become.user` with `su` and a password. su reads passwords only from a terminal, so the
@@ -35,7 +35,7 @@ export async function runSuOnPty(transport: Transport, command: Command, shown: 
       proc.stdin.write(input)
       return
     }
-    if (PROMPT.test(output.toString('utf8'))) {
+    if (SU_PROMPT.test(output.toString('utf8'))) {
       if (prompted) return
       prompted = true
       output = Buffer.alloc(0)

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openConnection, type ConnectOptions } from '../../engine/connection/index.js'
@@ -246,6 +247,21 @@ describe('host keys', () => {
     execFileSync('ssh-keygen', ['-H', '-f', file], { stdio: 'ignore' })
     expect(readFileSync(file, 'utf8')).toMatch(/^\|1\|/)
     expect((await withConnection(vars({}, file), (c) => c.exec(sh`echo hashed`))).stdout).toBe('hashed\n')
+  })
+
+  it('negotiates the host key type that known_hosts holds when the server has several', async () => {
+    const keys = mkdtempSync(join(tmpdir(), 'tsplay-rsa-'))
+    execFileSync('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-f', join(keys, 'host_rsa')])
+    const server = await startSshd([`HostKey ${join(keys, 'host_rsa')}`])
+    try {
+      const rsa = readFileSync(join(keys, 'host_rsa.pub'), 'utf8').split(' ').slice(0, 2).join(' ')
+      const file = fresh('rsa_only_known_hosts', `[127.0.0.1]:${server.port} ${rsa}\n`)
+      const v = { ...vars({}, file), ansible_port: server.port, ansible_ssh_private_key_file: server.clientKey }
+      expect((await withConnection(v, (c) => c.exec(sh`echo rsa`))).stdout).toBe('rsa\n')
+    } finally {
+      await server.stop()
+      rmSync(keys, { recursive: true, force: true })
+    }
   })
 
   it('accepts without recording under StrictHostKeyChecking=no, and says so', async () => {

@@ -82,6 +82,12 @@ describe('become from an unprivileged user', () => {
     expect(result.stdout + result.stderr).not.toContain(ROOT_PASSWORD)
   })
 
+  it('says su needs a password when none is given', async () => {
+    const error = await failure(asUser.with({ become: { user: 'root', method: 'su' } }).exec(sh`id -un`))
+    expect(error).toBeInstanceOf(BecomeError)
+    expect(error.message).toBe("become: su needs a password for user 'root' (set become_password or use --ask-become-pass)")
+  })
+
   it('fails clearly on a wrong su password', async () => {
     const start = Date.now()
     const error = await failure(asUser.with({ become: { user: 'root', method: 'su', password: 'not-the-password' } }).exec(sh`id -un`))
