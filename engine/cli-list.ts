@@ -31,7 +31,7 @@ export function listPlaybook(playbook: Playbook, path: string, request: ListRequ
     const tasks = taskList(play).filter((t) => selectedByTags({ tags: request.onlyTags, skipTags: request.skipTags }, t))
     if (request.tasks) {
       out.push('    tasks:')
-      for (const t of tasks) out.push(`      ${displayName(t)}\tTAGS: ${list([...tagsOf(t)].filter((x) => !tagsOfPlay(play).has(x)))}`)
+      for (const t of tasks) out.push(`      ${displayName(t)}\tTAGS: ${list(tagsOf(t))}`)
     }
     if (request.tags) {
       const all = new Set(tasks.flatMap((t) => [...tagsOf(t)]))

@@ -23,10 +23,12 @@ export function applyFacts(ps: PlayState, task: Task, host: string, result: Task
     if (add?.host_name) {
       ps.run.options.inventory.addHost(add.host_name, add.groups ?? [], add.host_vars ?? {})
       ps.run.groupsCache = undefined
+      ps.run.inventoryLayers.clear()
     }
     if (typeof data['add_group'] === 'string') {
       ps.run.options.inventory.addToGroup(host, data['add_group'], (data['parent_groups'] as string[] | undefined) ?? ['all'])
       ps.run.groupsCache = undefined
+      ps.run.inventoryLayers.clear()
     }
   }
 }

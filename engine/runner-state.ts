@@ -5,6 +5,7 @@ import type { LoadContext } from './loader-roles.js'
 import type { Play, Playbook, Task } from './model.js'
 import type { HostStats } from './result.js'
 import type { Vars } from './template.js'
+import type { Layers } from './vars.js'
 
 /** What the CLI decided; the runner reads nothing else. */
 export interface RunOptions {
@@ -63,6 +64,8 @@ export interface RunState {
   aborted: boolean
   /** The `groups` variable, rebuilt after add_host and group_by. */
   groupsCache: Record<string, string[]> | undefined
+  /** Inventory and group_vars/host_vars layers per host, dropped after add_host and group_by. */
+  readonly inventoryLayers: Map<string, Layers>
 }
 
 /** One play on one batch of hosts. */

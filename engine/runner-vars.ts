@@ -29,6 +29,12 @@ const roleWithDeps = (role: RoleInstance): RoleInstance[] => [...role.dependenci
 
 /** Layers of inventory and group_vars/host_vars for a host: levels that do not change during a play. */
 export function inventoryLayers(run: RunState, host: string): Layers {
+  let layers = run.inventoryLayers.get(host)
+  if (layers === undefined) run.inventoryLayers.set(host, (layers = computeInventoryLayers(run, host)))
+  return layers
+}
+
+function computeInventoryLayers(run: RunState, host: string): Layers {
   const inv = run.options.inventory
   const implicit = run.implicit.get(host)
   if (implicit) return { inventory_host: [layer('implicit localhost', implicit)] }

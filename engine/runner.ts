@@ -32,6 +32,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions, emit:
     implicit: new Map(),
     playbookVarsDirs: loadVarsDirs(playbook.dir),
     groupsCache: undefined,
+    inventoryLayers: new Map(),
     aborted: false,
   }
   try {

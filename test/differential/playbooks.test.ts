@@ -43,3 +43,11 @@ describe.each(CASES)('%s %j', (name, args) => {
     expect(tsplay.code).toBe(ansible.code)
   })
 })
+
+describe.each([['tags', []], ['tags', ['--tags', 'a,never']], ['roles', []], ['includes', ['--skip-tags', 'x']]] as const)('listing %s %j', (name, args) => {
+  it('prints --list-tasks --list-tags as ansible-playbook', async () => {
+    const [ansible, tsplay] = await Promise.all([runAnsible(name, ['--list-tasks', '--list-tags', ...args]), runTsplay(name, ['--list-tasks', '--list-tags', ...args])])
+    const body = (raw: string): string => raw.slice(raw.indexOf('  play #'))
+    expect(body(tsplay.raw)).toBe(body(ansible.raw))
+  })
+})
