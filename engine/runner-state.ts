@@ -60,6 +60,8 @@ export interface RunState {
   readonly implicit: Map<string, Vars>
   /** group_vars/ and host_vars/ beside the playbook. */
   readonly playbookVarsDirs: VarsDirs
+  /** Host patterns already reported as matching nothing. */
+  readonly warnedPatterns: Set<string>
   /** any_errors_fatal or max_fail_percentage ended the playbook. */
   aborted: boolean
   /** The `groups` variable, rebuilt after add_host and group_by. */

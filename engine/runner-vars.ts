@@ -1,4 +1,4 @@
-import { dirname } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import type { VarLayer, VarsDirs } from './inventory.js'
 import type { RoleInstance, Scope, Task } from './model.js'
 import type { PlayState, RunState } from './runner-state.js'
@@ -103,7 +103,7 @@ function magicVars(ps: PlayState, host: string, role: RoleInstance | undefined):
     play_hosts: batch,
     ansible_play_name: ps.play.name,
     playbook_dir: run.playbook.dir,
-    inventory_dir: inv.hosts.get(host) ? dirname(inv.hosts.get(host)!.location.file) : null,
+    inventory_dir: inv.hosts.get(host) ? resolve(dirname(inv.hosts.get(host)!.location.file)) : null,
     ansible_check_mode: run.options.check,
     ansible_diff_mode: run.options.diff,
     ansible_verbosity: run.options.verbosity,

@@ -33,6 +33,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions, emit:
     playbookVarsDirs: loadVarsDirs(playbook.dir),
     groupsCache: undefined,
     inventoryLayers: new Map(),
+    warnedPatterns: new Set(),
     aborted: false,
   }
   try {
@@ -59,6 +60,10 @@ function targetHosts(run: RunState, play: Play): string[] {
   const inv = run.options.inventory
   const pattern = renderValue(play.hosts, run.options.extraVars) as string | string[]
   let hosts = inv.select(pattern)
+  if (hosts.length === 0 && !run.warnedPatterns.has(String(pattern))) {
+    run.warnedPatterns.add(String(pattern))
+    if (![pattern].flat().some((p) => ['localhost', '127.0.0.1'].includes(String(p)))) run.emit({ type: 'warning', message: `Could not match supplied host pattern, ignoring: ${[pattern].flat().join(',')}` })
+  }
   const names = [pattern].flat().flatMap((p) => String(p).split(/[,:]/)).map((p) => p.trim())
   for (const local of ['localhost', '127.0.0.1']) {
     if (names.includes(local) && !inv.hosts.has(local) && !hosts.includes(local)) {

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../engine/cli.js'
+import { builtinModules } from '../../modules/index.js'
 import { FIXTURES } from '../differential/harness.js'
 
 const dir = join(FIXTURES, 'cli')
@@ -80,5 +81,6 @@ describe('tsplay cli', () => {
     const r = await cli('doc', 'debug')
     expect(r.out).toContain('verbosity [default: 0]\n      Print only at this -v level or above')
     expect((await cli('doc', 'debgu')).err).toContain("unknown module 'debgu' (did you mean 'debug'?)")
+    for (const name of Object.keys(builtinModules)) expect((await cli('doc', name)).out, name).toMatch(/\nExample:\n {2}\S/)
   })
 })
