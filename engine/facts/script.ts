@@ -31,7 +31,8 @@ s passwd; getent passwd "$(id -un)" 2>/dev/null || getent passwd "$(id -u)" 2>/d
   env: `s env; env -0 2>/dev/null || env`,
   date_time: `s date; date '+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N'; date -u '+%Y-%m-%dT%H:%M:%S'
 y=$(date +%Y); s tz_seasons; date -d "$y-01-01 12:00" '+%Z %z' 2>/dev/null; date -d "$y-07-01 12:00" '+%Z %z' 2>/dev/null`,
-  system: `f /proc/cmdline /proc/sys/crypto/fips_enabled /etc/resolv.conf
+  system: `f /proc/cmdline /proc/sys/crypto/fips_enabled /etc/resolv.conf /etc/ssh/ssh_host_dsa_key.pub /etc/ssh/ssh_host_rsa_key.pub /etc/ssh/ssh_host_ecdsa_key.pub /etc/ssh/ssh_host_ed25519_key.pub
+s chroot; [ -n "\${debian_chroot:-}" ] && echo debian_chroot; stat -c '%d %i' / 2>/dev/null; stat -c '%d %i' /proc/1/root/. 2>/dev/null || stat -f -c 'fs %T' / 2>/dev/null
 s apparmor; [ -d /sys/kernel/security/apparmor ] && echo enabled
 s selinux; if [ -d /sys/fs/selinux ] && has getenforce; then getenforce; f /etc/selinux/config /sys/fs/selinux/policyvers; fi`,
   service: `f /proc/1/comm

@@ -214,6 +214,12 @@ export function systemFacts(s: Sections): Facts {
   const resolv = s.get('/etc/resolv.conf')
   if (resolv !== undefined) facts.dns = dnsFacts(resolv)
   facts.apparmor = { status: (s.get('apparmor') ?? '').trim() === 'enabled' ? 'enabled' : 'disabled' }
+  for (const algo of ['dsa', 'rsa', 'ecdsa', 'ed25519']) {
+    const [keytype, key] = (s.get(`/etc/ssh/ssh_host_${algo}_key.pub`) ?? '').trim().split(/\s+/)
+    if (keytype && key) Object.assign(facts, { [`ssh_host_key_${algo}_public`]: key, [`ssh_host_key_${algo}_public_keytype`]: keytype })
+  }
+  const chroot = isChroot(s.get('chroot'))
+  if (chroot !== undefined) facts.is_chroot = chroot
   const mode = firstLine(s.get('selinux'))?.toLowerCase()
   if (mode === undefined || mode === 'disabled') facts.selinux = { status: 'disabled' }
   else {
@@ -221,6 +227,19 @@ export function systemFacts(s: Sections): Facts {
     facts.selinux = { status: 'enabled', mode, config_mode: config.get('SELINUX') ?? 'unknown', type: config.get('SELINUXTYPE') ?? 'unknown', policyvers: Number(firstLine(s.get('/sys/fs/selinux/policyvers'))) }
   }
   return facts
+}
+
+// Ansible's test: a debian_chroot variable, else / differs from PID 1's root, else (unprivileged) / is not
+// the file system's root inode (2; 256 on btrfs, 128 on xfs).
+function isChroot(text: string | undefined): boolean | undefined {
+  const [first, second] = lines(text)
+  if (first === 'debian_chroot') return true
+  if (first === undefined) return undefined
+  if (second === undefined || second.startsWith('fs ')) {
+    const rootInode = second?.includes('btrfs') ? '256' : second?.includes('xfs') ? '128' : '2'
+    return first.split(' ')[1] !== rootInode
+  }
+  return first !== second
 }
 
 function dnsFacts(text: string): Facts {

@@ -9,7 +9,8 @@ export const COMPARED = [
   'swaptotal_mb', 'default_ipv4', 'default_ipv6', 'all_ipv4_addresses', 'all_ipv6_addresses', 'interfaces', 'service_mgr',
   'pkg_mgr', 'virtualization_type', 'virtualization_role', 'virtualization_tech_guest', 'virtualization_tech_host', 'user_id',
   'user_uid', 'user_gid', 'user_dir', 'user_shell', 'user_gecos', 'real_user_id', 'effective_user_id', 'lsb', 'fips', 'cmdline',
-  'proc_cmdline', 'dns', 'apparmor', 'machine_id', 'system_vendor', 'product_name', 'bios_vendor',
+  'proc_cmdline', 'dns', 'apparmor', 'selinux', 'machine_id', 'system_vendor', 'product_name', 'bios_vendor', 'is_chroot',
+  'ssh_host_key_ed25519_public', 'ssh_host_key_ed25519_public_keytype',
 ]
 
 // Lists whose order is the kernel's directory order, not meaningful.
