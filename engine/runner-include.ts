@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
-import { TsplayError } from './errors.js'
-import { findTaskFile, loadTaskFile } from './loader.js'
+import { PlaybookError, TsplayError } from './errors.js'
+import { checkNotified, findTaskFile, loadTaskFile } from './loader.js'
 import { roleFromTask } from './loader-roles.js'
 import type { Item, Scope, Task } from './model.js'
 import type { TaskResult } from './result.js'
@@ -60,7 +60,24 @@ export async function runInclude(ps: PlayState, task: Task, hosts: readonly stri
     ps.run.emit({ type: 'included', file: inc.path, hosts: inc.hosts, ...(inc.label !== undefined ? { label: inc.label } : {}) })
     for (const h of inc.hosts) statsOf(ps, h).ok++
   }
-  for (const inc of inclusions) await runItems(ps, loadIncluded(ps, task, inc), inc.hosts)
+  for (const inc of inclusions) {
+    let items: Item[]
+    try {
+      items = loadIncluded(ps, task, inc)
+      checkNotified(ps.loadContext, ps.handlers)
+    } catch (error) {
+      // A broken included file fails the include for its hosts, as in Ansible; the message keeps file:line:col.
+      if (!(error instanceof PlaybookError)) throw error
+      ps.loadContext.notified.length = 0
+      for (const host of inc.hosts) {
+        const r = failed(host, error.explain())
+        record(ps, task, r, [host])
+        ps.run.emit({ type: 'result', result: withIgnore(ps, task, r), taskName: task.name })
+      }
+      continue
+    }
+    await runItems(ps, items, inc.hosts)
+  }
 }
 
 function loadIncluded(ps: PlayState, task: Task, inc: Inclusion): Item[] {

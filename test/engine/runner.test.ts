@@ -118,3 +118,21 @@ describe('runner', () => {
     expect(r.events).toContainEqual({ type: 'verbose', level: 2, message: '[a] greeting from play_vars: play vars' })
   })
 })
+
+describe('runner errors at run time', () => {
+  it('a broken included file fails the include on its hosts with the located message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runner-inc-'))
+    writeFileSync(join(dir, 'broken.yml'), '- debug: msg=x\n  notify: nobody\n')
+    const r = await run(`- hosts: a\n  gather_facts: false\n  tasks:\n    - include_tasks: ${join(dir, 'broken.yml')}\n    - command: "true"\n`, INVENTORY)
+    const failure = r.events.find((e) => e.type === 'result' && e.result.status === 'failed')
+    expect(failure?.type === 'result' && failure.result.data['msg']).toBe(`${join(dir, 'broken.yml')}:2:11: notify: no handler named 'nobody'\n      notify: nobody\n              ^`)
+    expect(r.code).toBe(2)
+  })
+
+  it('an undefined variable fails the task and names the variable', async () => {
+    const r = await run('- hosts: a\n  gather_facts: false\n  tasks:\n    - debug: msg="{{ nope }}"\n', INVENTORY)
+    const failure = r.events.find((e) => e.type === 'result')
+    expect(failure?.type === 'result' && String(failure.result.data['msg'])).toMatch(/'nope' is undefined/)
+    expect(r.code).toBe(2)
+  })
+})
