@@ -98,12 +98,16 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
           showDiff(r)
           const changed = r.data['changed'] === true
           line(`${changed ? 'changed' : 'ok'}: ${hostTag(r)}${verbose(r) ? ` => ${dump(r, kind(r))}` : ''}`, changed ? 'yellow' : 'green')
+          if (o.verbosity > 0) for (const summary of r.changes) line(`    ${o.check ? 'would ' : ''}${summary}`, 'yellow')
         }
         return
       }
       case 'recap':
         line(banner('PLAY RECAP'))
-        for (const host of [...event.stats.keys()].sort()) line(recapLine(host, event.stats.get(host)!))
+        for (const host of [...event.stats.keys()].sort()) {
+          const s = event.stats.get(host)!
+          line(recapLine(host, s), s.failed || s.unreachable ? 'red' : s.changed ? 'yellow' : 'green')
+        }
         line('')
         return
     }

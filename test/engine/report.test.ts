@@ -45,3 +45,12 @@ describe('report', () => {
     expect(unifiedDiff({ before: '', after: 'new\n' })).toBe('--- before\n+++ after\n@@ -0,0 +1 @@\n+new\n')
   })
 })
+
+describe('report with -v', () => {
+  it('lists the planned changes, with "would" in check mode', () => {
+    let out = ''
+    const report = plainReporter({ verbosity: 1, color: false, diff: false, check: true, write: (s) => void (out += s) })
+    report({ type: 'result', taskName: 'x', result: { host: 'h1', status: 'changed', data: { changed: true }, diff: [], changes: ['write /etc/motd'] } })
+    expect(out).toBe('changed: [h1] => {"changed": true}\n    would write /etc/motd\n')
+  })
+})
