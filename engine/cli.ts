@@ -113,7 +113,7 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     extraVars,
     check: o['check'] === true,
     diff: o['diff'] === true,
-    ...(o['limit'] !== undefined ? { limit: String(o['limit']) } : {}),
+    ...(o['limit'] !== undefined ? { limit: limitPattern(String(o['limit'])) } : {}),
     tags: splitList(o['tags']),
     skipTags: splitList(o['skip-tags']),
     forks,
@@ -146,11 +146,17 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   return code
 }
 
+/** `--limit @file` reads host names one a line (Ansible's retry files); anything else is a pattern. */
+function limitPattern(limit: string): string {
+  if (!limit.startsWith('@')) return limit
+  return readFile(limit.slice(1)).split('\n').map((l) => l.trim()).filter(Boolean).join(',')
+}
+
 function readFile(path: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (error) {
-    throw new UsageError(`--extra-vars: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
   }
 }
 

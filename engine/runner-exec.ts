@@ -97,8 +97,18 @@ export function connection(ps: PlayState, host: string): Promise<Connection> {
     state = { facts: {}, factsGathered: false, setFacts: {}, includeVars: {}, failed: false, unreachable: false, ended: false }
     run.hosts.set(host, state)
   }
-  state.conn ??= run.options.connect(host, templateVars(hostVars(ps, host)))
+  state.conn ??= run.options.connect(host, connectionVars(ps, host))
   return state.conn
+}
+
+/** Play keywords that stand in for connection variables the host does not set (the variables win, as in Ansible). */
+const CONNECTION_KEYWORDS: ReadonlyArray<readonly [string, string]> = [['connection', 'ansible_connection'], ['remote_user', 'ansible_user'], ['port', 'ansible_port']]
+
+function connectionVars(ps: PlayState, host: string): Vars {
+  const vars = templateVars(hostVars(ps, host))
+  const defaults: Vars = {}
+  for (const [kw, name] of CONNECTION_KEYWORDS) if (ps.play.keywords[kw] !== undefined && vars[name] === undefined) defaults[name] = renderValue(ps.play.keywords[kw], vars)
+  return Object.keys(defaults).length === 0 ? vars : new Proxy(vars, { get: (t, k) => (typeof k === 'string' && k in defaults ? defaults[k] : Reflect.get(t, k)) })
 }
 
 /** A boolean keyword (check_mode, diff, become…), templated; `fallback` when unset. */

@@ -136,3 +136,16 @@ describe('runner errors at run time', () => {
     expect(r.code).toBe(2)
   })
 })
+
+describe('connection keywords', () => {
+  it('play connection/remote_user/port fill in what the host does not set', async () => {
+    let seen: Record<string, unknown> = {}
+    await run('- hosts: b\n  gather_facts: false\n  connection: local\n  remote_user: deploy\n  tasks:\n    - command: "true"\n', 'b ansible_port=2222\n', {
+      connect: (host, vars) => {
+        seen = { connection: vars['ansible_connection'], user: vars['ansible_user'], port: vars['ansible_port'] }
+        return Promise.resolve(connectLocal(host))
+      },
+    })
+    expect(seen).toEqual({ connection: 'local', user: 'deploy', port: 2222 })
+  })
+})
