@@ -70,7 +70,10 @@ export interface ModuleDef<S extends z.ZodTypeAny, State, C extends Change> {
   readonly freeForm?: string
   gather(ctx: ModuleContext, args: z.output<S>): Promise<State>
   plan(args: z.output<S>, state: State, ctx: ModuleContext): Plan<C>
-  /** Perform exactly `plan.changes`; may return values for `register` (e.g. rc, stdout). */
+  /**
+   * Perform exactly `plan.changes`; may return values for `register` (e.g. rc, stdout). Returning `changed: false`
+   * reports ok instead: only for an effect no read can predict and Ansible judges afterwards (apt's update_cache).
+   */
   apply(ctx: ModuleContext, plan: Plan<C>, args: z.output<S>): Promise<Readonly<Record<string, unknown>> | void>
 }
 
@@ -113,6 +116,10 @@ export async function runModule<S extends z.ZodTypeAny, State, C extends Change>
       return outcome('changed', true, changes, diff, plan.values ?? {})
     }
     const applied = await mod.apply(ctx, plan, args)
+    if (applied?.changed === false) {
+      const { changed: _changed, ...values } = applied
+      return outcome('ok', false, [], [], { ...plan.values, ...values })
+    }
     return outcome('changed', true, changes, diff, { ...plan.values, ...applied })
   } catch (error) {
     if (error instanceof ModuleError) {

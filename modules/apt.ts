@@ -214,6 +214,8 @@ export const apt = defineModule({
       stderr = result.stderr
       if (result.exitCode !== 0) throw new ModuleError(`'${command}' failed: ${result.stderr.trim()}`, { rc: result.exitCode, stdout, stderr })
     }
+    // A refresh alone is a change only when the lists moved, as Ansible judges update_cache.
+    if (!command && values.cache_updated === false) return { ...values, changed: false }
     return { ...values, stdout, stderr, stdout_lines: stdout.split('\n').filter(Boolean) }
   },
 })

@@ -2,11 +2,13 @@
 // dnf/yum install and remove an RPM built here (rpmbuild + createrepo_c) from a file:// repository on the host,
 // after apt has installed Debian's dnf and rpm there. Each step runs in check mode first (host untouched,
 // same prediction), then for real, then again with no change.
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { main } from '../../engine/cli.js'
 import { sh } from '../../engine/connection/shell.js'
 import type { Connection } from '../../engine/connection/types.js'
 import { runModule, type AnyModule, type ModuleOutcome } from '../../engine/module.js'
@@ -20,6 +22,7 @@ import { yum } from '../../modules/yum.js'
 import { yum_repository } from '../../modules/yum_repository.js'
 import { converge as convergeOn } from '../helpers/converge.js'
 import { makeContext } from '../helpers/module-context.js'
+import { labHosts, labKeyFile, labKnownHosts } from './helpers.js'
 import { connectLabHost } from './lab-connection.js'
 import { buildRpmRepo } from './rpm-repo.js'
 
@@ -29,6 +32,8 @@ const work = mkdtempSync(join(tmpdir(), 'tsplay-pkg-lab-'))
 beforeAll(async () => {
   // lab5 exists whenever the lab's global setup passed and no other suite reboots or stops it.
   conn = await connectLabHost(process.env.TSPLAY_PACKAGES_LAB_HOST ?? 'lab5')
+  // Sources an interrupted earlier run may have left would make every apt-get update fail.
+  await conn.exec(sh`rm -f /etc/apt/sources.list.d/tsdiff.list /etc/apt/sources.list.d/tsplay-local.list /etc/apt/sources.list.d/tsplay-local.sources`)
 })
 afterAll(async () => {
   await conn?.close()
@@ -146,7 +151,7 @@ describe('dnf and yum on a lab host with Debian dnf and rpm', () => {
     const prepared = await run(apt, { name: ['dnf', 'rpm'], install_recommends: false, update_cache: true, cache_valid_time: 3600 })
     expect(prepared.status, prepared.msg).not.toBe('failed')
     const repo = buildRpmRepo(join(work, 'build'), [{ name: 'tsplay-lab-rpm', version: '1.0' }, { name: 'tsplay-lab-rpm', version: '1.1' }])
-    await conn.exec(sh`rm -rf ${remoteRepo} && mkdir -p ${remoteRepo}/repodata /etc/yum.repos.d`)
+    await conn.exec(sh`rm -rf ${remoteRepo} /etc/yum.repos.d/tsplay-test.repo && mkdir -p ${remoteRepo}/repodata /etc/yum.repos.d`)
     for (const file of walk(repo)) await conn.writeFile(`${remoteRepo}/${relative(repo, file)}`, readFileSync(file))
   })
 
@@ -168,6 +173,64 @@ describe('dnf and yum on a lab host with Debian dnf and rpm', () => {
 
   it('fails as Ansible does for a package no repository offers', async () => {
     expect(await run(dnf, { name: 'tsplay-no-such-rpm' })).toMatchObject({ status: 'failed', msg: 'Failed to install some of the specified packages', values: { failures: ['No package tsplay-no-such-rpm available.'] } })
+  })
+})
+
+// The same playbook through ansible-playbook and through tsplay on the same host from the same starting state:
+// the verdicts of a check run, a first and a second run, and the packages and files after each.
+const PLAYBOOK = `- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: lists, apt: {update_cache: true, cache_valid_time: 3600}}
+    - {name: install, apt: {name: [hello, cowsay], install_recommends: false}}
+    - {name: at least, apt: {name: 'hello>=2.0'}}
+    - {name: remove, apt: {name: cowsay, state: absent, purge: true}}
+    - {name: missing, apt: {name: tsdiff-not-installed, state: absent}}
+    - {name: package, package: {name: hello, state: present}}
+    - {name: source line, apt_repository: {repo: 'deb [trusted=yes] file:/srv/tsdiff-repo ./', filename: tsdiff, update_cache: false}}
+    - {name: repo dir, file: {path: /etc/tsdiff.repos.d, state: directory}}
+    - {name: yum repo, yum_repository: {name: tsdiff, description: tsdiff test, baseurl: 'file:///srv/tsdiff-rpm', gpgcheck: false, reposdir: /etc/tsdiff.repos.d}}
+`
+const RESET = sh`DEBIAN_FRONTEND=noninteractive apt-get -y -q purge hello cowsay >/dev/null 2>&1
+rm -rf /etc/apt/sources.list.d/tsdiff.list /etc/tsdiff.repos.d /var/lib/apt/periodic/update-success-stamp
+touch -d '2 hours ago' /var/lib/apt/lists; true`
+const STATE = sh`dpkg-query -W -f='\${Package} \${db:Status-Abbrev}\n' hello cowsay 2>&1; cat /etc/apt/sources.list.d/tsdiff.list /etc/tsdiff.repos.d/tsdiff.repo 2>&1; true`
+
+const verdicts = (log: string): string[] =>
+  log.split('\n').filter((l) => /^(TASK \[|ok:|changed:|fatal:|skipping:|\S+\s+: ok=)/.test(l)).map((l) => l.replace(/ => .*$/, '').replace(/\s\*+$/, '').trimEnd())
+
+describe('differential: ansible-playbook and tsplay on the same lab host', () => {
+  it('agree on every verdict and on the packages and files, in check mode and over two runs', async () => {
+    const host = labHosts().find((h) => h.name === conn.host)!
+    const dir = join(work, 'differential')
+    mkdirSync(dir)
+    const inventory = join(dir, 'inventory.ini')
+    writeFileSync(inventory, `${host.name} ansible_host=${host.address} ansible_user=root ansible_ssh_private_key_file=${labKeyFile()} ansible_ssh_common_args='-o UserKnownHostsFile=${labKnownHosts()} -o StrictHostKeyChecking=yes'\n`)
+    writeFileSync(join(dir, 'site.yml'), PLAYBOOK)
+    const ansible = async (...extra: string[]): Promise<string> => {
+      const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
+      const result = await promisify(execFile)('ansible-playbook', ['-i', inventory, join(dir, 'site.yml'), ...extra], { env, maxBuffer: 1 << 24 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }))
+      return result.stdout
+    }
+    const tsplay = async (...extra: string[]): Promise<string> => {
+      let out = ''
+      await main(['run', '-i', inventory, join(dir, 'site.yml'), ...extra], (s) => void (out += s), (s) => void (out += s))
+      return out
+    }
+    const sequence = async (engine: (...extra: string[]) => Promise<string>): Promise<string[][]> => {
+      await conn.exec(RESET)
+      const runs: string[][] = []
+      for (const extra of [['--check'], [], []]) runs.push(verdicts(await engine(...extra)), [await shell(STATE)])
+      return runs
+    }
+    try {
+      const expected = await sequence(ansible)
+      const actual = await sequence(tsplay)
+      expect(actual).toEqual(expected)
+      expect(expected[0]!.length).toBeGreaterThan(9)
+    } finally {
+      await conn.exec(RESET)
+    }
   })
 })
 

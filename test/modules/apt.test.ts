@@ -108,3 +108,12 @@ describe.runIf(existsSync('/usr/bin/dpkg-query') && process.getuid?.() === 0)('a
     expect(unknown).toMatchObject({ status: 'failed', msg: 'no available installation candidate for no-such-package-tsplay' })
   })
 })
+
+describe('runModule with an apply that finds nothing to do', () => {
+  it('reports ok when a refresh leaves the lists as they were (apt update_cache alone)', async () => {
+    const fake = { ...apt, gather: async () => state(), apply: async () => ({ cache_updated: false, cache_update_time: 9000, changed: false }) }
+    const result = await runModule(fake, makeContext({ conn }), apt.args.parse({ update_cache: true }))
+    expect(result).toMatchObject({ status: 'ok', changed: false, changes: [], values: { cache_updated: false, cache_update_time: 9000 } })
+    expect(result.values).not.toHaveProperty('changed')
+  })
+})
