@@ -259,7 +259,8 @@ function noteNotify(src: SourceFile, node: YAMLMap, keywords: Keywords, ctx: Loa
   const notifyNode = nodeAt(node, 'notify')
   const items = isSeq(notifyNode) ? (notifyNode.items as Node[]) : [notifyNode]
   for (const item of items) {
-    if (isScalar(item)) ctx.notified.push({ name: String(item.value), src, location: nodeLocation(src, item) })
+    if (!isScalar(item)) throw errorAt(src, nodeLocation(src, item), 'notify: expected a handler name or a list of names (quote names containing ": ")')
+    ctx.notified.push({ name: String(item.value), src, location: nodeLocation(src, item) })
   }
 }
 

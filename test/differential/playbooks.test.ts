@@ -24,6 +24,8 @@ const CASES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['checkmode', []],
   ['checkmode', ['--check']],
   ['logic', []],
+  ['sections', []],
+  ['sections', ['--force-handlers']],
   ['fatal', []],
   ['meta', []],
   ['meta', ['--tags', 'applied']],

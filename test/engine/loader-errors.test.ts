@@ -142,3 +142,10 @@ describe('loader errors', () => {
     expect(() => loadPlaybook('/nonexistent/site.yml')).toThrow('/nonexistent/site.yml:1:1: cannot read file: ENOENT')
   })
 })
+
+describe('loader errors, notify', () => {
+  it('a notify entry that YAML read as a mapping', () => {
+    const { error, file } = load(play('    - command: "true"\n      notify: [a, b : c]\n'))
+    expect(error.message).toBe(`${file}:4:19: notify: expected a handler name or a list of names (quote names containing ": ")`)
+  })
+})
