@@ -4,6 +4,9 @@ import { ConnectionError } from '../errors.js'
 import { quote } from './shell.js'
 import type { RemoteProcess, Transport } from './types.js'
 
+/** Tags the line on which the login shell reports its PID before it becomes /bin/sh. */
+const PID_TAG = 'TSPLAY-PID:'
+
 /** OpenSSH's default MaxSessions is 10; stay below it so one slot is left for a human or ansible. */
 const MAX_CHANNELS = 8
 
@@ -42,7 +45,7 @@ export class SshTransport implements Transport {
         if (options.pty) this.client.exec(commandLine, { pty: { term: 'dumb', rows: 24, cols: 200 } }, done)
         // The login shell reports its PID (it leads the command's process group), then becomes /bin/sh: so every
         // command runs under /bin/sh as locally, and a timed-out command can be killed even where sshd ignores signals.
-        else this.client.exec(`echo $$ >&2; exec /bin/sh -c ${quote(commandLine)}`, done)
+        else this.client.exec(`echo ${PID_TAG}$$ >&2; exec /bin/sh -c ${quote(commandLine)}`, done)
       })
     } catch (error) {
       this.release()
@@ -71,13 +74,17 @@ export class SshTransport implements Transport {
       channel.stderr.on('data', (chunk: Buffer) => {
         if (pid !== undefined) return void relay.write(chunk)
         head += chunk.toString('latin1')
-        const newline = head.indexOf('\n')
-        if (newline < 0) return
-        pid = Number(head.slice(0, newline))
-        const rest = Buffer.from(head.slice(newline + 1), 'latin1')
+        // Start-up noise of the login shell (a chatty .bashrc) may come first; only the tagged line is ours.
+        const match = new RegExp(`(^|\\n)${PID_TAG}(\\d+)\\n`).exec(head)
+        if (!match) return
+        pid = Number(match[2])
+        const rest = Buffer.from(head.slice(0, match.index + match[1]!.length) + head.slice(match.index + match[0].length), 'latin1')
         if (rest.length > 0) relay.write(rest)
       })
-      channel.stderr.on('end', () => relay.end())
+      channel.stderr.on('end', () => {
+        if (pid === undefined && head !== '') relay.write(Buffer.from(head, 'latin1'))
+        relay.end()
+      })
     }
     // Writes after the remote side closed fail with EPIPE-like errors; the exit status says what happened.
     channel.on('error', () => {})
