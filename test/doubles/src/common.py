@@ -1,6 +1,7 @@
 # tsplay test double, not Kubernetes: helpers shared by the kubeadm and kubectl doubles (installed beside each
 # double in /usr/lib/tsplay-double/NAME/). State lives in /var/lib/tsplay-double so tests can read what happened.
 import base64
+import fcntl
 import hashlib
 import json
 import os
@@ -32,6 +33,15 @@ def record(event, **fields):
         log.write(json.dumps(fields) + '\n')
 
 
+def lock_state():
+    """Hold an exclusive lock on the double's state until the process exits: several hosts' joins ask the
+    first control-plane node for tokens at the same moment, as they ask a real apiserver."""
+    os.makedirs(STATE_DIR, exist_ok=True)
+    handle = open(STATE_DIR + '/lock', 'w')
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
 def load_state():
     try:
         with open(STATE_DIR + '/cluster.json') as f:
@@ -42,8 +52,10 @@ def load_state():
 
 def save_state(state):
     os.makedirs(STATE_DIR, exist_ok=True)
-    with open(STATE_DIR + '/cluster.json', 'w') as f:
+    temp = STATE_DIR + '/cluster.json.%d' % os.getpid()
+    with open(temp, 'w') as f:
         json.dump(state, f, indent=2)
+    os.replace(temp, STATE_DIR + '/cluster.json')
 
 
 def write(path, content, mode=0o644):

@@ -13,8 +13,8 @@ import sys
 import urllib.request
 
 sys.path.insert(0, '/usr/lib/tsplay-double/kubeadm')
-from common import (DOUBLE_NOTE, K8S, PKI, ask_apiserver, ca_hash, fail, kubeconfig, load_state, openssl,  # noqa: E402
-                    parse_args, record, save_state, split_endpoint, write)
+from common import (DOUBLE_NOTE, K8S, PKI, ask_apiserver, ca_hash, fail, kubeconfig, load_state, lock_state,  # noqa: E402
+                    openssl, parse_args, record, save_state, split_endpoint, write)
 import yaml  # noqa: E402
 
 VERSION = '@VERSION@'
@@ -336,6 +336,7 @@ def cmd_config(pos, flags):
 def main(argv):
     if not argv:
         fail('usage: kubeadm COMMAND (%s)' % DOUBLE_NOTE)
+    state_lock = lock_state()  # noqa: F841 (held until exit)
     command, rest = argv[0], argv[1:]
     pos, flags = parse_args(rest, VALUE_FLAGS)
     if command == 'version':
