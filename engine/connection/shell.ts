@@ -16,13 +16,14 @@ export interface Raw {
 /** Mark a trusted, tsplay-written fragment to be spliced into an `sh` template unquoted. */
 export const raw = (fragment: string): Raw => ({ raw: fragment })
 
-type ShValue = string | number | boolean | Raw | Command | readonly (string | number)[]
+type ShValue = string | number | boolean | Raw | readonly (string | number)[]
 
 const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && 'raw' in v
 
 /**
- * Build a command: every interpolated value is quoted as one word, arrays as several words,
- * nested commands (`Command`) and `raw()` fragments are spliced as they are.
+ * Build a command: every interpolated value is quoted as one word (arrays as several words); only `raw()`
+ * fragments are spliced as they are. A nested `Command` is a string at run time, so it is quoted too: splice a
+ * command tsplay built with `raw(command)`, or pass it as one argument (`sh -c ${command}`).
  *
  *     sh`sysctl -w ${`${key}=${value}`}`   // a value holding `$(rm -rf /)` stays a string
  */
