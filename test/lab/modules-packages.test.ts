@@ -79,6 +79,16 @@ describe('apt on a lab host', () => {
     await converge(apt, { name: 'hello', state: 'absent', purge: true })
   })
 
+  it('waits for the dpkg lock another process holds instead of failing', async () => {
+    await run(apt, { name: 'hello', state: 'absent' })
+    await conn.exec(sh`nohup python3 -c 'import fcntl, time; f = open("/var/lib/dpkg/lock-frontend", "w"); fcntl.lockf(f, fcntl.LOCK_EX); time.sleep(8)' >/dev/null 2>&1 &
+sleep 1`)
+    const result = await run(apt, { name: 'hello' })
+    expect(result.status, result.msg).toBe('changed')
+    expect(result.values.stderr).toContain('package manager lock is held by another process, waiting')
+    await run(apt, { name: 'hello', state: 'absent' })
+  })
+
   it('package picks apt from the facts', async () => {
     await converge(packageModule, { name: 'hello', state: 'present' }, { ansible_pkg_mgr: 'apt' })
     await converge(packageModule, { name: 'hello', state: 'absent' }, { ansible_pkg_mgr: 'apt' })
