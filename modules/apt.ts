@@ -135,9 +135,13 @@ const cacheStale = (a: Args, s: AptState): boolean => (a.update_cache === true |
 function consequences(planned: readonly PackageChange[], s: AptState): PackageChange[] {
   if (!s.simulation) return []
   const named = new Set(planned.map((c) => c.name))
+  // Under a whole-system operation every package is its doing; otherwise the extra ones are dependencies.
+  const note = planned.some((c) => SYSTEM_WIDE.includes(c.kind)) ? '' : ' (dependency)'
   const extra: PackageChange[] = []
   for (const p of [...s.simulation.install, ...s.simulation.upgrade]) {
-    if (!named.has(p.name)) extra.push({ kind: 'dependency', name: p.name, ...(p.from ? { from: p.from } : {}), ...(p.to ? { to: p.to } : {}), summary: p.from ? `${packageSummary('upgrade', p.name, p.from, p.to)} (dependency)` : packageSummary('dependency', p.name, undefined, p.to) })
+    if (named.has(p.name)) continue
+    const summary = `${packageSummary(p.from ? 'upgrade' : 'install', p.name, p.from, p.to)}${note}`
+    extra.push({ kind: 'dependency', name: p.name, ...(p.from ? { from: p.from } : {}), ...(p.to ? { to: p.to } : {}), summary })
   }
   for (const p of [...s.simulation.remove, ...s.simulation.purge]) {
     const kind = s.simulation.purge.includes(p) ? 'purge' : 'remove'

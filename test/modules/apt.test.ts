@@ -87,6 +87,16 @@ describe('apt plan', () => {
     expect(p.diff?.[0]?.after).toBe('cowsay 3.03+dfsg2-8\nhello 2.10-3\nlibtext-charwidth-perl 0.04-11\n')
   })
 
+  it('upgrades the whole system only when apt-get -s finds something to do', () => {
+    const upgrade = parseAptSimulate(fixture('apt-get-s-upgrade.txt'))
+    expect(plan({ upgrade: 'dist' }, state({ simulation: upgrade }))).toEqual(['upgrade all packages (dist)', 'upgrade bash 5.2.15-2+b8 → 5.2.15-2+b13'])
+    expect(plan({ name: '*', state: 'latest' }, state({ simulation: upgrade }))).toEqual(['upgrade all packages', 'upgrade bash 5.2.15-2+b8 → 5.2.15-2+b13'])
+    expect(plan({ upgrade: 'yes' }, state({ simulation: parseAptSimulate('0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n') }))).toEqual([])
+    expect(plan({ autoremove: true }, state({ simulation: parseAptSimulate(fixture('apt-get-s-autoremove.txt')) }))).toEqual([
+      'remove packages nothing depends on any more', 'remove git 1:2.39.5-0+deb12u3', 'remove git-man 1:2.39.5-0+deb12u3', 'remove less 590-2.1~deb12u2', 'remove liberror-perl 0.17029-2',
+    ])
+  })
+
   it('validates arguments before touching a host', () => {
     expect(apt.args.safeParse({ name: 'foo;rm -rf /' }).error?.issues[0]?.message).toBe("invalid package name 'foo;rm -rf /'")
     expect(apt.args.safeParse({ name: 'foo=1=2' }).error?.issues[0]?.message).toBe('invalid package spec: foo=1=2')
