@@ -123,7 +123,10 @@ export async function runModule<S extends z.ZodTypeAny, State, C extends Change>
     return outcome('changed', true, changes, diff, { ...plan.values, ...applied })
   } catch (error) {
     if (error instanceof ModuleError) {
-      return { ...outcome('failed', plan !== undefined && plan.changes.length > 0 && !ctx.check, [], [], error.values), msg: error.message }
+      // A failed apply changed the host unless the module knows it did not (e.g. the program was never started).
+      const applied = plan !== undefined && plan.changes.length > 0 && !ctx.check
+      const changed = typeof error.values['changed'] === 'boolean' ? error.values['changed'] : applied
+      return { ...outcome('failed', changed, [], [], error.values), msg: error.message }
     }
     if (error instanceof CommandError) {
       const { exitCode, stdout, stderr } = error.result

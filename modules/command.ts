@@ -60,7 +60,7 @@ export const command = defineModule({
       // ansible-core reports a missing program with Python's exec error, rc 2 and no output.
       if (!(error instanceof ModuleError) || error.values['stderr'] !== NOT_FOUND) throw error
       const msg = `[Errno 2] No such file or directory: b'${argv[0]}'`
-      throw new ModuleError(msg, { cmd: argv, rc: 2, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], msg })
+      throw new ModuleError(msg, { changed: false, cmd: argv, rc: 2, stdout: '', stderr: '', stdout_lines: [], stderr_lines: [], msg })
     }
   },
 })

@@ -44,7 +44,7 @@ describe('command', () => {
   })
 
   it('reports a missing program as ansible-core does, and keeps a program\'s own 127', async () => {
-    expect(await run({ cmd: 'tsplay-no-such-program --x' })).toMatchObject({ status: 'failed', msg: "[Errno 2] No such file or directory: b'tsplay-no-such-program'", values: { rc: 2, stdout: '' } })
+    expect(await run({ cmd: 'tsplay-no-such-program --x' })).toMatchObject({ status: 'failed', changed: false, msg: "[Errno 2] No such file or directory: b'tsplay-no-such-program'", values: { rc: 2, stdout: '' } })
     expect(await run({ argv: ['sh', '-c', 'exit 127'] })).toMatchObject({ status: 'failed', msg: 'non-zero return code', values: { rc: 127 } })
   })
 
