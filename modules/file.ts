@@ -172,7 +172,7 @@ function planLink(a: Args, s: State, state: 'link' | 'hard', prev: string, chang
     if ((s.path.nlink ?? 2) > 2) fail(`the directory ${a.path} is not empty, refusing to convert it`)
   }
   if (state === 'link' && (prev === 'file' || prev === 'hard') && !a.force) fail(`refusing to convert from file to symlink for ${a.path}`)
-  if (state === 'hard' && (prev === 'file' || prev === 'hard') && !a.force) fail('Cannot link, different hard link exists at destination')
+  if (state === 'hard' && (prev === 'file' || prev === 'hard') && !a.force) fail(`Cannot link, ${prev === 'hard' ? 'different hard link' : 'file'} exists at destination`)
   const flags = state === 'link' ? '-sfn' : '-fn'
   const remove = prev === 'directory' ? sh`rmdir -- ${a.path} && ` : sh``
   changes.push({ kind: state, summary: `link ${a.path} → ${src}${state === 'hard' ? ' (hard)' : ''}`, command: sh`${raw(remove)}ln ${raw(flags)} -- ${src} ${a.path}` })

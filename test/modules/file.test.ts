@@ -42,6 +42,8 @@ describe('file plan', () => {
     [{ path: '/f', state: 'directory' }, { path: f('/f'), umask: 0o022 }, '/f already exists as a file'],
     [{ path: '/f', src: '/nope', state: 'link' }, { path: f('/f'), src: missing('/nope'), umask: 0o022 }, 'src file does not exist, use "force=yes" if you really want to create the link: /nope'],
     [{ path: '/f', src: '/g', state: 'link' }, { path: f('/f'), src: f('/g'), umask: 0o022 }, 'refusing to convert from file to symlink for /f'],
+    [{ path: '/f', src: '/g', state: 'hard' }, { path: f('/f'), src: f('/g', { inode: 9 }), umask: 0o022 }, 'Cannot link, file exists at destination'],
+    [{ path: '/f', src: '/g', state: 'hard' }, { path: f('/f', { nlink: 2 }), src: f('/g', { inode: 9 }), umask: 0o022 }, 'Cannot link, different hard link exists at destination'],
     [{ path: '/d', src: '/g', state: 'link', force: true }, { path: f('/d', { type: 'directory', nlink: 3 }), src: f('/g'), umask: 0o022 }, 'the directory /d is not empty, refusing to convert it'],
   ])('fails as Ansible does: %j', (a, state, message) => {
     expect(() => summaries(a, state as Parameters<typeof file.plan>[1])).toThrow(message)
