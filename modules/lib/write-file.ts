@@ -143,6 +143,6 @@ const VALIDATE_FAILED = 97
 
 /** The validate command as argv (split like Python's shlex), each `%s` being the temp file's path; never shell code. */
 function validateCommand(validate: string): Command {
-  const words = shlexSplit(validate).map((word) => word.split('%s').map((part) => (part === '' ? '' : quote(part))).join('"$t"'))
+  const words = shlexSplit(validate).map((word) => (word === '' ? "''" : word.split('%s').map((part) => (part === '' ? '' : quote(part))).join('"$t"')))
   return sh`${raw(words.join(' '))} || { rc=$?; printf '\ntsplay-validate-rc %s\n' $rc; exit ${VALIDATE_FAILED}; }`
 }
