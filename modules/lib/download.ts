@@ -1,6 +1,21 @@
 import { raw, sh } from '../../engine/connection/shell.js'
 import type { Command } from '../../engine/connection/types.js'
 
+// Used when neither curl nor wget is installed (Debian minbase has neither, but apt hosts often have python3).
+const PYTHON_FETCH = 'import ssl, sys, urllib.request\nctx = None if sys.argv[3] == "1" else ssl._create_unverified_context()\nopen(sys.argv[2], "wb").write(urllib.request.urlopen(sys.argv[1], context=ctx, timeout=60).read())'
+
+/**
+ * Download `url` on the host into the file named by the shell variable `target` (e.g. `f` for "$f"),
+ * with curl, else wget, else python3; exits non-zero when every tool is missing or the download fails.
+ */
+export function downloadOnHost(url: string, target: string, validateCerts = true): Command {
+  const dest = raw(`"$${target}"`)
+  return sh`if command -v curl >/dev/null 2>&1; then curl -fsSL ${validateCerts ? [] : ['-k']} -o ${dest} ${url}
+elif command -v wget >/dev/null 2>&1; then wget -q ${validateCerts ? [] : ['--no-check-certificate']} -O ${dest} ${url}
+elif command -v python3 >/dev/null 2>&1; then python3 -c ${PYTHON_FETCH} ${url} ${dest} ${validateCerts ? '1' : '0'}
+else echo 'neither curl, wget nor python3 is installed to download with' >&2; false; fi`
+}
+
 /** How to fetch a URL on the host. */
 export interface DownloadOptions {
   readonly url: string

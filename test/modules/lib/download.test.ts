@@ -1,0 +1,51 @@
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, existsSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connectLocal } from '../../../engine/connection/local.js'
+import { raw, sh } from '../../../engine/connection/shell.js'
+import { downloadOnHost } from '../../../modules/lib/download.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'tsplay-download-'))
+let server: Server
+let base = ''
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/key.asc') res.end('-----BEGIN PGP PUBLIC KEY BLOCK-----\n')
+    else res.writeHead(404).end('no')
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => {
+  server.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const fetchTo = (url: string, file: string, env: Record<string, string> = {}) =>
+  connectLocal('controller').with({ env }).exec(sh`f=${file}; ${raw(downloadOnHost(url, 'f'))}`, { allowFailure: true })
+
+describe('downloadOnHost', () => {
+  it('downloads with the tools the host has', async () => {
+    const result = await fetchTo(`${base}/key.asc`, join(dir, 'a'))
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(readFileSync(join(dir, 'a'), 'utf8')).toBe('-----BEGIN PGP PUBLIC KEY BLOCK-----\n')
+  })
+
+  it.runIf(existsSync('/usr/bin/python3'))('falls back to python3 where neither curl nor wget exists', async () => {
+    const bin = join(dir, 'bin')
+    mkdirSync(bin)
+    symlinkSync('/usr/bin/python3', join(bin, 'python3'))
+    const result = await fetchTo(`${base}/key.asc`, join(dir, 'b'), { PATH: bin })
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(readFileSync(join(dir, 'b'), 'utf8')).toContain('BEGIN PGP')
+  })
+
+  it('fails on an HTTP error and when no tool exists', async () => {
+    expect((await fetchTo(`${base}/missing`, join(dir, 'c'))).exitCode).not.toBe(0)
+    const none = await fetchTo(`${base}/key.asc`, join(dir, 'd'), { PATH: join(dir, 'empty') })
+    expect([none.exitCode, none.stderr.trim()]).toEqual([1, 'neither curl, wget nor python3 is installed to download with'])
+  })
+})
