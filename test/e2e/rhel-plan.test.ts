@@ -38,7 +38,7 @@ describe('the RedHat branches of the roles, planned in check mode with CentOS 7 
     expect(copied.exitCode, copied.stderr).toBe(0)
     await sshCheck(HOST, `cat > /etc/yum.repos.d/tsplay-stand-ins.repo <<'EOF'\n${repoFile('tsplay-stand-ins', REMOTE_REPO)}EOF`)
     const run = await tsplayRun('test/e2e/fixtures/rhel-plan.yaml', labInventoryFor(HOSTS), [
-      '--check', '--diff', '-e', `@${join(ROOT, 'test/e2e/fixtures/rhel-facts.yml')}`, '-e', `rhel_host=${HOST}`], 15 * 60_000)
+      '--check', '--diff', '-v', '-e', `@${join(ROOT, 'test/e2e/fixtures/rhel-facts.yml')}`, '-e', `rhel_host=${HOST}`], 15 * 60_000)
     output = run.output
     code = run.code
   }, 15 * 60_000)
@@ -72,7 +72,9 @@ describe('the RedHat branches of the roles, planned in check mode with CentOS 7 
     expect(output).toMatch(/^\+baseurl = https:\/\/pkgs\.k8s\.io\/core:\/stable:\/v1\.27\/rpm\/$/m)
     expect(output).toMatch(/^\+\[docker-ce-stable\]$/m)
     expect(output).toMatch(/^\+baseurl = https:\/\/download\.docker\.com\/linux\/centos\/\$releasever\/\$basearch\/stable$/m)
-    expect(output).toContain('/etc/sysconfig/kubelet')
+    expect(output).toContain('"dest": "/etc/sysconfig/kubelet"')
+    expect(output).toMatch(/^\+\+\+ \/etc\/yum\.repos\.d\/kubernetes\.repo$/m)
+    expect(output).toMatch(/^\+\+\+ \/etc\/yum\.repos\.d\/docker-ce-stable\.repo$/m)
     expect(output).toMatch(/^\+KUBELET_EXTRA_ARGS=--node-ip=10\.231\.0\.16$/m)
     expect(output).not.toContain('/etc/default/kubelet')
   })
