@@ -12,7 +12,7 @@ import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change } from '../engine/module.js'
 import { yamlBool, yamlInt } from './lib/args.js'
 import { downloadScript, parseStatus } from './lib/download.js'
-import { attrArgs, attrCommand, planAttrs, type AttrChange } from './lib/file-attrs.js'
+import { attrArgs, attrCommand, planAttrs, tempAttrCommands, type AttrChange } from './lib/file-attrs.js'
 import { probeFiles, type ChecksumAlgorithm, type FileState } from './lib/file-state.js'
 
 const ALGORITHMS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const
@@ -101,11 +101,7 @@ export const get_url = defineModule({
     }
     const mode = attrs.find((c) => c.kind === 'mode')?.value
     const keep = sh`[ ! -e "$p" ] || { chmod --reference="$p" -- "$t"; chown --reference="$p" -- "$t" 2>/dev/null || true; }`
-    const set = [
-      ...(a.owner === undefined ? [] : [sh`chown -- ${a.owner} "$t"`]),
-      ...(a.group === undefined ? [] : [sh`chgrp -- ${a.group} "$t"`]),
-      ...(mode === undefined ? [] : [sh`chmod -- ${mode} "$t"`]),
-    ]
+    const set = tempAttrCommands({ owner: a.owner, group: a.group, mode })
     await ctx.conn.exec(sh`p=${target}; t=${temp}; ${raw(keep)}; ${raw(set.length ? and(...set) : sh`:`)} && mv -f -- "$t" "$p" || { rm -f -- "$t"; exit 1; }`)
     return { status_code: status, size: Number(field('size')), md5sum: field('md5'), checksum_src: field('sha1'), msg: `OK (${field('size')} bytes)`, elapsed: Math.round((Date.now() - started) / 1000) }
   },

@@ -123,6 +123,15 @@ export function attrCommand(changes: readonly AttrChange[], follow = true): Comm
   return sorted.length === 0 ? undefined : and(...sorted.map((s) => s.cmd))
 }
 
+/** chown/chgrp/chmod of the temp file `"$t"` a write is about to rename into place, for the attributes asked for. */
+export function tempAttrCommands(request: AttrRequest): Command[] {
+  return [
+    ...(request.owner === undefined ? [] : [sh`chown -- ${request.owner} "$t"`]),
+    ...(request.group === undefined ? [] : [sh`chgrp -- ${request.group} "$t"`]),
+    ...(request.mode === undefined ? [] : [sh`chmod -- ${request.mode} "$t"`]),
+  ]
+}
+
 /** The before/after fields Ansible puts in a diff for attribute changes (`mode`, `owner`, `group`). */
 export function attrDiffFields(changes: readonly AttrChange[]): { before: Record<string, string>; after: Record<string, string> } {
   const before: Record<string, string> = {}

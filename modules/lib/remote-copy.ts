@@ -2,7 +2,7 @@ import { posix } from 'node:path'
 import { and, raw, sh } from '../../engine/connection/shell.js'
 import type { Command, Connection } from '../../engine/connection/types.js'
 import type { Change } from '../../engine/module.js'
-import type { AttrRequest } from './file-attrs.js'
+import { tempAttrCommands, type AttrRequest } from './file-attrs.js'
 
 /** A directory on the host copied to another place on the host (`copy` with remote_src and a directory src). */
 export interface RemoteTree {
@@ -64,11 +64,7 @@ export function planRemoteTree(tree: RemoteTree, attrs: AttrRequest, options: { 
     const from = posix.join(tree.src, rel)
     const to = posix.join(tree.root, rel)
     // Copied beside the target, given its attributes, then renamed over it: never a half-written file.
-    const set = [
-      ...(attrs.owner === undefined ? [] : [sh`chown -- ${attrs.owner} "$t"`]),
-      ...(attrs.group === undefined ? [] : [sh`chgrp -- ${attrs.group} "$t"`]),
-      ...(attrs.mode === undefined ? [] : [sh`chmod -- ${attrs.mode} "$t"`]),
-    ]
+    const set = tempAttrCommands(attrs)
     const copy = and(sh`cp -p -- ${from} "$t"`, ...set, sh`mv -f -- "$t" ${to}`)
     changes.push({ kind: 'write', summary: `copy ${from} to ${to}`, command: sh`t=${`${to}.tsplay-tmp`}; ${raw(copy)} || { rm -f -- "$t"; exit 1; }` })
   }
