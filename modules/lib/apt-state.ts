@@ -85,10 +85,13 @@ export async function readAptState(conn: Connection, specs: readonly AptSpec[], 
   return { now: Number(now), cacheMtime: Number(mtime.trim()) || 0, dpkg, policy: parseAptCachePolicy(policyOut), debs: parsedDebs }
 }
 
+/** Where a .deb given as a URL is downloaded to (one file per URL name, replaced on each run, so nothing piles up). */
+const DEB_CACHE = '/var/cache/tsplay/debs'
+
 /** Print `@deb\tpath\tPackage\tVersion\tArchitecture` for a .deb (downloaded first when a URL), then dpkg's view of it. */
 function debProbe(deb: string): Command {
   const fetch = /^[a-z]+:\/\//.test(deb)
-    ? sh`d=$(mktemp -d) && f="$d/"${deb.replace(/.*\//, '').replace(/[^A-Za-z0-9._+~-]/g, '_') || 'package.deb'} && { ${raw(downloadOnHost(deb, 'f'))}; }`
+    ? sh`mkdir -p ${DEB_CACHE} && f=${`${DEB_CACHE}/${deb.replace(/.*\//, '').replace(/[^A-Za-z0-9._+~-]/g, '_') || 'package.deb'}`} && { ${raw(downloadOnHost(deb, 'f'))}; }`
     : sh`f=${deb.includes('/') ? deb : `./${deb}`}`
   return sh`${raw(fetch)}
 p=$(dpkg-deb -f "$f" Package 2>/dev/null)

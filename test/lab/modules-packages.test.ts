@@ -7,9 +7,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { promisify } from 'node:util'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../engine/cli.js'
 import { sh } from '../../engine/connection/shell.js'
+import { BRIDGE_ADDRESS } from '../../engine/lab/layout.js'
 import type { Connection } from '../../engine/connection/types.js'
 import { runModule, type AnyModule, type ModuleOutcome } from '../../engine/module.js'
 import { apt } from '../../modules/apt.js'
@@ -133,6 +136,27 @@ describe('apt sources and keys on a lab host', () => {
     expect(await shell(sh`apt-cache policy tsplay-deb-test | sed -n 's/^  Candidate: //p'`)).toBe('1.0')
     await converge(apt_repository, { repo: line, state: 'absent' })
     expect(await shell(sh`ls /etc/apt/sources.list.d/`)).not.toContain('tsplay-local.list')
+  })
+
+  it('apt installs a .deb from a URL, and deb822_repository stores a key from a URL in /etc/apt/keyrings', async () => {
+    const files: Record<string, Buffer> = {
+      '/tsplay-deb-test_1.0_all.deb': readFileSync(join(work, 'deb/repo/tsplay-deb-test_1.0_all.deb')),
+      '/key.asc': Buffer.from('-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZtsplay\n-----END PGP PUBLIC KEY BLOCK-----\n'),
+    }
+    const server: Server = createServer((req, res) => (files[req.url ?? ''] ? res.end(files[req.url!]) : res.writeHead(404).end()))
+    await new Promise<void>((resolve) => server.listen(0, BRIDGE_ADDRESS, resolve))
+    const base = `http://${BRIDGE_ADDRESS}:${(server.address() as AddressInfo).port}`
+    try {
+      expect((await converge(apt, { deb: `${base}/tsplay-deb-test_1.0_all.deb` })).changes).toEqual(['install tsplay-deb-test 1.0'])
+      await converge(apt, { name: 'tsplay-deb-test', state: 'absent', purge: true })
+      const keyed = await converge(deb822_repository, { name: 'tsplay keyed', uris: `file:${remoteRepo}`, suites: './', signed_by: `${base}/key.asc`, enabled: false })
+      expect(keyed.changes).toEqual(['write the signing key /etc/apt/keyrings/tsplay-keyed.asc', 'create /etc/apt/sources.list.d/tsplay-keyed.sources'])
+      expect(await shell(sh`cat /etc/apt/keyrings/tsplay-keyed.asc`)).toBe(files['/key.asc']!.toString().trim())
+      await converge(deb822_repository, { name: 'tsplay keyed', state: 'absent' })
+      expect(await shell(sh`ls /etc/apt/keyrings /etc/apt/sources.list.d`)).not.toContain('tsplay-keyed')
+    } finally {
+      server.close()
+    }
   })
 
   it('apt installs a .deb file from the host, then removes the package', async () => {
