@@ -24,11 +24,12 @@ export const yamlNumber = z.preprocess((v) => (typeof v === 'string' && /^\s*-?\
 
 /**
  * A file mode as a string: octal (`'0644'`, `'644'`) or symbolic (`u=rw,g=r,o=r`, `u+x`, `preserve` where the module allows).
- * An unquoted YAML integer is refused: `mode: 644` is decimal 644, which is not what anybody means.
+ * An unquoted mode is refused: YAML makes `644` decimal 644 (octal 1204) and `0644` the number 420, and once it is a
+ * number nobody can tell which was meant (Ansible's most reported file-mode trap). The message shows both readings.
  */
 export const fileMode = z.union([z.string(), z.number()]).superRefine((v, ctx) => {
   if (typeof v === 'number') {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `mode must be a quoted string such as '0${v.toString(8).slice(-3)}' or '${v}': an unquoted number is read as decimal` })
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `mode must be a quoted string such as '0644': YAML read this unquoted mode as the number ${v} (octal ${v.toString(8)})` })
     return
   }
   if (!/^0?[0-7]{3,4}$/.test(v) && !/^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$/.test(v) && v !== 'preserve') {
