@@ -151,11 +151,13 @@ function transactions(a: Args, changes: readonly PackageChange[]): Command[] {
   return commands.map((c) => waitForLock(c, a.lock_timeout))
 }
 
-const resultLines = (changes: readonly PackageChange[]): string[] =>
-  changes.map((c) => {
-    const version = c.kind === 'remove' ? c.from : c.to
-    return `${c.kind === 'remove' ? 'Removed' : 'Installed'}: ${c.name}${version ? `-${version}` : ''}${version && c.arch ? `.${c.arch}` : ''}`
-  })
+/** Ansible's `results`: every package installed (new versions included), then every one removed (old versions included). */
+function resultLines(changes: readonly PackageChange[]): string[] {
+  const label = (c: PackageChange, version: string | undefined): string => `${c.name}${version ? `-${version}` : ''}${version && c.arch ? `.${c.arch}` : ''}`
+  const installed = changes.filter((c) => c.kind !== 'remove').map((c) => `Installed: ${label(c, c.to)}`)
+  const removed = changes.filter((c) => c.kind === 'remove' || (c.from !== undefined && c.to !== undefined)).map((c) => `Removed: ${label(c, c.from)}`)
+  return [...installed, ...removed]
+}
 
 /** yum and dnf share this implementation: rpm queries to gather, dnf (or yum) to apply. */
 export function rpmPackageModule(name: 'dnf' | 'yum') {
@@ -170,10 +172,10 @@ export function rpmPackageModule(name: 'dnf' | 'yum') {
       return readRpmState(ctx.conn, specs, managerWords(a), { backend: backend(a), latest: state(a) === 'latest' || specs.some((p) => p.kind === 'op'), all: a.name.includes('*') && state(a) === 'latest', refresh: a.update_cache })
     },
 
-    plan(a: Args, s: RpmState): Plan<PackageChange> {
+    plan(a: Args, s: RpmState, ctx: ModuleContext): Plan<PackageChange> {
       const changes = planChanges(a, s)
       const values = changes.length
-        ? { results: resultLines(changes), rc: 0, msg: '' }
+        ? { results: resultLines(changes), rc: 0, msg: ctx.check ? 'Check mode: No changes made, but would have if not in check mode' : '' }
         : { results: [], rc: 0, msg: a.name.length === 0 ? 'Cache updated' : 'Nothing to do' }
       return { changes, diff: packageDiff(changes), values }
     },

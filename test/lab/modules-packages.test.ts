@@ -233,38 +233,61 @@ const STATE = sh`dpkg-query -W -f='\${Package} \${db:Status-Abbrev}\n' hello cow
 const verdicts = (log: string): string[] =>
   log.split('\n').filter((l) => /^(TASK \[|ok:|changed:|fatal:|skipping:|\S+\s+: ok=)/.test(l)).map((l) => l.replace(/ => .*$/, '').replace(/\s\*+$/, '').trimEnd())
 
+/**
+ * Run `playbook` with ansible-playbook, then with tsplay, each from `reset`: a check run, a first and a second
+ * run; returns both engines' verdict lines and `state` after each run.
+ */
+async function bothEngines(name: string, playbook: string, reset: ReturnType<typeof sh>, state: ReturnType<typeof sh>): Promise<{ ansible: string[][]; tsplay: string[][] }> {
+  const host = labHosts().find((h) => h.name === conn.host)!
+  const dir = join(work, name)
+  mkdirSync(dir)
+  const inventory = join(dir, 'inventory.ini')
+  writeFileSync(inventory, `${host.name} ansible_host=${host.address} ansible_user=root ansible_ssh_private_key_file=${labKeyFile()} ansible_ssh_common_args='-o UserKnownHostsFile=${labKnownHosts()} -o StrictHostKeyChecking=yes'\n`)
+  writeFileSync(join(dir, 'site.yml'), playbook)
+  const ansible = async (...extra: string[]): Promise<string> => {
+    const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
+    const result = await promisify(execFile)('ansible-playbook', ['-i', inventory, join(dir, 'site.yml'), ...extra], { env, maxBuffer: 1 << 24 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }))
+    return result.stdout
+  }
+  const tsplay = async (...extra: string[]): Promise<string> => {
+    let out = ''
+    await main(['run', '-i', inventory, join(dir, 'site.yml'), ...extra], (s) => void (out += s), (s) => void (out += s))
+    return out
+  }
+  const sequence = async (engine: (...extra: string[]) => Promise<string>): Promise<string[][]> => {
+    await conn.exec(reset)
+    const runs: string[][] = []
+    for (const extra of [['--check'], [], []]) runs.push(verdicts(await engine(...extra)), [await shell(state)])
+    return runs
+  }
+  try {
+    return { ansible: await sequence(ansible), tsplay: await sequence(tsplay) }
+  } finally {
+    await conn.exec(reset)
+  }
+}
+
 describe('differential: ansible-playbook and tsplay on the same lab host', () => {
-  it('agree on every verdict and on the packages and files, in check mode and over two runs', async () => {
-    const host = labHosts().find((h) => h.name === conn.host)!
-    const dir = join(work, 'differential')
-    mkdirSync(dir)
-    const inventory = join(dir, 'inventory.ini')
-    writeFileSync(inventory, `${host.name} ansible_host=${host.address} ansible_user=root ansible_ssh_private_key_file=${labKeyFile()} ansible_ssh_common_args='-o UserKnownHostsFile=${labKnownHosts()} -o StrictHostKeyChecking=yes'\n`)
-    writeFileSync(join(dir, 'site.yml'), PLAYBOOK)
-    const ansible = async (...extra: string[]): Promise<string> => {
-      const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
-      const result = await promisify(execFile)('ansible-playbook', ['-i', inventory, join(dir, 'site.yml'), ...extra], { env, maxBuffer: 1 << 24 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }))
-      return result.stdout
-    }
-    const tsplay = async (...extra: string[]): Promise<string> => {
-      let out = ''
-      await main(['run', '-i', inventory, join(dir, 'site.yml'), ...extra], (s) => void (out += s), (s) => void (out += s))
-      return out
-    }
-    const sequence = async (engine: (...extra: string[]) => Promise<string>): Promise<string[][]> => {
-      await conn.exec(RESET)
-      const runs: string[][] = []
-      for (const extra of [['--check'], [], []]) runs.push(verdicts(await engine(...extra)), [await shell(STATE)])
-      return runs
-    }
-    try {
-      const expected = await sequence(ansible)
-      const actual = await sequence(tsplay)
-      expect(actual).toEqual(expected)
-      expect(expected[0]!.length).toBeGreaterThan(9)
-    } finally {
-      await conn.exec(RESET)
-    }
+  it('agree on apt, package, apt_repository and yum_repository: verdicts, packages and files, in check mode and over two runs', async () => {
+    const { ansible, tsplay } = await bothEngines('apt-differential', PLAYBOOK, RESET, STATE)
+    expect(tsplay).toEqual(ansible)
+    expect(ansible[0]!.length).toBeGreaterThan(9)
+  })
+
+  it('agree on dnf against the local RPM repository, including the returned results', async () => {
+    const playbook = `- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: install, dnf: {name: tsplay-lab-rpm-1.0, releasever: '1'}, register: r1}
+    - {name: latest, dnf: {name: tsplay-lab-rpm, state: latest, releasever: '1'}, register: r2}
+    - {name: missing, dnf: {name: tsplay-no-such-rpm, releasever: '1'}, ignore_errors: true, register: r3}
+    - {name: results, copy: {dest: /tmp/tsdiff-dnf, content: "{{ r1.results }} {{ r2.results }} {{ r3.failures }} {{ r1.msg }}"}}
+    - {name: remove, dnf: {name: tsplay-lab-rpm, state: absent, releasever: '1'}}
+`
+    const reset = sh`rpm -e tsplay-lab-rpm >/dev/null 2>&1; rm -f /tmp/tsdiff-dnf; true`
+    const { ansible, tsplay } = await bothEngines('dnf-differential', playbook, reset, sh`rpm -q tsplay-lab-rpm; cat /tmp/tsdiff-dnf 2>&1; true`)
+    expect(tsplay).toEqual(ansible)
+    expect(ansible[3]![0]).toContain("['Installed: tsplay-lab-rpm-1.0-1.noarch'] ['Installed: tsplay-lab-rpm-1.1-1.noarch', 'Removed: tsplay-lab-rpm-1.0-1.noarch']")
   })
 })
 

@@ -66,6 +66,9 @@ describe('dnf plan', () => {
   it('returns Ansible-shaped results', () => {
     expect(dnf.plan(dnf.args.parse({ name: 'tsplay-hello' }), state([], ['1.1']), ctx).values).toEqual({ results: ['Installed: tsplay-hello-1.1-1.noarch'], rc: 0, msg: '' })
     expect(dnf.plan(dnf.args.parse({ name: 'tsplay-hello' }), state(['1.1'], undefined), ctx).values).toEqual({ results: [], rc: 0, msg: 'Nothing to do' })
+    expect(dnf.plan(dnf.args.parse({ name: 'tsplay-hello', state: 'latest' }), state(['1.0'], ['1.1']), makeContext({ conn, check: true })).values).toEqual({
+      results: ['Installed: tsplay-hello-1.1-1.noarch', 'Removed: tsplay-hello-1.0-1.noarch'], rc: 0, msg: 'Check mode: No changes made, but would have if not in check mode',
+    })
   })
 
   it('validates arguments before touching a host', () => {
@@ -95,7 +98,7 @@ describe.runIf(canBuildRpms() && existsSync('/usr/bin/dnf'))('dnf for real in an
     expect(version()).toBe('1.0')
     expect(await run({ name: 'tsplay-dnf-test' })).toMatchObject({ status: 'ok', values: { msg: 'Nothing to do' } })
     expect(await run({ name: 'tsplay-dnf-test', state: 'latest' }, true)).toMatchObject({ status: 'changed', changes: ['upgrade tsplay-dnf-test 1.0-1 → 1.1-1'] })
-    expect(await run({ name: 'tsplay-dnf-test', state: 'latest' })).toMatchObject({ status: 'changed', values: { results: ['Installed: tsplay-dnf-test-1.1-1.noarch'] } })
+    expect(await run({ name: 'tsplay-dnf-test', state: 'latest' })).toMatchObject({ status: 'changed', values: { results: ['Installed: tsplay-dnf-test-1.1-1.noarch', 'Removed: tsplay-dnf-test-1.0-1.noarch'] } })
     expect(version()).toBe('1.1')
     expect(await run({ name: 'tsplay-dnf-test', state: 'latest' })).toMatchObject({ status: 'ok' })
     expect(await run({ name: 'tsplay-dnf-test', state: 'absent' })).toMatchObject({ status: 'changed', changes: ['remove tsplay-dnf-test 1.1-1'] })
