@@ -24,6 +24,8 @@ const CASES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['checkmode', []],
   ['checkmode', ['--check']],
   ['logic', []],
+  ['precedence', []],
+  ['precedence', ['-e', 'x=extra a=extra']],
   ['sections', []],
   ['sections', ['--force-handlers']],
   ['fatal', []],
