@@ -90,7 +90,10 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
         const r = event.result
         const looped = r.items !== undefined
         if (r.status === 'skipped') line(`skipping: ${hostTag(r)}${o.verbosity > 0 && !looped ? ` => ${dump(r, 'other')}` : ''}`, 'cyan')
-        else if (r.status === 'unreachable') { if (!looped) line(`fatal: ${hostTag(r)}: UNREACHABLE! => ${dump(r, 'other')}`, 'red') }
+        else if (r.status === 'unreachable') {
+          if (!looped) line(`fatal: ${hostTag(r)}: UNREACHABLE! => ${dump(r, 'other')}`, 'red')
+          if (r.ignored) line('...ignoring', 'cyan')
+        }
         else if (r.status === 'failed') {
           if (!looped) line(`fatal: ${hostTag(r)}: FAILED! => ${dump(r, kind(r))}`, 'red')
           if (r.ignored) line('...ignoring', 'cyan')

@@ -85,6 +85,7 @@ export async function runTask(ps: PlayState, task: Task, hosts: readonly string[
 
 /** The result marked `...ignoring` when ignore_errors applies. */
 export function withIgnore(ps: PlayState, task: Task, result: TaskResult): TaskResult {
+  if (result.status === 'unreachable') return truthy(keyword(task, 'ignore_unreachable')) ? { ...result, ignored: true } : result
   return result.status === 'failed' && ignored(ps, task, result.host) ? { ...result, ignored: true } : result
 }
 
@@ -117,8 +118,13 @@ export function record(ps: PlayState, task: Task, result: TaskResult, alsoFor: r
       stats.skipped++
       break
     case 'unreachable':
-      stats.unreachable++
-      state.unreachable = true
+      if (truthy(keyword(task, 'ignore_unreachable'))) {
+        stats.ok++
+        stats.ignored++
+      } else {
+        stats.unreachable++
+        state.unreachable = true
+      }
       break
     case 'failed':
       if (ignored(ps, task, host)) {

@@ -24,6 +24,7 @@ const CASES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['checkmode', []],
   ['checkmode', ['--check']],
   ['logic', []],
+  ['unreachable', ['-i', 'extra.ini']],
   ['precedence', []],
   ['precedence', ['-e', 'x=extra a=extra']],
   ['sections', []],
