@@ -2,15 +2,13 @@
 // dnf/yum install and remove an RPM built here (rpmbuild + createrepo_c) from a file:// repository on the host,
 // after apt has installed Debian's dnf and rpm there. Each step runs in check mode first (host untouched,
 // same prediction), then for real, then again with no change.
-import { execFile, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { promisify } from 'node:util'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../engine/cli.js'
 import { sh } from '../../engine/connection/shell.js'
 import { BRIDGE_ADDRESS } from '../../engine/lab/layout.js'
 import type { Connection } from '../../engine/connection/types.js'
@@ -24,8 +22,9 @@ import { packageModule } from '../../modules/package.js'
 import { yum } from '../../modules/yum.js'
 import { yum_repository } from '../../modules/yum_repository.js'
 import { converge as convergeOn } from '../helpers/converge.js'
+import { runBothEngines } from '../helpers/lab-differential.js'
 import { makeContext } from '../helpers/module-context.js'
-import { labHosts, labKeyFile, labKnownHosts } from './helpers.js'
+import { labHosts } from './helpers.js'
 import { connectLabHost } from './lab-connection.js'
 import { buildRpmRepo } from './rpm-repo.js'
 
@@ -230,38 +229,10 @@ rm -rf /etc/apt/sources.list.d/tsdiff.list /etc/tsdiff.repos.d /var/lib/apt/peri
 touch -d '2 hours ago' /var/lib/apt/lists; true`
 const STATE = sh`dpkg-query -W -f='\${Package} \${db:Status-Abbrev}\n' hello cowsay 2>&1; cat /etc/apt/sources.list.d/tsdiff.list /etc/tsdiff.repos.d/tsdiff.repo 2>&1; true`
 
-const verdicts = (log: string): string[] =>
-  log.split('\n').filter((l) => /^(TASK \[|ok:|changed:|fatal:|skipping:|\S+\s+: ok=)/.test(l)).map((l) => l.replace(/ => .*$/, '').replace(/\s\*+$/, '').trimEnd())
-
-/**
- * Run `playbook` with ansible-playbook, then with tsplay, each from `reset`: a check run, a first and a second
- * run; returns both engines' verdict lines and `state` after each run.
- */
-async function bothEngines(name: string, playbook: string, reset: ReturnType<typeof sh>, state: ReturnType<typeof sh>): Promise<{ ansible: string[][]; tsplay: string[][] }> {
-  const host = labHosts().find((h) => h.name === conn.host)!
-  const dir = join(work, name)
-  mkdirSync(dir)
-  const inventory = join(dir, 'inventory.ini')
-  writeFileSync(inventory, `${host.name} ansible_host=${host.address} ansible_user=root ansible_ssh_private_key_file=${labKeyFile()} ansible_ssh_common_args='-o UserKnownHostsFile=${labKnownHosts()} -o StrictHostKeyChecking=yes'\n`)
-  writeFileSync(join(dir, 'site.yml'), playbook)
-  const ansible = async (...extra: string[]): Promise<string> => {
-    const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_STDOUT_CALLBACK: 'default', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' }
-    const result = await promisify(execFile)('ansible-playbook', ['-i', inventory, join(dir, 'site.yml'), ...extra], { env, maxBuffer: 1 << 24 }).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? '' }))
-    return result.stdout
-  }
-  const tsplay = async (...extra: string[]): Promise<string> => {
-    let out = ''
-    await main(['run', '-i', inventory, join(dir, 'site.yml'), ...extra], (s) => void (out += s), (s) => void (out += s))
-    return out
-  }
-  const sequence = async (engine: (...extra: string[]) => Promise<string>): Promise<string[][]> => {
-    await conn.exec(reset)
-    const runs: string[][] = []
-    for (const extra of [['--check'], [], []]) runs.push(verdicts(await engine(...extra)), [await shell(state)])
-    return runs
-  }
+/** Both engines on this host from `reset`; the host is reset afterwards whatever happened. */
+async function bothEngines(playbook: string, reset: ReturnType<typeof sh>, state: ReturnType<typeof sh>): Promise<{ ansible: string[][]; tsplay: string[][] }> {
   try {
-    return { ansible: await sequence(ansible), tsplay: await sequence(tsplay) }
+    return await runBothEngines({ host: labHosts().find((h) => h.name === conn.host)!, conn, playbook, reset, state })
   } finally {
     await conn.exec(reset)
   }
@@ -269,7 +240,7 @@ async function bothEngines(name: string, playbook: string, reset: ReturnType<typ
 
 describe('differential: ansible-playbook and tsplay on the same lab host', () => {
   it('agree on apt, package, apt_repository and yum_repository: verdicts, packages and files, in check mode and over two runs', async () => {
-    const { ansible, tsplay } = await bothEngines('apt-differential', PLAYBOOK, RESET, STATE)
+    const { ansible, tsplay } = await bothEngines(PLAYBOOK, RESET, STATE)
     expect(tsplay).toEqual(ansible)
     expect(ansible[0]!.length).toBeGreaterThan(9)
   })
@@ -285,7 +256,7 @@ describe('differential: ansible-playbook and tsplay on the same lab host', () =>
     - {name: remove, dnf: {name: tsplay-lab-rpm, state: absent, releasever: '1'}}
 `
     const reset = sh`rpm -e tsplay-lab-rpm >/dev/null 2>&1; rm -f /tmp/tsdiff-dnf; true`
-    const { ansible, tsplay } = await bothEngines('dnf-differential', playbook, reset, sh`rpm -q tsplay-lab-rpm; cat /tmp/tsdiff-dnf 2>&1; true`)
+    const { ansible, tsplay } = await bothEngines(playbook, reset, sh`rpm -q tsplay-lab-rpm; cat /tmp/tsdiff-dnf 2>&1; true`)
     expect(tsplay).toEqual(ansible)
     expect(ansible[3]![0]).toContain("['Installed: tsplay-lab-rpm-1.0-1.noarch'] ['Installed: tsplay-lab-rpm-1.1-1.noarch', 'Removed: tsplay-lab-rpm-1.0-1.noarch']")
   })
