@@ -37,6 +37,17 @@ export function loopItems(task: Task, vars: Vars): unknown[] {
       return list(value).map(list).reduce<unknown[][]>((acc, l) => acc.flatMap((a) => l.map((x) => [...a, x])), [[]])
     case 'with_sequence':
       return sequence(String(value))
+    case 'with_subelements': {
+      const [outer, key, flags] = list(value)
+      const skipMissing = typeof flags === 'object' && flags !== null && (flags as Record<string, unknown>)['skip_missing'] === true
+      return list(outer).flatMap((o) => {
+        const sub = typeof o === 'object' && o !== null ? (o as Record<string, unknown>)[String(key)] : undefined
+        if (sub === undefined && !skipMissing) throw new TemplateError(`with_subelements: could not find '${String(key)}' key in iterated item ${pythonRepr(o)}`)
+        // Ansible's subelements lookup drops the subelement key from the outer item
+        const rest = Object.fromEntries(Object.entries(o as Record<string, unknown>).filter(([k]) => k !== String(key)))
+        return list(sub).map((x) => [rest, x])
+      })
+    }
     default:
       throw new TemplateError(`${key} is not supported`)
   }

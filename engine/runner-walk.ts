@@ -105,7 +105,7 @@ export function record(ps: PlayState, task: Task, result: TaskResult, alsoFor: r
     const s = ps.run.hosts.get(h)
     if (s === undefined) continue
     if (typeof register === 'string') s.setFacts[register] = registered(result)
-    applyFacts(ps, task, h, result)
+    applyFacts(ps, task, result.delegatedTo !== undefined && truthy(keyword(task, 'delegate_facts')) ? result.delegatedTo : h, result)
   }
   const changed = result.data['changed'] === true
   switch (result.status) {

@@ -37,7 +37,7 @@ export const ROLE_KEYWORDS: ReadonlySet<string> = new Set([...INHERITED, 'role',
 export const LOOP_CONTROL_KEYWORDS: ReadonlySet<string> = new Set(['loop_var', 'index_var', 'label', 'pause', 'extended', 'extended_allitems'])
 
 /** `with_<lookup>` forms tsplay runs, each turning its value into a list of items. */
-export const WITH_LOOKUPS: ReadonlySet<string> = new Set(['with_items', 'with_list', 'with_dict', 'with_indexed_items', 'with_flattened', 'with_sequence', 'with_together', 'with_nested', 'with_subelements', 'with_fileglob'])
+export const WITH_LOOKUPS: ReadonlySet<string> = new Set(['with_items', 'with_list', 'with_dict', 'with_indexed_items', 'with_flattened', 'with_sequence', 'with_together', 'with_nested', 'with_subelements'])
 
 /** Actions the engine itself carries out (they load tasks or steer the run rather than touch a host). */
 export const ENGINE_ACTIONS: ReadonlySet<string> = new Set(['include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta', 'import_playbook', 'include'])
