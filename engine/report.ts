@@ -126,7 +126,8 @@ export function jsonReporter(): { readonly handle: (event: RunEvent) => void; re
     else if (event.type === 'task') plays.at(-1)?.tasks.push({ name: event.name, handler: event.handler, hosts: {} })
     else if (event.type === 'result') {
       const task = plays.at(-1)?.tasks.at(-1)
-      if (task) task.hosts[event.result.host] = { status: event.result.status, ...event.result.data, ...(event.result.changes.length ? { changes: event.result.changes } : {}) }
+      const r = event.result
+      if (task) task.hosts[r.host] = { status: r.status, ...r.data, ...(r.changes.length ? { changes: r.changes } : {}), ...(r.diff.length ? { diff: r.diff.map(unifiedDiff) } : {}) }
     } else if (event.type === 'recap') stats = Object.fromEntries(event.stats)
   }
   return { handle, report: () => JSON.stringify({ plays, stats }, null, 2) }

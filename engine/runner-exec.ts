@@ -7,7 +7,7 @@ import { describeIssue } from './loader-args.js'
 import { runModule, type ModuleContext } from './module.js'
 import type { Task } from './model.js'
 import type { TaskResult } from './result.js'
-import type { PlayState } from './runner-state.js'
+import { newHostState, type PlayState } from './runner-state.js'
 import { hostVars, keyword, scopeChain, taskRole, templateVars } from './runner-vars.js'
 import { OMIT, evalExpression, renderText, renderValue, type Vars } from './template.js'
 
@@ -94,7 +94,7 @@ export function connection(ps: PlayState, host: string): Promise<Connection> {
   let state = run.hosts.get(host)
   if (state === undefined) {
     if (!run.options.inventory.hosts.has(host)) run.implicit.set(host, { ansible_connection: 'local' })
-    state = { facts: {}, factsGathered: false, setFacts: {}, includeVars: {}, failed: false, unreachable: false, ended: false }
+    state = newHostState()
     run.hosts.set(host, state)
   }
   state.conn ??= run.options.connect(host, connectionVars(ps, host))

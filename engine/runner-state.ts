@@ -35,7 +35,6 @@ export interface RunOptions {
 export interface HostState {
   /** Facts: `ansible_facts` and the injected `ansible_*` variables. */
   facts: Vars
-  factsGathered: boolean
   /** set_fact and registered results (precedence level 19). */
   setFacts: Vars
   includeVars: Vars
@@ -94,3 +93,6 @@ export interface PlayState {
   /** `meta: end_play`: the later batches of the play do not run either. */
   playEnded: boolean
 }
+
+/** A host's state before anything ran on it. */
+export const newHostState = (): HostState => ({ facts: {}, setFacts: {}, includeVars: {}, failed: false, unreachable: false, ended: false })

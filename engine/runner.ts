@@ -7,7 +7,7 @@ import type { Play, Playbook } from './model.js'
 import type { HostStats } from './result.js'
 import { connection } from './runner-exec.js'
 import { setHostFacts } from './runner-facts.js'
-import type { HostState, PlayState, RunOptions, RunState } from './runner-state.js'
+import { newHostState, type HostState, type PlayState, type RunOptions, type RunState } from './runner-state.js'
 import { hostVars, templateVars } from './runner-vars.js'
 import { activeHosts, flush, noMoreHosts, pool, runItems, statsOf, truthy } from './runner-walk.js'
 import { renderValue, type Vars } from './template.js'
@@ -116,7 +116,7 @@ async function runPlay(run: RunState, play: Play): Promise<void> {
 
 function hostState(run: RunState, host: string): HostState {
   let s = run.hosts.get(host)
-  if (s === undefined) run.hosts.set(host, (s = { facts: {}, factsGathered: false, setFacts: {}, includeVars: {}, failed: false, unreachable: false, ended: false }))
+  if (s === undefined) run.hosts.set(host, (s = newHostState()))
   return s
 }
 
@@ -165,7 +165,6 @@ async function gather(ps: PlayState): Promise<void> {
     try {
       const conn = await connection(ps, host)
       setHostFacts(state.facts, await ps.run.options.gatherFacts(conn, subset === undefined ? undefined : [subset].flat().map(String)))
-      state.factsGathered = true
       stats.ok++
       ps.run.emit({ type: 'result', taskName: 'Gathering Facts', result: { host, status: 'ok', data: { changed: false }, diff: [], changes: [] } })
     } catch (error) {
