@@ -78,6 +78,22 @@ function targetHosts(run: RunState, play: Play): string[] {
   return hosts
 }
 
+/** The play's `order` keyword applied to its hosts (inventory order by default). */
+function ordered(hosts: string[], order: unknown): string[] {
+  switch (order) {
+    case 'reverse_inventory':
+      return [...hosts].reverse()
+    case 'sorted':
+      return [...hosts].sort()
+    case 'reverse_sorted':
+      return [...hosts].sort().reverse()
+    case 'shuffle':
+      return [...hosts].sort(() => Math.random() - 0.5)
+    default:
+      return hosts
+  }
+}
+
 async function runPlay(run: RunState, play: Play): Promise<void> {
   const hosts = playHosts(run, play)
   if (targetHosts(run, play).length === 0) {
@@ -95,11 +111,12 @@ async function runPlay(run: RunState, play: Play): Promise<void> {
   const loadContext: LoadContext = { playbookDir: run.playbook.dir, handlers: [], roles: [], seenRoles: play.seenRoles, notified: [] }
   let playEnded = false
   const live = new Set(hosts)
-  for (const fullBatch of batches(play, targetHosts(run, play))) {
+  const targets = targetHosts(run, play)
+  for (const fullBatch of batches(play, ordered(targets, play.keywords['order']))) {
     if (playEnded || run.aborted) break
     const batch = fullBatch.filter((h) => live.has(h))
     run.emit({ type: 'play', name: play.name, check: run.options.check })
-    const ps: PlayState = { run, play, batch, playHosts: hosts, loadContext, handlers: [...play.handlers], notified: new Map(), varsFiles: {}, rescuable: new Map(), failedInBatch: new Set(), stopped: false, playEnded: false }
+    const ps: PlayState = { run, play, batch, playHosts: targets, loadContext, handlers: [...play.handlers], notified: new Map(), varsFiles: {}, rescuable: new Map(), failedInBatch: new Set(), stopped: false, playEnded: false }
     ps.varsFiles = readVarsFiles(ps)
     await gather(ps)
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
