@@ -8,7 +8,7 @@ import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { removeHost } from '../../engine/lab/host.js'
 import { hostAddress } from '../../engine/lab/layout.js'
-import { labInventory, serveLabRepo, sshCheck, sshRun } from '../lab/helpers.js'
+import { ensureLab, labInventory, serveLabRepo, sshCheck, sshRun } from '../lab/helpers.js'
 import { changedTasks, mispredictions } from './run-output.js'
 import { labInventoryFor, ROOT, tsplayRun, type Run } from './tsplay-run.js'
 
@@ -53,6 +53,7 @@ describe('playbooks/ha-cluster.yaml on six fresh lab hosts', () => {
     await promisify(execFile)('bash', [join(ROOT, 'test/doubles/build-debs.sh')], { cwd: ROOT })
     // Fresh hosts: earlier lab tests may have changed lab1..lab6; `lab up` recreates removed hosts.
     for (const host of HOSTS) await removeHost(host)
+    await ensureLab(HOSTS.length)
     await serveLabRepo(join(ROOT, 'test/doubles/debs'))
     const repoUrl = /^lab_repo_url=(.*)$/m.exec(readFileSync(labInventory(), 'utf8'))?.[1]
     expect(repoUrl, 'the lab inventory names the repository of the test doubles').toBeTruthy()
