@@ -30,7 +30,7 @@ describe('the RedHat branches of the roles, planned in check mode with CentOS 7 
     const work = mkdtempSync(join(tmpdir(), 'tsplay-rhel-'))
     const repo = buildRpmRepo(join(work, 'build'), RPMS)
     const tarball = (await promisify(execFile)('tar', ['-C', repo, '-czf', '-', '.'], { encoding: 'buffer', maxBuffer: 64 << 20 })).stdout
-    await sshCheck(HOST, 'DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dnf rpm >/dev/null')
+    await sshCheck(HOST, 'apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dnf rpm >/dev/null')
     // a directory every RHEL host has (the kubelet's environment file goes there)
     await sshCheck(HOST, 'mkdir -p /etc/sysconfig')
     const copied = await sshRun(HOST, `rm -rf ${REMOTE_REPO} && mkdir -p ${REMOTE_REPO} /etc/yum.repos.d && base64 -d | tar -xz -C ${REMOTE_REPO}`,
