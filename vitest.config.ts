@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config'
 
 // Three projects: `unit` needs nothing but this machine; `differential` runs ansible-playbook beside tsplay
 // on local hosts; `lab` needs real lab hosts (its global setup starts them and fails loudly when it cannot).
+// vitest applies pool options (so file parallelism) to the whole run, not per project: `npm test` runs the
+// projects one after the other, `differential` and `lab` with --no-file-parallelism, because lab tests stop,
+// reboot and recreate shared hosts and must never overlap.
 export default defineConfig({
   test: {
     projects: [
@@ -17,7 +20,6 @@ export default defineConfig({
           name: 'differential',
           include: ['test/differential/**/*.test.ts'],
           testTimeout: 300_000,
-          fileParallelism: false,
         },
       },
       {
@@ -27,7 +29,6 @@ export default defineConfig({
           globalSetup: ['test/lab/global-setup.ts'],
           testTimeout: 900_000,
           hookTimeout: 900_000,
-          fileParallelism: false,
         },
       },
     ],
