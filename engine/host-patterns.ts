@@ -1,3 +1,5 @@
+import { fnmatchRegExp } from './fnmatch.js'
+
 /**
  * Ansible's host pattern language over an inventory: `a:b`/`a,b` (union), `&a` (intersection), `!a`
  * (exclusion), wildcards, `~regex`, and subscripts `g[0]`, `g[-1]`, `g[1:]`, `g[0:2]` (inclusive end, as
@@ -78,33 +80,13 @@ function matchName(target: PatternTarget, name: string): readonly string[] {
   const exact = target.groupHosts(name)
   if (exact) return exact
   if (target.hasHost(name)) return [name]
-  const regex = name.startsWith('~') ? new RegExp(`^(?:${name.slice(1)})`) : /[*?[]/.test(name) ? globToRegExp(name) : undefined
+  const regex = name.startsWith('~') ? new RegExp(`^(?:${name.slice(1)})`) : /[*?[]/.test(name) ? fnmatchRegExp(name) : undefined
   if (!regex) return []
   const hosts = new Set<string>()
   for (const group of target.allGroups()) if (regex.test(group)) for (const h of target.groupHosts(group) ?? []) hosts.add(h)
   for (const host of target.allHosts()) if (regex.test(host)) hosts.add(host)
   // Keep inventory order whatever matched first.
   return target.allHosts().filter((h) => hosts.has(h))
-}
-
-/** fnmatch-style glob (`*`, `?`, `[abc]`) as an anchored RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  let out = ''
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!
-    if (c === '*') out += '.*'
-    else if (c === '?') out += '.'
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 1)
-      if (close < 0) out += '\\['
-      else {
-        const body = glob.slice(i + 1, close).replace(/^!/, '^').replaceAll('\\', '\\\\')
-        out += `[${body}]`
-        i = close
-      }
-    } else out += c.replace(/[.+^${}()|\\/]/g, '\\$&')
-  }
-  return new RegExp(`^${out}$`)
 }
 
 /**

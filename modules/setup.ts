@@ -3,6 +3,7 @@
 //     filter: ['ansible_default_ipv4', 'ansible_*_mb']
 import { z } from 'zod'
 import { gatherFacts } from '../engine/facts.js'
+import { fnmatchRegExp } from '../engine/fnmatch.js'
 import { defineModule } from '../engine/module.js'
 import { stringList, yamlInt } from './lib/args.js'
 
@@ -11,26 +12,6 @@ const args = z.object({
   filter: stringList.default([]).describe("Shell-style patterns (fnmatch) the returned fact names must match, such as 'ansible_*_mb'; the ansible_ prefix is optional"),
   gather_timeout: yamlInt.default(10).describe('Accepted for compatibility; facts are gathered by one command, bounded by the connection timeout'),
 }).strict()
-
-/** A shell-style pattern as Python's fnmatch reads it: `*`, `?`, `[seq]`, `[!seq]`. */
-export function fnmatchRegExp(pattern: string): RegExp {
-  let source = ''
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!
-    if (c === '*') source += '.*'
-    else if (c === '?') source += '.'
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2)
-      if (end < 0) source += '\\['
-      else {
-        const body = pattern.slice(i + 1, end)
-        source += `[${body.startsWith('!') ? `^${body.slice(1)}` : body.replaceAll('\\', '\\\\')}]`
-        i = end
-      }
-    } else source += c.replace(/[.+^${}()|\\\]]/g, '\\$&')
-  }
-  return new RegExp(`^${source}$`, 's')
-}
 
 /** Facts under Ansible's names (`ansible_` prefix, except the gather metadata), kept when a filter pattern matches. */
 export function filterFacts(facts: Readonly<Record<string, unknown>>, filter: readonly string[]): Record<string, unknown> {

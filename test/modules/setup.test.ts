@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { connectLocal } from '../../engine/connection/local.js'
 import { runModule } from '../../engine/module.js'
-import { fnmatchRegExp, filterFacts, setup } from '../../modules/setup.js'
+import { fnmatchRegExp } from '../../engine/fnmatch.js'
+import { filterFacts, setup } from '../../modules/setup.js'
 import { makeContext } from '../helpers/module-context.js'
 
 describe('setup', () => {
