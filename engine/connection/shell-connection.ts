@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs'
 import { ConnectionError, TsplayError } from '../errors.js'
 import { BECOME_MARKER, BECOME_PROMPT, exportEnv, finish, raw, sh, wrapBecome } from './shell.js'
 import { runSuOnPty, SU_PROMPT } from './su-pty.js'
-import type { BecomeSpec, Command, Connection, ExecOptions, ExecResult, RawExecResult, RemoteProcess, Transport, WriteOptions } from './types.js'
+import type { BecomeSpec, BufferedResult, Command, Connection, ExecOptions, ExecResult, RawExecResult, RemoteProcess, Transport, WriteOptions } from './types.js'
 
 /** Become failed: wrong or missing password, or the user may not sudo. A task failure, not unreachable. */
 export class BecomeError extends TsplayError {
@@ -16,6 +16,9 @@ function traceCommand(host: string, line: string, stdin: string | Buffer | undef
   const data = stdin === undefined ? {} : { stdin: Buffer.from(stdin).toString('base64') }
   appendFileSync(TRACE_FILE!, `${JSON.stringify({ host, line, ...data })}\n`)
 }
+
+/** Larger inputs stream over their own channel rather than through a runner's temp file. */
+const MAX_BUFFERED_STDIN = 4 << 20
 
 /** Exit code of the readFile probe when the path does not exist (cat itself only exits 0 or 1). */
 const MISSING = 3
@@ -90,6 +93,8 @@ trap - EXIT`
 
   private async run(line: Command, shown: Command, options: ExecOptions): Promise<RawExecResult> {
     if (TRACE_FILE) traceCommand(this.host, line, options.stdin)
+    const buffered = this.bufferable(options) ? await this.transport.runBuffered!(line, Buffer.from(options.stdin ?? '')) : undefined
+    if (buffered) return this.fromBuffered(buffered, shown)
     const proc = await this.transport.spawn(line)
     const out: Buffer[] = []
     const err: Buffer[] = []
@@ -137,6 +142,28 @@ trap - EXIT`
     if (failure) throw failure
     if (!becameOk) throw becomeFailure(become!, stderrText)
     return { command: shown, exitCode: exitCode ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }
+  }
+
+  /**
+   * Whether a command may go to the transport's buffered runner: it needs no timeout (a runner cannot kill one
+   * command), no conversation with a password prompt (sudo -n never reads stdin), and its input fits in memory.
+   */
+  private bufferable(options: ExecOptions): boolean {
+    if (this.transport.runBuffered === undefined || options.timeoutMs !== undefined) return false
+    if ((options.stdin?.length ?? 0) > MAX_BUFFERED_STDIN) return false
+    return this.become === null || (this.become.method === 'sudo' && this.become.password === undefined)
+  }
+
+  /** The result of a buffered run, with become's marker checked and taken out of stderr as `run` does. */
+  private fromBuffered(result: BufferedResult, shown: Command): RawExecResult {
+    let stderr = result.stderr.toString('utf8')
+    if (this.become) {
+      const marker = stderr.indexOf(BECOME_MARKER)
+      if (marker < 0) throw becomeFailure(this.become, stderr)
+      // what sudo said before the marker (lecture, warnings) is dropped, as on a channel
+      stderr = stderr.slice(marker + BECOME_MARKER.length).replace(/^\n/, '')
+    }
+    return { command: shown, exitCode: result.exitCode, stdout: result.stdout, stderr }
   }
 }
 

@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream'
 import type { Client, ClientChannel } from 'ssh2'
 import { ConnectionError } from '../errors.js'
+import { RunnerPool } from './runner.js'
 import { quote } from './shell.js'
-import type { RemoteProcess, Transport } from './types.js'
+import type { BufferedResult, RemoteProcess, Transport } from './types.js'
 
 /** Tags the line on which the login shell reports its PID before it becomes /bin/sh. */
 const PID_TAG = 'TSPLAY-PID:'
@@ -16,6 +17,8 @@ export class SshTransport implements Transport {
   private closed = false
   private active = 0
   private readonly waiting: (() => void)[] = []
+  /** Half the channels at most, so commands that need their own channel (timeouts, su, streams) always find one. */
+  private readonly runners: RunnerPool
 
   constructor(
     readonly host: string,
@@ -23,6 +26,7 @@ export class SshTransport implements Transport {
     private readonly jumps: readonly Client[] = [],
     private readonly maxChannels = MAX_CHANNELS,
   ) {
+    this.runners = new RunnerPool(this, Math.max(1, Math.floor(maxChannels / 2)))
     const onLost = (error?: Error): void => {
       if (this.closed || this.lost) return
       this.lost = new ConnectionError(host, `connection to ${host} lost${error ? `: ${error.message.toLowerCase()}` : ''}`, error ? { cause: error } : undefined)
@@ -54,8 +58,13 @@ export class SshTransport implements Transport {
     return this.process(channel, !options.pty)
   }
 
+  runBuffered(commandLine: string, stdin: Buffer): Promise<BufferedResult | undefined> {
+    return this.runners.run(commandLine, stdin)
+  }
+
   close(): Promise<void> {
     if (this.closed) return Promise.resolve()
+    this.runners.close()
     this.closed = true
     this.lost = new ConnectionError(this.host, `connection to ${this.host} was closed`)
     for (const wake of this.waiting.splice(0)) wake()

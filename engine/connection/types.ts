@@ -78,6 +78,13 @@ export interface RemoteProcess {
   kill(): void
 }
 
+/** What a command run to completion with all its input given up front returned. */
+export interface BufferedResult {
+  readonly exitCode: number
+  readonly stdout: Buffer
+  readonly stderr: Buffer
+}
+
 /** The one thing local and SSH differ in: how a command line reaches `/bin/sh` on the host. */
 export interface Transport {
   readonly host: string
@@ -86,5 +93,10 @@ export interface Transport {
    * a terminal): stdout and stderr then arrive merged on stdout.
    */
   spawn(commandLine: string, options?: { readonly pty?: boolean }): Promise<RemoteProcess>
+  /**
+   * Run a command line to completion with `stdin` given whole, where the transport has a cheaper way than
+   * `spawn`; undefined means "use spawn" (optional: transports without a cheaper way leave it out).
+   */
+  runBuffered?(commandLine: string, stdin: Buffer): Promise<BufferedResult | undefined>
   close(): Promise<void>
 }

@@ -1,0 +1,256 @@
+import { randomBytes } from 'node:crypto'
+import { ConnectionError } from '../errors.js'
+import type { BufferedResult, RemoteProcess, Transport } from './types.js'
+
+/** Names of the loop's own variables, removed before a command runs so that it starts as clean as under `sh -c`. */
+const LOOP_VARIABLES = ['n', 'mode', 'count', 'ilen', 'clean', 'nonce', 's', 'k', 'l', 'i', 'rc', 'd'].map((v) => `__tsr_${v}`).join(' ')
+
+/**
+ * The loop a runner's /bin/sh executes; the comments in it say why it looks the way it does. A fork costs a lab
+ * host about 0.2 ms and an exec about 2 ms, so a request costs one fork plus one `cat` of the output: the command
+ * runs in a subshell, not a new /bin/sh. A request is a header line `ID MODE COUNT STDIN-BYTES CLEAN NONCE`, then
+ * the script (MODE L: COUNT lines, read by the `read` builtin; MODE B: COUNT bytes, read by GNU `head -c`, which
+ * never reads past its count), then the stdin bytes. The reply is stdout, then `NONCE EXIT FLAG` on a line; with
+ * FLAG E, stderr follows, ended by `NONCE` on a line. The nonce is random per request and exists only in the
+ * loop, so no output can fake it; output goes through files so that a background process a command left behind
+ * writes into a dead file instead of into the next reply.
+ */
+const RUNNER_LOOP = `__tsr_d=$(mktemp -d "\${TMPDIR:-/tmp}/.tsplay-runner.XXXXXXXX") || exit 97
+trap 'rm -rf -- "$__tsr_d"' EXIT
+trap 'exit 129' HUP
+trap 'exit 143' TERM
+echo TSPLAY-RUNNER-READY
+while read -r __tsr_n __tsr_mode __tsr_count __tsr_ilen __tsr_clean __tsr_nonce; do
+  # files of earlier requests are removed in batches, when the controller asks: rm is an exec
+  if [ "$__tsr_clean" = 1 ]; then rm -f -- "$__tsr_d"/*; fi
+  if [ "$__tsr_mode" = L ]; then
+    __tsr_s= __tsr_k=0
+    while [ "$__tsr_k" -lt "$__tsr_count" ] && IFS= read -r __tsr_l; do
+      __tsr_s="$__tsr_s$__tsr_l
+"
+      __tsr_k=$((__tsr_k + 1))
+    done
+  else
+    # the dot keeps trailing newlines through the command substitution
+    __tsr_s=$(head -c "$__tsr_count"; echo .)
+    __tsr_s=\${__tsr_s%.}
+  fi
+  __tsr_i=/dev/null
+  if [ "$__tsr_ilen" -gt 0 ]; then __tsr_i=$__tsr_d/i.$__tsr_n; head -c "$__tsr_ilen" >"$__tsr_i"; fi
+  (eval "unset -v ${LOOP_VARIABLES}
+$__tsr_s") <"$__tsr_i" >"$__tsr_d/o.$__tsr_n" 2>"$__tsr_d/e.$__tsr_n"
+  __tsr_rc=$?
+  if [ -s "$__tsr_d/o.$__tsr_n" ]; then cat -- "$__tsr_d/o.$__tsr_n"; fi
+  if [ -s "$__tsr_d/e.$__tsr_n" ]; then
+    printf '%s %s E\\n' "$__tsr_nonce" "$__tsr_rc"
+    cat -- "$__tsr_d/e.$__tsr_n"
+    printf '%s\\n' "$__tsr_nonce"
+  else
+    printf '%s %s -\\n' "$__tsr_nonce" "$__tsr_rc"
+  fi
+done`
+
+const READY = Buffer.from('TSPLAY-RUNNER-READY\n')
+
+/** Scripts up to this size travel as lines for the `read` builtin (no exec); larger ones through `head -c`. */
+const MAX_LINE_SCRIPT = 4096
+
+/** Ask the loop to delete the files of earlier requests this often, or after a large reply. */
+const CLEAN_EVERY = 64
+const CLEAN_AFTER_BYTES = 1 << 20
+
+/** One request in flight on a runner. */
+interface Pending {
+  readonly nonce: Buffer
+  readonly resolve: (result: BufferedResult) => void
+  readonly reject: (error: Error) => void
+  /** Where the search for the nonce resumes in the buffer (it cannot start inside what was searched). */
+  searched: number
+  /** Once the status line arrived and stderr follows: stdout, the exit code and where stderr starts. */
+  status?: { readonly stdout: Buffer; readonly exitCode: number; readonly stderrStart: number }
+}
+
+/** One long-lived /bin/sh on the host, running one command at a time (see RUNNER_LOOP). */
+class Runner {
+  private buffer: Buffer = Buffer.alloc(0)
+  private ready = false
+  private pending: Pending | undefined
+  private ended: Error | undefined
+  private requests = 0
+  private lastReplyBytes = 0
+  private stderrTail = ''
+
+  constructor(
+    private readonly host: string,
+    private readonly proc: RemoteProcess,
+  ) {
+    proc.stdout.on('data', (chunk: Buffer) => this.receive(chunk))
+    proc.stderr.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000)))
+    proc.exit.then(
+      (code) => this.end(new ConnectionError(this.host, `the command runner on ${this.host} ended (exit ${code ?? 'signal'})${this.stderrTail ? `: ${this.stderrTail.trim()}` : ''}`)),
+      (error: unknown) => this.end(error instanceof Error ? error : new Error(String(error))),
+    )
+  }
+
+  /** Whether the runner can still take requests. */
+  get alive(): boolean {
+    return this.ended === undefined
+  }
+
+  /** Whether the runner got as far as its loop (its shell has mktemp, and it answered). */
+  get started(): boolean {
+    return this.ready
+  }
+
+  run(line: string, stdin: Buffer): Promise<BufferedResult> {
+    if (this.ended) return Promise.reject(this.ended)
+    if (this.pending) throw new Error('runner is busy')
+    const id = ++this.requests
+    const nonce = `TSPLAY-${randomBytes(16).toString('hex')}`
+    const script = Buffer.from(line.endsWith('\n') || line.length > MAX_LINE_SCRIPT ? line : `${line}\n`, 'utf8')
+    const lines = script.length <= MAX_LINE_SCRIPT && !script.includes(0) ? script.toString('utf8').split('\n').length - 1 : undefined
+    const clean = id % CLEAN_EVERY === 0 || this.lastReplyBytes > CLEAN_AFTER_BYTES ? 1 : 0
+    const header = `${id} ${lines === undefined ? `B ${script.length}` : `L ${lines}`} ${stdin.length} ${clean} ${nonce}\n`
+    return new Promise<BufferedResult>((resolve, reject) => {
+      this.pending = { nonce: Buffer.from(nonce), resolve, reject, searched: 0 }
+      this.proc.stdin.write(Buffer.concat([Buffer.from(header), script, stdin]))
+    })
+  }
+
+  /** End the loop politely: at end of input the shell leaves it and removes its temp directory. */
+  close(): void {
+    this.proc.stdin.end()
+  }
+
+  private receive(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk])
+    if (!this.ready) {
+      if (this.buffer.length < READY.length) return
+      if (!this.buffer.subarray(0, READY.length).equals(READY)) return this.fail(`unexpected output ${JSON.stringify(this.buffer.subarray(0, 80).toString('latin1'))}`)
+      this.ready = true
+      this.buffer = this.buffer.subarray(READY.length)
+    }
+    const p = this.pending
+    if (!p) return this.buffer.length === 0 ? undefined : this.fail('output without a request')
+    if (!p.status) {
+      const at = this.buffer.indexOf(p.nonce, p.searched)
+      if (at < 0) return void (p.searched = Math.max(0, this.buffer.length - p.nonce.length))
+      const eol = this.buffer.indexOf(10, at)
+      if (eol < 0) return
+      const status = /^ (\d+) ([E-])$/.exec(this.buffer.subarray(at + p.nonce.length, eol).toString('latin1'))
+      if (!status) return this.fail('malformed status line')
+      const stdout = Buffer.from(this.buffer.subarray(0, at))
+      if (status[2] === '-') return this.settle({ exitCode: Number(status[1]), stdout, stderr: Buffer.alloc(0) }, eol + 1)
+      p.status = { stdout, exitCode: Number(status[1]), stderrStart: eol + 1 }
+      p.searched = eol + 1
+    }
+    const end = Buffer.concat([p.nonce, Buffer.from('\n')])
+    const at = this.buffer.indexOf(end, p.searched)
+    if (at < 0) return void (p.searched = Math.max(p.status.stderrStart, this.buffer.length - end.length))
+    const stderr = Buffer.from(this.buffer.subarray(p.status.stderrStart, at))
+    this.settle({ exitCode: p.status.exitCode, stdout: p.status.stdout, stderr }, at + end.length)
+  }
+
+  private settle(result: BufferedResult, consumed: number): void {
+    this.buffer = this.buffer.subarray(consumed)
+    this.lastReplyBytes = result.stdout.length + result.stderr.length
+    const { resolve } = this.pending!
+    this.pending = undefined
+    resolve(result)
+  }
+
+  private fail(why: string): void {
+    this.end(new ConnectionError(this.host, `the command runner on ${this.host} broke its protocol: ${why}`))
+    this.proc.kill()
+  }
+
+  private end(error: Error): void {
+    if (this.ended) return
+    this.ended = error
+    const pending = this.pending
+    this.pending = undefined
+    pending?.reject(error)
+  }
+}
+
+/**
+ * Long-lived shells on one host that run buffered commands without a new SSH channel each: opening a channel
+ * costs sshd a fork, a login shell and a PAM session (about 45 ms on a lab host), a request to a runner about
+ * 2 ms. Up to `max` runners serve concurrent commands. If the host's shell cannot run the loop (no GNU
+ * `head -c` / `stat -c`), the pool turns itself off and `run` returns undefined: callers then use channels.
+ */
+export class RunnerPool {
+  private readonly idle: Runner[] = []
+  private count = 0
+  private readonly waiting: ((runner: Runner | undefined) => void)[] = []
+  private disabled = false
+  private closed = false
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly max = 4,
+  ) {}
+
+  /** Run `line` under /bin/sh with `stdin`; undefined when runners are unavailable on this host. */
+  async run(line: string, stdin: Buffer): Promise<BufferedResult | undefined> {
+    const runner = await this.take()
+    if (!runner) return undefined
+    try {
+      const result = await runner.run(line, stdin)
+      this.give(runner)
+      return result
+    } catch (error) {
+      // A runner that never reached its loop means this host cannot have runners; anything else is the host's news.
+      if (!runner.started) this.disable()
+      else this.drop()
+      if (!runner.started && !this.closed) return undefined
+      throw error
+    }
+  }
+
+  /** Ask every idle runner to leave its loop; busy ones end with the connection. */
+  close(): void {
+    this.closed = true
+    this.disable()
+  }
+
+  private async take(): Promise<Runner | undefined> {
+    if (this.disabled) return undefined
+    const idle = this.idle.pop()
+    if (idle) return idle
+    if (this.count < this.max) {
+      this.count++
+      try {
+        return new Runner(this.transport.host, await this.transport.spawn(RUNNER_LOOP))
+      } catch (error) {
+        this.count--
+        throw error
+      }
+    }
+    return new Promise((resolve) => this.waiting.push(resolve))
+  }
+
+  private give(runner: Runner): void {
+    if (!runner.alive || this.disabled) {
+      this.drop()
+      runner.close()
+      return
+    }
+    const waiter = this.waiting.shift()
+    if (waiter) waiter(runner)
+    else this.idle.push(runner)
+  }
+
+  private drop(): void {
+    this.count--
+    // someone waiting for a runner may start a new one now
+    const waiter = this.waiting.shift()
+    if (waiter) void this.take().then(waiter, () => waiter(undefined))
+  }
+
+  private disable(): void {
+    this.disabled = true
+    for (const runner of this.idle.splice(0)) runner.close()
+    for (const waiter of this.waiting.splice(0)) waiter(undefined)
+  }
+}
