@@ -166,11 +166,13 @@ function prompt(question: string): Promise<string> {
 }
 
 function version(): string {
-  for (const rel of ['../../package.json', '../package.json']) {
+  // the source is engine/cli.ts, the compiled CLI dist/engine/cli.js, the bundled one dist/tsplay.mjs
+  for (const rel of ['../package.json', '../../package.json']) {
     try {
-      return (JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string }).version
+      const manifest = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string }
+      if (manifest.name === 'tsplay') return manifest.version
     } catch {
-      // the compiled CLI sits one directory deeper (dist/engine) than the source (engine)
+      // not at this level
     }
   }
   return 'unknown'
