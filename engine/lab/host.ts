@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, 
 import { dirname, join } from 'node:path'
 import { BRIDGE, BRIDGE_ADDRESS, hostAddress, hostIndex, paths, PREFIX_LENGTH } from './layout.js'
 import { recordedLeader, recordLeader } from './leader.js'
+import { withLabLock } from './lock.js'
 import { LabError, processAlive, run, signal, waitFor } from './system.js'
 
 /** Where one host's files live on the control host. */
@@ -206,8 +207,13 @@ export async function stopHost(name: string, graceMs = 20_000): Promise<void> {
   rmSync(p.leaderPid, { force: true })
 }
 
-/** Stop a host, unmount its overlay and delete its directory (its upper dir with it). */
-export async function removeHost(name: string): Promise<void> {
+/** Stop a host, unmount its overlay and delete its directory (its upper dir with it), holding the lab lock. */
+export function removeHost(name: string): Promise<void> {
+  // callers outside `lab down` (tests that want fresh hosts) must not remove a host while another lab command runs
+  return withLabLock(() => removeHostLocked(name))
+}
+
+async function removeHostLocked(name: string): Promise<void> {
   await stopHost(name)
   const p = hostPaths(name)
   if (isMounted(p.root)) {
