@@ -14,7 +14,16 @@ await build({
   target: 'node20',
   // ssh2's optional native crypto binding cannot be inlined; without it ssh2 uses Node's own crypto.
   external: ['*.node'],
-  // CommonJS dependencies (ssh2, nunjucks) call require(); an ES module has none unless it makes one.
-  banner: { js: "import { createRequire as tsplayCreateRequire } from 'node:module'; const require = tsplayCreateRequire(import.meta.url);" },
+  // CommonJS dependencies (ssh2, nunjucks) use require() and __dirname; an ES module has them only if it makes them.
+  banner: {
+    js: [
+      "import { createRequire as tsplayCreateRequire } from 'node:module';",
+      "import { dirname as tsplayDirname } from 'node:path';",
+      "import { fileURLToPath as tsplayFileURLToPath } from 'node:url';",
+      'const require = tsplayCreateRequire(import.meta.url);',
+      'const __filename = tsplayFileURLToPath(import.meta.url);',
+      'const __dirname = tsplayDirname(__filename);',
+    ].join(' '),
+  },
   logLevel: 'warning',
 })
