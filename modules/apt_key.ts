@@ -8,7 +8,7 @@ import type { Command } from '../engine/connection/types.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type ModuleContext, type Plan } from '../engine/module.js'
 import { yamlBool } from './lib/args.js'
-import { downloadOnHost } from './lib/download.js'
+import { downloadTo } from './lib/download.js'
 
 const args = z.object({
   id: z.string().optional().describe('key id (8, 16 or more hex digits); derived from the key data when omitted'),
@@ -62,7 +62,7 @@ const listKeys = (a: Args): Command => sh`${raw(aptKey(a))} adv --list-public-ke
 
 /** The shell that leaves the key material in "$t" (a temp file) for data and url. */
 function fetchKey(a: Args): Command {
-  if (a.url !== undefined) return sh`t=$(mktemp) && { ${raw(downloadOnHost(a.url, 't', a.validate_certs))}; } || { echo ${`Failed to download key at ${a.url}`} >&2; exit 3; }`
+  if (a.url !== undefined) return sh`t=$(mktemp) && { ${raw(downloadTo(a.url, 't', a.validate_certs))}; } || { echo ${`Failed to download key at ${a.url}`} >&2; exit 3; }`
   if (a.data !== undefined) return sh`t=$(mktemp) && cat > "$t"`
   return sh`t=${a.file ?? ''}`
 }

@@ -41,7 +41,6 @@ export const blockinfile = defineModule({
   example: "blockinfile:\n  path: /etc/hosts\n  block: |\n    10.0.0.1 master1",
   gather: (ctx, a: Args) => gatherEdit(ctx.conn, a.path),
   plan(a: Args, s: EditState): Plan<EditChange> {
-    if (s.file.exists && s.file.type === 'directory') throw new ModuleError(`Path ${a.path} is a directory !`, { rc: 256 })
     if (!s.file.exists && !a.create) throw new ModuleError(`Path ${a.path} does not exist !`, { rc: 257 })
     if (!s.file.exists && a.state === 'absent') return { changes: [], values: { msg: `File ${a.path} not present` } }
     const edit = editBlock(s.file.exists ? (s.file.content?.toString('utf8') ?? '') : null, a)

@@ -13,6 +13,7 @@ import type { Command } from '../engine/connection/types.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Diff, type ModuleContext, type Plan } from '../engine/module.js'
 import { text, yamlBool } from './lib/args.js'
+import { octal } from './lib/file-attrs.js'
 import { probeFiles, type FileState } from './lib/file-state.js'
 import { gatherRemoteTree, planRemoteTree, type RemoteTree } from './lib/remote-copy.js'
 import { applyWrite, MAX_DIFF_SIZE, planWrite, sha1, writeArgs, type WriteChange, type WriteRequest } from './lib/write-file.js'
@@ -38,6 +39,8 @@ interface Job {
   readonly dest: string
   readonly content: Buffer
   readonly afterHeader: string
+  /** The source's mode, which `mode: preserve` gives dest. */
+  readonly mode?: string | undefined
 }
 
 interface State {
@@ -84,7 +87,7 @@ export const copy = defineModule({
     if (a.content !== undefined && destIsDir) throw new ModuleError('can not use content with a dir as dest')
     const target = destIsDir ? files[3]! : direct
     const source = a.content !== undefined ? { content: Buffer.from(a.content), header: 'dynamically generated' } : a.remote_src ? remoteSource(a.src!, files[4]!) : localFile(ctx, a.src!)
-    return { jobs: [{ dest: target.path, content: source.content, afterHeader: source.header }], targets: [target], dirs: [destIsDir ? destDir : parent], umask }
+    return { jobs: [{ dest: target.path, content: source.content, afterHeader: source.header, mode: source.mode }], targets: [target], dirs: [destIsDir ? destDir : parent], umask }
   },
   plan(a: Args, s: State): Plan<CopyChange> {
     if (s.remoteTree) {
@@ -102,11 +105,12 @@ export const copy = defineModule({
     s.jobs.forEach((job, i) => {
       if (a.checksum !== undefined && sha1(job.content) !== a.checksum) throw new ModuleError(`copied file does not match the expected checksum. Transfer failed.`, { checksum: sha1(job.content), expected_checksum: a.checksum })
       const target = s.targets[i]!
-      const request: WriteRequest = { dest: job.dest, content: job.content, backup: a.backup, validate: a.validate, mode: a.mode, owner: a.owner, group: a.group, afterHeader: job.afterHeader }
+      const request: WriteRequest = { dest: job.dest, content: job.content, backup: a.backup, validate: a.validate, mode: a.mode === 'preserve' ? job.mode : a.mode, owner: a.owner, group: a.group, afterHeader: job.afterHeader }
       if (!a.force && target.exists) return
       const plan = planWrite(request, target, s.umask)
       if (s.jobs.length === 1) Object.assign(values, plan.values)
-      diff.push(...(plan.diff ?? []))
+      // As ansible-core: the copy module (remote_src) shows no diff, and a tree of several files keeps none.
+      if (!a.remote_src && s.jobs.length === 1) diff.push(...(plan.diff ?? []))
       changes.push(...plan.changes.map((c) => ({ ...c, job: i })))
     })
     // A kept file (force false) reports only its dest, as ansible-core's copy action does.
@@ -132,17 +136,18 @@ export const copy = defineModule({
 interface Source {
   readonly content: Buffer
   readonly header: string
+  readonly mode?: string | undefined
 }
 
 function remoteSource(src: string, file: FileState): Source {
   if (!file.exists) throw new ModuleError(`Source ${src} not found`)
   if (file.type !== 'file') throw new ModuleError(`cannot copy a ${file.type}: ${src}`)
-  return { content: file.content ?? Buffer.alloc(0), header: src }
+  return { content: file.content ?? Buffer.alloc(0), header: src, mode: file.mode }
 }
 
 function localFile(ctx: ModuleContext, src: string): Source {
   const local = ctx.controller.findFile('files', src)
-  return { content: readFileSync(local), header: local }
+  return { content: readFileSync(local), header: local, mode: octal(statSync(local).mode & 0o7777) }
 }
 
 /** A controller directory as (target, source) pairs; undefined when src is a single file. */
@@ -153,7 +158,7 @@ function localTree(ctx: ModuleContext, a: Args): { targets: string[]; sources: S
   // With a trailing slash the directory's contents go into dest, without it the directory itself does.
   const root = src.endsWith('/') ? a.dest : posix.join(a.dest, posix.basename(src.replace(/\/+$/, '')))
   const files = walk(local)
-  return { targets: files.map((rel) => posix.join(root, rel)), sources: files.map((rel) => ({ content: readFileSync(join(local, rel)), header: join(local, rel) })) }
+  return { targets: files.map((rel) => posix.join(root, rel)), sources: files.map((rel) => ({ content: readFileSync(join(local, rel)), header: join(local, rel), mode: octal(statSync(join(local, rel)).mode & 0o7777) })) }
 }
 
 /** Probe every target of a tree copy and the directories they need, in one round trip. */
@@ -164,7 +169,7 @@ async function probeTargets(ctx: ModuleContext, a: Args, tree: { targets: string
     ...dirs.map((path) => ({ path, follow: true })),
   ]
   const probed = await probeFiles(ctx.conn, requests)
-  const jobs = tree.targets.map((dest, i) => ({ dest, content: tree.sources[i]!.content, afterHeader: tree.sources[i]!.header }))
+  const jobs = tree.targets.map((dest, i) => ({ dest, content: tree.sources[i]!.content, afterHeader: tree.sources[i]!.header, mode: tree.sources[i]!.mode }))
   return { jobs, targets: probed.files.slice(0, tree.targets.length), dirs: probed.files.slice(tree.targets.length), umask: probed.umask }
 }
 

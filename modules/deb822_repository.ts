@@ -11,7 +11,7 @@ import { lines, raw, sh } from '../engine/connection/shell.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type ModuleContext, type Plan } from '../engine/module.js'
 import { fileMode, stringList, yamlBool, yamlInt } from './lib/args.js'
-import { downloadOnHost } from './lib/download.js'
+import { downloadTo } from './lib/download.js'
 
 const KEYRINGS_DIR = '/etc/apt/keyrings'
 const flag = yamlBool.optional()
@@ -108,7 +108,7 @@ export const deb822_repository = defineModule({
       section('asc', b64(keyPath(a, 'asc'))),
       section('gpg', b64(keyPath(a, 'gpg'))),
       section('download', url
-        ? sh`t=$(mktemp) && { ${raw(downloadOnHost(url, 't'))}; } && base64 -w0 "$t"; rc=$?; rm -f "$t"; echo; exit $rc`
+        ? sh`t=$(mktemp) && { ${raw(downloadTo(url, 't'))}; } && base64 -w0 "$t"; rc=$?; rm -f "$t"; echo; exit $rc`
         : sh`echo`),
     )
     const result = await ctx.conn.exec(script, { allowFailure: true })

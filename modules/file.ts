@@ -89,7 +89,7 @@ ${raw(treeScript(a.path))} 2>/dev/null` : probe
     const target = a.follow && path.type === 'link' ? followed : undefined
     return { path, umask, epochs, ...(target ? { target } : {}), ...(src ? { src } : {}), ...(listing !== undefined ? { tree: parseTree(listing) } : {}) }
   },
-  plan(a: Args, s: State) {
+  plan(a: Args, s: State, ctx) {
     const prev = kindOf(s.path)
     const state: FileStateArg = a.state ?? (prev !== 'absent' ? (prev as FileStateArg) : a.recurse ? 'directory' : 'file')
     const fail = (msg: string): never => {
@@ -101,7 +101,7 @@ ${raw(treeScript(a.path))} 2>/dev/null` : probe
     switch (state) {
       case 'absent':
         if (prev !== 'absent') changes.push({ kind: 'remove', summary: `remove ${prev} ${a.path}`, command: sh`rm -rf -- ${a.path}` })
-        return result(a, state, prev, changes, [], s)
+        return result(a, state, prev, changes, [], s, ctx.check)
       case 'file':
         if (prev === 'absent' || (subject.type !== 'file')) fail(`file (${a.path}) is ${subject.exists ? kindOf(subject) : 'absent'}, cannot continue`)
         break
@@ -126,12 +126,12 @@ ${raw(treeScript(a.path))} 2>/dev/null` : probe
     const times = created ? [] : planTimes(a, subject, s.epochs ?? {}, state === 'touch')
     if (times.length > 0) changes.push({ kind: 'touch', summary: `${state === 'touch' ? 'touch' : 'set times of'} ${a.path}`, command: and(...times) })
     const attrs = state === 'link' && !a.follow ? [] : planAttrs(a, subject, s.umask)
-    if (state === 'directory' && prev === 'absent') return result(a, state, prev, createDirectory(a.path, attrs), attrs, s)
+    if (state === 'directory' && prev === 'absent') return result(a, state, prev, createDirectory(a.path, attrs), attrs, s, ctx.check)
     const recursive = s.tree ? planTree(a, a.path, s.tree, s.umask) : undefined
     const follow = state !== 'link' || a.follow
     const attrChanges: FileChange[] = attrs.map((c) => ({ ...c, kind: c.kind, command: attrCommand([c], follow)! }))
     if (recursive) attrChanges.push({ kind: 'tree', summary: recursive.summary, command: treeCommand(a, a.path) })
-    return result(a, state, prev, [...changes, ...attrChanges], attrs, s)
+    return result(a, state, prev, [...changes, ...attrChanges], attrs, s, ctx.check)
   },
   async apply(ctx, plan, a: Args) {
     // The result describes the path after the change, read in the same round trip as the change itself.
@@ -158,8 +158,8 @@ function createDirectory(path: string, attrs: readonly AttrChange[]): FileChange
 }
 
 function planLink(a: Args, s: State, state: 'link' | 'hard', prev: string, changes: FileChange[], fail: (msg: string) => never): FileState {
-  // No src: an existing link stays as it is (the state was taken from it); anything else needs one.
-  if (a.src === undefined && state === 'link' && prev === 'link') return s.path
+  // No src: an existing link (or hard link) stays as it is (the state was taken from it); anything else needs one.
+  if (a.src === undefined && prev === state) return s.path
   if (a.src === undefined) fail(`src is required for creating new ${state === 'link' ? 'symlinks' : 'hardlinks'}`)
   const src = a.src!
   const srcState = s.src
@@ -179,15 +179,24 @@ function planLink(a: Args, s: State, state: 'link' | 'hard', prev: string, chang
   return srcState?.exists ? srcState : newPath(a.path, 'file', 0o777)
 }
 
-function result(a: Args, state: FileStateArg, prev: string, changes: FileChange[], attrs: readonly AttrChange[], s: State) {
+/**
+ * The plan's values and diff as ansible-core's: a re-pointed link shows both targets; in check mode a path
+ * that does not exist yet shows no attributes (a directory) or no diff at all (touch), as its module returns early.
+ */
+function result(a: Args, state: FileStateArg, prev: string, changes: FileChange[], attrs: readonly AttrChange[], s: State, check: boolean) {
   const values = pathValues(a, state, reported(a, state, s.path, s.target))
   if (changes.length === 0) return { changes, values }
-  const fields = attrDiffFields(attrs)
+  if (check && prev === 'absent' && state === 'touch') return { changes, values }
+  const fields = attrDiffFields(check && prev === 'absent' && state === 'directory' ? [] : attrs)
   const before: Record<string, unknown> = { path: a.path, ...fields.before }
   const after: Record<string, unknown> = { path: a.path, ...fields.after }
   if (state !== prev) {
     before['state'] = prev
     after['state'] = state
+  }
+  if (state === 'link' && prev === 'link' && a.src !== undefined && s.path.linkTarget !== a.src) {
+    before['src'] = s.path.linkTarget
+    after['src'] = a.src
   }
   const diff: Diff[] = [{ before: jsonDiffText(before), after: jsonDiffText(after) }]
   return { changes, values, diff }

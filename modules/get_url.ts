@@ -92,7 +92,7 @@ export const get_url = defineModule({
     const remove = (): Promise<unknown> => ctx.conn.exec(sh`rm -f -- ${temp}`, { allowFailure: true })
     if (fetched.exitCode !== 0 || status >= 400 || field('digest') === undefined) {
       await remove()
-      throw new ModuleError(status >= 400 ? 'Request failed' : `Request failed: ${fetched.stderr.trim()}`, { status_code: status, url: a.url, dest: target })
+      throw new ModuleError(status >= 400 ? 'Request failed' : `Request failed: ${fetched.stderr.trim()}`, { status_code: status, url: a.url, dest: target, changed: false })
     }
     const expected = a.checksum?.split(':')[1]?.toLowerCase()
     if (expected !== undefined && field('digest') !== expected) {

@@ -47,7 +47,6 @@ export const lineinfile = defineModule({
   example: "lineinfile:\n  path: /etc/sysctl.conf\n  regexp: '^#?net.ipv4.ip_forward'\n  line: net.ipv4.ip_forward = 1",
   gather: (ctx, a: Args) => gatherEdit(ctx.conn, a.path),
   plan(a: Args, s: EditState): Plan<EditChange> {
-    if (s.file.exists && s.file.type === 'directory') throw new ModuleError(`Path ${a.path} is a directory !`, { rc: 256 })
     if (!s.file.exists) {
       if (a.state === 'absent') return { changes: [], values: { msg: 'file not present', backup: '' } }
       if (!a.create) throw new ModuleError(`Destination ${a.path} does not exist !`, { rc: 257 })

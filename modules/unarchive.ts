@@ -80,8 +80,7 @@ function archiveSource(ctx: ModuleContext, a: Args): ArchiveSource {
   const download = downloadScript({ url: a.src, output: temp, timeoutSeconds: 60, validateCerts: a.validate_certs })
   return {
     stdin: download.stdin,
-    command: (op) => sh`z=${temp}; trap 'rm -f -- "$z"' EXIT; s=$(${raw(download.command)}) || exit $?
-case "$s" in *'status 2'*|*'status 0'*) ;; *) echo "download failed: $s" >&2; exit 22;; esac
+    command: (op) => sh`z=${temp}; trap 'rm -f -- "$z"' EXIT; s=$( ${raw(download.command)} ) || { rc=$?; echo "download failed: $s" >&2; exit $rc; }
 ${raw(archiveCommand(a, op))}`,
   }
 }
@@ -132,6 +131,8 @@ export const unarchive = defineModule({
     const values = { dest: a.dest, src: a.src, handler: isZip(a.src) ? 'ZipArchive' : 'TgzArchive', ...(a.list_files ? { files: s.files } : {}) }
     if (s.differences.length === 0) return { changes: [], values }
     const changes: UnarchiveChange[] = [{ kind: 'unarchive', members: s.files, summary: `unpack ${a.src} into ${a.dest} (${s.differences.length} ${s.differences.length === 1 ? 'difference' : 'differences'})` }]
+    // ansible-core shows no diff for tar archives; for zip it prints its own itemised list, here the differences.
+    if (!isZip(a.src)) return { changes, values }
     return { changes, values, diff: [{ before: '', after: s.differences.map((l) => `${l}\n`).join(''), afterHeader: `${a.src} vs ${a.dest}` }] }
   },
   async apply(ctx, plan, a: Args) {

@@ -1,7 +1,7 @@
 import { lines, raw, sh } from '../../engine/connection/shell.js'
 import type { Command, Connection } from '../../engine/connection/types.js'
 import { ModuleError } from '../../engine/errors.js'
-import { downloadOnHost } from './download.js'
+import { downloadTo } from './download.js'
 import { DPKG_QUERY_FORMAT, parseAptCachePolicy, parseAptSimulate, parseDpkgQuery, type AptPolicy, type AptSimulation, type DpkgStatus } from './dpkg.js'
 
 /** A package argument split as Ansible's `package_split`: `name`, `name=1.0*`, `name>=1.0`. */
@@ -91,7 +91,7 @@ const DEB_CACHE = '/var/cache/tsplay/debs'
 /** Print `@deb\tpath\tPackage\tVersion\tArchitecture` for a .deb (downloaded first when a URL), then dpkg's view of it. */
 function debProbe(deb: string): Command {
   const fetch = /^[a-z]+:\/\//.test(deb)
-    ? sh`mkdir -p ${DEB_CACHE} && f=${`${DEB_CACHE}/${deb.replace(/.*\//, '').replace(/[^A-Za-z0-9._+~-]/g, '_') || 'package.deb'}`} && { ${raw(downloadOnHost(deb, 'f'))}; }`
+    ? sh`mkdir -p ${DEB_CACHE} && f=${`${DEB_CACHE}/${deb.replace(/.*\//, '').replace(/[^A-Za-z0-9._+~-]/g, '_') || 'package.deb'}`} && { ${raw(downloadTo(deb, 'f'))}; }`
     : sh`f=${deb.includes('/') ? deb : `./${deb}`}`
   return sh`${raw(fetch)}
 p=$(dpkg-deb -f "$f" Package 2>/dev/null)

@@ -1,48 +1,70 @@
-import { raw, sh } from '../../engine/connection/shell.js'
+import { raw, sh, type Raw } from '../../engine/connection/shell.js'
 import type { Command } from '../../engine/connection/types.js'
-
-// Used when neither curl nor wget is installed (Debian minbase has neither, but apt hosts often have python3).
-const PYTHON_FETCH = 'import ssl, sys, urllib.request\nctx = None if sys.argv[3] == "1" else ssl._create_unverified_context()\nopen(sys.argv[2], "wb").write(urllib.request.urlopen(sys.argv[1], context=ctx, timeout=60).read())'
-
-/**
- * Download `url` on the host into the file named by the shell variable `target` (e.g. `f` for "$f"),
- * with curl, else wget, else python3; exits non-zero when every tool is missing or the download fails.
- */
-export function downloadOnHost(url: string, target: string, validateCerts = true): Command {
-  const dest = raw(`"$${target}"`)
-  return sh`if command -v curl >/dev/null 2>&1; then curl -fsSL ${validateCerts ? [] : ['-k']} -o ${dest} ${url}
-elif command -v wget >/dev/null 2>&1; then wget -q ${validateCerts ? [] : ['--no-check-certificate']} -O ${dest} ${url}
-elif command -v python3 >/dev/null 2>&1; then python3 -c ${PYTHON_FETCH} ${url} ${dest} ${validateCerts ? '1' : '0'}
-else echo 'neither curl, wget nor python3 is installed to download with' >&2; false; fi`
-}
 
 /** How to fetch a URL on the host. */
 export interface DownloadOptions {
   readonly url: string
-  /** Path on the host to write the body to. */
-  readonly output: string
-  readonly timeoutSeconds: number
-  readonly validateCerts: boolean
+  /** Path on the host to write the body to, or a tsplay-written shell word such as `raw('"$t"')` for a temp file. */
+  readonly output: string | Raw
+  /** Whole-transfer limit in seconds (default 60). */
+  readonly timeoutSeconds?: number
+  readonly validateCerts?: boolean
   readonly headers?: Readonly<Record<string, string>>
   readonly username?: string | undefined
   readonly password?: string | undefined
 }
 
-/** Exit code of the download script when neither curl nor wget exists on the host. */
+/** Exit code of the download script when neither curl, wget nor python3 exists on the host. */
 export const NO_DOWNLOADER = 127
 
+/** Exit code of the download script for an HTTP status of 400 or more (curl's own code for it). */
+export const HTTP_ERROR = 22
+
+// Used when neither curl nor wget is installed (Debian minbase has neither, but most hosts have python3). It
+// reads the same curl config lines from stdin as curl does, for headers and credentials.
+const PYTHON_FETCH = `import base64, re, ssl, sys, urllib.error, urllib.request
+url, out, verify, timeout = sys.argv[1:5]
+req = urllib.request.Request(url)
+for line in sys.stdin.read().splitlines():
+    m = re.match(r'(header|user) = "(.*)"$', line)
+    if not m:
+        continue
+    v = re.sub(r'\\\\(.)', lambda e: '\\n' if e.group(1) == 'n' else e.group(1), m.group(2))
+    if m.group(1) == 'header':
+        k, _, val = v.partition(': ')
+        req.add_header(k, val)
+    else:
+        req.add_header('Authorization', 'Basic ' + base64.b64encode(v.encode()).decode())
+ctx = None if verify == '1' else ssl._create_unverified_context()
+try:
+    r = urllib.request.urlopen(req, context=ctx, timeout=float(timeout))
+except urllib.error.HTTPError as e:
+    print(e.code)
+    sys.exit(0)
+with open(out, 'wb') as f:
+    f.write(r.read())
+print(r.status or 0)`
+
 /**
- * A script that downloads with curl (or else wget) and prints `status <http code>` on stdout. Headers and
- * credentials go through curl's config on stdin (`stdinText`), never onto a command line others can see.
+ * A script that downloads `url` on the host with curl, else wget, else python3, prints `status <http code>`
+ * on stdout, and exits non-zero when the download failed (HTTP_ERROR for a status ≥ 400, NO_DOWNLOADER when
+ * no tool exists). It is one subshell `( … )`, so it can be spliced into a larger script (inside `$( … )`, keep
+ * a space after `$(`: `$((` would start arithmetic). Headers and credentials
+ * go through curl's config on `stdin`, never onto a command line others can see.
  */
 export function downloadScript(o: DownloadOptions): { command: Command; stdin: string } {
-  const insecure = o.validateCerts ? '' : ' -k'
-  const curl = sh`curl -sSL${raw(insecure)} --max-time ${o.timeoutSeconds} --config - -o ${o.output} -w 'status %{http_code}\\n' -- ${o.url}`
-  const wgetFlags = [...(o.validateCerts ? [] : ['--no-check-certificate']), ...Object.entries(o.headers ?? {}).map(([k, v]) => `--header=${k}: ${v}`)]
-  const wget = sh`wget -q -S -T ${o.timeoutSeconds} ${wgetFlags} -O ${o.output} -- ${o.url} 2>&1 | awk '/^  HTTP\\//{c=$2} END{print "status " c}'`
-  const command = sh`if command -v curl >/dev/null 2>&1; then ${raw(curl)}
+  const timeout = o.timeoutSeconds ?? 60
+  const verify = o.validateCerts ?? true
+  const curl = sh`curl -sSL ${verify ? [] : ['-k']} --max-time ${timeout} --config - -o ${o.output} -w '%{http_code}' -- ${o.url}`
+  const wgetFlags = [...(verify ? [] : ['--no-check-certificate']), ...Object.entries(o.headers ?? {}).map(([k, v]) => `--header=${k}: ${v}`)]
+  const wget = sh`{ wget -q -S -T ${timeout} ${wgetFlags} -O ${o.output} -- ${o.url} 2>&1; echo "wget-rc $?"; } | awk '/^  HTTP\\//{c=$2} /^wget-rc /{r=$2} END{print c; exit r}'`
+  const python = sh`python3 -c ${PYTHON_FETCH} ${o.url} ${o.output} ${verify ? '1' : '0'} ${timeout}`
+  const command = sh`(code=$(if command -v curl >/dev/null 2>&1; then ${raw(curl)}
 elif command -v wget >/dev/null 2>&1; then ${raw(wget)}
-else echo 'neither curl nor wget found on the host' >&2; exit ${NO_DOWNLOADER}; fi`
+elif command -v python3 >/dev/null 2>&1; then ${raw(python)}
+else echo 'neither curl, wget nor python3 is installed to download with' >&2; exit ${NO_DOWNLOADER}; fi); rc=$?
+echo "status \${code:-0}"
+if [ "\${code:-0}" -ge 400 ] 2>/dev/null; then exit ${HTTP_ERROR}; fi; exit $rc)`
   const config = [
     ...Object.entries(o.headers ?? {}).map(([k, v]) => `header = ${curlString(`${k}: ${v}`)}`),
     ...(o.username === undefined ? [] : [`user = ${curlString(`${o.username}:${o.password ?? ''}`)}`]),
@@ -55,3 +77,10 @@ const curlString = (s: string): string => `"${s.replaceAll('\\', '\\\\').replace
 
 /** The HTTP status the download script printed, or 0 when there was none (connection failure). */
 export const parseStatus = (stdout: string): number => Number(/status (\d+)/.exec(stdout)?.[1] ?? 0)
+
+/**
+ * The download script for a body that lands in the file named by the shell variable `variable` (e.g. `t` for
+ * "$t", a temp file), its status line dropped: for scripts that only need it to succeed or fail.
+ */
+export const downloadTo = (url: string, variable: string, validateCerts = true): Command =>
+  sh`${raw(downloadScript({ url, output: raw(`"$${variable}"`), validateCerts }).command)} </dev/null >/dev/null`

@@ -1,8 +1,9 @@
 import { posix } from 'node:path'
 import { sh } from '../../engine/connection/shell.js'
 import type { Connection } from '../../engine/connection/types.js'
+import { ModuleError } from '../../engine/errors.js'
 import type { ModuleContext, Plan } from '../../engine/module.js'
-import type { AttrRequest } from './file-attrs.js'
+import { attrDiffFields, jsonDiffText, type AttrRequest } from './file-attrs.js'
 import { probeFiles, type FileState } from './file-state.js'
 import { applyWrite, planWrite, type WriteChange } from './write-file.js'
 
@@ -24,9 +25,10 @@ export interface EditOptions extends AttrRequest {
   readonly validate?: string | undefined
 }
 
-/** Read the file to edit (content and sha1, following links) and whether its directory exists. */
+/** Read the file to edit (content and sha1, following links) and whether its directory exists; a directory there is an error. */
 export async function gatherEdit(conn: Connection, path: string): Promise<EditState> {
   const { files, umask } = await probeFiles(conn, [{ path, follow: true, checksum: 'sha1', content: true }, { path: posix.dirname(path), follow: true }])
+  if (files[0]!.exists && files[0]!.type === 'directory') throw new ModuleError(`Path ${path} is a directory !`, { rc: 256 })
   return { file: files[0]!, parent: files[1]!, umask }
 }
 
@@ -40,7 +42,14 @@ export function planEdit(path: string, state: EditState, text: string, msg: stri
   const attrsChanged = plan.changes.some((c) => c.kind !== 'write')
   const changes: EditChange[] = plan.changes.map((c) => (c.kind === 'write' ? { ...c, summary: `${(msg || 'create file').toLowerCase()} in ${path}` } : c))
   if (changes.length > 0 && !state.parent.exists) changes.unshift({ ...changes[0]!, summary: `create directory ${state.parent.path}`, mkdir: state.parent.path })
-  return { changes, diff: plan.diff ?? [], values: { msg: attrsChanged ? (msg ? `${msg} and ${note}` : note) : msg } }
+  // As ansible-core: the content diff, then the attributes as their own diff (without the path).
+  const fields = attrDiffFields(plan.changes.flatMap((c) => (c.attr ? [c.attr] : [])))
+  const header = `${path} (file attributes)`
+  const diff = [
+    ...(plan.changes.some((c) => c.kind === 'write') ? (plan.diff ?? []) : []),
+    ...(attrsChanged ? [{ before: jsonDiffText(fields.before), after: jsonDiffText(fields.after), beforeHeader: header, afterHeader: header }] : []),
+  ]
+  return { changes, diff, values: { msg: attrsChanged ? (msg ? `${msg} and ${note}` : note) : msg } }
 }
 
 /** Do a planned edit; returns `backup_file` when a backup was kept. */

@@ -128,7 +128,7 @@ mv -f -- "$t" "$p" && trap - EXIT`
   const result = await ctx.conn.exec(script, { allowFailure: true })
   if (result.exitCode === VALIDATE_FAILED) {
     const rc = /\ntsplay-validate-rc (\d+)\n$/.exec(result.stdout)
-    throw new ModuleError('failed to validate', { exit_status: Number(rc?.[1] ?? 1), stdout: result.stdout.slice(0, rc?.index), stderr: result.stderr })
+    throw new ModuleError('failed to validate', { changed: false, exit_status: Number(rc?.[1] ?? 1), stdout: result.stdout.slice(0, rc?.index), stderr: result.stderr })
   }
   if (result.exitCode !== 0) throw new ModuleError(`cannot replace ${request.dest}: ${result.stderr.trim()}`)
   const backup = /^backup (.*)$/m.exec(result.stdout)?.[1]

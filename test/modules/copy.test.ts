@@ -84,8 +84,7 @@ describe('copy on this machine', () => {
     const backup = outcome.values['backup_file'] as string
     expect(readFileSync(backup, 'utf8')).toBe('old\n')
     const refused = await run({ dest, content: 'bad\n', validate: 'grep -q new %s' })
-    expect(refused.status).toBe('failed')
-    expect(refused.msg).toBe('failed to validate')
+    expect(refused).toMatchObject({ status: 'failed', changed: false, msg: 'failed to validate' })
     expect(readFileSync(dest, 'utf8')).toBe('new\n')
     expect(readdirSync(dir).filter((n) => n.startsWith('.tsplay'))).toEqual([])
   })
@@ -141,8 +140,21 @@ describe('copy on this machine', () => {
     const dir = temp()
     writeFileSync(join(dir, 'src'), 'remote\n')
     const a = { src: join(dir, 'src'), dest: join(dir, 'dst'), remote_src: true }
-    expect((await run(a)).status).toBe('changed')
+    // ansible-core's copy module (which remote_src runs) returns no diff.
+    expect(await run(a)).toMatchObject({ status: 'changed', diff: [] })
     expect(readFileSync(join(dir, 'dst'), 'utf8')).toBe('remote\n')
     expect((await run(a)).status).toBe('ok')
+  })
+
+  it('gives dest the source mode with mode preserve, from the host and from files/', async () => {
+    const dir = temp()
+    writeFileSync(join(dir, 'src'), 'remote\n', { mode: 0o640 })
+    expect((await run({ src: join(dir, 'src'), dest: join(dir, 'dst'), remote_src: true, mode: 'preserve' })).status).toBe('changed')
+    expect(statSync(join(dir, 'dst')).mode & 0o777).toBe(0o640)
+    mkdirSync(join(dir, 'files'))
+    writeFileSync(join(dir, 'files/run.sh'), 'echo\n', { mode: 0o750 })
+    expect((await run({ src: 'run.sh', dest: join(dir, 'run.sh'), mode: 'preserve' }, false, join(dir, 'files'))).status).toBe('changed')
+    expect(statSync(join(dir, 'run.sh')).mode & 0o777).toBe(0o750)
+    expect((await run({ src: 'run.sh', dest: join(dir, 'run.sh'), mode: 'preserve' }, false, join(dir, 'files'))).status).toBe('ok')
   })
 })

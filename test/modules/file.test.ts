@@ -33,6 +33,8 @@ describe('file plan', () => {
     ['keeps a correct link', { path: '/l', src: '/f', state: 'link' }, { path: f('/l', { type: 'link', linkTarget: '/f' }), target: f('/f'), src: f('/f'), umask: 0o022 }, []],
     ['re-points a wrong link', { path: '/l', src: '/f', state: 'link' }, { path: f('/l', { type: 'link', linkTarget: '/g' }), target: f('/g'), src: f('/f'), umask: 0o022 }, ['link /l → /f']],
     ['keeps a correct hard link', { path: '/h', src: '/f', state: 'hard' }, { path: f('/h', { nlink: 2, inode: 7 }), src: f('/f', { nlink: 2, inode: 7 }), umask: 0o022 }, []],
+    // Without state, a file with two links is 'hard'; without src that needs no src (as ansible-core, measured on a lab host).
+    ['sets attributes of a hard-linked file without src', { path: '/h', owner: 'nobody' }, { path: f('/h', { nlink: 2 }), umask: 0o022 }, ['set owner of /h root → nobody']],
   ])('%s', (_, a, state, expected) => {
     expect(summaries(a, state as Parameters<typeof file.plan>[1])).toEqual(expected)
   })
@@ -52,6 +54,16 @@ describe('file plan', () => {
   it('shows a diff of path, state and mode like Ansible', () => {
     const plan = file.plan(args({ path: '/d', state: 'directory' }), { path: missing('/d'), umask: 0o022 }, makeContext({ conn }))
     expect(plan.diff).toEqual([{ before: '{\n    "path": "/d",\n    "state": "absent"\n}\n', after: '{\n    "path": "/d",\n    "state": "directory"\n}\n' }])
+  })
+
+  // Each as ansible-core 2.14 printed it on a lab host (test/lab/differential-files.test.ts).
+  it('shows both targets of a re-pointed link, and in check mode no attributes of a new directory nor a diff of a new touched file', () => {
+    const link = file.plan(args({ path: '/l', src: 'b', state: 'link' }), { path: f('/l', { type: 'link', linkTarget: 'a' }), target: f('/a'), src: f('/b'), umask: 0o022 }, makeContext({ conn }))
+    expect(link.diff).toEqual([{ before: '{\n    "path": "/l",\n    "src": "a"\n}\n', after: '{\n    "path": "/l",\n    "src": "b"\n}\n' }])
+    const dir = (check: boolean) => file.plan(args({ path: '/d', state: 'directory', mode: '0750' }), { path: missing('/d'), umask: 0o022 }, makeContext({ conn, check })).diff?.[0]?.after
+    expect([dir(true), dir(false)]).toEqual(['{\n    "path": "/d",\n    "state": "directory"\n}\n', '{\n    "mode": "0750",\n    "path": "/d",\n    "state": "directory"\n}\n'])
+    const touch = (check: boolean) => file.plan(args({ path: '/t', state: 'touch' }), { path: missing('/t'), umask: 0o022 }, makeContext({ conn, check })).diff
+    expect([touch(true), touch(false)?.length]).toEqual([undefined, 1])
   })
 
   it('refuses unknown arguments and unquoted modes', () => {

@@ -69,7 +69,7 @@ describe('get_url on this machine (curl against a local HTTP server)', () => {
     const bad = await run({ url: `${base}/file`, dest: join(dir, 'b'), checksum: 'sha256:00' })
     expect(bad.msg).toBe(`The checksum for ${join(dir, 'b')} did not match 00; it was ${sha256}.`)
     const missing = await run({ url: `${base}/nope`, dest: join(dir, 'c') })
-    expect(missing).toMatchObject({ status: 'failed', msg: 'Request failed', values: { status_code: 404 } })
+    expect(missing).toMatchObject({ status: 'failed', changed: false, msg: 'Request failed', values: { status_code: 404 } })
     expect(readdirSync(dir)).toEqual(['a'])
   })
 })

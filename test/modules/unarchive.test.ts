@@ -47,7 +47,8 @@ describe('unarchive on this machine', () => {
     const dest = temp()
     const a = { src: join(files, 'files/app.tgz'), remote_src: true, dest, extra_opts: ['--strip-components=1'], mode: 'u=rwX,go=rX', list_files: true }
     const first = await run(a)
-    expect(first.status).toBe('changed')
+    // ansible-core's unarchive shows no diff for a tar archive.
+    expect(first).toMatchObject({ status: 'changed', diff: [] })
     expect(first.values['files']).toEqual(expect.arrayContaining([`top/${name}`, 'top/sub/b']))
     expect(readFileSync(join(dest, 'sub/b'), 'utf8')).toBe('b\n')
     expect(statSync(join(dest, 'sub/b')).mode & 0o777).toBe(0o644)

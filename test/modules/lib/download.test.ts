@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectLocal } from '../../../engine/connection/local.js'
 import { raw, sh } from '../../../engine/connection/shell.js'
-import { downloadOnHost } from '../../../modules/lib/download.js'
+import { downloadScript, downloadTo, HTTP_ERROR, NO_DOWNLOADER, parseStatus } from '../../../modules/lib/download.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-download-'))
 let server: Server
@@ -14,6 +14,7 @@ let base = ''
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/key.asc') res.end('-----BEGIN PGP PUBLIC KEY BLOCK-----\n')
+    else if (req.url === '/auth') res.end(`${req.headers['x-token'] ?? ''} ${req.headers.authorization ?? ''}\n`)
     else res.writeHead(404).end('no')
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -25,9 +26,15 @@ afterAll(() => {
 })
 
 const fetchTo = (url: string, file: string, env: Record<string, string> = {}) =>
-  connectLocal('controller').with({ env }).exec(sh`f=${file}; ${raw(downloadOnHost(url, 'f'))}`, { allowFailure: true })
+  connectLocal('controller').with({ env }).exec(sh`f=${file}; ${raw(downloadTo(url, 'f'))}`, { allowFailure: true })
 
-describe('downloadOnHost', () => {
+/** The full script with headers and credentials on stdin, with only the tools in `path` when given. */
+const download = (url: string, file: string, path?: string) => {
+  const { command, stdin } = downloadScript({ url, output: file, headers: { 'X-Token': "t $(id) 'q'" }, username: 'u', password: 'p"w' })
+  return connectLocal('controller').with({ env: path === undefined ? {} : { PATH: path } }).exec(command, { stdin, allowFailure: true })
+}
+
+describe('downloadScript', () => {
   it('downloads with the tools the host has', async () => {
     const result = await fetchTo(`${base}/key.asc`, join(dir, 'a'))
     expect(result.exitCode, result.stderr).toBe(0)
@@ -43,9 +50,21 @@ describe('downloadOnHost', () => {
     expect(readFileSync(join(dir, 'b'), 'utf8')).toContain('BEGIN PGP')
   })
 
+  it.runIf(existsSync('/usr/bin/python3') && existsSync('/usr/bin/curl'))('sends headers and credentials from stdin with curl and with python3 alike, and prints the status', async () => {
+    const basic = `Basic ${Buffer.from('u:p"w').toString('base64')}`
+    const curl = await download(`${base}/auth`, join(dir, 'e'))
+    expect([curl.exitCode, parseStatus(curl.stdout), readFileSync(join(dir, 'e'), 'utf8')]).toEqual([0, 200, `t $(id) 'q' ${basic}\n`])
+    const python = await download(`${base}/auth`, join(dir, 'f'), join(dir, 'bin'))
+    expect([python.exitCode, parseStatus(python.stdout), readFileSync(join(dir, 'f'), 'utf8')]).toEqual([0, 200, `t $(id) 'q' ${basic}\n`])
+    const missing = await download(`${base}/missing`, join(dir, 'g'), join(dir, 'bin'))
+    expect([missing.exitCode, parseStatus(missing.stdout)]).toEqual([HTTP_ERROR, 404])
+  })
+
   it('fails on an HTTP error and when no tool exists', async () => {
     expect((await fetchTo(`${base}/missing`, join(dir, 'c'))).exitCode).not.toBe(0)
     const none = await fetchTo(`${base}/key.asc`, join(dir, 'd'), { PATH: join(dir, 'empty') })
-    expect([none.exitCode, none.stderr.trim()]).toEqual([1, 'neither curl, wget nor python3 is installed to download with'])
+    expect([none.exitCode, none.stderr.trim()]).toEqual([NO_DOWNLOADER, 'neither curl, wget nor python3 is installed to download with'])
+    const refused = await download('http://127.0.0.1:1/x', join(dir, 'h'))
+    expect([refused.exitCode === 0, parseStatus(refused.stdout)]).toEqual([false, 0])
   })
 })
