@@ -5,10 +5,10 @@ import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { beforeAll, describe, expect, it } from 'vitest'
-import { removeHost } from '../../engine/lab/host.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hostAddress } from '../../engine/lab/layout.js'
-import { ensureLab, labInventory, serveLabRepo, sshCheck, sshRun } from '../lab/helpers.js'
+import { labInventory, serveLabRepo, sshCheck, sshRun } from '../lab/helpers.js'
+import { bootIds, freshHosts, leaseLab, type LabLease } from './lab-lease.js'
 import { changedTasks, mispredictions } from './run-output.js'
 import { labInventoryFor, ROOT, tsplayRun, type Run } from './tsplay-run.js'
 
@@ -19,8 +19,13 @@ const RUN_TIMEOUT_MS = 20 * 60_000
 
 let inventory = ''
 
-/** `tsplay run PLAYBOOK` on the six hosts; a failed run is returned, the test decides. */
-const tsplay = (playbook: string, ...args: string[]): Promise<Run> => tsplayRun(playbook, inventory, args, RUN_TIMEOUT_MS)
+/** `tsplay run PLAYBOOK` on the six hosts, its wall time logged; a failed run is returned, the test decides. */
+async function tsplay(playbook: string, ...args: string[]): Promise<Run> {
+  const started = Date.now()
+  const run = await tsplayRun(playbook, inventory, args, RUN_TIMEOUT_MS)
+  console.log(`e2e: tsplay run ${[playbook, ...args].join(' ')}: exit ${run.code} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  return run
+}
 
 /** The run ended with exit 0 and every host in the recap without failures. */
 function expectClean(run: Run): void {
@@ -48,18 +53,26 @@ const ETCDCTL =
 describe('playbooks/ha-cluster.yaml on six fresh lab hosts', () => {
   let check: Run
   let real: Run
+  let lease: LabLease | undefined
+  let booted: Record<string, string> = {}
 
   beforeAll(async () => {
     await promisify(execFile)('bash', [join(ROOT, 'test/doubles/build-debs.sh')], { cwd: ROOT })
+    // The lab lock is held until afterAll: nothing else may stop or re-create these hosts under the runs.
+    lease = await leaseLab()
     // Fresh hosts: earlier lab tests may have changed lab1..lab6; `lab up` recreates removed hosts.
-    for (const host of HOSTS) await removeHost(host)
-    await ensureLab(HOSTS.length)
+    await freshHosts(HOSTS, HOSTS.length)
     await serveLabRepo(join(ROOT, 'test/doubles/debs'))
+    booted = await bootIds(HOSTS)
     const repoUrl = /^lab_repo_url=(.*)$/m.exec(readFileSync(labInventory(), 'utf8'))?.[1]
     expect(repoUrl, 'the lab inventory names the repository of the test doubles').toBeTruthy()
     // Six hosts whatever the lab's size.
     inventory = labInventoryFor(HOSTS, repoUrl)
   }, RUN_TIMEOUT_MS)
+
+  afterAll(async () => {
+    await lease?.release()
+  })
 
   it('runs in check mode on fresh hosts without failing', async () => {
     check = await tsplay('playbooks/ha-cluster.yaml', '--check')
@@ -147,6 +160,12 @@ describe('playbooks/ha-cluster.yaml on six fresh lab hosts', () => {
     }
   }, RUN_TIMEOUT_MS)
 
+  it('predicts no change in check mode on the converged cluster', async () => {
+    const again = await tsplay('playbooks/ha-cluster.yaml', '--check')
+    expectClean(again)
+    for (const host of HOSTS) expect({ host, changed: changedTasks(again.report, host) }).toEqual({ host, changed: [] })
+  }, RUN_TIMEOUT_MS)
+
   it('rejoins only the worker whose kubelet.conf was deleted', async () => {
     await sshCheck('lab5', 'rm /etc/kubernetes/kubelet.conf')
     const rejoin = await tsplay('playbooks/ha-cluster.yaml')
@@ -157,4 +176,10 @@ describe('playbooks/ha-cluster.yaml on six fresh lab hosts', () => {
     for (const host of ['lab4', 'lab6']) expect(await doubleEvents(host, 'join')).toHaveLength(1)
     await sshCheck('lab5', 'test -f /etc/kubernetes/kubelet.conf')
   }, RUN_TIMEOUT_MS)
+
+  // The failure this guards against: a host re-created by another lab user mid-run looked like a role bug.
+  it('ran on the same six hosts throughout, none re-created or rebooted', async () => {
+    expect(Object.keys(booted)).toEqual(HOSTS)
+    expect(await bootIds(HOSTS)).toEqual(booted)
+  })
 })
