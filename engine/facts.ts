@@ -70,7 +70,8 @@ export function resolveSubset(given: readonly string[] = ['all']): Set<FactGroup
  */
 export async function gatherFacts(conn: Connection, subset?: readonly string[]): Promise<Record<string, unknown>> {
   const groups = resolveSubset(subset)
-  const result = await conn.exec(factScript(groups))
+  // the script only reads: a probe
+  const result = await conn.with({ probes: true }).exec(factScript(groups))
   return { ...parseFacts(splitSections(result.stdout), groups), gather_subset: [...(subset ?? ['all'])], module_setup: true }
 }
 

@@ -106,7 +106,8 @@ export async function runModule<S extends z.ZodTypeAny, State, C extends Change>
 ): Promise<ModuleOutcome> {
   let plan: Plan<C> | undefined
   try {
-    plan = mod.plan(args, await mod.gather(ctx, args), ctx)
+    // gather only reads (the contract), so its commands are probes: transports may take their fast path
+    plan = mod.plan(args, await mod.gather({ ...ctx, conn: ctx.conn.with({ probes: true }) }, args), ctx)
     const changes = plan.changes.map((c) => c.summary)
     const diff = plan.diff ?? []
     if (plan.skip !== undefined) return { ...outcome('skipped', false, [], [], plan.values ?? {}), ...(plan.skip ? { msg: plan.skip } : {}) }

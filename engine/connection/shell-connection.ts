@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs'
 import { ConnectionError, TsplayError } from '../errors.js'
 import { BECOME_MARKER, BECOME_PROMPT, exportEnv, finish, raw, sh, wrapBecome } from './shell.js'
 import { runSuOnPty, SU_PROMPT } from './su-pty.js'
-import type { BecomeSpec, BufferedResult, Command, Connection, ExecOptions, ExecResult, RawExecResult, RemoteProcess, Transport, WriteOptions } from './types.js'
+import type { BecomeSpec, BufferedResult, Command, ConnectionSettings, Connection, ExecOptions, ExecResult, RawExecResult, RemoteProcess, Transport, WriteOptions } from './types.js'
 
 /** Become failed: wrong or missing password, or the user may not sudo. A task failure, not unreachable. */
 export class BecomeError extends TsplayError {
@@ -32,14 +32,15 @@ export class ShellConnection implements Connection {
     private readonly transport: Transport,
     readonly become: BecomeSpec | null = null,
     readonly env: Readonly<Record<string, string>> = {},
+    private readonly probes = false,
   ) {}
 
   get host(): string {
     return this.transport.host
   }
 
-  with(settings: { readonly become?: BecomeSpec | null; readonly env?: Readonly<Record<string, string>> }): Connection {
-    return new ShellConnection(this.transport, settings.become === undefined ? this.become : settings.become, settings.env ?? this.env)
+  with(settings: ConnectionSettings): Connection {
+    return new ShellConnection(this.transport, settings.become === undefined ? this.become : settings.become, settings.env ?? this.env, settings.probes ?? this.probes)
   }
 
   async exec(command: Command, options: ExecOptions = {}): Promise<ExecResult> {
@@ -93,7 +94,7 @@ trap - EXIT`
 
   private async run(line: Command, shown: Command, options: ExecOptions): Promise<RawExecResult> {
     if (TRACE_FILE) traceCommand(this.host, line, options.stdin)
-    const buffered = this.bufferable(options) ? await this.transport.runBuffered!(line, Buffer.from(options.stdin ?? '')) : undefined
+    const buffered = this.bufferable(options) ? await this.transport.runBuffered!(line, Buffer.from(options.stdin ?? ''), this.probes) : undefined
     if (buffered) return this.fromBuffered(buffered, shown)
     const proc = await this.transport.spawn(line)
     const out: Buffer[] = []

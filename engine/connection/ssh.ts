@@ -58,8 +58,8 @@ export class SshTransport implements Transport {
     return this.process(channel, !options.pty)
   }
 
-  runBuffered(commandLine: string, stdin: Buffer): Promise<BufferedResult | undefined> {
-    return this.runners.run(commandLine, stdin)
+  runBuffered(commandLine: string, stdin: Buffer, probe: boolean): Promise<BufferedResult | undefined> {
+    return this.runners.run(commandLine, stdin, probe)
   }
 
   close(): Promise<void> {

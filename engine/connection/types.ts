@@ -45,6 +45,13 @@ export interface WriteOptions {
   readonly group?: string
 }
 
+/** What `Connection.with` may change. */
+export interface ConnectionSettings {
+  readonly become?: BecomeSpec | null
+  readonly env?: Readonly<Record<string, string>>
+  readonly probes?: boolean
+}
+
 /** What a module sees of a host: run commands, read and write files. Nothing else. */
 export interface Connection {
   /** Inventory name of the host, for messages. */
@@ -62,8 +69,11 @@ export interface Connection {
    * mode (given, or else those of the file it replaces), then is renamed over `path`.
    */
   writeFile(path: string, data: string | Buffer, options?: WriteOptions): Promise<void>
-  /** A view of the same host with other become or environment settings; shares the transport. */
-  with(settings: { readonly become?: BecomeSpec | null; readonly env?: Readonly<Record<string, string>> }): Connection
+  /**
+   * A view of the same host with other become or environment settings; shares the transport. With `probes`, its
+   * commands are declared read-only probes that start nothing that outlives them (a module's gather step).
+   */
+  with(settings: ConnectionSettings): Connection
   /** Close the transport; idempotent. */
   close(): Promise<void>
 }
@@ -95,8 +105,9 @@ export interface Transport {
   spawn(commandLine: string, options?: { readonly pty?: boolean }): Promise<RemoteProcess>
   /**
    * Run a command line to completion with `stdin` given whole, where the transport has a cheaper way than
-   * `spawn`; undefined means "use spawn" (optional: transports without a cheaper way leave it out).
+   * `spawn`; undefined means "use spawn" (optional: transports without a cheaper way leave it out). A `probe`
+   * only reads and starts nothing that outlives it, which lets a transport take shortcuts with its output.
    */
-  runBuffered?(commandLine: string, stdin: Buffer): Promise<BufferedResult | undefined>
+  runBuffered?(commandLine: string, stdin: Buffer, probe: boolean): Promise<BufferedResult | undefined>
   close(): Promise<void>
 }
