@@ -178,6 +178,44 @@ function version(): string {
   return 'unknown'
 }
 
+/**
+ * Stdout that collects what is written during one turn of the event loop and writes it in one go: on hosts where
+ * a system call is slow, a write per result line cost a 50-host run a noticeable share of its time. Whatever goes
+ * to stderr first flushes stdout, so the two streams keep their order.
+ */
+function batchedStdout(): { readonly out: (s: string) => void; readonly err: (s: string) => void; readonly flush: () => void } {
+  let pending: string[] = []
+  const flush = (): void => {
+    if (pending.length === 0) return
+    const text = pending.join('')
+    pending = []
+    process.stdout.write(text)
+  }
+  return {
+    out: (s) => {
+      if (pending.length === 0) setImmediate(flush)
+      pending.push(s)
+    },
+    err: (s) => {
+      flush()
+      process.stderr.write(s)
+    },
+    flush,
+  }
+}
+
 if (process.argv[1] !== undefined && /(?:^|[\\/])(tsplay(\.js)?|cli\.js)$/.test(process.argv[1])) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; if (code === EXIT.interrupted) process.exit(code) }, (error: unknown) => { console.error(error); process.exitCode = EXIT.internal })
+  const stdout = batchedStdout()
+  main(process.argv.slice(2), stdout.out, stdout.err).then(
+    (code) => {
+      stdout.flush()
+      process.exitCode = code
+      if (code === EXIT.interrupted) process.exit(code)
+    },
+    (error: unknown) => {
+      stdout.flush()
+      console.error(error)
+      process.exitCode = EXIT.internal
+    },
+  )
 }

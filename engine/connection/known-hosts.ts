@@ -119,13 +119,18 @@ function changedMessage(name: string, id: string, where: string): string {
   ].join('\n')
 }
 
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ''
+/** Reads in flight per file: hosts connecting at the same moment share one read (not a cache: later reads are fresh). */
+const reading = new Map<string, Promise<string>>()
+
+function readText(file: string): Promise<string> {
+  const pending = reading.get(file)
+  if (pending) return pending
+  const read = readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return ''
     throw error
-  }
+  }).finally(() => reading.delete(file))
+  reading.set(file, read)
+  return read
 }
 
 function parseKnownHosts(text: string): Entry[] {
