@@ -85,10 +85,10 @@ group %G' -- "$1" || return 0
     printf 'real '; readlink -f -- "$1" | base64 | tr -d '\\n'; echo; return
   fi
   [ -f "$1" ] || return 0
-  if [ -n "$3" ] && [ -r "$1" ]; then printf 'sum '; "$3" < "$1" | cut -d ' ' -f 1; fi
+  if [ -n "$3" ] && [ -r "$1" ]; then printf 'sum '; "$3" < "$1"; fi
   if [ -n "$4" ] && [ -r "$1" ] && { [ "$4" = all ] || [ "$(wc -c < "$1")" -le "$4" ]; }; then echo content; base64 < "$1"; fi
 }
-echo "umask $(umask)"`
+printf 'umask '; umask`
 
 /** A shell script that probes every request and prints the sections `parseProbe` reads. */
 export function probeScript(requests: readonly ProbeRequest[]): Command {
@@ -166,7 +166,8 @@ function parseSection(section: string, request: ProbeRequest): FileState {
     ...(real === undefined ? {} : { linkSource: decode(real) }),
     ...(mime === undefined ? {} : { mime }),
     ...(lsattr ? { version: lsattr[1]!, attrFlags: lsattr[2]!.replaceAll('-', '') } : {}),
-    ...(field('sum') ? { checksum: field('sum')! } : {}),
+    // `<alg>sum < file` prints the digest, two spaces and `-`; the digest alone is the checksum
+    ...(field('sum') ? { checksum: field('sum')!.split(' ')[0]! } : {}),
     ...(contentAt >= 0 ? { content: Buffer.from(lines.slice(contentAt + 1).join(''), 'base64') } : {}),
   }
 }
