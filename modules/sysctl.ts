@@ -48,9 +48,19 @@ interface SysctlChange extends Change {
 
 const SEPARATOR = '--tsplay-sysctl-file--'
 
+/**
+ * Reads a small text file with the `read` builtin, exactly (a last line without newline stays so), to spare an exec
+ * per loop item. Not for /proc/sys: its files answer a read at a non-zero offset with end-of-file, and `read`
+ * takes one byte at a time. `$1` is the file; the text lands in `t`.
+ */
+const READ_FILE = `nl='
+'
+slurp() { t=; while IFS= read -r l; do t="$t$l$nl"; done < "$1" || return; t="$t$l"; }`
+
 async function gather(ctx: ModuleContext, a: SysctlArgs): Promise<SysctlState> {
-  const script = sh`v=$(sysctl -e -n ${a.name} 2>/dev/null); echo "$?"; printf '%s\n' "$v"; echo ${SEPARATOR}
-if [ -e ${a.sysctl_file} ]; then echo present; exec cat -- ${a.sysctl_file}; else echo absent; fi`
+  const script = sh`${raw(READ_FILE)}
+v=$(sysctl -e -n ${a.name} 2>/dev/null); echo "$?"; printf '%s\n' "$v"; echo ${SEPARATOR}
+if [ -e ${a.sysctl_file} ]; then echo present; slurp ${a.sysctl_file} || exit 1; printf '%s' "$t"; else echo absent; fi`
   return parseGathered((await ctx.conn.exec(script)).stdout)
 }
 
