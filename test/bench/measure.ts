@@ -9,6 +9,11 @@ export interface Measurement {
   readonly cpuSeconds: number
   /** Peak resident memory of the largest process (GNU time's %M), in MB. */
   readonly peakMb: number
+  /**
+   * CPU seconds the whole machine spent (all processes, busy time from /proc/stat): lab hosts share the controller's
+   * cores, so this is controller, sshd and the hosts' commands together, the cost that bounds many-host runs.
+   */
+  readonly machineCpuSeconds: number
   readonly exitCode: number
   readonly output: string
 }
@@ -16,6 +21,7 @@ export interface Measurement {
 /** Run a command under /usr/bin/time and collect its output; never throws for a non-zero exit. */
 export function measure(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
   const dir = mkdtempSync(join(tmpdir(), 'tsplay-bench-'))
+  const busyBefore = machineBusySeconds()
   const timeFile = join(dir, 'time')
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/time', ['-f', '%e %U %S %M', '-o', timeFile, command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -30,11 +36,18 @@ export function measure(command: string, args: readonly string[], env: NodeJS.Pr
         wallSeconds: wall!,
         cpuSeconds: user! + sys!,
         peakMb: rssKb! / 1024,
+        machineCpuSeconds: machineBusySeconds() - busyBefore,
         exitCode: code ?? -1,
         output: Buffer.concat(chunks).toString('utf8'),
       })
     })
   })
+}
+
+/** Busy CPU seconds of the machine since boot: /proc/stat's first line without idle and iowait, in USER_HZ (100). */
+export function machineBusySeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number)
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100
 }
 
 /** Sum of `changed=N` over the PLAY RECAP lines of an ansible-playbook or tsplay run. */

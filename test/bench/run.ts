@@ -28,6 +28,7 @@ interface Row {
   phase: 'first' | 'no-change'
   wall: number[]
   cpu: number[]
+  machineCpu: number[]
   peakMb: number[]
 }
 
@@ -52,11 +53,12 @@ async function main(): Promise<void> {
       tsplay: (pb) => ['node', [TSPLAY, 'run', pb, '-i', LAB_INVENTORY, '--limit', limit, '--forks', String(n)]],
       ansible: (pb) => ['ansible-playbook', [pb, '-i', LAB_INVENTORY, '--limit', limit]],
     }
-    const record = (tool: Row['tool'], phase: Row['phase'], m: { wallSeconds: number; cpuSeconds: number; peakMb: number }): void => {
+    const record = (tool: Row['tool'], phase: Row['phase'], m: Pick<Measurement, 'wallSeconds' | 'cpuSeconds' | 'machineCpuSeconds' | 'peakMb'>): void => {
       let row = rows.find((r) => r.hosts === n && r.tool === tool && r.phase === phase)
-      if (!row) rows.push((row = { hosts: n, tool, phase, wall: [], cpu: [], peakMb: [] }))
+      if (!row) rows.push((row = { hosts: n, tool, phase, wall: [], cpu: [], machineCpu: [], peakMb: [] }))
       row.wall.push(m.wallSeconds)
       row.cpu.push(m.cpuSeconds)
+      row.machineCpu.push(m.machineCpuSeconds)
       row.peakMb.push(m.peakMb)
     }
     for (let rep = 0; rep < reps; rep++) {
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
         if (changedInRecap(again.output) !== 0) throw new Error(`${tool}: the no-change run changed something:\n${again.output.slice(-2000)}`)
         record(tool, 'no-change', again)
       }
-      record('floor', 'no-change', { wallSeconds: await floorRun(n, limit, env), cpuSeconds: NaN, peakMb: NaN })
+      record('floor', 'no-change', { wallSeconds: await floorRun(n, limit, env), cpuSeconds: NaN, machineCpuSeconds: NaN, peakMb: NaN })
       process.stdout.write(`  ${n} hosts: repetition ${rep + 1}/${reps} done\n`)
     }
   }
@@ -103,13 +105,13 @@ function checked(m: Measurement, what: string): Measurement {
 }
 
 function report(rows: readonly Row[]): void {
-  const med = (r: Row | undefined, k: 'wall' | 'cpu' | 'peakMb'): number => (r ? summarize(r[k]).median : NaN)
+  const med = (r: Row | undefined, k: 'wall' | 'cpu' | 'machineCpu' | 'peakMb'): number => (r ? summarize(r[k]).median : NaN)
   const find = (n: number, tool: Row['tool'], phase: Row['phase']): Row | undefined => rows.find((r) => r.hosts === n && r.tool === tool && r.phase === phase)
   const lines = [
     `\n## ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${reps} repetitions`,
     '',
-    '| hosts | phase | tsplay s (spread) | ansible s (spread) | floor s | ansible / tsplay | tsplay / floor | tsplay CPU s | ansible CPU s | tsplay peak MB |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| hosts | phase | tsplay s (spread) | ansible s (spread) | floor s | ansible / tsplay | tsplay / floor | tsplay CPU s | ansible CPU s | machine CPU s tsplay / ansible | tsplay peak MB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ]
   for (const n of sizes) {
     for (const phase of ['first', 'no-change'] as const) {
@@ -117,7 +119,7 @@ function report(rows: readonly Row[]): void {
       const a = find(n, 'ansible', phase)
       const f = phase === 'no-change' ? find(n, 'floor', phase) : undefined
       const cell = (r: Row | undefined): string => (r ? `${summarize(r.wall).median.toFixed(2)} (±${summarize(r.wall).spread.toFixed(2)})` : '-')
-      lines.push(`| ${n} | ${phase} | ${cell(t)} | ${cell(a)} | ${f ? med(f, 'wall').toFixed(2) : '-'} | ${(med(a, 'wall') / med(t, 'wall')).toFixed(1)}× | ${f ? (med(t, 'wall') / med(f, 'wall')).toFixed(2) : '-'} | ${med(t, 'cpu').toFixed(2)} | ${med(a, 'cpu').toFixed(2)} | ${med(t, 'peakMb').toFixed(0)} |`)
+      lines.push(`| ${n} | ${phase} | ${cell(t)} | ${cell(a)} | ${f ? med(f, 'wall').toFixed(2) : '-'} | ${(med(a, 'wall') / med(t, 'wall')).toFixed(1)}× | ${f ? (med(t, 'wall') / med(f, 'wall')).toFixed(2) : '-'} | ${med(t, 'cpu').toFixed(2)} | ${med(a, 'cpu').toFixed(2)} | ${med(t, 'machineCpu').toFixed(1)} / ${med(a, 'machineCpu').toFixed(1)} | ${med(t, 'peakMb').toFixed(0)} |`)
     }
   }
   const text = lines.join('\n')

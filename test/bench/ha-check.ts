@@ -1,0 +1,59 @@
+// `npm run bench:ha`: the issue's last speed target, `tsplay run playbooks/ha-cluster.yaml --check` on six
+// converged lab hosts. Converges six hosts (by default lab51..lab56, away from the hosts tests use), then times
+// the no-change run and repeated check runs, and appends the medians to RESULTS.md.
+import { execFileSync } from 'node:child_process'
+import { appendFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import minimist from 'minimist'
+import { projectRoot } from '../../engine/lab/layout.js'
+import { labInventoryFor } from '../e2e/tsplay-run.js'
+import { changedInRecap, measure, summarize, type Measurement } from './measure.js'
+
+const ROOT = projectRoot()
+const TSPLAY = join(ROOT, 'bin/tsplay.js')
+const PLAYBOOK = join(ROOT, 'playbooks/ha-cluster.yaml')
+
+const argv = minimist(process.argv.slice(2), { string: ['first'], default: { first: '51', reps: 5 } })
+const first = Number(argv['first'])
+const reps = Number(argv['reps'])
+const hosts = Array.from({ length: 6 }, (_, i) => `lab${first + i}`)
+
+function checked(m: Measurement, what: string): Measurement {
+  if (m.exitCode !== 0) throw new Error(`${what} failed with exit code ${m.exitCode}:\n${m.output.slice(-3000)}`)
+  return m
+}
+
+async function main(): Promise<void> {
+  execFileSync('bash', [join(ROOT, 'test/doubles/build-debs.sh')], { stdio: 'inherit', cwd: ROOT })
+  execFileSync('node', [TSPLAY, 'lab', 'up', String(first + 5), '--repo', join(ROOT, 'test/doubles/debs')], { stdio: 'inherit', cwd: ROOT })
+  const inventory = labInventoryFor(hosts, 'http://10.231.0.1:8231/')
+  const env = { ...process.env, CI: 'true' }
+  const run = (...extra: string[]): Promise<Measurement> => measure('node', [TSPLAY, 'run', PLAYBOOK, '-i', inventory, ...extra], env)
+  const converge = checked(await run(), 'converging run')
+  const again = checked(await run(), 'no-change run')
+  if (changedInRecap(again.output) !== 0) throw new Error(`the no-change run changed something:\n${again.output.slice(-3000)}`)
+  const checks: Measurement[] = []
+  for (let i = 0; i < reps; i++) {
+    const check = checked(await run('--check'), 'check run')
+    if (changedInRecap(check.output) !== 0) throw new Error(`the check run predicted changes on converged hosts:\n${check.output.slice(-3000)}`)
+    checks.push(check)
+  }
+  const med = (ms: readonly Measurement[], pick: (m: Measurement) => number): string => summarize(ms.map(pick)).median.toFixed(2)
+  const text = [
+    `\n### ${new Date().toISOString().slice(0, 10)}: playbooks/ha-cluster.yaml on 6 lab hosts (${hosts[0]}..${hosts[5]}), ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    '',
+    '| run | wall s | tsplay CPU s | machine CPU s |',
+    '|---|---|---|---|',
+    `| converge (after the hosts' previous state) | ${converge.wallSeconds.toFixed(2)} | ${converge.cpuSeconds.toFixed(2)} | ${converge.machineCpuSeconds.toFixed(1)} |`,
+    `| no-change | ${again.wallSeconds.toFixed(2)} | ${again.cpuSeconds.toFixed(2)} | ${again.machineCpuSeconds.toFixed(1)} |`,
+    `| --check, median of ${reps} (spread ${summarize(checks.map((m) => m.wallSeconds)).spread.toFixed(2)}) | ${med(checks, (m) => m.wallSeconds)} | ${med(checks, (m) => m.cpuSeconds)} | ${med(checks, (m) => m.machineCpuSeconds)} |`,
+  ].join('\n')
+  process.stdout.write(`${text}\n`)
+  appendFileSync(join(ROOT, 'test/bench/RESULTS.md'), `${text}\n`)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:ha: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exitCode = 1
+})
