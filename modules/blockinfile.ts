@@ -40,11 +40,11 @@ export const blockinfile = defineModule({
   description: 'insert, update or remove a block of lines surrounded by marker lines',
   example: "blockinfile:\n  path: /etc/hosts\n  block: |\n    10.0.0.1 master1",
   gather: (ctx, a: Args) => gatherEdit(ctx.conn, a.path),
-  plan(a: Args, s: EditState): Plan<EditChange> {
+  plan(a: Args, s: EditState, ctx): Plan<EditChange> {
     if (!s.file.exists && !a.create) throw new ModuleError(`Path ${a.path} does not exist !`, { rc: 257 })
     if (!s.file.exists && a.state === 'absent') return { changes: [], values: { msg: `File ${a.path} not present` } }
     const edit = editBlock(s.file.exists ? (s.file.content?.toString('utf8') ?? '') : null, a)
-    return planEdit(a.path, s, edit.text, edit.msg, a)
+    return planEdit(a.path, s, edit.text, edit.msg, a, ctx.check)
   },
   async apply(ctx, plan) {
     return applyEdit(ctx, plan.changes)

@@ -46,7 +46,7 @@ export const lineinfile = defineModule({
   description: 'ensure a line is present in (or absent from) a text file',
   example: "lineinfile:\n  path: /etc/sysctl.conf\n  regexp: '^#?net.ipv4.ip_forward'\n  line: net.ipv4.ip_forward = 1",
   gather: (ctx, a: Args) => gatherEdit(ctx.conn, a.path),
-  plan(a: Args, s: EditState): Plan<EditChange> {
+  plan(a: Args, s: EditState, ctx): Plan<EditChange> {
     if (!s.file.exists) {
       if (a.state === 'absent') return { changes: [], values: { msg: 'file not present', backup: '' } }
       if (!a.create) throw new ModuleError(`Destination ${a.path} does not exist !`, { rc: 257 })
@@ -54,7 +54,7 @@ export const lineinfile = defineModule({
     const edit = a.state === 'present' ? linePresent(s.file.content?.toString('utf8') ?? '', a) : lineAbsent(s.file.content?.toString('utf8') ?? '', a)
     // Unchanged text of an existing file is not rewritten (attributes may still change).
     const text = edit.msg === '' && s.file.exists ? (s.file.content?.toString('utf8') ?? '') : edit.text
-    const plan = planEdit(a.path, s, text, edit.msg, a)
+    const plan = planEdit(a.path, s, text, edit.msg, a, ctx.check)
     return { ...plan, values: { ...plan.values, backup: '', ...(edit.found === undefined ? {} : { found: edit.found }) } }
   },
   async apply(ctx, plan) {

@@ -34,9 +34,10 @@ export async function gatherEdit(conn: Connection, path: string): Promise<EditSt
 
 /**
  * Plan writing the edited text: `msg` is the edit's own message ('' when the text is unchanged), extended
- * as Ansible does when attributes change too; summaries read "<msg> in <path>".
+ * as Ansible does when attributes change too; summaries read "<msg> in <path>". In check mode a file that
+ * does not exist yet gets no attribute diff, as ansible-core returns before comparing attributes.
  */
-export function planEdit(path: string, state: EditState, text: string, msg: string, options: EditOptions): Plan<EditChange> {
+export function planEdit(path: string, state: EditState, text: string, msg: string, options: EditOptions, check = false): Plan<EditChange> {
   const plan = planWrite({ ...options, dest: path, content: Buffer.from(text), beforeHeader: `${path} (content)`, afterHeader: `${path} (content)` }, state.file, state.umask)
   const note = 'ownership, perms or SE linux context changed'
   const attrsChanged = plan.changes.some((c) => c.kind !== 'write')
@@ -47,7 +48,7 @@ export function planEdit(path: string, state: EditState, text: string, msg: stri
   const header = `${path} (file attributes)`
   const diff = [
     ...(plan.changes.some((c) => c.kind === 'write') ? (plan.diff ?? []) : []),
-    ...(attrsChanged ? [{ before: jsonDiffText(fields.before), after: jsonDiffText(fields.after), beforeHeader: header, afterHeader: header }] : []),
+    ...(attrsChanged && !(check && !state.file.exists) ? [{ before: jsonDiffText(fields.before), after: jsonDiffText(fields.after), beforeHeader: header, afterHeader: header }] : []),
   ]
   return { changes, diff, values: { msg: attrsChanged ? (msg ? `${msg} and ${note}` : note) : msg } }
 }

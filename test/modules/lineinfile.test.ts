@@ -74,13 +74,14 @@ describe('lineinfile on this machine', () => {
     const a = { path, line: 'a', create: true, mode: '0600' }
     const checked = await run(a, true)
     expect(existsSync(path)).toBe(false)
-    // The content diff, then the attributes as their own diff, as ansible-core 2.14 prints them.
+    // The content diff, then the attributes as their own diff, as ansible-core 2.14 prints them (in check
+    // mode without the attributes of a file that is not there yet).
+    const content = { before: '', after: 'a\n', beforeHeader: `${path} (content)`, afterHeader: `${path} (content)` }
     const header = `${path} (file attributes)`
-    expect(checked.diff).toEqual([
-      { before: '', after: 'a\n', beforeHeader: `${path} (content)`, afterHeader: `${path} (content)` },
-      { before: '{\n    "mode": "0644"\n}\n', after: '{\n    "mode": "0600"\n}\n', beforeHeader: header, afterHeader: header },
-    ])
-    expect((await run(a)).changes).toEqual(checked.changes)
+    expect(checked.diff).toEqual([content])
+    const applied = await run(a)
+    expect(applied.diff).toEqual([content, { before: '{\n    "mode": "0644"\n}\n', after: '{\n    "mode": "0600"\n}\n', beforeHeader: header, afterHeader: header }])
+    expect(applied.changes).toEqual(checked.changes)
     expect(readFileSync(path, 'utf8')).toBe('a\n')
     expect((await run(a)).changed).toBe(false)
   })
