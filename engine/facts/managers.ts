@@ -70,7 +70,8 @@ export function virtualizationFacts(s: Sections, dmi: Readonly<Record<string, st
     if (/\/lxc\//.test(line) || /\/machine\.slice\/machine-lxc/.test(line)) found('lxc', 'guest')
     if (/\/system\.slice\/containerd\.service/.test(line)) found('containerd', 'guest')
   }
-  for (const line of lines(s.get('/proc/1/environ'))) {
+  // older scripts turned the NULs into newlines on the host
+  for (const line of lines(s.get('/proc/1/environ')?.replaceAll('\0', '\n'))) {
     if (line.includes('container=lxc')) found('lxc', 'guest')
     if (line.includes('container=podman')) found('podman', 'guest')
     if (/^container=./.test(line)) found('container', 'guest')
@@ -101,13 +102,13 @@ export function virtualizationFacts(s: Sections, dmi: Readonly<Record<string, st
   if (vendor === 'Microsoft Corporation') found('VirtualPC', 'guest')
   if (vendor === 'Parallels Software International Inc.') found('parallels', 'guest')
   if (vendor === 'OpenStack Foundation') found('openstack', 'guest')
-  const vxid = /^VxID:\s+(\d+)/.exec(s.get('vxid') ?? '')
+  const vxid = /^VxID:\s+(\d+)/m.exec(s.get('vxid') ?? s.get('/proc/self/status') ?? '')
   if (vxid) found('linux_vserver', vxid[1] === '0' ? 'host' : 'guest', vxid[1] === '0' ? host : guest)
   for (const line of lines(s.get('/proc/cpuinfo'))) {
     if (/^model name.*QEMU Virtual CPU/.test(line)) found('kvm', 'guest')
     else if (/^vendor_id.*User Mode Linux/.test(line) || /^model name.*UML/.test(line)) found('uml', 'guest')
   }
-  const modules = new Set(lines(s.get('modules')))
+  const modules = new Set(s.has('modules') ? lines(s.get('modules')) : lines(s.get('/proc/modules')).map((l) => l.split(' ')[0]!))
   if (modules.has('kvm')) found('kvm', 'host', host)
   if (modules.has('vboxdrv')) found('virtualbox', 'host', host)
   if (modules.has('virtio')) found('kvm', 'guest', host)

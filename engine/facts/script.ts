@@ -12,27 +12,49 @@ export type Sections = ReadonlyMap<string, string>
 
 const MARK = '@@tsplay-facts '
 
-// `f PATH` prints a section holding the file, `s NAME` opens a section for a command's output. Only builtins
-// and cat are used per file, so a whole gathering is one short-lived sh with a few dozen forks.
+// An exec costs a host about ten times a fork, so the script execs as little as it can: `s NAME` opens a section
+// for a command's output, `f PATH…` only notes readable regular files (builtins), and one `head -v` at the end
+// prints them all (section `head`, split by `splitSections` using the list in section `files`). `nl` is a newline,
+// for parameter expansions that cut the first line of a command's output.
 const PRELUDE = `s() { printf '\\n${MARK}%s\\n' "$1"; }
-f() { for p in "$@"; do [ -r "$p" ] && [ -f "$p" ] && { s "$p"; cat -- "$p" 2>/dev/null; }; done; return 0; }
+f() { for p in "$@"; do [ -r "$p" ] && [ -f "$p" ] && F="$F$p
+"; done; return 0; }
 has() { command -v "$1" >/dev/null 2>&1; }`
 
+// Set after \`env\` ran, so that a variable of the same name in the environment is reported as it was.
+const VARIABLES = `F=
+nl='
+'`
+
+// Last: the files noted by `f`, in one exec. Their names are tsplay's own fixed paths, split on newlines only.
+const FILES = `if [ -n "$F" ]; then s files; printf '%s' "$F"; s head; set -f; IFS=$nl; head -v -c 1000000000 -- $F 2>/dev/null; fi`
+
 const GROUPS: Readonly<Record<FactGroup, string>> = {
-  platform: `s uname; uname -s; uname -r; uname -v; uname -m; uname -n
+  platform: `s uname_snrvm; uname -snrvm
 s long_bit; getconf LONG_BIT 2>/dev/null
-n=$(uname -n); s fqdn; getent hosts "$n" 2>/dev/null | head -n 1
-a=$(getent hosts "$n" 2>/dev/null | head -n 1 | cut -d ' ' -f 1); [ -n "$a" ] && { s fqdn_reverse; getent hosts "$a" 2>/dev/null | head -n 1; }
+n=; IFS= read -r n </proc/sys/kernel/hostname
+s fqdn; h=$(getent hosts "$n" 2>/dev/null); h=\${h%%"$nl"*}; [ -n "$h" ] && printf '%s\\n' "$h"
+a=\${h%%[ \t]*}; [ -n "$a" ] && { s fqdn_reverse; h=$(getent hosts "$a" 2>/dev/null); h=\${h%%"$nl"*}; [ -n "$h" ] && printf '%s\\n' "$h"; }
 f /var/lib/dbus/machine-id /etc/machine-id`,
   distribution: `f /etc/os-release /usr/lib/os-release /etc/debian_version /etc/redhat-release /etc/centos-release /etc/oracle-release /etc/system-release /etc/alpine-release /etc/arch-release /etc/SuSE-release /etc/lsb-release
 has lsb_release && { s lsb_release; lsb_release -a 2>/dev/null; }`,
-  user: `s id; id -un; id -u; id -g; id -ru; id -rg
-s passwd; getent passwd "$(id -un)" 2>/dev/null || getent passwd "$(id -u)" 2>/dev/null`,
+  // \`id\` alone says uid=R(name) gid=R(name) [euid=E(name)] [egid=E(name)] groups=…; passwd is the effective user's.
+  user: `s id_all; i=$(LC_ALL=C id 2>/dev/null); printf '%s\\n' "$i"
+e=\${i#*euid=}; [ "$e" = "$i" ] && e=\${i#uid=}; e=\${e%% *}; u=\${e%%"("*}; m=; case $e in *"("*) m=\${e#*"("}; m=\${m%")"};; esac
+s passwd; { [ -n "$m" ] && getent passwd "$m" 2>/dev/null; } || getent passwd "$u" 2>/dev/null`,
   env: `s env; env -0 2>/dev/null || env`,
-  date_time: `s date; date '+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N'; date -u '+%Y-%m-%dT%H:%M:%S'
-y=$(date +%Y); s tz_seasons; date -d "$y-01-01 12:00" '+%Z %z' 2>/dev/null; date -d "$y-07-01 12:00" '+%Z %z' 2>/dev/null`,
+  // GNU date reads several dates from stdin in one exec: now, and noon on 1 January and 1 July of this year
+  // (the zone's two seasons); elsewhere (busybox) the old separate calls.
+  date_time: `d=$(date -f - '+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N' 2>/dev/null <<'EOD'
+now
+jan 1 12:00
+jul 1 12:00
+EOD
+) && [ "\${d#*"$nl"*"$nl"}" != "$d" ] && { s dates; printf '%s\\n' "$d"; } || {
+s date; date '+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N'; date -u '+%Y-%m-%dT%H:%M:%S'
+y=$(date +%Y); s tz_seasons; date -d "$y-01-01 12:00" '+%Z %z' 2>/dev/null; date -d "$y-07-01 12:00" '+%Z %z' 2>/dev/null; }`,
   system: `f /proc/cmdline /proc/sys/crypto/fips_enabled /etc/resolv.conf /etc/ssh/ssh_host_dsa_key.pub /etc/ssh/ssh_host_rsa_key.pub /etc/ssh/ssh_host_ecdsa_key.pub /etc/ssh/ssh_host_ed25519_key.pub
-s chroot; [ -n "\${debian_chroot:-}" ] && echo debian_chroot; stat -c '%d %i' / 2>/dev/null; stat -c '%d %i' /proc/1/root/. 2>/dev/null || stat -f -c 'fs %T' / 2>/dev/null
+s chroot; [ -n "\${debian_chroot:-}" ] && echo debian_chroot; stat -c '%d %i' / /proc/1/root/. 2>/dev/null || stat -f -c 'fs %T' / 2>/dev/null
 s apparmor; [ -d /sys/kernel/security/apparmor ] && echo enabled
 s selinux; if [ -d /sys/fs/selinux ] && has getenforce; then getenforce; f /etc/selinux/config /sys/fs/selinux/policyvers; fi`,
   service: `f /proc/1/comm
@@ -42,44 +64,72 @@ s exists; for p in /run/systemd/system/ /dev/.run/systemd/ /dev/.systemd/ /etc/i
   [ -e "$p" ] && echo "$p"; done
 has systemctl && echo cmd:systemctl; has initctl && echo cmd:initctl
 [ -e /usr/bin/rpm ] && /usr/bin/rpm -q --whatprovides /usr/bin/apt-get >/dev/null 2>&1 && echo apt-rpm`,
+  // statfs: one stat for all mount points without an escape in /proc/mounts (their name is their path), one
+  // each for the others, keyed by the escaped name as before.
   hardware: `f /proc/cpuinfo /proc/meminfo /proc/mounts /proc/uptime /proc/loadavg
 s nproc; nproc 2>/dev/null
 s findmnt; findmnt --list --noheadings --notruncate 2>/dev/null
 s lsblk; lsblk --list --noheadings --paths --output NAME,UUID --exclude 2 2>/dev/null
-s statfs; while read -r dev mnt fs rest; do case $dev in /*|*:/*) m=$(printf '%b' "$mnt"); stat -f -c "$mnt|%S|%s|%b|%f|%a|%c|%d" -- "$m" 2>/dev/null;; esac; done 2>/dev/null < /proc/mounts`,
+s statfs; M=; while read -r dev mnt fs rest; do case $dev in /*|*:/*) case $mnt in *\\\\*) stat -f -c "$mnt|%S|%s|%b|%f|%a|%c|%d" -- "$(printf '%b' "$mnt")" 2>/dev/null;; *) M="$M$mnt$nl";; esac;; esac; done 2>/dev/null < /proc/mounts
+[ -n "$M" ] && (set -f; IFS=$nl; exec stat -f -c '%n|%S|%s|%b|%f|%a|%c|%d' -- $M 2>/dev/null)`,
   dmi: `s dmi; for k in bios_date bios_vendor bios_version board_asset_tag board_name board_serial board_vendor board_version chassis_asset_tag chassis_serial chassis_vendor chassis_version product_name product_serial product_uuid product_version sys_vendor product_family; do
   v=; [ -r /sys/devices/virtual/dmi/id/$k ] && IFS= read -r v 2>/dev/null < /sys/devices/virtual/dmi/id/$k; printf '%s=%s\\n' "$k" "$v"; done`,
-  virtual: `f /proc/1/cgroup /run/systemd/container /proc/xen/capabilities /sys/hypervisor/type
-[ -r /proc/1/environ ] && { s /proc/1/environ; tr '\\000' '\\n' 2>/dev/null < /proc/1/environ; }
-s vexists; for p in /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit /proc/xen /dev/kvm; do [ -e "$p" ] && echo "$p"; done
-s vxid; grep '^VxID:' /proc/self/status 2>/dev/null
-s modules; cut -d ' ' -f 1 /proc/modules 2>/dev/null`,
+  virtual: `f /proc/1/cgroup /run/systemd/container /proc/xen/capabilities /sys/hypervisor/type /proc/1/environ /proc/self/status /proc/modules
+s vexists; for p in /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit /proc/xen /dev/kvm; do [ -e "$p" ] && echo "$p"; done`,
   network: `if has ip; then
 s route4; ip -4 route get 8.8.8.8 2>/dev/null
 s route6; ip -6 route get 2404:6800:400a:800::1012 2>/dev/null
 s addr_primary; ip addr show primary 2>/dev/null
 s addr_secondary; ip addr show secondary 2>/dev/null
 fi
+r() { v=; [ -r "$1" ] && IFS= read -r v 2>/dev/null < "$1"; }
 for d in /sys/class/net/*; do [ -d "$d" ] || continue; n=\${d##*/}; s "net $n"
-  for k in address mtu operstate type flags speed; do v=; [ -r "$d/$k" ] && IFS= read -r v 2>/dev/null < "$d/$k" && printf '%s=%s\\n' "$k" "$v"; done
-  [ -d "$d/bridge" ] && printf 'bridge=%s\\nbridge_id=%s\\nstp=%s\\n' "$(ls "$d/brif" 2>/dev/null | tr '\\n' ' ')" "$(cat "$d/bridge/bridge_id" 2>/dev/null)" "$(cat "$d/bridge/stp_state" 2>/dev/null)"
-  [ -d "$d/bonding" ] && printf 'bonding=%s\\n' "$(cat "$d/bonding/slaves" 2>/dev/null)"
-  [ -e "$d/device" ] && printf 'pciid=%s\\n' "$(basename "$(readlink "$d/device")")"
-  [ -e "$d/device/driver/module" ] && printf 'module=%s\\n' "$(basename "$(readlink -f "$d/device/driver/module")")"
+  for k in address mtu operstate type flags speed; do r "$d/$k" && printf '%s=%s\\n' "$k" "$v"; done
+  if [ -d "$d/bridge" ]; then b=; for p in "$d"/brif/*; do [ -e "$p" ] && b="$b\${p##*/} "; done
+    r "$d/bridge/bridge_id"; printf 'bridge=%s\\nbridge_id=%s\\n' "$b" "$v"; r "$d/bridge/stp_state"; printf 'stp=%s\\n' "$v"; fi
+  [ -d "$d/bonding" ] && { r "$d/bonding/slaves"; printf 'bonding=%s\\n' "$v"; }
+  [ -e "$d/device" ] && { l=$(readlink "$d/device"); printf 'pciid=%s\\n' "\${l##*/}"; }
+  [ -e "$d/device/driver/module" ] && { l=$(readlink -f "$d/device/driver/module"); printf 'module=%s\\n' "\${l##*/}"; }
 done`,
 }
 
 /** The one remote script for the given groups: POSIX sh, no Python, prints sections parsed by `splitSections`. */
 export function factScript(groups: ReadonlySet<FactGroup>): Command {
-  const parts = (Object.keys(GROUPS) as FactGroup[]).filter((g) => groups.has(g)).map((g) => GROUPS[g])
+  const parts = (Object.keys(GROUPS) as FactGroup[]).filter((g) => g !== 'env' && groups.has(g)).map((g) => GROUPS[g])
   // Everything here is tsplay's own text; no value from a playbook or host reaches it.
-  return sh`${raw([PRELUDE, ...parts, 'exit 0'].join('\n'))}`
+  return sh`${raw([PRELUDE, ...(groups.has('env') ? [GROUPS.env] : []), VARIABLES, ...parts, FILES, 'exit 0'].join('\n'))}`
 }
 
-/** Split the script's output into its sections. */
+/** Split the script's output into its sections; each file `head` printed becomes a section named by its path. */
 export function splitSections(output: string): Sections {
   const sections = new Map<string, string>()
   const pieces = `\n${output}`.split(new RegExp(`\\n${MARK}([^\\n]*)\\n`))
   for (let i = 1; i + 1 < pieces.length; i += 2) sections.set(pieces[i]!, pieces[i + 1]!)
+  const head = sections.get('head')
+  if (head !== undefined) {
+    sections.delete('head')
+    for (const [path, text] of splitHead(head, (sections.get('files') ?? '').split('\n'))) sections.set(path, text)
+    sections.delete('files')
+  }
   return sections
+}
+
+// `head -v` puts `==> PATH <==` before each file and a blank line between files, in the order of its arguments,
+// and no header for a file it could not open: a file is the text between its header and the next asked-for one.
+function splitHead(output: string, paths: readonly string[]): Map<string, string> {
+  const files = new Map<string, string>()
+  const text = `\n${output}`
+  let open: { path: string; start: number } | undefined
+  let at = 0
+  for (const path of paths) {
+    if (path === '') continue
+    const header = `\n==> ${path} <==\n`
+    const found = text.indexOf(header, at)
+    if (found < 0) continue
+    if (open) files.set(open.path, text.slice(open.start, found))
+    open = { path, start: found + header.length }
+    at = open.start
+  }
+  if (open) files.set(open.path, text.slice(open.start))
+  return files
 }

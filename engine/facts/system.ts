@@ -19,7 +19,7 @@ export function keyValues(text: string | undefined): Map<string, string> {
 
 /** system, kernel, machine, architecture, hostname, fqdn, domain, userspace bits, machine_id. */
 export function platformFacts(s: Sections): Facts {
-  const [system = '', kernel = '', kernelVersion = '', machine = '', nodename = ''] = (s.get('uname') ?? '').split('\n')
+  const [system = '', kernel = '', kernelVersion = '', machine = '', nodename = ''] = unameFields(s)
   const bits = firstLine(s.get('long_bit')) ?? ''
   const fqdn = fqdnOf(nodename, s.get('fqdn'), s.get('fqdn_reverse'))
   const facts: Facts = {
@@ -38,6 +38,13 @@ export function platformFacts(s: Sections): Facts {
   const machineId = firstLine(s.get('/var/lib/dbus/machine-id')) ?? firstLine(s.get('/etc/machine-id'))
   if (machineId) facts.machine_id = machineId
   return facts
+}
+
+// `uname -snrvm` prints s n r v m on one line (the version has spaces); older scripts printed one per line, s r v m n.
+function unameFields(s: Sections): string[] {
+  const all = /^(\S+) (\S+) (\S+) (.*) (\S+)$/.exec(firstLine(s.get('uname_snrvm')) ?? '')
+  if (all) return [all[1]!, all[3]!, all[4]!, all[5]!, all[2]!]
+  return (s.get('uname') ?? '').split('\n')
 }
 
 // Python's socket.getfqdn: the first name with a dot among the reverse lookup's name and aliases, else that name.
@@ -142,7 +149,7 @@ function lsbFacts(s: Sections): Facts {
 
 /** user_id, user_uid, user_gid, user_gecos, user_dir, user_shell and the real/effective ids. */
 export function userFacts(s: Sections): Facts {
-  const [name = '', uid = '', gid = '', ruid = '', rgid = ''] = (s.get('id') ?? '').split('\n')
+  const [name = '', uid = '', gid = '', ruid = '', rgid = ''] = idFields(s)
   const [, , pwUid, pwGid, gecos = '', dir = '', shell = ''] = (firstLine(s.get('passwd')) ?? '').split(':')
   return {
     user_id: name,
@@ -158,6 +165,18 @@ export function userFacts(s: Sections): Facts {
   }
 }
 
+// `id` says uid=R(name) gid=R(name) [euid=E(name)] [egid=E(name)] groups=…; older scripts printed `id -un`, `-u`, `-g`,
+// `-ru`, `-rg` one per line. Either way: effective name, effective uid and gid, real uid and gid.
+function idFields(s: Sections): string[] {
+  const all = firstLine(s.get('id_all'))
+  if (all === undefined) return (s.get('id') ?? '').split('\n')
+  const field = (key: string): RegExpExecArray | null => new RegExp(`(?:^| )${key}=(\\d+)(?:\\(([^)]*)\\))?`).exec(all)
+  const [uid, gid] = [field('uid'), field('gid')]
+  const [euid, egid] = [field('euid') ?? uid, field('egid') ?? gid]
+  // like `id -un`, the number when the uid has no name
+  return [euid?.[2] ?? euid?.[1] ?? '', euid?.[1] ?? '', egid?.[1] ?? '', uid?.[1] ?? '', gid?.[1] ?? '']
+}
+
 /** `env`: the environment the remote commands see. */
 export function envFacts(s: Sections): Facts {
   const text = s.get('env') ?? ''
@@ -170,12 +189,23 @@ export function envFacts(s: Sections): Facts {
   return { env }
 }
 
+// `dates`: one GNU `date -f -` for now, 1 January and 1 July noon (zone name and offset of each season), the UTC
+// time derived from the same epoch second; else (busybox, older scripts) `date` (local, UTC) and `tz_seasons`.
+function dateLines(s: Sections): { local: string; utc: string; seasons: string[][] } {
+  const dates = lines(s.get('dates'))
+  if (dates.length === 3) {
+    const utc = new Date(Number(dates[0]!.split('|')[9]) * 1000).toISOString().slice(0, 19)
+    return { local: dates[0]!, utc, seasons: dates.slice(1).map((l) => l.split('|').slice(10, 12)) }
+  }
+  const [local = '', utc = ''] = lines(s.get('date'))
+  return { local, utc, seasons: lines(s.get('tz_seasons')).map((l) => l.split(' ')) }
+}
+
 /** `date_time` with Ansible's keys, from one `date` call on the host. */
 export function dateTimeFacts(s: Sections): Facts {
-  const [local = '', utc = ''] = lines(s.get('date'))
+  const { local, utc, seasons } = dateLines(s)
   const [year, month, weekday, weekdayNumber, weeknumber, day, hour, minute, second, epoch, tz, tzOffset, nanos = '000000000'] = local.split('|')
   const micro = nanos.padEnd(9, '0').slice(0, 6)
-  const seasons = lines(s.get('tz_seasons')).map((l) => l.split(' '))
   // time.tzname[1]: the daylight-saving name where the zone has one (the season with the larger offset), else the same.
   const dst = seasons.length === 2 ? [...seasons].sort((a, b) => Number(b[1]) - Number(a[1]))[0]![0] : tz
   return {
