@@ -55,6 +55,8 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') { out(`${USAGE}\n`); return command === undefined ? EXIT.usage : EXIT.ok }
     if (command === '--version') { out(`tsplay ${version()}\n`); return EXIT.ok }
     if (command === 'lab') return await (await import('./lab/index.js')).runLab(rest)
+    // the connection keeper, started by runs whose hosts ask for ControlPersist (see engine/connection/keeper.ts)
+    if (command === '__keeper' && rest[0] !== undefined) return (await (await import('./connection/keeper.js')).runKeeper(rest[0]), EXIT.ok)
     if (command === 'doc') return doc(rest, out)
     if (command === 'run') return await run(rest, out, err)
     throw new UsageError(`unknown command '${command}' (expected run, doc or lab)`)

@@ -3,6 +3,7 @@ import { homedir } from 'node:os'
 import type { Client } from 'ssh2'
 import { ConnectionError, UsageError } from '../errors.js'
 import type { Vars } from '../template.js'
+import { KeptTransport } from './kept-transport.js'
 import { knownKeyTypes, verifyHostKey } from './known-hosts.js'
 import { connectLocal } from './local.js'
 import { ShellConnection } from './shell-connection.js'
@@ -28,12 +29,35 @@ const SSH_CONFIG_FILES = () => [`${homedir()}/.ssh/config`, '/etc/ssh/ssh_config
 /**
  * Open the connection for an inventory host from its (templated) variables: `ansible_connection`
  * (`ssh` default, `local`), `ansible_host`, `ansible_port`, `ansible_user`, `ansible_ssh_private_key_file`,
- * `ansible_password`, `ansible_ssh_common_args`… Throws ConnectionError when unreachable.
+ * `ansible_password`, `ansible_ssh_common_args`… Throws ConnectionError when unreachable. With OpenSSH's
+ * `ControlMaster auto` + `ControlPersist` (as ansible's default ssh_args have them), commands go through the
+ * connection keeper, which keeps the connection open for the next run (key or agent auth only).
  */
 export async function openConnection(host: string, vars: Vars, options: ConnectOptions): Promise<Connection> {
   const kind = str(vars.ansible_connection) ?? 'ssh'
   if (kind === 'local') return connectLocal(host)
   if (kind !== 'ssh' && kind !== 'smart' && kind !== 'paramiko') throw new UsageError(`${host}: unsupported ansible_connection '${kind}' (tsplay knows ssh and local)`)
+  const plan = await planSsh(host, vars, options)
+  if (plan.target.controlPersist !== undefined && plan.password === undefined && process.env['TSPLAY_NO_KEEPER'] === undefined) {
+    return new ShellConnection(new KeptTransport(host, vars, options, plan.target.controlPersist, () => connectPlan(host, plan, options)))
+  }
+  return new ShellConnection(await connectPlan(host, plan, options))
+}
+
+/** An SSH transport of tsplay's own for the host, never through the keeper (the keeper itself opens these). */
+export async function openSshTransport(host: string, vars: Vars, options: ConnectOptions): Promise<SshTransport> {
+  return connectPlan(host, await planSsh(host, vars, options), options)
+}
+
+/** Where and how to connect, before connecting. */
+interface SshPlan {
+  readonly target: SshTarget
+  readonly hops: readonly SshTarget[]
+  readonly password: string | undefined
+  readonly acceptNew: boolean
+}
+
+async function planSsh(host: string, vars: Vars, options: ConnectOptions): Promise<SshPlan> {
   const configs = await Promise.all(SSH_CONFIG_FILES().map(readOptional))
   const configTexts = configs.filter((t): t is string => t !== undefined)
   const args = [str(vars.ansible_ssh_common_args), str(vars.ansible_ssh_extra_args)].flatMap((a) => (a ? splitArgs(a) : []))
@@ -48,16 +72,23 @@ export async function openConnection(host: string, vars: Vars, options: ConnectO
   if (target.proxyCommand !== undefined && target.proxyJump.length === 0) {
     throw new ConnectionError(host, `cannot connect to ${target.hostName}: ProxyCommand is not supported by tsplay (use ProxyJump or -J instead): ${target.proxyCommand}`)
   }
-  const password = str(vars.ansible_password) ?? str(vars.ansible_ssh_pass) ?? str(vars.ansible_ssh_password) ?? options.password
-  const acceptNew = options.acceptNewHostKeys || /^(true|yes|on|1)$/i.test(String(vars.tsplay_accept_new_host_keys ?? ''))
   const hops = target.proxyJump.map((spec) => {
     const jump = parseJump(spec)
     return resolveTarget({ host: jump.host, port: jump.port, user: jump.user }, configTexts)
   })
+  return {
+    target,
+    hops,
+    password: str(vars.ansible_password) ?? str(vars.ansible_ssh_pass) ?? str(vars.ansible_ssh_password) ?? options.password,
+    acceptNew: options.acceptNewHostKeys || /^(true|yes|on|1)$/i.test(String(vars.tsplay_accept_new_host_keys ?? '')),
+  }
+}
+
+async function connectPlan(host: string, plan: SshPlan, options: ConnectOptions): Promise<SshTransport> {
   const clients: Client[] = []
   try {
-    for (const [index, hop] of [...hops, target].entries()) {
-      const endpoint = await endpointFor(host, hop, index === hops.length ? password : undefined, acceptNew, options)
+    for (const [index, hop] of [...plan.hops, plan.target].entries()) {
+      const endpoint = await endpointFor(host, hop, index === plan.hops.length ? plan.password : undefined, plan.acceptNew, options)
       const previous = clients.at(-1)
       const sock = previous ? await forward(host, previous, hop) : undefined
       clients.push(await connectEndpoint(endpoint, sock))
@@ -67,7 +98,7 @@ export async function openConnection(host: string, vars: Vars, options: ConnectO
     throw error
   }
   const client = clients.pop()!
-  return new ShellConnection(new SshTransport(host, client, clients))
+  return new SshTransport(host, client, clients)
 }
 
 async function endpointFor(label: string, target: SshTarget, password: string | undefined, acceptNew: boolean, options: ConnectOptions): Promise<SshEndpoint> {

@@ -28,6 +28,11 @@ export interface SshTarget {
   readonly connectTimeout: number | undefined
   /** `ServerAliveInterval` in seconds, when set. */
   readonly serverAliveInterval: number | undefined
+  /**
+   * Seconds an idle connection is kept for later runs (`ControlMaster auto` with `ControlPersist`; 0: until the
+   * keeper is stopped), or undefined when connections end with the run.
+   */
+  readonly controlPersist: number | undefined
 }
 
 /** What the inventory gives for a host before ssh_config fills the gaps. */
@@ -88,7 +93,17 @@ export function resolveTarget(request: TargetRequest, configTexts: readonly stri
     hashKnownHosts: /^yes$/i.test(first('hashknownhosts') ?? 'no'),
     connectTimeout: optionalSeconds(first('connecttimeout')),
     serverAliveInterval: optionalSeconds(first('serveraliveinterval')),
+    controlPersist: persistSeconds(first('controlmaster'), first('controlpersist')),
   }
+}
+
+/** OpenSSH's ControlPersist (`yes`/`0`: forever, `no`, or a time like `60`, `60s`, `10m`, `1h`) under ControlMaster. */
+function persistSeconds(master: string | undefined, persist: string | undefined): number | undefined {
+  if (!/^(yes|auto|autoask|ask)$/i.test(master ?? 'no') || persist === undefined || /^no$/i.test(persist)) return undefined
+  if (/^yes$/i.test(persist)) return 0
+  const match = /^(\d+)([smh]?)$/i.exec(persist.trim())
+  if (!match) return undefined
+  return Number(match[1]) * ({ '': 1, s: 1, m: 60, h: 3600 } as Record<string, number>)[match[2]!.toLowerCase()]!
 }
 
 /** A jump host spec `[user@]host[:port]` split into its parts. */

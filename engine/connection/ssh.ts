@@ -58,6 +58,11 @@ export class SshTransport implements Transport {
     return this.process(channel, !options.pty)
   }
 
+  /** Whether the session still stands: not closed, and the link not lost. */
+  get alive(): boolean {
+    return !this.closed && this.lost === undefined
+  }
+
   runBuffered(commandLine: string, stdin: Buffer, probe: boolean): Promise<BufferedResult | undefined> {
     return this.runners.run(commandLine, stdin, probe)
   }

@@ -14,6 +14,10 @@ export interface SshdFixture {
   readonly hostPublicKey: string
   /** A known_hosts file that already trusts this server. */
   readonly knownHosts: string
+  /** How many logins the server has accepted so far (from its log). */
+  logins(): number
+  /** PID of the listening sshd; its descendants serve the connections. */
+  readonly pid: number
   stop(): Promise<void>
 }
 
@@ -80,6 +84,8 @@ export async function startSshd(extraConfig: readonly string[] = []): Promise<Ss
     clientKey,
     hostPublicKey,
     knownHosts,
+    pid: child.pid!,
+    logins: () => log.split('\n').filter((line) => /Accepted (publickey|password|keyboard-interactive)/.test(line)).length,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r))
