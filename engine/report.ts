@@ -31,7 +31,7 @@ export function recapLine(host: string, s: HostStats): string {
 export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
   const paint = (color: Color, text: string): string => (o.color ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text)
   const line = (text: string, color?: Color): void => o.write(`${color ? paint(color, text) : text}\n`)
-  const hostTag = (r: TaskResult): string => (r.delegatedTo ? `[${r.host} -> ${r.delegatedTo}]` : `[${r.host}]`)
+  const hostTag = (r: TaskResult): string => (r.delegatedTo ? `[${r.host} -> ${r.delegatedTo}${r.delegatedHost ? `(${r.delegatedHost})` : ''}]` : `[${r.host}]`)
   const dump = (r: TaskResult, action: 'debug' | 'other'): string => {
     const data: Record<string, unknown> = { ...r.data }
     if (action === 'debug') {

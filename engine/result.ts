@@ -9,6 +9,8 @@ export interface TaskResult {
   readonly status: TaskStatus
   /** Host the task actually ran on with `delegate_to`, shown as `[h1 -> h2]`. */
   readonly delegatedTo?: string
+  /** The delegate's `ansible_host` when it is not its name, shown as `[h1 -> h2(10.0.0.2)]`. */
+  readonly delegatedHost?: string
   /** A failure that `ignore_errors` turned into `...ignoring`. */
   readonly ignored?: boolean
   /** Loop item label, for item results. */

@@ -28,11 +28,11 @@ export async function executeOnce(ps: PlayState, task: Task, host: string, vars:
     if (delegate !== undefined && delegate !== null) target = String(renderValue(delegate, vars, task.location))
     conn = (await connection(ps, target)).with({ become: becomeOf(ps, task, vars), env: environmentOf(task, vars) })
   } catch (error) {
-    if (error instanceof ConnectionError) return unreachable(host, error.message, target)
+    if (error instanceof ConnectionError) return unreachable(host, error.message, delegation(ps, host, target))
     if (error instanceof TsplayError) return failed(host, error.message)
     throw error
   }
-  const delegated = target !== host ? { delegatedTo: target } : {}
+  const delegated = delegation(ps, host, target)
   const check = flag(keyword(task, 'check_mode'), vars, ps.run.options.check)
   const ctx: ModuleContext = {
     conn,
@@ -61,7 +61,7 @@ export async function executeOnce(ps: PlayState, task: Task, host: string, vars:
     if (outcome.status === 'skipped') data['skipped'] = true
     return { host, status: outcome.status, ...delegated, data, diff: outcome.diff, changes: outcome.changes, ...(task.action === 'debug' ? { verboseAlways: true } : {}) }
   } catch (error) {
-    if (error instanceof ConnectionError) return unreachable(host, error.message, target)
+    if (error instanceof ConnectionError) return unreachable(host, error.message, delegated)
     if (error instanceof TsplayError) return failed(host, error.message)
     throw error
   }
@@ -78,15 +78,25 @@ function parseArgs(task: Task, vars: Vars): unknown {
 /** A failed result with just a message, as Ansible reports errors raised before the module runs. */
 export const failed = (host: string, msg: string): TaskResult => ({ host, status: 'failed', data: { changed: false, failed: true, msg }, diff: [], changes: [] })
 
-/** An unreachable result; `target` is the host that could not be reached. */
-export const unreachable = (host: string, msg: string, target: string): TaskResult => ({
+/** An unreachable result; `delegated` names the delegate that could not be reached, if any. */
+export const unreachable = (host: string, msg: string, delegated: Delegation = {}): TaskResult => ({
   host,
   status: 'unreachable',
-  ...(target !== host ? { delegatedTo: target } : {}),
+  ...delegated,
   data: { changed: false, unreachable: true, msg },
   diff: [],
   changes: [],
 })
+
+/** Who a delegated task ran on, as a result carries it. */
+export type Delegation = Pick<TaskResult, 'delegatedTo' | 'delegatedHost'>
+
+/** The delegation of a task on `host` run on `target`; the delegate's ansible_host is shown when it is not its name (as ansible). */
+function delegation(ps: PlayState, host: string, target: string): Delegation {
+  if (target === host) return {}
+  const address = connectionVars(ps, target)['ansible_host']
+  return address === undefined || address === null || String(address) === target ? { delegatedTo: target } : { delegatedTo: target, delegatedHost: String(address) }
+}
 
 /** The host's connection, opened once per run, lazily; a failure to connect is remembered as unreachable. */
 export function connection(ps: PlayState, host: string): Promise<Connection> {

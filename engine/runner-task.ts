@@ -66,7 +66,7 @@ async function runLoop(ps: PlayState, task: Task, host: string, itemSink: (r: Ta
   const status = results.some((r) => r.status === 'unreachable') ? 'unreachable' : anyFailed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok'
   const data: Record<string, unknown> = { changed, msg: anyFailed ? 'One or more items failed' : 'All items completed', results: results.map((r) => r.data), skipped: allSkipped }
   if (anyFailed) data['failed'] = true
-  return { host, status, data, diff: results.flatMap((r) => r.diff), changes: results.flatMap((r) => r.changes), items: results, ...(results[0]?.delegatedTo ? { delegatedTo: results[0].delegatedTo } : {}) }
+  return { host, status, data, diff: results.flatMap((r) => r.diff), changes: results.flatMap((r) => r.changes), items: results, ...delegationOf(results[0]) }
 }
 
 /** With -vv: where each variable the task's templates name comes from (precedence level and file). */
@@ -138,3 +138,7 @@ export function shown(task: Task, result: TaskResult, vars: Vars): TaskResult {
   if (typeof noLog === 'string' && !['true', 'yes', '1', 'on'].includes(String(renderValue(noLog, vars)).toLowerCase())) return result
   return { ...result, data: censor(result.data), diff: [], ...(result.items ? { items: result.items.map((i) => ({ ...i, data: censor(i.data), label: '(censored due to no_log)' })) } : {}) }
 }
+
+// A looped task shows the delegation of its first item, as ansible's callback does with the task's delegate_to.
+const delegationOf = (r: TaskResult | undefined): Pick<TaskResult, 'delegatedTo' | 'delegatedHost'> =>
+  r?.delegatedTo ? { delegatedTo: r.delegatedTo, ...(r.delegatedHost ? { delegatedHost: r.delegatedHost } : {}) } : {}
