@@ -32,12 +32,12 @@ export default defineConfig({
         },
       },
       {
-        // The end-to-end tests (the HA cluster on six fresh lab hosts, the etcd role on a hostile host): the last
+        // The end-to-end tests (the HA cluster on six fresh lab hosts, the etcd role on a hostile host, the docker role): the last
         // step of `npm test`, run on its own after the lab project (npm run test:e2e runs it alone). Each file
         // holds the lab lock while it runs, so no other lab command can stop or re-create its hosts mid-run.
         test: {
           name: 'e2e',
-          include: ['test/e2e/ha-cluster.test.ts', 'test/e2e/etcd-permissions.test.ts'],
+          include: ['test/e2e/ha-cluster.test.ts', 'test/e2e/etcd-permissions.test.ts', 'test/e2e/docker-runtime.test.ts'],
           globalSetup: ['test/lab/global-setup.ts'],
           testTimeout: 900_000,
           hookTimeout: 900_000,
