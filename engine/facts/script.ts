@@ -57,8 +57,10 @@ y=$(date +%Y); s tz_seasons; date -d "$y-01-01 12:00" '+%Z %z' 2>/dev/null; date
 s chroot; [ -n "\${debian_chroot:-}" ] && echo debian_chroot; stat -c '%d %i' / /proc/1/root/. 2>/dev/null || stat -f -c 'fs %T' / 2>/dev/null
 s apparmor; [ -d /sys/kernel/security/apparmor ] && echo enabled
 s selinux; if [ -d /sys/fs/selinux ] && has getenforce; then getenforce; f /etc/selinux/config /sys/fs/selinux/policyvers; fi`,
+  // /sbin/init's target matters only when PID 1's name does not tell (see serviceManagerFacts): no exec otherwise
   service: `f /proc/1/comm
-s init_link; [ -L /sbin/init ] && readlink /sbin/init
+c=; [ -r /proc/1/comm ] && IFS= read -r c </proc/1/comm
+s init_link; case \${c##*/} in ''|init|*sh) [ -L /sbin/init ] && readlink /sbin/init;; esac
 s exists; for p in /run/systemd/system/ /dev/.run/systemd/ /dev/.systemd/ /etc/init/ /sbin/openrc /etc/init.d/ /run/ostree-booted \\
   /usr/bin/rpm-ostree /usr/bin/yum /usr/bin/dnf /usr/bin/apt-get /usr/bin/zypper /usr/sbin/urpmi /usr/bin/pacman /bin/opkg /sbin/apk /usr/bin/emerge /usr/bin/xbps-install /usr/bin/rpm; do
   [ -e "$p" ] && echo "$p"; done

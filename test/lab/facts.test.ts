@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { openConnection } from '../../engine/connection/index.js'
-import { gatherFacts } from '../../engine/facts.js'
+import { lines, raw, sh } from '../../engine/connection/shell.js'
+import { gatherFacts, resolveSubset } from '../../engine/facts.js'
+import { factScript } from '../../engine/facts/script.js'
 import { COMPARED, expectedFact, normal } from '../helpers/facts-compare.js'
 import { labHostFromEnd, labVars } from '../helpers/lab-ssh.js'
 import { labInventory } from './helpers.js'
@@ -30,6 +32,26 @@ describe('facts of a lab host', () => {
   it('are gathered in one round trip', () => {
     console.log(`gatherFacts over ssh: ${elapsedMs.toFixed(0)} ms`)
     expect(elapsedMs).toBeLessThan(5000)
+  })
+
+  it('runs few programs on the host (an exec costs it ~2 ms)', async () => {
+    // Wrappers first in PATH log each program the script runs by name (not those it runs by absolute path).
+    const wrappers = `d=/tmp/tsplay-exec-count; rm -rf "$d"; mkdir -p "$d/bin"
+for p in /usr/local/sbin/* /usr/local/bin/* /usr/sbin/* /usr/bin/* /sbin/* /bin/*; do n=\${p##*/}
+  [ -f "$p" ] && [ -x "$p" ] && [ ! -e "$d/bin/$n" ] && printf '#!/bin/sh\\necho %s >>%s/log\\nexec %s "$@"\\n' "$n" "$d" "$p" >"$d/bin/$n"
+done; chmod +x "$d"/bin/*`
+    const host = labHostFromEnd(3)
+    const conn = await openConnection(host.name, labVars(host), { acceptNewHostKeys: false, timeoutSeconds: 10 })
+    try {
+      await conn.exec(sh`${raw(wrappers)}`)
+      await conn.exec(lines(sh`${raw('PATH=/tmp/tsplay-exec-count/bin:$PATH; export PATH')}`, factScript(resolveSubset(['all']))))
+      const log = (await conn.exec(sh`cat /tmp/tsplay-exec-count/log; rm -rf /tmp/tsplay-exec-count`)).stdout.trim().split('\n')
+      console.log(`fact script programs: ${log.length}: ${log.join(' ')}`)
+      expect(log).toContain('uname')
+      expect(log.length).toBeLessThanOrEqual(20)
+    } finally {
+      await conn.close()
+    }
   })
 
   it.each(COMPARED)('%s matches ansible setup', (name) => {
