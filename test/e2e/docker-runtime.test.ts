@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sshCheck } from '../lab/helpers.js'
 import { changedTasks, mispredictions } from './run-output.js'
-import { freshHosts, leaseLab, type LabLease } from './lab-lease.js'
+import { leaseFreshHosts, type LabLease } from './lab-lease.js'
 import { labInventoryFor, tsplayRun, type Run } from './tsplay-run.js'
 
 const HOST = 'lab6'
@@ -23,8 +23,7 @@ describe('the docker role on a fresh lab host', () => {
   let second: Run
 
   beforeAll(async () => {
-    lease = await leaseLab()
-    await freshHosts([HOST], LAB_SIZE)
+    lease = await leaseFreshHosts([HOST], LAB_SIZE)
     await sshCheck(HOST, 'mkdir -p /var/lib/docker && mount -t tmpfs -o mode=0710 tmpfs /var/lib/docker')
     inventory = labInventoryFor([HOST])
     check = await tsplayRun(PLAYBOOK, inventory, ['--check'], RUN_TIMEOUT_MS)
@@ -32,13 +31,9 @@ describe('the docker role on a fresh lab host', () => {
     second = await tsplayRun(PLAYBOOK, inventory, [], RUN_TIMEOUT_MS)
   }, 3 * RUN_TIMEOUT_MS)
 
-  // later lab tests expect a plain host
+  // the lease re-creates the host: later lab tests expect a plain one
   afterAll(async () => {
-    try {
-      await freshHosts([HOST], LAB_SIZE)
-    } finally {
-      await lease?.release()
-    }
+    await lease?.release()
   }, RUN_TIMEOUT_MS)
 
   it('runs in check mode, then for real, without failing', () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hostAddress, hostIndex } from '../../engine/lab/layout.js'
 import { sshCheck, sshRun } from '../lab/helpers.js'
 import { changedTasks } from './run-output.js'
-import { freshHosts, leaseLab, type LabLease } from './lab-lease.js'
+import { leaseFreshHosts, type LabLease } from './lab-lease.js'
 import { labInventoryFor, tsplayRun, type Run } from './tsplay-run.js'
 
 const HOST = 'lab6'
@@ -22,8 +22,7 @@ describe('the etcd role where /etc/etcd is 0700 and the umask is 077', () => {
   let second: Run
 
   beforeAll(async () => {
-    lease = await leaseLab()
-    await freshHosts([HOST], LAB_SIZE)
+    lease = await leaseFreshHosts([HOST], LAB_SIZE)
     await sshCheck(HOST, 'install -d -m 0700 /etc/etcd')
     // pam_umask sets the umask of every ssh session, so each command the run sends gets it
     await sshCheck(HOST, "echo 'session optional pam_umask.so umask=0077' >>/etc/pam.d/sshd")
@@ -32,13 +31,9 @@ describe('the etcd role where /etc/etcd is 0700 and the umask is 077', () => {
     second = await tsplayRun('test/e2e/fixtures/etcd-member.yaml', inventory, [], RUN_TIMEOUT_MS)
   }, 2 * RUN_TIMEOUT_MS)
 
-  // later lab tests expect a plain host, not one with umask 077
+  // the lease re-creates the host: later lab tests expect a plain one
   afterAll(async () => {
-    try {
-      await freshHosts([HOST], LAB_SIZE)
-    } finally {
-      await lease?.release()
-    }
+    await lease?.release()
   }, RUN_TIMEOUT_MS)
 
   it('ran with the hostile preconditions in place', async () => {

@@ -36,6 +36,26 @@ export async function freshHosts(hosts: readonly string[], labSize: number): Pro
   await ensureLab(labSize)
 }
 
+/** Lease the lab and re-create `hosts`; releasing re-creates them again, so later tests find plain hosts. */
+export async function leaseFreshHosts(hosts: readonly string[], labSize: number): Promise<LabLease> {
+  const lease = await leaseLab()
+  try {
+    await freshHosts(hosts, labSize)
+  } catch (error) {
+    await lease.release()
+    throw error
+  }
+  return {
+    release: async () => {
+      try {
+        await freshHosts(hosts, labSize)
+      } finally {
+        await lease.release()
+      }
+    },
+  }
+}
+
 /** Each host's kernel boot id as its init sees it: a re-created or rebooted host gets a new one. */
 export async function bootIds(hosts: readonly string[]): Promise<Record<string, string>> {
   const ids: Record<string, string> = {}
