@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { isAbsolute, join } from 'node:path'
 import { TemplateError } from './errors.js'
 import { pythonRepr } from './python-repr.js'
 import { splitArgs } from './template-args.js'
@@ -9,16 +10,33 @@ interface Scope {
   lookup(name: string): unknown
 }
 
+/**
+ * Where ansible's file lookup finds a relative path: the role's `files/` and the role itself (a task of a role),
+ * then the playbook's `files/` and directory; the first that exists, else the path as given (for the error).
+ */
+function findLookupFile(scope: Scope | undefined, term: string): string {
+  if (isAbsolute(term)) return term
+  const dirOf = (name: string): string | undefined => {
+    const value = scope?.lookup(name)
+    return typeof value === 'string' && value !== '' ? value : undefined
+  }
+  const bases = [dirOf('role_path'), dirOf('playbook_dir')].filter((d): d is string => d !== undefined)
+  const candidates = bases.flatMap((base) => [join(base, 'files', term), join(base, term)])
+  return candidates.find((candidate) => existsSync(candidate)) ?? term
+}
+
 function lookupTerm(scope: Scope | undefined, kind: string, term: unknown, keywords: Record<string, unknown>): unknown[] {
   switch (kind) {
     case 'env':
       return [process.env[String(term)] ?? (keywords.default !== undefined ? keywords.default : '')]
-    case 'file':
+    case 'file': {
+      const path = findLookupFile(scope, String(term))
       try {
-        return [readFileSync(String(term), 'utf8').replace(/\n+$/, '')]
+        return [readFileSync(path, 'utf8').replace(/\n+$/, '')]
       } catch (error) {
         throw new TemplateError(`lookup('file'): could not read ${String(term)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
       }
+    }
     case 'vars': {
       const value = scope?.lookup(String(term))
       if (value !== undefined && !(value instanceof Undefined)) return [value]
