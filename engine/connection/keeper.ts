@@ -69,7 +69,7 @@ export function runKeeper(socketPath: string): Promise<void> {
     if (entry.busy > 1 || Date.now() - entry.lastUsed < CHECK_AFTER_MS) return true
     let timer: NodeJS.Timeout | undefined
     const answered = await Promise.race([
-      transport.runBuffered(':', Buffer.alloc(0), true).then(() => true, () => false),
+      transport.runBuffered(":", Buffer.alloc(0)).then(() => true, () => false),
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), CHECK_TIMEOUT_MS))),
     ])
     clearTimeout(timer)
@@ -80,7 +80,7 @@ export function runKeeper(socketPath: string): Promise<void> {
     const key = JSON.stringify([request.host, request.vars, request.options])
     const entry = await take(key, request)
     try {
-      const result = await (await entry.transport).runBuffered(request.line, Buffer.from(request.stdin, 'base64'), request.probe)
+      const result = await (await entry.transport).runBuffered(request.line, Buffer.from(request.stdin, 'base64'))
       if (!result) return { id: request.id, unavailable: true }
       return { id: request.id, result: { exitCode: result.exitCode, stdout: result.stdout.toString('base64'), stderr: result.stderr.toString('base64') } }
     } catch (error) {

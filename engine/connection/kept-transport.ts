@@ -115,7 +115,7 @@ export class KeptTransport implements Transport {
         })
       : null
     // no keeper: a connection of our own; a keeper gone mid-command: the command may have run, so never run it again
-    if (!client) return (await this.ownTransport()).runBuffered(commandLine, stdin, probe)
+    if (!client) return (await this.ownTransport()).runBuffered(commandLine, stdin)
     if (reply === null) throw new ConnectionError(this.host, `the connection keeper ended while a command ran on ${this.host}`)
     if ('unavailable' in reply) return undefined
     if ('error' in reply) {

@@ -3,7 +3,7 @@ import { ConnectionError } from '../errors.js'
 import type { BufferedResult, RemoteProcess, Transport } from './types.js'
 
 /** Names of the loop's own variables, removed before a command runs so that it starts as clean as under `sh -c`. */
-const LOOP_VARIABLES = ['n', 'mode', 'count', 'ilen', 'out', 'nonce', 's', 'k', 'l', 'i', 'rc', 'd'].map((v) => `__tsr_${v}`).join(' ')
+const LOOP_VARIABLES = ['n', 'mode', 'count', 'ilen', 'out', 'nonce', 's', 'k', 'l', 'i', 'o', 'rc', 'd'].map((v) => `__tsr_${v}`).join(' ')
 
 /**
  * The loop a runner's /bin/sh executes. A fork costs a lab host about 0.2 ms and an exec about 2 ms, so the command
@@ -11,11 +11,9 @@ const LOOP_VARIABLES = ['n', 'mode', 'count', 'ilen', 'out', 'nonce', 's', 'k', 
  * `ID MODE COUNT STDIN-BYTES OUT NONCE`, then the script (MODE L: COUNT lines, read by the `read` builtin; MODE B:
  * COUNT bytes, read by GNU `head -c`, which never reads past its count), then the stdin bytes. The reply is stdout,
  * then `NONCE EXIT FLAG` on a line; with FLAG E, stderr follows, ended by `NONCE` on a line. The nonce is random
- * per request and exists only in the loop, so no output can fake it.
- * OUT says where output goes. F (C: F after deleting earlier requests' files): through files, so that a background
- * process a command left behind writes into a dead file instead of into the next reply; one `cat` per reply.
- * D, for probes, which start nothing that outlives them: straight to the channel, stderr on the channel's stderr
- * ended by `NONCE` on a line; no exec at all beyond the command's own.
+ * per request and exists only in the loop, so no output can fake it. Output goes through files, so that a
+ * background process a command left behind writes into a dead file instead of into the next reply, and so that
+ * the reply leaves in one write (OUT C: delete earlier requests' files first).
  */
 const RUNNER_LOOP = `__tsr_d=$(mktemp -d "\${TMPDIR:-/tmp}/.tsplay-runner.XXXXXXXX") || exit 97
 trap 'rm -rf -- "$__tsr_d"' EXIT
@@ -37,28 +35,21 @@ while read -r __tsr_n __tsr_mode __tsr_count __tsr_ilen __tsr_out __tsr_nonce; d
   fi
   __tsr_i=/dev/null
   if [ "$__tsr_ilen" -gt 0 ]; then __tsr_i=$__tsr_d/i.$__tsr_n; head -c "$__tsr_ilen" >"$__tsr_i"; fi
-  if [ "$__tsr_out" = D ]; then
-    # a probe starts nothing that outlives it, so its output may go straight to the channel
-    (eval "unset -v ${LOOP_VARIABLES}
-$__tsr_s") <"$__tsr_i"
-    __tsr_rc=$?
-    printf '%s %s -\\n' "$__tsr_nonce" "$__tsr_rc"
-    printf '%s\\n' "$__tsr_nonce" >&2
+  # files of earlier requests go in batches, when the controller asks: rm is an exec
+  if [ "$__tsr_out" = C ]; then rm -f -- "$__tsr_d"/[oe].*; fi
+  __tsr_o=$__tsr_d/o.$__tsr_n
+  (eval "unset -v ${LOOP_VARIABLES}
+$__tsr_s") <"$__tsr_i" >"$__tsr_o" 2>"$__tsr_d/e.$__tsr_n"
+  __tsr_rc=$?
+  # the whole reply leaves in one write: replies in pieces meet Nagle and delayed ACKs (40 ms each)
+  if [ -s "$__tsr_d/e.$__tsr_n" ]; then
+    printf '%s %s E\\n' "$__tsr_nonce" "$__tsr_rc" >>"$__tsr_o"
+    cat -- "$__tsr_d/e.$__tsr_n" >>"$__tsr_o"
+    printf '%s\\n' "$__tsr_nonce" >>"$__tsr_o"
   else
-    # files of earlier requests go in batches, when the controller asks: rm is an exec
-    if [ "$__tsr_out" = C ]; then rm -f -- "$__tsr_d"/[oe].*; fi
-    (eval "unset -v ${LOOP_VARIABLES}
-$__tsr_s") <"$__tsr_i" >"$__tsr_d/o.$__tsr_n" 2>"$__tsr_d/e.$__tsr_n"
-    __tsr_rc=$?
-    if [ -s "$__tsr_d/o.$__tsr_n" ]; then cat -- "$__tsr_d/o.$__tsr_n"; fi
-    if [ -s "$__tsr_d/e.$__tsr_n" ]; then
-      printf '%s %s E\\n' "$__tsr_nonce" "$__tsr_rc"
-      cat -- "$__tsr_d/e.$__tsr_n"
-      printf '%s\\n' "$__tsr_nonce"
-    else
-      printf '%s %s -\\n' "$__tsr_nonce" "$__tsr_rc"
-    fi
+    printf '%s %s -\\n' "$__tsr_nonce" "$__tsr_rc" >>"$__tsr_o"
   fi
+  cat -- "$__tsr_o"
   if [ "$__tsr_i" != /dev/null ]; then rm -f -- "$__tsr_i"; fi
 done`
 
@@ -80,11 +71,6 @@ interface Pending {
   searched: number
   /** Once the status line arrived and stderr follows: stdout, the exit code and where stderr starts. */
   status?: { readonly stdout: Buffer; readonly exitCode: number; readonly stderrStart: number }
-  /** Direct output: stderr arrives on the runner's stderr, ended by the nonce; set once it is complete. */
-  readonly direct: boolean
-  stderr?: Buffer
-  /** Direct output: stdout and exit code once the status line arrived, while stderr may still be on its way. */
-  done?: { readonly stdout: Buffer; readonly exitCode: number }
 }
 
 /** One long-lived /bin/sh on the host, running one command at a time (see RUNNER_LOOP). */
@@ -94,17 +80,15 @@ class Runner {
   private pending: Pending | undefined
   private ended: Error | undefined
   private requests = 0
-  private filesRequests = 0
   private lastReplyBytes = 0
   private stderrTail = ''
-  private stderrBuffer: Buffer = Buffer.alloc(0)
 
   constructor(
     private readonly host: string,
     private readonly proc: RemoteProcess,
   ) {
     proc.stdout.on('data', (chunk: Buffer) => this.receive(chunk))
-    proc.stderr.on('data', (chunk: Buffer) => this.receiveStderr(chunk))
+    proc.stderr.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000)))
     proc.exit.then(
       (code) => this.end(new ConnectionError(this.host, `the command runner on ${this.host} ended (exit ${code ?? 'signal'})${this.stderrTail ? `: ${this.stderrTail.trim()}` : ''}`)),
       (error: unknown) => this.end(error instanceof Error ? error : new Error(String(error))),
@@ -121,17 +105,17 @@ class Runner {
     return this.ready
   }
 
-  run(line: string, stdin: Buffer, direct: boolean): Promise<BufferedResult> {
+  run(line: string, stdin: Buffer): Promise<BufferedResult> {
     if (this.ended) return Promise.reject(this.ended)
     if (this.pending) throw new Error('runner is busy')
     const id = ++this.requests
     const nonce = `TSPLAY-${randomBytes(16).toString('hex')}`
     const script = Buffer.from(line.endsWith('\n') || line.length > MAX_LINE_SCRIPT ? line : `${line}\n`, 'utf8')
     const lines = script.length <= MAX_LINE_SCRIPT && !script.includes(0) ? script.toString('utf8').split('\n').length - 1 : undefined
-    const out = direct ? 'D' : this.filesRequests++ % CLEAN_EVERY === CLEAN_EVERY - 1 || this.lastReplyBytes > CLEAN_AFTER_BYTES ? 'C' : 'F'
+    const out = id % CLEAN_EVERY === 0 || this.lastReplyBytes > CLEAN_AFTER_BYTES ? 'C' : 'F'
     const header = `${id} ${lines === undefined ? `B ${script.length}` : `L ${lines}`} ${stdin.length} ${out} ${nonce}\n`
     return new Promise<BufferedResult>((resolve, reject) => {
-      this.pending = { nonce: Buffer.from(nonce), resolve, reject, searched: 0, direct }
+      this.pending = { nonce: Buffer.from(nonce), resolve, reject, searched: 0 }
       this.proc.stdin.write(Buffer.concat([Buffer.from(header), script, stdin]))
     })
   }
@@ -159,11 +143,6 @@ class Runner {
       const status = /^ (\d+) ([E-])$/.exec(this.buffer.subarray(at + p.nonce.length, eol).toString('latin1'))
       if (!status) return this.fail('malformed status line')
       const stdout = Buffer.from(this.buffer.subarray(0, at))
-      if (p.direct) {
-        this.buffer = this.buffer.subarray(eol + 1)
-        p.done = { stdout, exitCode: Number(status[1]) }
-        return this.settleDirect()
-      }
       if (status[2] === '-') return this.settle({ exitCode: Number(status[1]), stdout, stderr: Buffer.alloc(0) }, eol + 1)
       p.status = { stdout, exitCode: Number(status[1]), stderrStart: eol + 1 }
       p.searched = eol + 1
@@ -173,29 +152,6 @@ class Runner {
     if (at < 0) return void (p.searched = Math.max(p.status.stderrStart, this.buffer.length - end.length))
     const stderr = Buffer.from(this.buffer.subarray(p.status.stderrStart, at))
     this.settle({ exitCode: p.status.exitCode, stdout: p.status.stdout, stderr }, at + end.length)
-  }
-
-  /** The runner's stderr: a direct request's stderr up to its nonce, otherwise kept for messages. */
-  private receiveStderr(chunk: Buffer): void {
-    const p = this.pending
-    if (!p?.direct || p.stderr !== undefined) {
-      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000)
-      return
-    }
-    this.stderrBuffer = this.stderrBuffer.length === 0 ? chunk : Buffer.concat([this.stderrBuffer, chunk])
-    const end = Buffer.concat([p.nonce, Buffer.from('\n')])
-    const at = this.stderrBuffer.indexOf(end)
-    if (at < 0) return
-    p.stderr = Buffer.from(this.stderrBuffer.subarray(0, at))
-    this.stderrBuffer = this.stderrBuffer.subarray(at + end.length)
-    this.settleDirect()
-  }
-
-  /** Resolve a direct request once both its status line and the end of its stderr arrived. */
-  private settleDirect(): void {
-    const p = this.pending
-    if (!p?.done || p.stderr === undefined) return
-    this.settle({ exitCode: p.done.exitCode, stdout: p.done.stdout, stderr: p.stderr }, 0)
   }
 
   private settle(result: BufferedResult, consumed: number): void {
@@ -239,14 +195,15 @@ export class RunnerPool {
   ) {}
 
   /**
-   * Run `line` under /bin/sh with `stdin`; undefined when runners are unavailable on this host. `direct` is for
-   * probes only: commands that leave no process behind that could write into a later reply.
+   * Run `line` under /bin/sh with `stdin`; undefined when runners are unavailable on this host. Probes and other
+   * commands take the same path: output straight to the channel for probes saved an exec, but a reply written in
+   * pieces waited 40 ms per command for TCP's delayed ACK (measured: 50 ms per probe in a run, 2-3 ms in a loop).
    */
-  async run(line: string, stdin: Buffer, direct = false): Promise<BufferedResult | undefined> {
+  async run(line: string, stdin: Buffer): Promise<BufferedResult | undefined> {
     const runner = await this.take()
     if (!runner) return undefined
     try {
-      const result = await runner.run(line, stdin, direct)
+      const result = await runner.run(line, stdin)
       this.give(runner)
       return result
     } catch (error) {

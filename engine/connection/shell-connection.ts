@@ -14,7 +14,8 @@ const TRACE_FILE = process.env['TSPLAY_TRACE_FILE']
 
 function traceCommand(host: string, line: string, stdin: string | Buffer | undefined): void {
   const data = stdin === undefined ? {} : { stdin: Buffer.from(stdin).toString('base64') }
-  appendFileSync(TRACE_FILE!, `${JSON.stringify({ host, line, ...data })}\n`)
+  // `ms`: when the command was sent, in milliseconds since the process started (for finding where time goes)
+  appendFileSync(TRACE_FILE!, `${JSON.stringify({ host, line, ...data, ms: Math.round(performance.now()) })}\n`)
 }
 
 /** Larger inputs stream over their own channel rather than through a runner's temp file. */

@@ -91,6 +91,9 @@ export function connectEndpoint(endpoint: SshEndpoint, sock?: Duplex): Promise<C
       clearTimeout(timer)
       client.removeListener('error', fail)
       client.removeAllListeners('close')
+      // small request/reply packets: without TCP_NODELAY a request can wait for the ACK of the previous packet,
+      // which the host delays by up to 40 ms
+      client.setNoDelay(true)
       resolve(client)
     })
     client.connect(config)
