@@ -36,7 +36,8 @@ export function diffBodies(log: string): string[] {
 /** What to compare: a playbook for one lab host, how to reset the host before each engine, and how to read its state. */
 export interface DifferentialCase {
   readonly host: LabHost
-  readonly conn: Connection
+  /** Runs the reset and state commands (only `exec` is used: a reboot test passes one that reconnects each time). */
+  readonly conn: Pick<Connection, 'exec'>
   readonly playbook: string
   readonly reset: Command
   readonly state: Command
