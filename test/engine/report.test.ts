@@ -41,7 +41,7 @@ describe('report', () => {
   })
 
   it('prints unified diffs with --diff', () => {
-    expect(unifiedDiff({ before: 'a\nb\nc\n', after: 'a\nB\nc\n', beforeHeader: '/f', afterHeader: '/f' })).toBe('--- before: /f\n+++ after: /f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n')
+    expect(unifiedDiff({ before: 'a\nb\nc\n', after: 'a\nB\nc\n', beforeHeader: 'before: /f', afterHeader: 'after: /f' })).toBe('--- before: /f\n+++ after: /f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n')
     expect(unifiedDiff({ before: '', after: 'new\n' })).toBe('--- before\n+++ after\n@@ -0,0 +1 @@\n+new\n')
   })
 })
