@@ -9,7 +9,7 @@ import { raw, sh } from '../engine/connection/shell.js'
 import type { Command } from '../engine/connection/types.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type ModuleContext, type Plan } from '../engine/module.js'
-import { APT_ENV, CACHE_MTIME, parseAptSpec, readAptState, simulate, type AptSpec, type AptState } from './lib/apt-state.js'
+import { APT_ENV, CACHE_MTIME, parseAptSpec, parseAutoclean, readAptState, simulate, withPolicyRcD, type AptSpec, type AptState } from './lib/apt-state.js'
 import { stringList, yamlBool, yamlInt } from './lib/args.js'
 import { compareDebVersions } from './lib/dpkg.js'
 import { packageDiff, packageSummary, versionMatches, withAliases, type PackageChange } from './lib/packages.js'
@@ -26,6 +26,9 @@ const args = withAliases(z.object({
   deb: z.string().optional().describe('path on the host (or URL) of .deb files to install, comma-separated'),
   purge: yamlBool.default(false).describe('with state absent, also remove configuration files'),
   autoremove: yamlBool.default(false).describe('remove packages installed as dependencies that nothing needs any more'),
+  autoclean: yamlBool.default(false).describe('without packages to install: delete cached .deb files that can no longer be downloaded (apt-get autoclean); done instead of autoremove when both are set, as in Ansible'),
+  clean: yamlBool.default(false).describe("run apt-get clean (empty the downloaded .deb cache) before anything else; never reported as a change, as in ansible-core 2.14; tsplay skips it in check mode"),
+  policy_rc_d: yamlInt.optional().describe('exit code of a /usr/sbin/policy-rc.d written for the duration of the apt-get run (101: packages start no services); an existing one is put back afterwards'),
   fail_on_autoremove: yamlBool.default(false).describe('fail instead of removing packages to satisfy the request (--no-remove)'),
   force: yamlBool.default(false).describe('pass --force-yes (dangerous)'),
   default_release: z.string().optional().describe('prefer packages from this release (apt-get -t; alias default-release)'),
@@ -80,6 +83,9 @@ function aptCommand(a: Args, changes: readonly PackageChange[], simulated: boole
     return sh`${APT_ENV} apt-get -y ${s} ${aptOptions(a)} ${flags} install ${install}`
   }
   if (changes.some((c) => c.kind === 'autoremove')) return sh`${APT_ENV} apt-get -y ${s} ${aptOptions(a)} autoremove`
+  // Ansible's cleanup(): dpkg options, --purge and --force-yes only.
+  const dpkg = a.dpkg_options.split(',').filter(Boolean).flatMap((o) => ['-o', `Dpkg::Options::=--${o.trim()}`])
+  if (changes.some((c) => c.kind === 'autoclean')) return sh`${APT_ENV} apt-get -y ${s} ${dpkg} ${a.purge ? ['--purge'] : []} ${a.force ? ['--force-yes'] : []} autoclean`
   return undefined
 }
 
@@ -152,12 +158,17 @@ function consequences(planned: readonly PackageChange[], s: AptState): PackageCh
 
 const SYSTEM_WIDE: readonly PackageChange['kind'][] = ['upgrade-all', 'autoremove', 'build-dep']
 
+/** Ansible runs autoclean only when nothing else was asked for (its update_cache, upgrade and deb paths exit first). */
+const wantsAutoclean = (a: Args): boolean => a.autoclean && a.name.length === 0 && !a.deb && a.upgrade === 'no' && !a.update_cache && a.cache_valid_time === 0
+
 /** What the arguments ask for against the host's state, before apt-get has worked out dependencies. */
 function wantedChanges(a: Args, s: AptState): PackageChange[] {
   const changes = ['present', 'latest', 'absent', 'fixed'].includes(a.state) ? packageChanges(a, s, cacheStale(a, s)) : []
   if (a.name.includes('*') && a.state === 'latest') changes.push({ kind: 'upgrade-all', spec: 'yes', summary: 'upgrade all packages' })
   else if (a.upgrade !== 'no') changes.push({ kind: 'upgrade-all', spec: a.upgrade === 'full' || a.upgrade === 'dist' ? 'dist' : 'yes', summary: `upgrade all packages (${a.upgrade})` })
-  if (a.autoremove && a.name.length === 0 && !a.deb) changes.push({ kind: 'autoremove', summary: 'remove packages nothing depends on any more' })
+  if (wantsAutoclean(a)) {
+    for (const p of parseAutoclean(s.autocleanOutput ?? '')) changes.push({ kind: 'autoclean', name: p.name, from: p.version, summary: `delete the cached archive of ${p.name} ${p.version}` })
+  } else if (a.autoremove && a.name.length === 0 && !a.deb) changes.push({ kind: 'autoremove', summary: 'remove packages nothing depends on any more' })
   if (a.state === 'build-dep') changes.push({ kind: 'build-dep', summary: `install the build dependencies of ${a.name.join(', ')}` })
   return changes
 }
@@ -173,8 +184,18 @@ export const apt = defineModule({
     const specs = a.name.filter((n) => n !== '*').map((n) => parseAptSpec(n) as AptSpec)
     const debs = (a.deb ?? '').split(',').map((d) => d.trim()).filter(Boolean)
     const alwaysPolicy = a.state !== 'absent' && (a.state === 'latest' || specs.some((s) => s.op !== undefined))
-    const state = await readAptState(ctx.conn, specs, debs, { alwaysPolicy, ...(a.default_release === undefined ? {} : { defaultRelease: a.default_release }) })
-    const changes = wantedChanges(a, state)
+    // Ansible cleans first, whatever else the task does, and never counts it as a change: so it happens here,
+    // before the state is read (and, unlike ansible-core, not in check mode, which changes nothing).
+    if (a.clean && !ctx.check) {
+      const clean = await ctx.conn.exec(sh`${APT_ENV} apt-get clean`, { allowFailure: true })
+      if (clean.exitCode !== 0 || clean.stderr.trim()) throw new ModuleError(`apt-get clean failed${clean.stderr.trim() ? `: ${clean.stderr.trim()}` : ''}`, { rc: clean.exitCode, stdout: clean.stdout })
+    }
+    let state = await readAptState(ctx.conn, specs, debs, { alwaysPolicy, ...(a.default_release === undefined ? {} : { defaultRelease: a.default_release }) })
+    if (wantsAutoclean(a)) {
+      const { output } = await simulate(ctx.conn, aptCommand(a, [{ kind: 'autoclean', summary: '' }], true)!)
+      state = { ...state, autocleanOutput: output }
+    }
+    const changes = wantedChanges(a, state).filter((c) => c.kind !== 'autoclean')
     // Whole-system operations are only known to change something once apt-get has worked them out.
     const mustSimulate = changes.some((c) => SYSTEM_WIDE.includes(c.kind))
     const command = changes.length ? aptCommand(a, changes, true) : undefined
@@ -193,7 +214,8 @@ export const apt = defineModule({
     const nothingElse = a.name.length === 0 && !a.deb && a.upgrade === 'no' && !a.autoremove
     const update = cacheStale(a, s) && (changes.length > 0 || nothingElse)
     if (update) changes.unshift({ kind: 'update-cache', summary: 'update the apt package lists' })
-    return { changes, diff: packageDiff(changes), values: { cache_updated: update, cache_update_time: s.cacheMtime, ...(s.simulationOutput === undefined ? {} : { stdout: s.simulationOutput }) } }
+    const stdout = s.autocleanOutput ?? s.simulationOutput
+    return { changes, diff: packageDiff(changes), values: { cache_updated: update, cache_update_time: s.cacheMtime, ...(stdout === undefined ? {} : { stdout, stdout_lines: stdout.split('\n').filter(Boolean) }) } }
   },
 
   async apply(ctx: ModuleContext, plan: Plan<PackageChange>, a: Args) {
@@ -213,10 +235,12 @@ export const apt = defineModule({
       const names = plan.changes.filter((c) => c.spec !== undefined && c.name !== undefined && ['install', 'upgrade', 'downgrade'].includes(c.kind) && !c.spec.includes('/')).map((c) => c.name!)
       // Ansible marks what the task names as manually installed, so a later autoremove keeps it.
       const mark = names.length && a.state !== 'build-dep' ? sh` && apt-mark manual ${names} >/dev/null` : sh``
-      const result = await ctx.conn.exec(sh`${raw(waitForLock(command, a.lock_timeout))}${raw(mark)}`, { allowFailure: true })
+      const result = await ctx.conn.exec(sh`${raw(withPolicyRcD(waitForLock(command, a.lock_timeout), a.policy_rc_d))}${raw(mark)}`, { allowFailure: true })
       stdout = result.stdout
       stderr = result.stderr
       if (result.exitCode !== 0) throw new ModuleError(`'${command}' failed: ${result.stderr.trim()}`, { rc: result.exitCode, stdout, stderr })
+      // Ansible judges autoclean by what it printed, as the simulation did.
+      if (plan.changes.every((c) => c.kind === 'autoclean') && parseAutoclean(stdout).length === 0) return { stdout, stderr, stdout_lines: stdout.split('\n').filter(Boolean), changed: false }
     }
     // A refresh alone is a change only when the lists moved, as Ansible judges update_cache.
     if (!command && values.cache_updated === false) return { ...values, changed: false }

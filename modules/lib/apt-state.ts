@@ -44,6 +44,8 @@ export interface AptState {
   /** `apt-get -s` of the planned transaction, when check or diff mode asks for a prediction. */
   readonly simulation?: AptSimulation
   readonly simulationOutput?: string
+  /** `apt-get -s autoclean` output, when autoclean is asked for: its `Del` lines are what a real run deletes. */
+  readonly autocleanOutput?: string
 }
 
 const SECTION = '--tsplay-section--'
@@ -106,4 +108,25 @@ export async function simulate(conn: Connection, command: Command): Promise<{ si
     throw new ModuleError(`apt-get simulation failed: ${result.stderr.trim()}`, { rc: result.exitCode, stdout: result.stdout, stderr: result.stderr })
   }
   return { simulation: parseAptSimulate(result.stdout), output: result.stdout }
+}
+
+/** The cached archives `apt-get autoclean` deletes, from its `Del NAME VERSION [SIZE]` lines. */
+export const parseAutoclean = (stdout: string): { name: string; version: string }[] =>
+  [...stdout.matchAll(/^Del (\S+) (\S+)/gm)].map((m) => ({ name: m[1]!, version: m[2]! }))
+
+const POLICY_RC_D = '/usr/sbin/policy-rc.d'
+
+/**
+ * Run `command` with /usr/sbin/policy-rc.d answering `code` to every invoke-rc.d call, then put back the
+ * file that was there (or remove it), whatever the command's outcome: Ansible's `PolicyRcD` context manager.
+ */
+export function withPolicyRcD(command: Command, code: number | undefined, path = POLICY_RC_D): Command {
+  if (code === undefined) return command
+  // A subshell: `exit` ends only the wrapper, so what the caller appends still runs.
+  return sh`(tsplay_rcd_backup=
+if [ -e ${path} ] || [ -L ${path} ]; then tsplay_rcd_backup=$(mktemp -d) && mv ${path} "$tsplay_rcd_backup"/ || { echo 'Fail to move the existing policy-rc.d aside' >&2; exit 1; }; fi
+{ printf '#!/bin/sh\nexit %d\n' ${String(code)} > ${path} && chmod 0755 ${path}; } || { echo 'Failed to create or chmod policy-rc.d' >&2; exit 1; }
+( ${raw(command)} ); tsplay_rcd_rc=$?
+if [ -n "$tsplay_rcd_backup" ]; then mv "$tsplay_rcd_backup"/* ${path} && rmdir "$tsplay_rcd_backup"; else rm -f ${path}; fi || exit 1
+exit $tsplay_rcd_rc)`
 }

@@ -43,7 +43,7 @@ function withAliasKeys(schema: z.ZodTypeAny, aliases: Readonly<Record<string, st
 
 /** One package a package module acts on; `version` is what it will be (install) or was (remove). */
 export interface PackageChange extends Change {
-  readonly kind: 'install' | 'upgrade' | 'downgrade' | 'remove' | 'purge' | 'dependency' | 'update-cache' | 'upgrade-all' | 'autoremove' | 'build-dep'
+  readonly kind: 'install' | 'upgrade' | 'downgrade' | 'remove' | 'purge' | 'dependency' | 'update-cache' | 'upgrade-all' | 'autoremove' | 'autoclean' | 'build-dep'
   /** The word handed to the package manager (`hello`, `hello=2.10-3`); absent for changes it makes by itself. */
   readonly spec?: string
   readonly name?: string
