@@ -5,7 +5,8 @@ export function unifiedDiff(diff: Diff): string {
   const a = splitLines(diff.before)
   const b = splitLines(diff.after)
   const ops = lcsOps(a, b)
-  const out = [`--- ${diff.beforeHeader ?? 'before'}`, `+++ ${diff.afterHeader ?? 'after'}`]
+  // ansible's callback labels the headers: `before: PATH` / `after: PATH`, or just `before` / `after`
+  const out = [`--- ${diff.beforeHeader === undefined ? 'before' : `before: ${diff.beforeHeader}`}`, `+++ ${diff.afterHeader === undefined ? 'after' : `after: ${diff.afterHeader}`}`]
   const context = 3
   let i = 0
   while (i < ops.length) {

@@ -41,8 +41,17 @@ describe('report', () => {
   })
 
   it('prints unified diffs with --diff', () => {
-    expect(unifiedDiff({ before: 'a\nb\nc\n', after: 'a\nB\nc\n', beforeHeader: 'before: /f', afterHeader: 'after: /f' })).toBe('--- before: /f\n+++ after: /f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n')
+    expect(unifiedDiff({ before: 'a\nb\nc\n', after: 'a\nB\nc\n', beforeHeader: '/f', afterHeader: '/f' })).toBe('--- before: /f\n+++ after: /f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n')
     expect(unifiedDiff({ before: '', after: 'new\n' })).toBe('--- before\n+++ after\n@@ -0,0 +1 @@\n+new\n')
+  })
+
+  it('leaves a blank line after each diff, before the verdict, as ansible-playbook 2.14 prints it', () => {
+    const diff = [{ before: 'a\n', after: 'b\n', beforeHeader: '/f', afterHeader: '/f' }, { before: '{}\n', after: '{\n}\n' }]
+    const out = render([
+      { type: 'task', name: 'x', handler: false, hosts: ['h1'] },
+      { type: 'result', taskName: 'x', result: { host: 'h1', status: 'changed', data: { changed: true }, diff, changes: [] } },
+    ], 0, true)
+    expect(out).toBe(`${banner('TASK [x]')}\n--- before: /f\n+++ after: /f\n@@ -1 +1 @@\n-a\n+b\n\n--- before\n+++ after\n@@ -1 +1,2 @@\n-{}\n+{\n+}\n\nchanged: [h1]\n`)
   })
 })
 
