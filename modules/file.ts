@@ -11,11 +11,14 @@ import type { Command } from '../engine/connection/types.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type Diff } from '../engine/module.js'
 import { yamlBool } from './lib/args.js'
-import { attrArgs, attrCommand, attrDiffFields, jsonDiffText, octal, planAttrs, type AttrChange } from './lib/file-attrs.js'
+import { attrArgs, attrCommand, attrDiffFields, octal, planAttrs, type AttrChange } from './lib/file-attrs.js'
+import { asFloat, jsonDiffText } from './lib/file-diff.js'
+import { idScript, parseIds, unknownIdMessage, type OwnerIds } from './lib/file-ids.js'
 import { withAliases } from './lib/packages.js'
 import { parseProbe, probeScript, type FileState, type ProbeRequest } from './lib/file-state.js'
-import { epochScript, parseEpochs, planTimes, timeArgs, validTime } from './lib/file-times.js'
+import { epochScript, parseEpochs, planTimes, timeArgs, validTime, type Epochs, type TimesPlan } from './lib/file-times.js'
 import { parseTree, planTree, treeCommand, treeScript, type TreeEntry } from './lib/file-tree.js'
+import { parseWalk, walkScript, type PathContent } from './lib/file-walk.js'
 
 const STATES = ['absent', 'directory', 'file', 'hard', 'link', 'touch'] as const
 type FileStateArg = (typeof STATES)[number]
@@ -48,8 +51,12 @@ interface State {
   readonly src?: FileState
   readonly umask: number
   readonly tree?: readonly TreeEntry[]
-  /** The host's epoch seconds for timestamp arguments. */
-  readonly epochs?: { readonly m?: number; readonly a?: number }
+  /** The host's epoch seconds for timestamp arguments, and its clock for 'now'. */
+  readonly epochs?: Epochs
+  /** The ids of the owner and group asked for (absent: compare by name). */
+  readonly ids?: OwnerIds
+  /** For state absent on a directory: what it holds, which Ansible's diff lists. */
+  readonly content?: PathContent
 }
 
 interface FileChange extends Change {
@@ -61,6 +68,7 @@ interface FileChange extends Change {
 const kindOf = (s: FileState | undefined): string => (s?.exists ? (s.type === 'directory' ? 'directory' : s.type === 'link' ? 'link' : s.type === 'file' && (s.nlink ?? 1) > 1 ? 'hard' : s.type === 'file' ? 'file' : s.type!) : 'absent')
 
 const TREE_MARK = '@@tsplay-tree'
+const WALK_MARK = '@@tsplay-walk'
 
 /** A symbolic link's relative src is relative to the link's directory; a hard link's, like ln's, to the working directory. */
 const resolveSrc = (path: string, src: string, hard: boolean): string => (posix.isAbsolute(src) || hard ? src : posix.join(posix.dirname(path), src))
@@ -76,18 +84,30 @@ export const file = defineModule({
     if (a.src !== undefined) requests.push({ path: resolveSrc(a.path, a.src, a.state === 'hard'), follow: true })
     // With recurse and attributes, the listing of everything below path comes in the same round trip.
     const recurse = a.recurse && (a.mode !== undefined || a.owner !== undefined || a.group !== undefined)
-    const probe = sh`${raw(epochScript(a))}
+    // The ids of owner/group names and, for state absent, the listing Ansible's diff shows, come in the same round trip.
+    const attrs = a.state !== 'absent'
+    const probe = sh`${raw(epochScript(a, a.state === 'touch'))}
+${raw(attrs ? idScript(a) : sh`:`)}
 ${raw(probeScript(requests))}`
-    const script = recurse ? sh`${raw(probe)}
+    const walked = a.state === 'absent' ? sh`${raw(probe)}
+echo ${WALK_MARK}
+${raw(walkScript(a.path))} 2>/dev/null` : probe
+    const script = recurse ? sh`${raw(walked)}
 echo ${TREE_MARK}
-${raw(treeScript(a.path))} 2>/dev/null` : probe
-    const stdout = (await ctx.conn.exec(script, { allowFailure: recurse })).stdout
-    const [probed = '', listing] = stdout.split(`${TREE_MARK}\n`)
+${raw(treeScript(a.path))} 2>/dev/null` : walked
+    const stdout = (await ctx.conn.exec(script, { allowFailure: recurse || a.state === 'absent' })).stdout
+    const [beforeTree = '', listing] = stdout.split(`${TREE_MARK}\n`)
+    const [probed = '', walk] = beforeTree.split(`${WALK_MARK}\n`)
     const { files, umask } = parseProbe(probed, requests)
     const epochs = parseEpochs(probed)
     const [path, followed, src] = files as [FileState, FileState, FileState | undefined]
     const target = a.follow && path.type === 'link' ? followed : undefined
-    return { path, umask, epochs, ...(target ? { target } : {}), ...(src ? { src } : {}), ...(listing !== undefined ? { tree: parseTree(listing) } : {}) }
+    return {
+      path, umask, epochs,
+      ...(attrs && (a.owner !== undefined || a.group !== undefined) ? { ids: parseIds(probed, a) } : {}),
+      ...(walk !== undefined && path.type === 'directory' ? { content: parseWalk(walk, a.path) } : {}),
+      ...(target ? { target } : {}), ...(src ? { src } : {}), ...(listing !== undefined ? { tree: parseTree(listing) } : {}),
+    }
   },
   plan(a: Args, s: State, ctx) {
     const prev = kindOf(s.path)
@@ -101,18 +121,18 @@ ${raw(treeScript(a.path))} 2>/dev/null` : probe
     switch (state) {
       case 'absent':
         if (prev !== 'absent') changes.push({ kind: 'remove', summary: `remove ${prev} ${a.path}`, command: sh`rm -rf -- ${a.path}` })
-        return result(a, state, prev, changes, [], s, ctx.check)
+        return result(a, state, prev, changes, [], s, ctx.check, undefined)
       case 'file':
         if (prev === 'absent' || (subject.type !== 'file')) fail(`file (${a.path}) is ${subject.exists ? kindOf(subject) : 'absent'}, cannot continue`)
         break
       case 'directory':
         if (prev === 'absent') {
-          subject = newPath(a.path, 'directory', 0o777 & ~s.umask)
+          subject = newPath(a.path, 'directory', 0o777 & ~s.umask, s.ids)
         } else if (subject.type !== 'directory') fail(`${a.path} already exists as a ${kindOf(subject)}`)
         break
       case 'touch':
         if (prev === 'absent') {
-          subject = newPath(a.path, 'file', 0o666 & ~s.umask)
+          subject = newPath(a.path, 'file', 0o666 & ~s.umask, s.ids)
           changes.push({ kind: 'touch', summary: `create ${a.path}`, command: sh`touch -- ${a.path}` })
         }
         break
@@ -121,17 +141,20 @@ ${raw(treeScript(a.path))} 2>/dev/null` : probe
         subject = planLink(a, s, state, prev, changes, fail)
         break
     }
-    // A file touch just created already has the current times.
+    // A file touch just created already has the current times (its diff still shows them, as Ansible touches it again).
     const created = state === 'touch' && prev === 'absent' && a.modification_time === undefined && a.access_time === undefined
-    const times = created ? [] : planTimes(a, subject, s.epochs ?? {}, state === 'touch')
-    if (times.length > 0) changes.push({ kind: 'touch', summary: `${state === 'touch' ? 'touch' : 'set times of'} ${a.path}`, command: and(...times) })
-    const attrs = state === 'link' && !a.follow ? [] : planAttrs(a, subject, s.umask)
-    if (state === 'directory' && prev === 'absent') return result(a, state, prev, createDirectory(a.path, attrs), attrs, s, ctx.check)
-    const recursive = s.tree ? planTree(a, a.path, s.tree, s.umask) : undefined
+    const times = planTimes(a, subject, s.epochs ?? {}, state === 'touch')
+    if (!created && times.commands.length > 0) changes.push({ kind: 'touch', summary: `${state === 'touch' ? 'touch' : 'set times of'} ${a.path}`, command: and(...times.commands) })
+    const early = ctx.check && prev === 'absent' && (state === 'directory' || state === 'touch')
+    const unknown = s.ids && !early && !(state === 'link' && !a.follow) ? unknownIdMessage(a, s.ids) : undefined
+    if (unknown) throw new ModuleError(unknown, pathValues(a, 'file', reported(a, state, s.path, s.target)))
+    const attrs = state === 'link' && !a.follow ? [] : planAttrs(a, subject, s.umask, s.ids)
+    if (state === 'directory' && prev === 'absent') return result(a, state, prev, createDirectory(a.path, attrs), attrs, s, ctx.check, times)
+    const recursive = s.tree ? planTree(a, a.path, s.tree, s.umask, s.ids) : undefined
     const follow = state !== 'link' || a.follow
     const attrChanges: FileChange[] = attrs.map((c) => ({ ...c, kind: c.kind, command: attrCommand([c], follow)! }))
     if (recursive) attrChanges.push({ kind: 'tree', summary: recursive.summary, command: treeCommand(a, a.path) })
-    return result(a, state, prev, [...changes, ...attrChanges], attrs, s, ctx.check)
+    return result(a, state, prev, [...changes, ...attrChanges], attrs, s, ctx.check, times)
   },
   async apply(ctx, plan, a: Args) {
     // The result describes the path after the change, read in the same round trip as the change itself.
@@ -144,8 +167,9 @@ ${raw(treeScript(a.path))} 2>/dev/null` : probe
   },
 })
 
-function newPath(path: string, type: 'file' | 'directory', mode: number): FileState {
-  return { path, exists: true, type, mode: octal(mode), uid: -1, gid: -1, owner: '', group: '' }
+/** What a path the task creates will look like: owned by the connection user when `ids` knows it. */
+function newPath(path: string, type: 'file' | 'directory', mode: number, ids?: OwnerIds): FileState {
+  return { path, exists: true, type, mode: octal(mode), uid: ids?.self?.uid ?? -1, gid: ids?.self?.gid ?? -1, owner: '', group: '' }
 }
 
 /** Every directory `mkdir -p` creates gets the attributes, as Ansible applies them to each one it made. */
@@ -180,19 +204,23 @@ function planLink(a: Args, s: State, state: 'link' | 'hard', prev: string, chang
 }
 
 /**
- * The plan's values and diff as ansible-core's: a re-pointed link shows both targets; in check mode a path
- * that does not exist yet shows no attributes (a directory) or no diff at all (touch), as its module returns early.
+ * The plan's values and diff as ansible-core's: a re-pointed link shows both targets, changed times their
+ * floats, a removed directory what it held; in check mode a path that does not exist yet shows no attributes
+ * (a directory) or no diff at all (touch), as its module returns early.
  */
-function result(a: Args, state: FileStateArg, prev: string, changes: FileChange[], attrs: readonly AttrChange[], s: State, check: boolean) {
+function result(a: Args, state: FileStateArg, prev: string, changes: FileChange[], attrs: readonly AttrChange[], s: State, check: boolean, times: TimesPlan | undefined) {
   const values = pathValues(a, state, reported(a, state, s.path, s.target))
   if (changes.length === 0) return { changes, values }
   if (check && prev === 'absent' && state === 'touch') return { changes, values }
-  const fields = attrDiffFields(check && prev === 'absent' && state === 'directory' ? [] : attrs)
-  const before: Record<string, unknown> = { path: a.path, ...fields.before }
-  const after: Record<string, unknown> = { path: a.path, ...fields.after }
+  const early = check && prev === 'absent' && state === 'directory'
+  const fields = attrDiffFields(early ? [] : attrs)
+  const floats = (t: Record<string, number>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, asFloat(v)]))
+  const before: Record<string, unknown> = { path: a.path, ...fields.before, ...(times && !early ? floats(times.before) : {}) }
+  const after: Record<string, unknown> = { path: a.path, ...fields.after, ...(times && !early ? floats(times.after) : {}) }
   if (state !== prev) {
     before['state'] = prev
     after['state'] = state
+    if (state === 'absent' && prev === 'directory') before['path_content'] = s.content ?? { directories: [], files: [] }
   }
   if (state === 'link' && prev === 'link' && a.src !== undefined && s.path.linkTarget !== a.src) {
     before['src'] = s.path.linkTarget

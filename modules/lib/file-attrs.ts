@@ -3,6 +3,7 @@ import { and, sh } from '../../engine/connection/shell.js'
 import type { Command } from '../../engine/connection/types.js'
 import type { Change } from '../../engine/module.js'
 import { fileMode } from './args.js'
+import type { OwnerIds } from './file-ids.js'
 import type { FileState } from './file-state.js'
 
 /** The `mode`/`owner`/`group` arguments every file-writing module shares, as Ansible's file common arguments. */
@@ -26,6 +27,8 @@ export interface AttrChange extends Change {
   /** The value for chmod (four octal digits), chown or chgrp. */
   readonly value: string
   readonly before: string
+  /** For owner and group when their ids are known: the uid/gid before and after, which Ansible's diff shows. */
+  readonly ids?: { readonly before: number; readonly after: number }
 }
 
 const PERM_BITS = 0o7777
@@ -89,16 +92,21 @@ const differs = (wanted: string, name: string | undefined, id: number | undefine
 
 /**
  * The attribute changes that bring `state` (an existing path, or what a new one will look like) to `request`.
- * Owner and group compare by name, or by id when given as digits.
+ * Owner and group compare by name, or by id when given as digits; with `ids` (the host's ids of the names, as
+ * ansible-core resolves them) always by id, and the change carries both ids for the diff.
  */
-export function planAttrs(request: AttrRequest, state: FileState, umask: number): AttrChange[] {
+export function planAttrs(request: AttrRequest, state: FileState, umask: number, ids?: OwnerIds): AttrChange[] {
   const changes: AttrChange[] = []
   const path = state.path
-  if (request.owner !== undefined && differs(request.owner, state.owner, state.uid)) {
-    changes.push({ kind: 'owner', path, value: request.owner, before: state.owner ?? '', summary: `set owner of ${path} ${state.owner ?? '?'} → ${request.owner}` })
+  const byId = (wanted: string, id: number | undefined, name: string | undefined, current: number | undefined) =>
+    ids !== undefined && id !== undefined && current !== undefined ? { differs: id !== current, ids: { before: current, after: id } } : { differs: differs(wanted, name, current) }
+  const owner = request.owner === undefined ? undefined : byId(request.owner, ids?.uid, state.owner, state.uid)
+  if (request.owner !== undefined && owner!.differs) {
+    changes.push({ kind: 'owner', path, value: request.owner, before: state.owner ?? '', summary: `set owner of ${path} ${state.owner ?? '?'} → ${request.owner}`, ...(owner!.ids ? { ids: owner!.ids } : {}) })
   }
-  if (request.group !== undefined && differs(request.group, state.group, state.gid)) {
-    changes.push({ kind: 'group', path, value: request.group, before: state.group ?? '', summary: `set group of ${path} ${state.group ?? '?'} → ${request.group}` })
+  const group = request.group === undefined ? undefined : byId(request.group, ids?.gid, state.group, state.gid)
+  if (request.group !== undefined && group!.differs) {
+    changes.push({ kind: 'group', path, value: request.group, before: state.group ?? '', summary: `set group of ${path} ${state.group ?? '?'} → ${request.group}`, ...(group!.ids ? { ids: group!.ids } : {}) })
   }
   if (request.mode !== undefined && request.mode !== 'preserve') {
     const current = parseInt(state.mode ?? '0', 8)
@@ -132,19 +140,16 @@ export function tempAttrCommands(request: AttrRequest): Command[] {
   ]
 }
 
-/** The before/after fields Ansible puts in a diff for attribute changes (`mode`, `owner`, `group`). */
-export function attrDiffFields(changes: readonly AttrChange[]): { before: Record<string, string>; after: Record<string, string> } {
-  const before: Record<string, string> = {}
-  const after: Record<string, string> = {}
+/** The before/after fields Ansible puts in a diff for attribute changes (`mode`, and `owner`/`group` as ids when known). */
+export function attrDiffFields(changes: readonly AttrChange[]): { before: Record<string, string | number>; after: Record<string, string | number> } {
+  const before: Record<string, string | number> = {}
+  const after: Record<string, string | number> = {}
   for (const c of changes) {
-    before[c.kind] = c.before
-    after[c.kind] = c.value
+    before[c.kind] = c.ids?.before ?? c.before
+    after[c.kind] = c.ids?.after ?? c.value
   }
   return { before, after }
 }
 
-/** Dict diffs are shown as Ansible's callback shows them: sorted JSON, indented by four. */
-export function jsonDiffText(value: Readonly<Record<string, unknown>>): string {
-  const sorted = Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
-  return `${JSON.stringify(sorted, null, 4)}\n`
-}
+/** Dict diffs as Ansible's callback prints them (moved to file-diff.ts; kept here for the modules importing it from here). */
+export { jsonDiffText } from './file-diff.js'

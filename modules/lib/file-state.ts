@@ -150,9 +150,9 @@ function parseSection(section: string, request: ProbeRequest): FileState {
     owner: owner === 'UNKNOWN' ? String(uid) : (owner ?? String(uid)),
     group: group === 'UNKNOWN' ? String(gid) : (group ?? String(gid)),
     size: Number(size),
-    mtime: Number(mtime),
-    atime: Number(atime),
-    ctime: Number(ctime),
+    mtime: statTime(mtime),
+    atime: statTime(atime),
+    ctime: statTime(ctime),
     inode: Number(inode),
     dev: Number(dev),
     nlink: Number(nlink),
@@ -170,6 +170,15 @@ function parseSection(section: string, request: ProbeRequest): FileState {
     ...(field('sum') ? { checksum: field('sum')!.split(' ')[0]! } : {}),
     ...(contentAt >= 0 ? { content: Buffer.from(lines.slice(contentAt + 1).join(''), 'base64') } : {}),
   }
+}
+
+/**
+ * Seconds as Python's os.stat computes st_mtime (`sec + nsec * 1e-9` in doubles), so the float ansible-core
+ * prints in a diff or returns from stat is the same to the last digit; parsing the decimal text can differ by one ulp.
+ */
+export function statTime(text: string | undefined): number {
+  const [sec = '', nsec = '0'] = (text ?? '').split('.')
+  return Number(sec) + Number(nsec.padEnd(9, '0').slice(0, 9)) * 1e-9
 }
 
 const decode = (b64: string): string => Buffer.from(b64, 'base64').toString('utf8').replace(/\n$/, '')

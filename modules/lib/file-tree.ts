@@ -1,6 +1,7 @@
 import { and, sh } from '../../engine/connection/shell.js'
 import type { Command } from '../../engine/connection/types.js'
 import { planAttrs, type AttrRequest } from './file-attrs.js'
+import type { OwnerIds } from './file-ids.js'
 import type { FileState } from './file-state.js'
 
 /** One object below a directory, as `find -printf` reports it. */
@@ -33,13 +34,13 @@ export function parseTree(stdout: string): TreeEntry[] {
 }
 
 /** How many entries below the directory need their attributes changed; undefined when none does. */
-export function planTree(request: AttrRequest, path: string, entries: readonly TreeEntry[], umask: number): { summary: string; count: number } | undefined {
+export function planTree(request: AttrRequest, path: string, entries: readonly TreeEntry[], umask: number, ids?: OwnerIds): { summary: string; count: number } | undefined {
   let count = 0
   for (const e of entries) {
     const state: FileState = { ...e, exists: true, type: e.type === 'other' ? 'file' : e.type }
     // chmod does not change symbolic links themselves; only owner and group apply to them.
     const wanted = e.type === 'link' ? { owner: request.owner, group: request.group } : request
-    if (planAttrs(wanted, state, umask).length > 0) count++
+    if (planAttrs(wanted, state, umask, ids).length > 0) count++
   }
   if (count === 0) return undefined
   return { count, summary: `set attributes of ${count} ${count === 1 ? 'entry' : 'entries'} below ${path}` }
