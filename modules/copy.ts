@@ -5,7 +5,7 @@
 //     owner: root
 //     mode: '0644'
 //     backup: true
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs'
 import { join, posix } from 'node:path'
 import { z } from 'zod'
 import { and, sh } from '../engine/connection/shell.js'
@@ -25,6 +25,7 @@ const args = z.object({
   remote_src: yamlBool.default(false).describe('src is a path on the host, not on the controller'),
   force: yamlBool.default(true).describe('replace dest when its content differs; false writes only when dest does not exist'),
   follow: yamlBool.default(false).describe('when dest is a symbolic link, write to the file it points to'),
+  local_follow: yamlBool.default(true).describe('in a src directory on the controller, copy what symbolic links point to; false (or a link that loops) makes the same link on the host'),
   checksum: z.string().optional().describe('expected sha1 of the content; the copy fails when it differs'),
   directory_mode: z.string().optional().describe('mode of directories created while copying a directory'),
   ...writeArgs,
@@ -49,6 +50,8 @@ interface State {
   /** Directories the copy needs, with whether they exist. */
   readonly dirs: readonly FileState[]
   readonly umask: number
+  /** Symbolic links of a controller tree kept as links (local_follow false, or a loop), with what is at each dest. */
+  readonly links?: readonly { readonly dest: string; readonly target: string; readonly state: FileState }[]
   /** Set instead of jobs when src is a directory on the host (remote_src). */
   readonly remoteTree?: { readonly tree: RemoteTree; readonly rootExists: boolean }
 }
@@ -59,6 +62,8 @@ interface CopyChange extends Omit<WriteChange, 'request'> {
   readonly request?: WriteRequest
   readonly dir?: string
   readonly command?: Command
+  /** A symbolic link to make (`job` -3): dest and the target as stored in the controller's link. */
+  readonly link?: { readonly dest: string; readonly target: string }
 }
 
 /** Copy a file, a directory tree or literal content to the host, like Ansible's `copy`. */
@@ -81,13 +86,13 @@ export const copy = defineModule({
     const [destDir, parent, direct] = files as [FileState, FileState, FileState]
     if (a.remote_src && files[4]?.type === 'directory') {
       const root = a.src!.endsWith('/') ? destDir : files[3]!
-      return { jobs: [], targets: [], dirs: [], umask, remoteTree: { tree: await gatherRemoteTree(ctx.conn, a.src!, a.dest), rootExists: root.exists } }
+      return { jobs: [], targets: [], dirs: [], links: [], umask, remoteTree: { tree: await gatherRemoteTree(ctx.conn, a.src!, a.dest), rootExists: root.exists } }
     }
     const destIsDir = a.dest.endsWith('/') || destDir.type === 'directory'
     if (a.content !== undefined && destIsDir) throw new ModuleError('can not use content with a dir as dest')
     const target = destIsDir ? files[3]! : direct
     const source = a.content !== undefined ? { content: Buffer.from(a.content), header: 'dynamically generated' } : a.remote_src ? remoteSource(a.src!, files[4]!) : localFile(ctx, a.src!)
-    return { jobs: [{ dest: target.path, content: source.content, afterHeader: source.header, mode: source.mode }], targets: [target], dirs: [destIsDir ? destDir : parent], umask }
+    return { jobs: [{ dest: target.path, content: source.content, afterHeader: source.header, mode: source.mode }], targets: [target], dirs: [destIsDir ? destDir : parent], links: [], umask }
   },
   plan(a: Args, s: State): Plan<CopyChange> {
     if (s.remoteTree) {
@@ -113,6 +118,12 @@ export const copy = defineModule({
       if (!a.remote_src && s.jobs.length === 1) diff.push(...(plan.diff ?? []))
       changes.push(...plan.changes.map((c) => ({ ...c, job: i })))
     })
+    // Links come last, as ansible-core's copy action makes them (file state=link force=true) after the files.
+    for (const link of s.links ?? []) {
+      if (link.state.type === 'link' && link.state.linkTarget === link.target) continue
+      if (link.state.type === 'directory') throw new ModuleError(`refusing to convert from directory to symlink for ${link.dest}`)
+      changes.push({ kind: 'write', job: -3, link: { dest: link.dest, target: link.target }, summary: `link ${link.dest} → ${link.target}` })
+    }
     // A kept file (force false) reports only its dest, as ansible-core's copy action does.
     if (s.jobs.length !== 1 || values['dest'] === undefined) Object.assign(values, { dest: s.jobs.length === 1 ? s.jobs[0]!.dest : a.dest })
     if (a.src !== undefined && values['checksum'] !== undefined) values['src'] = a.src
@@ -129,6 +140,8 @@ export const copy = defineModule({
       const changes = plan.changes.filter((c): c is WriteChange & CopyChange => c.job === job && c.request !== undefined)
       values = { ...values, ...(await applyWrite(ctx, changes)) }
     }
+    const links = plan.changes.flatMap((c) => (c.link === undefined ? [] : [sh`ln -sfnT -- ${c.link.target} ${c.link.dest}`]))
+    if (links.length > 0) await ctx.conn.exec(and(...links))
     return values
   },
 })
@@ -150,34 +163,86 @@ function localFile(ctx: ModuleContext, src: string): Source {
   return { content: readFileSync(local), header: local, mode: octal(statSync(local).mode & 0o7777) }
 }
 
-/** A controller directory as (target, source) pairs; undefined when src is a single file. */
-function localTree(ctx: ModuleContext, a: Args): { targets: string[]; sources: Source[] } | undefined {
+/** A controller directory as (target, source) pairs plus the links to make; undefined when src is a single file. */
+function localTree(ctx: ModuleContext, a: Args): LocalTree | undefined {
   const src = a.src!
   const local = ctx.controller.findFile('files', src)
   if (!statSync(local).isDirectory()) return undefined
   // With a trailing slash the directory's contents go into dest, without it the directory itself does.
   const root = src.endsWith('/') ? a.dest : posix.join(a.dest, posix.basename(src.replace(/\/+$/, '')))
-  const files = walk(local)
-  return { targets: files.map((rel) => posix.join(root, rel)), sources: files.map((rel) => ({ content: readFileSync(join(local, rel)), header: join(local, rel), mode: octal(statSync(join(local, rel)).mode & 0o7777) })) }
+  const entries = walk(local, a.local_follow)
+  const files = entries.filter((e) => e.target === undefined)
+  const source = (path: string): Source => ({ content: readFileSync(path), header: path, mode: octal(statSync(path).mode & 0o7777) })
+  return {
+    targets: files.map((e) => posix.join(root, e.rel)),
+    sources: files.map((e) => source(e.path)),
+    links: entries.flatMap((e) => (e.target === undefined ? [] : [{ dest: posix.join(root, e.rel), target: e.target }])),
+  }
+}
+
+interface LocalTree {
+  readonly targets: string[]
+  readonly sources: Source[]
+  readonly links: { dest: string; target: string }[]
 }
 
 /** Probe every target of a tree copy and the directories they need, in one round trip. */
-async function probeTargets(ctx: ModuleContext, a: Args, tree: { targets: string[]; sources: Source[] }): Promise<State> {
-  const dirs = [...new Set(tree.targets.map((t) => posix.dirname(t)))]
+async function probeTargets(ctx: ModuleContext, a: Args, tree: LocalTree): Promise<State> {
+  const dirs = [...new Set([...tree.targets, ...tree.links.map((l) => l.dest)].map((t) => posix.dirname(t)))]
   const requests = [
     ...tree.targets.map((path) => ({ path, follow: a.follow, checksum: 'sha1' as const, content: ctx.diff && MAX_DIFF_SIZE })),
+    ...tree.links.map((l) => ({ path: l.dest, follow: false })),
     ...dirs.map((path) => ({ path, follow: true })),
   ]
   const probed = await probeFiles(ctx.conn, requests)
   const jobs = tree.targets.map((dest, i) => ({ dest, content: tree.sources[i]!.content, afterHeader: tree.sources[i]!.header, mode: tree.sources[i]!.mode }))
-  return { jobs, targets: probed.files.slice(0, tree.targets.length), dirs: probed.files.slice(tree.targets.length), umask: probed.umask }
+  const n = tree.targets.length
+  const links = tree.links.map((l, i) => ({ ...l, state: probed.files[n + i]! }))
+  return { jobs, targets: probed.files.slice(0, n), links, dirs: probed.files.slice(n + tree.links.length), umask: probed.umask }
 }
 
-function walk(dir: string, prefix = ''): string[] {
+/** One entry of a controller tree: a file to copy from `path`, or (with `target`) a link to make. */
+interface TreeEntry {
+  readonly rel: string
+  readonly path: string
+  readonly target?: string
+}
+
+/**
+ * The files under `dir` as ansible-core's `_walk_dirs`: with `follow`, a link to a file is copied from its target
+ * and a link to a directory is walked, unless that directory contains it (a loop, kept as a link); without, every
+ * link is kept as a link. A link to nothing is kept as a link either way.
+ */
+function walk(dir: string, follow: boolean, prefix = '', parents: ReadonlySet<string> = new Set([identity(dir)])): TreeEntry[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true })
     .sort((x, y) => x.name.localeCompare(y.name))
-    .flatMap((entry) => {
+    .flatMap((entry): TreeEntry[] => {
       const rel = prefix ? `${prefix}/${entry.name}` : entry.name
-      return entry.isDirectory() ? walk(dir, rel) : [rel]
+      const path = join(dir, rel)
+      if (entry.isDirectory()) return walk(dir, follow, rel, new Set([...parents, identity(path)]))
+      if (!entry.isSymbolicLink()) return [{ rel, path }]
+      const real = follow ? realTarget(path) : undefined
+      if (real?.isFile) return [{ rel, path: real.path }]
+      if (real?.isDirectory && !parents.has(identity(real.path))) {
+        return walk(real.path, follow, '', new Set([...parents, identity(real.path)])).map((e) => ({ ...e, rel: `${rel}/${e.rel}` }))
+      }
+      return [{ rel, path, target: readlinkSync(path) }]
     })
+}
+
+/** Device and inode of a directory, to recognise it again through another path. */
+const identity = (path: string): string => {
+  const st = statSync(path)
+  return `${st.dev}:${st.ino}`
+}
+
+/** Where a link finally points, or undefined when it points nowhere. */
+function realTarget(path: string): { path: string; isFile: boolean; isDirectory: boolean } | undefined {
+  try {
+    const real = realpathSync(path)
+    const st = lstatSync(real)
+    return { path: real, isFile: st.isFile(), isDirectory: st.isDirectory() }
+  } catch {
+    return undefined
+  }
 }
