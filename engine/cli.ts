@@ -33,6 +33,8 @@ run options (as ansible-playbook):
   -K, --ask-become-pass   ask for the become password
   -k, --ask-pass          ask for the SSH password
   -T, --timeout SECONDS   SSH connect timeout (default 10)
+  -c, --connection TYPE   ssh (default) or local, for hosts whose ansible_connection
+                          (or play keyword connection) does not say
       --accept-new-host-keys  record unknown host keys instead of refusing them
       --start-at-task NAME    start at the task with this name
       --force-handlers    run notified handlers even on failed hosts
@@ -42,8 +44,10 @@ run options (as ansible-playbook):
   -h, --help, --version`
 
 const BOOLEAN = ['check', 'diff', 'list-hosts', 'list-tasks', 'list-tags', 'syntax-check', 'force-handlers', 'json', 'help', 'version', 'become', 'ask-become-pass', 'ask-pass', 'accept-new-host-keys', 'verbose', 'list']
-const STRING = ['inventory', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'start-at-task', 'become-user', 'become-method', 'timeout']
-const ALIAS = { i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help' }
+const STRING = ['inventory', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'start-at-task', 'become-user', 'become-method', 'timeout', 'connection']
+const ALIAS = { i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help', c: 'connection' }
+// ansible-core's names for its SSH connection plugins; tsplay runs all of them over ssh2
+const CONNECTIONS = ['ssh', 'local', 'smart', 'paramiko']
 
 /** Exit codes, as ansible-playbook's; 250 is tsplay's own for internal errors. */
 export const EXIT = { ok: 0, failed: 2, unreachable: 4, parse: 4, usage: 5, interrupted: 99, internal: 250 } as const
@@ -95,6 +99,8 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   if (!Number.isInteger(forks) || forks < 1) throw new UsageError(`--forks: expected a positive integer, got '${String(o['forks'])}'`)
   const timeout = o['timeout'] === undefined ? 10 : Number(o['timeout'])
   if (!(timeout > 0)) throw new UsageError(`--timeout: expected seconds, got '${String(o['timeout'])}'`)
+  const connection = o['connection'] === undefined ? 'ssh' : String(o['connection'])
+  if (!CONNECTIONS.includes(connection)) throw new UsageError(`--connection: tsplay knows ssh and local, got '${connection}'`)
   const sources = [o['inventory'] ?? []].flat().map(String)
   const extraVars = Object.assign({}, ...[o['extra-vars'] ?? []].flat().map((e) => parseExtraVars(String(e), (p) => readFile(p), (text) => parseYamlText(text) as unknown)))
   const splitList = (v: unknown): string[] => [v ?? []].flat().flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean)
@@ -127,7 +133,8 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     ...(o['become-method'] !== undefined ? { becomeMethod: String(o['become-method']) } : {}),
     ...(askBecome !== undefined ? { becomePassword: askBecome } : {}),
     // ssh2 is loaded only when a host needs SSH: local-only runs start faster.
-    connect: async (host: string, vars: Record<string, unknown>) => vars['ansible_connection'] === 'local' ? connectLocal(host) : (await import('./connection/index.js')).openConnection(host, vars, { acceptNewHostKeys: o['accept-new-host-keys'] === true, timeoutSeconds: timeout, ...(askPass !== undefined ? { password: askPass } : {}), log: (m) => { if (verbosity >= 3) err(`${host}: ${m}\n`) } }),
+    // -c is the default below the host's ansible_connection and the play's connection keyword, as in ansible-playbook.
+    connect: async (host: string, vars: Record<string, unknown>) => (vars['ansible_connection'] ?? connection) === 'local' ? connectLocal(host) : (await import('./connection/index.js')).openConnection(host, vars, { acceptNewHostKeys: o['accept-new-host-keys'] === true, timeoutSeconds: timeout, ...(askPass !== undefined ? { password: askPass } : {}), log: (m) => { if (verbosity >= 3) err(`${host}: ${m}\n`) } }),
     gatherFacts,
   }
   if (o['list-hosts'] || o['list-tasks'] || o['list-tags']) {
