@@ -1,13 +1,14 @@
 // copy's local_follow through ansible-playbook and through tsplay on the same lab host (with --diff): a controller
 // tree holding links to a file, to a directory, to an ancestor (a loop), to an absolute path and to nothing, copied
 // with the links followed (the default) and kept. Verdicts, diff bodies and the host's tree after each run.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sh } from '../../engine/connection/shell.js'
 import type { Connection } from '../../engine/connection/types.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
+import { makeLinkTree } from '../helpers/link-tree.js'
 import { labHostNamed, type LabHost } from './helpers.js'
 import { connectLabHost } from './lab-connection.js'
 
@@ -19,15 +20,7 @@ let conn: Connection
 beforeAll(async () => {
   lab = labHostNamed('TSPLAY_FILEDIFF_LAB_HOST', 'lab2')
   conn = await connectLabHost(lab)
-  mkdirSync(join(work, 'tree/sub'), { recursive: true })
-  writeFileSync(join(work, 'tree/a'), 'a\n')
-  writeFileSync(join(work, 'tree/sub/b'), 'b\n')
-  writeFileSync(join(work, 'outside'), 'outside\n')
-  symlinkSync('a', join(work, 'tree/la'))
-  symlinkSync('sub', join(work, 'tree/ld'))
-  symlinkSync('..', join(work, 'tree/sub/up'))
-  symlinkSync('nowhere', join(work, 'tree/dangling'))
-  symlinkSync(join(work, 'outside'), join(work, 'tree/abs'))
+  makeLinkTree(work)
 })
 afterAll(async () => {
   await conn?.exec(sh`rm -rf ${ROOT}`, { allowFailure: true })

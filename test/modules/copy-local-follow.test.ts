@@ -1,7 +1,7 @@
 // copy's local_follow: a controller tree with links to a file, to a directory, to an ancestor (a loop), to an
 // absolute path and to nothing, copied on the local connection with the links followed and kept. The expected
 // trees are what ansible-core 2.14's copy action made from the same tree (captured with ansible-playbook -c local).
-import { mkdirSync, mkdtempSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readlinkSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { connectLocal } from '../../engine/connection/local.js'
 import { runModule } from '../../engine/module.js'
 import { copy } from '../../modules/copy.js'
+import { makeLinkTree } from '../helpers/link-tree.js'
 import { makeContext } from '../helpers/module-context.js'
 
 const conn = connectLocal('local')
@@ -17,15 +18,7 @@ const tree = (dir: string): string[] => execFileSync('find', ['.', '-printf', '%
 const run = (args: Record<string, unknown>, check = false) => runModule(copy, makeContext({ conn, check, files: work }), copy.args.parse(args))
 
 beforeAll(() => {
-  mkdirSync(join(work, 'files/tree/sub'), { recursive: true })
-  writeFileSync(join(work, 'files/tree/a'), 'a\n')
-  writeFileSync(join(work, 'files/tree/sub/b'), 'b\n')
-  symlinkSync('a', join(work, 'files/tree/la'))
-  symlinkSync('sub', join(work, 'files/tree/ld'))
-  symlinkSync('..', join(work, 'files/tree/sub/up'))
-  symlinkSync('nowhere', join(work, 'files/tree/dangling'))
-  symlinkSync(join(work, 'outside'), join(work, 'files/tree/abs'))
-  writeFileSync(join(work, 'outside'), 'outside\n')
+  makeLinkTree(join(work, 'files'))
 })
 
 describe('copy local_follow', () => {
@@ -47,7 +40,7 @@ describe('copy local_follow', () => {
     expect(predicted.changes).toContain(`link ${dest}/la → a`)
     expect(tree(dest)).toEqual(['. d '])
     expect((await run(args)).changes).toEqual(predicted.changes)
-    expect(tree(dest)).toEqual(['. d ', './a f ', `./abs l ${join(work, 'outside')}`, './dangling l nowhere', './la l a', './ld l sub', './sub d ', './sub/b f ', './sub/up l ..'])
+    expect(tree(dest)).toEqual(['. d ', './a f ', `./abs l ${join(work, 'files/outside')}`, './dangling l nowhere', './la l a', './ld l sub', './sub d ', './sub/b f ', './sub/up l ..'])
     expect(await run(args)).toMatchObject({ status: 'ok', changed: false })
     execFileSync('ln', ['-sfn', 'elsewhere', join(dest, 'la')])
     expect((await run(args)).changes).toEqual([`link ${dest}/la → a`])
