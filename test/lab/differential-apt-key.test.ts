@@ -10,7 +10,7 @@ import { sh } from '../../engine/connection/shell.js'
 import type { Connection } from '../../engine/connection/types.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
 import { connectLabHost } from './lab-connection.js'
-import { labHosts, type LabHost } from './helpers.js'
+import { labHostNamed, type LabHost } from './helpers.js'
 
 const KEYRING = '/etc/apt/keyrings/tsdiff.gpg'
 const gnupg = mkdtempSync(join(tmpdir(), 'tsplay-aptkey-'))
@@ -20,9 +20,8 @@ let key = ''
 let id = ''
 
 beforeAll(async () => {
-  const wanted = process.env.TSPLAY_FILEDIFF_LAB_HOST ?? 'lab2'
-  lab = labHosts().find((h) => h.name === wanted) ?? { name: wanted, address: '' }
-  conn = await connectLabHost(wanted)
+  lab = labHostNamed('TSPLAY_FILEDIFF_LAB_HOST', 'lab2')
+  conn = await connectLabHost(lab)
   // apt-key, which both engines run, needs gpg on the host.
   await conn.exec(sh`command -v gpg >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends gnupg >/dev/null`)
   const env = { ...process.env, GNUPGHOME: gnupg }

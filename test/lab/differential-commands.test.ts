@@ -7,16 +7,15 @@ import { sh } from '../../engine/connection/shell.js'
 import type { Connection } from '../../engine/connection/types.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
 import { connectLabHost } from './lab-connection.js'
-import { labHosts, type LabHost } from './helpers.js'
+import { labHostNamed, type LabHost } from './helpers.js'
 
 const ROOT = '/srv/tscmd'
 let lab: LabHost
 let conn: Connection
 
 beforeAll(async () => {
-  const wanted = process.env.TSPLAY_FILEDIFF_LAB_HOST ?? 'lab2'
-  lab = labHosts().find((h) => h.name === wanted) ?? { name: wanted, address: '' }
-  conn = await connectLabHost(wanted)
+  lab = labHostNamed('TSPLAY_FILEDIFF_LAB_HOST', 'lab2')
+  conn = await connectLabHost(lab)
 })
 afterAll(async () => {
   await conn?.exec(sh`rm -rf ${ROOT}`, { allowFailure: true })

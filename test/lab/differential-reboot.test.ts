@@ -6,15 +6,12 @@ import { sh } from '../../engine/connection/shell.js'
 import type { Command, Connection, ExecOptions, ExecResult } from '../../engine/connection/types.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
 import { labVars } from '../helpers/lab-ssh.js'
-import { labHosts, type LabHost } from './helpers.js'
+import { labHostNamed, type LabHost } from './helpers.js'
 
 let lab: LabHost
 
 beforeAll(() => {
-  const wanted = process.env['TSPLAY_SYSTEM_LAB_HOST'] ?? 'lab3'
-  const found = labHosts().find((h) => h.name === wanted)
-  if (!found) throw new Error(`lab host ${wanted} is not running`)
-  lab = found
+  lab = labHostNamed('TSPLAY_SYSTEM_LAB_HOST', 'lab3')
 })
 
 /** Reset and state commands on a connection of their own each time: the host reboots between them. */

@@ -36,6 +36,14 @@ export function labHosts(): LabHost[] {
     .map((h) => ({ name: h.name, address: h.address }))
 }
 
+/** The running lab host named by environment variable `envVar` (else `fallback`); throws when it is not running. */
+export function labHostNamed(envVar: string, fallback: string): LabHost {
+  const wanted = process.env[envVar] ?? fallback
+  const found = labHosts().find((h) => h.name === wanted)
+  if (!found) throw new Error(`lab host ${wanted} is not running`)
+  return found
+}
+
 const addressOf = (host: string): string => {
   const i = hostIndex(host)
   return i === undefined ? host : hostAddress(i)

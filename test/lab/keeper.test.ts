@@ -5,16 +5,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../engine/cli.js'
-import { labHosts, labKeyFile, labKnownHosts, sshCheck, type LabHost } from './helpers.js'
+import { labHostNamed, labKeyFile, labKnownHosts, sshCheck, type LabHost } from './helpers.js'
 
 let host: LabHost
 let dir: string
 
 beforeAll(() => {
-  const wanted = process.env['TSPLAY_KEEPER_LAB_HOST'] ?? 'lab5'
-  const found = labHosts().find((h) => h.name === wanted)
-  if (!found) throw new Error(`lab host ${wanted} is not running`)
-  host = found
+  host = labHostNamed('TSPLAY_KEEPER_LAB_HOST', 'lab5')
   dir = mkdtempSync(join(tmpdir(), 'tsplay-keeper-lab-'))
 })
 

@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openConnection } from '../../engine/connection/index.js'
 import { sh } from '../../engine/connection/shell.js'
 import type { Connection } from '../../engine/connection/types.js'
 import { runModule, type AnyModule, type ModuleOutcome } from '../../engine/module.js'
@@ -23,7 +22,8 @@ import { template } from '../../modules/template.js'
 import { unarchive } from '../../modules/unarchive.js'
 import { sha1 } from '../../modules/lib/write-file.js'
 import { makeContext } from '../helpers/module-context.js'
-import { labHosts, labKeyFile, labKnownHosts } from './helpers.js'
+import { labHostNamed } from './helpers.js'
+import { connectLabHost } from './lab-connection.js'
 
 let conn: Connection
 let server: Server
@@ -33,13 +33,7 @@ const odd = "x $(touch /tmp/pwned) `id`; 'q' \"dq\""
 let base = ''
 
 beforeAll(async () => {
-  const wanted = process.env.TSPLAY_FILES_LAB_HOST ?? 'lab4'
-  const host = labHosts().find((h) => h.name === wanted)
-  if (!host) throw new Error(`lab host ${wanted} is not running`)
-  conn = await openConnection(host.name, {
-    ansible_host: host.address, ansible_user: 'root', ansible_ssh_private_key_file: labKeyFile(),
-    ansible_ssh_common_args: `-o UserKnownHostsFile=${labKnownHosts()} -o StrictHostKeyChecking=yes`,
-  }, { acceptNewHostKeys: false, timeoutSeconds: 10 })
+  conn = await connectLabHost(labHostNamed('TSPLAY_FILES_LAB_HOST', 'lab4'))
   base = (await conn.exec(sh`mktemp -d /tmp/tsplay-files.XXXXXX`)).stdout.trim()
   await conn.exec(sh`command -v curl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q curl`)
   mkdirSync(join(role, 'files/tree/sub'), { recursive: true })

@@ -24,16 +24,18 @@ import { yum_repository } from '../../modules/yum_repository.js'
 import { converge as convergeOn } from '../helpers/converge.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
 import { makeContext } from '../helpers/module-context.js'
-import { labHosts } from './helpers.js'
+import { labHostNamed, type LabHost } from './helpers.js'
 import { connectLabHost } from './lab-connection.js'
 import { buildRpmRepo } from './rpm-repo.js'
 
+let lab: LabHost
 let conn: Connection
 const work = mkdtempSync(join(tmpdir(), 'tsplay-pkg-lab-'))
 
 beforeAll(async () => {
   // lab5 exists whenever the lab's global setup passed and no other suite reboots or stops it.
-  conn = await connectLabHost(process.env.TSPLAY_PACKAGES_LAB_HOST ?? 'lab5')
+  lab = labHostNamed('TSPLAY_PACKAGES_LAB_HOST', 'lab5')
+  conn = await connectLabHost(lab)
   // Sources an interrupted earlier run may have left would make every apt-get update fail.
   await conn.exec(sh`rm -f /etc/apt/sources.list.d/tsdiff.list /etc/apt/sources.list.d/tsplay-local.list /etc/apt/sources.list.d/tsplay-local.sources`)
 })
@@ -232,7 +234,7 @@ const STATE = sh`dpkg-query -W -f='\${Package} \${db:Status-Abbrev}\n' hello cow
 /** Both engines on this host from `reset`; the host is reset afterwards whatever happened. */
 async function bothEngines(playbook: string, reset: ReturnType<typeof sh>, state: ReturnType<typeof sh>): Promise<{ ansible: string[][]; tsplay: string[][] }> {
   try {
-    return await runBothEngines({ host: labHosts().find((h) => h.name === conn.host)!, conn, playbook, reset, state })
+    return await runBothEngines({ host: lab, conn, playbook, reset, state })
   } finally {
     await conn.exec(reset)
   }

@@ -21,7 +21,7 @@ import { converge as convergeOn } from '../helpers/converge.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
 import { labVars } from '../helpers/lab-ssh.js'
 import { makeContext } from '../helpers/module-context.js'
-import { labHosts, type LabHost } from './helpers.js'
+import { labHostNamed, type LabHost } from './helpers.js'
 
 let lab: LabHost
 let conn: Connection
@@ -48,10 +48,7 @@ const host = async (probe: Command): Promise<string> => (await conn.exec(probe, 
 const converge = (mod: AnyModule, args: Record<string, unknown>, probe: Command): Promise<ModuleOutcome> => convergeOn(() => conn, run, mod, args, probe)
 
 beforeAll(async () => {
-  const wanted = process.env.TSPLAY_SYSTEM_LAB_HOST ?? 'lab3'
-  const found = labHosts().find((h) => h.name === wanted)
-  if (!found) throw new Error(`lab host ${wanted} is not running`)
-  lab = found
+  lab = labHostNamed('TSPLAY_SYSTEM_LAB_HOST', 'lab3')
   conn = await connect()
 })
 afterAll(async () => {
