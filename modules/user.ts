@@ -6,12 +6,13 @@
 //     home: /var/lib/etcd
 //     create_home: false
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
+import { raw, sh } from '../engine/connection/shell.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type ModuleContext } from '../engine/module.js'
-import { stringList, yamlBool, yamlInt } from './lib/args.js'
+import { stringList, yamlBool, yamlInt, yamlNumber } from './lib/args.js'
 import { parseGroups, parsePasswd, splitSections, type GroupEntry, type PasswdEntry } from './lib/getent.js'
 import { withAliases } from './lib/packages.js'
+import { needsKey, parseSshKey, sshKeyGenerate, sshKeyProbe, type SshKeyState } from './lib/user-sshkey.js'
 
 const args = withAliases(
   z
@@ -31,8 +32,15 @@ const args = withAliases(
       update_password: z.enum(['always', 'on_create']).default('always').describe('on_create sets the password only for a new user'),
       state: z.enum(['present', 'absent']).default('present').describe('Whether the user exists'),
       remove: yamlBool.default(false).describe('With state absent, also remove the home directory and mail spool (userdel -r)'),
-      force: yamlBool.default(false).describe('With state absent, remove even when logged in (userdel -f)'),
+      force: yamlBool.default(false).describe('With state absent, remove even when logged in (userdel -f); with generate_ssh_key, replace an existing key'),
       non_unique: yamlBool.default(false).describe('Allow a uid another user already has (-o)'),
+      expires: yamlNumber.optional().describe('Account expiry as seconds since the epoch (the UTC day counts); negative removes the expiry'),
+      generate_ssh_key: yamlBool.default(false).describe('Generate an SSH key pair for the user unless one exists (force replaces it)'),
+      ssh_key_bits: yamlInt.default(0).describe("Bits of the generated key; 0 leaves it to ssh-keygen"),
+      ssh_key_type: z.string().default('rsa').describe('Type of the generated key (ssh-keygen -t)'),
+      ssh_key_file: z.string().optional().describe("Path of the private key, relative to the user's home unless absolute; default .ssh/id_TYPE"),
+      ssh_key_comment: z.string().optional().describe("Comment of the generated key; default 'ansible-generated on HOSTNAME' (the host's name)"),
+      ssh_key_passphrase: z.string().optional().describe('Passphrase of the generated key; none by default'),
     })
     .strict(),
   { user: 'name', createhome: 'create_home' },
@@ -45,13 +53,23 @@ export interface UserState {
   readonly user: PasswdEntry | null
   readonly groups: readonly GroupEntry[]
   readonly hash: string | null
+  /** Days since the epoch the account expires on (shadow field 8), -1 for never; read only when expires is given. */
+  readonly expire?: number
+  /** The SSH key at the key path; read only with generate_ssh_key. */
+  readonly sshKey?: SshKeyState
 }
 
-type UserChange = Change & { readonly kind: 'useradd' | 'usermod' | 'userdel'; readonly flags: readonly string[] }
+type UserChange = Change & { readonly kind: 'useradd' | 'usermod' | 'userdel' | 'ssh-keygen'; readonly flags: readonly string[] }
 
 async function gather(ctx: ModuleContext, a: UserArgs): Promise<UserState> {
   const shadow = a.password === undefined ? sh`` : sh`echo --tsplay-shadow--; getent shadow -- ${a.name} | cut -d: -f2`
-  const result = await ctx.conn.exec(sh`echo --tsplay-passwd--; getent passwd -- ${a.name}; echo --tsplay-groups--; getent group; ${shadow}`, { allowFailure: true })
+  const expire = a.expires === undefined ? sh`` : sh`echo --tsplay-expire--; getent shadow -- ${a.name} | cut -d: -f8`
+  const key = a.generate_ssh_key && a.state === 'present' ? sshKeyProbe(a) : sh``
+  // The optional parts are tsplay-written commands (values quoted inside), spliced as they are.
+  const result = await ctx.conn.exec(sh`echo --tsplay-passwd--; getent passwd -- ${a.name}; echo --tsplay-groups--; getent group
+${raw(shadow)}
+${raw(expire)}
+${raw(key)}`, { allowFailure: true })
   return parseUserState(result.stdout, a.name)
 }
 
@@ -59,10 +77,13 @@ async function gather(ctx: ModuleContext, a: UserArgs): Promise<UserState> {
 export function parseUserState(stdout: string, name: string): UserState {
   const sections = splitSections(stdout)
   const shadow = sections.get('shadow')?.trim()
+  const expire = sections.get('expire')?.trim()
   return {
     user: parsePasswd(sections.get('passwd') ?? '').find((u) => u.name === name) ?? null,
     groups: parseGroups(sections.get('groups') ?? ''),
     hash: shadow === undefined || shadow === '' ? null : shadow,
+    ...(expire === undefined ? {} : { expire: expire === '' ? -1 : Number(expire) }),
+    ...(sections.has('sshkey') ? { sshKey: parseSshKey(stdout) } : {}),
   }
 }
 
@@ -94,10 +115,12 @@ export function planUser(a: UserArgs, state: UserState, check = false) {
     if (a.home !== undefined) flags.push('-d', a.home)
     if (a.comment !== undefined) flags.push('-c', a.comment)
     if (a.password !== undefined) flags.push('-p', a.password)
+    if (a.expires !== undefined) flags.push('-e', expiryDate(a.expires))
     if (a.system) flags.push('-r')
     flags.push(a.create_home ? '-m' : '-M')
     Object.assign(values, { system: a.system, create_home: a.create_home, shell: a.shell, home: a.home, comment: a.comment ?? '' })
-    return { changes: [{ kind: 'useradd', summary: `add user ${a.name}`, flags }] as UserChange[], values }
+    const key: UserChange[] = a.generate_ssh_key ? [{ kind: 'ssh-keygen', summary: `generate an SSH key for ${a.name}`, flags: [] }] : []
+    return { changes: [{ kind: 'useradd', summary: `add user ${a.name}`, flags }, ...key] as UserChange[], values }
   }
   const summary: string[] = []
   if (a.uid !== undefined && a.uid !== user.uid) flags.push('-u', String(a.uid), ...(a.non_unique ? ['-o'] : [])), summary.push(`uid ${user.uid} → ${a.uid}`)
@@ -115,6 +138,7 @@ export function planUser(a: UserArgs, state: UserState, check = false) {
   if (a.shell !== undefined && a.shell !== user.shell) flags.push('-s', a.shell), summary.push(`shell ${user.shell} → ${a.shell}`)
   if (a.home !== undefined && a.home !== user.home) flags.push('-d', a.home, ...(a.move_home ? ['-m'] : [])), summary.push(`home ${user.home} → ${a.home}`)
   if (a.comment !== undefined && a.comment !== user.comment) flags.push('-c', a.comment), summary.push('comment')
+  if (a.expires !== undefined && expiryChanges(a.expires, state.expire ?? -1)) flags.push('-e', expiryDate(a.expires)), summary.push(`expires ${dayName(state.expire ?? -1)} → ${a.expires < 0 ? 'never' : expiryDate(a.expires)}`)
   if (a.password !== undefined && a.update_password === 'always' && a.password !== state.hash) flags.push('-p', a.password), summary.push('password')
   Object.assign(values, {
     uid: a.uid ?? user.uid,
@@ -127,7 +151,29 @@ export function planUser(a: UserArgs, state: UserState, check = false) {
     ...(a.groups === undefined ? {} : { groups: wanted.join(',') }),
   })
   const changes: UserChange[] = flags.length === 0 ? [] : [{ kind: 'usermod', summary: `change user ${a.name}: ${summary.join(', ')}`, flags }]
+  if (a.generate_ssh_key && state.sshKey) {
+    const key = state.sshKey
+    if (!key.homeExists && !check) throw new ModuleError(`User ${a.name} home directory does not exist`)
+    if (needsKey(a, key)) changes.push({ kind: 'ssh-keygen', summary: `${key.key ? 'replace' : 'generate'} the SSH key ${key.path}`, flags: [] })
+    Object.assign(values, sshValues(key))
+  }
   return { changes, values }
+}
+
+/** Ansible's returned key values. */
+const sshValues = (key: SshKeyState): Record<string, unknown> => ({ ssh_fingerprint: key.fingerprint, ssh_key_file: key.path, ssh_public_key: key.publicKey })
+
+/** usermod/useradd -e: the UTC day of an epoch time, or '' (no expiry) for a negative one, as Ansible. */
+function expiryDate(expires: number): string {
+  return expires < 0 ? '' : new Date(Math.floor(expires) * 1000).toISOString().slice(0, 10)
+}
+
+const dayName = (days: number): string => (days < 0 ? 'never' : new Date(days * 86_400_000).toISOString().slice(0, 10))
+
+/** Ansible's rule: remove an expiry that is set; otherwise compare the day (UTC), an unset expiry always differing. */
+function expiryChanges(expires: number, currentDays: number): boolean {
+  if (expires < 0) return currentDays >= 0
+  return currentDays < 0 || dayName(currentDays) !== expiryDate(expires)
 }
 
 /** Adds, changes and removes local users with useradd/usermod/userdel (Ansible's `user`). */
@@ -142,12 +188,21 @@ export const user = defineModule({
     return a.password === undefined ? planned : { ...planned, values: { ...planned.values, password: 'NOT_LOGGING_PASSWORD' } }
   },
   async apply(ctx, plan, a) {
-    const change = plan.changes[0]!
-    const result = await ctx.conn.exec(sh`${change.kind} ${change.flags} -- ${a.name}`, { allowFailure: true })
-    if (result.exitCode !== 0) throw new ModuleError(result.stderr.trim() || `${change.kind} failed`, { ...plan.values, rc: result.exitCode })
-    if (change.kind !== 'useradd') return
-    // uid, gid and home of a new user are only known once it exists.
-    const created = parsePasswd((await ctx.conn.exec(sh`getent passwd -- ${a.name}`)).stdout)[0]
-    return created ? { uid: created.uid, group: created.gid, home: created.home, shell: created.shell } : undefined
+    let values: Record<string, unknown> = {}
+    for (const change of plan.changes) {
+      if (change.kind === 'ssh-keygen') {
+        const result = await ctx.conn.exec(sshKeyGenerate(a), { allowFailure: true })
+        if (result.exitCode !== 0) throw new ModuleError(result.stderr.trim() || 'ssh-keygen failed', { name: a.name, rc: result.exitCode })
+        values = { ...values, ...sshValues(parseSshKey(result.stdout)) }
+        continue
+      }
+      const result = await ctx.conn.exec(sh`${change.kind} ${change.flags} -- ${a.name}`, { allowFailure: true })
+      if (result.exitCode !== 0) throw new ModuleError(result.stderr.trim() || `${change.kind} failed`, { ...plan.values, rc: result.exitCode })
+      if (change.kind !== 'useradd') continue
+      // uid, gid and home of a new user are only known once it exists.
+      const created = parsePasswd((await ctx.conn.exec(sh`getent passwd -- ${a.name}`)).stdout)[0]
+      if (created) values = { ...values, uid: created.uid, group: created.gid, home: created.home, shell: created.shell }
+    }
+    return values
   },
 })
