@@ -70,8 +70,7 @@ export function resolveSubset(given: readonly string[] = ['all']): Set<FactGroup
  */
 export async function gatherFacts(conn: Connection, subset?: readonly string[]): Promise<Record<string, unknown>> {
   const groups = resolveSubset(subset)
-  // the script only reads: a probe
-  const result = await conn.with({ probes: true }).exec(factScript(groups))
+  const result = await conn.exec(factScript(groups))
   return { ...parseFacts(splitSections(result.stdout), groups), gather_subset: [...(subset ?? ['all'])], module_setup: true }
 }
 

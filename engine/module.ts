@@ -68,6 +68,11 @@ export interface ModuleDef<S extends z.ZodTypeAny, State, C extends Change> {
   readonly example: string
   /** Argument that takes the free-form text in `command: ls -l chdir=/tmp` style (Ansible's `_raw_params`). */
   readonly freeForm?: string
+  /**
+   * A loop may gather all its items before the first runs (one round trip): gather reads only the host, and
+   * running the module changes nothing later items' arguments depend on (no variables, no inventory).
+   */
+  readonly gathersAhead?: boolean
   gather(ctx: ModuleContext, args: z.output<S>): Promise<State>
   plan(args: z.output<S>, state: State, ctx: ModuleContext): Plan<C>
   /**
@@ -97,17 +102,18 @@ export interface ModuleOutcome {
 /**
  * The only code that knows check mode: gather, plan, and apply only when something is planned and this is
  * not a check run. A ModuleError or CommandError becomes a failed outcome; a ConnectionError propagates
- * (the host is unreachable); anything else is a bug and propagates too.
+ * (the host is unreachable); anything else is a bug and propagates too. `gathered`, when given, is the state a
+ * startGather begun earlier for the same arguments and context.
  */
 export async function runModule<S extends z.ZodTypeAny, State, C extends Change>(
   mod: ModuleDef<S, State, C>,
   ctx: ModuleContext,
   args: z.output<S>,
+  gathered?: Promise<State>,
 ): Promise<ModuleOutcome> {
   let plan: Plan<C> | undefined
   try {
-    // gather only reads (the contract), so its commands are probes: transports may take their fast path
-    plan = mod.plan(args, await mod.gather({ ...ctx, conn: ctx.conn.with({ probes: true }) }, args), ctx)
+    plan = mod.plan(args, await (gathered ?? startGather(mod, ctx, args)), ctx)
     const changes = plan.changes.map((c) => c.summary)
     const diff = plan.diff ?? []
     if (plan.skip !== undefined) return { ...outcome('skipped', false, [], [], plan.values ?? {}), ...(plan.skip ? { msg: plan.skip } : {}) }
@@ -135,6 +141,14 @@ export async function runModule<S extends z.ZodTypeAny, State, C extends Change>
     }
     throw error
   }
+}
+
+/**
+ * Start a module's gather step on a read-only view of the host, whose reads may share a round trip with
+ * others issued at the same time (see Coalescer). Started early, it stands in for runModule's own gather.
+ */
+export function startGather<S extends z.ZodTypeAny, State, C extends Change>(mod: ModuleDef<S, State, C>, ctx: ModuleContext, args: z.output<S>): Promise<State> {
+  return mod.gather({ ...ctx, conn: ctx.conn.with({ reads: true }) }, args)
 }
 
 function outcome(status: ModuleOutcome['status'], changed: boolean, changes: readonly string[], diff: readonly Diff[], values: Readonly<Record<string, unknown>>): ModuleOutcome {

@@ -4,7 +4,7 @@ import { builtinModules } from '../modules/index.js'
 import type { BecomeSpec, Connection } from './connection/types.js'
 import { ConnectionError, ModuleError, TemplateError, TsplayError } from './errors.js'
 import { describeIssue } from './loader-args.js'
-import { runModule, type ModuleContext } from './module.js'
+import { runModule, type AnyModule, type ModuleContext } from './module.js'
 import type { Task } from './model.js'
 import type { TaskResult } from './result.js'
 import { newHostState, type PlayState } from './runner-state.js'
@@ -16,6 +16,20 @@ import { OMIT, evalExpression, renderText, renderValue, type Vars } from './temp
  * connection (the delegate's with delegate_to), apply become and environment, and call runModule.
  */
 export async function executeOnce(ps: PlayState, task: Task, host: string, vars: Vars): Promise<TaskResult> {
+  const prepared = await prepare(ps, task, host, vars)
+  return 'status' in prepared ? prepared : execute(prepared)
+}
+
+/** A task ready to run on one host: its module, checked arguments and context. */
+export interface Prepared {
+  readonly mod: AnyModule
+  readonly args: unknown
+  readonly ctx: ModuleContext
+  readonly delegated: Delegation
+}
+
+/** Everything executeOnce does before the module runs; a failure (bad arguments, unreachable delegate) as a result. */
+export async function prepare(ps: PlayState, task: Task, host: string, vars: Vars): Promise<Prepared | TaskResult> {
   const mod = builtinModules[task.action]
   if (mod === undefined) return failed(host, `${task.action}: not a module`)
   let args: unknown
@@ -53,13 +67,19 @@ export async function executeOnce(ps: PlayState, task: Task, host: string, vars:
     },
     log: (message) => ps.run.emit({ type: 'verbose', level: 1, message: `[${host}] ${message}` }),
   }
+  return { mod, args, ctx, delegated }
+}
+
+/** Run a prepared task's module; `gathered` is its state when startGather already read it. */
+export async function execute({ mod, args, ctx, delegated }: Prepared, gathered?: Promise<unknown>): Promise<TaskResult> {
+  const host = ctx.host
   try {
-    const outcome = await runModule(mod, ctx, args)
+    const outcome = await runModule(mod, ctx, args, gathered)
     const data: Record<string, unknown> = { ...outcome.values, changed: outcome.changed }
     if (outcome.msg !== undefined) data['msg'] = outcome.msg
     if (outcome.status === 'failed') data['failed'] = true
     if (outcome.status === 'skipped') data['skipped'] = true
-    return { host, status: outcome.status, ...delegated, data, diff: outcome.diff, changes: outcome.changes, ...(task.action === 'debug' ? { verboseAlways: true } : {}) }
+    return { host, status: outcome.status, ...delegated, data, diff: outcome.diff, changes: outcome.changes, ...(mod.name === 'debug' ? { verboseAlways: true } : {}) }
   } catch (error) {
     if (error instanceof ConnectionError) return unreachable(host, error.message, delegated)
     if (error instanceof TsplayError) return failed(host, error.message)

@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { TsplayError } from './errors.js'
 import type { Task } from './model.js'
 import { censor, type TaskResult, type TaskStatus } from './result.js'
-import { executeOnce, failed } from './runner-exec.js'
+import { gatherAhead, mayGatherAhead, stillCurrent, type Ahead } from './runner-ahead.js'
+import { execute, executeOnce, failed } from './runner-exec.js'
 import { itemLabel, loopControl, loopItems, loopKey, loopVars } from './runner-loop.js'
 import type { PlayState } from './runner-state.js'
 import { hostVars, keyword, scopeChain, templateVars } from './runner-vars.js'
@@ -17,6 +18,13 @@ export function conditionsOf(task: Task): unknown[] {
 /** Evaluate `when`; a template error is thrown as TsplayError for the caller to report as a failure. */
 export function whenHolds(task: Task, vars: Vars): boolean {
   return conditionsOf(task).every((c) => evalCondition(c, vars, task.location))
+}
+
+/** A loop item's variables and whether its `when` holds (or why it could not be evaluated). */
+interface ItemSetup {
+  readonly extra: Vars
+  readonly vars: Vars
+  readonly holds: boolean | TsplayError
 }
 
 const skippedResult = (host: string): TaskResult => ({ host, status: 'skipped', data: { changed: false, skip_reason: 'Conditional result was False', skipped: true }, diff: [], changes: [] })
@@ -41,14 +49,28 @@ async function runLoop(ps: PlayState, task: Task, host: string, itemSink: (r: Ta
   const items = loopItems(task, templateVars(hostVars(ps, host, task)))
   if (items.length === 0) return { host, status: 'skipped', data: { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] }, diff: [], changes: [] }
   const lc = loopControl(task)
+  const setup = (i: number): ItemSetup => {
+    const extra = loopVars(lc, items, i)
+    const vars = templateVars(hostVars(ps, host, task, extra))
+    try {
+      return { extra, vars, holds: whenHolds(task, vars) }
+    } catch (error) {
+      if (!(error instanceof TsplayError)) throw error
+      return { extra, vars, holds: error }
+    }
+  }
+  // modules that opt in read all items' state in one round trip before the first item runs
+  const early = mayGatherAhead(task, items.length, lc.pauseSeconds) ? items.map((_, i) => setup(i)) : undefined
+  const ahead = early ? await gatherAhead(ps, task, host, early.map((s) => (s.holds === true ? s.vars : undefined))) : []
   const results: TaskResult[] = []
   for (let i = 0; i < items.length; i++) {
     if (i > 0 && lc.pauseSeconds > 0) await sleep(lc.pauseSeconds * 1000)
-    const extra = loopVars(lc, items, i)
-    const vars = templateVars(hostVars(ps, host, task, extra))
+    const { extra, vars, holds } = early?.[i] ?? setup(i)
+    // as in ansible-core, a condition that cannot be evaluated fails the whole task, not just the item
+    if (holds instanceof TsplayError) return failed(host, holds.message)
     let result: TaskResult
     try {
-      result = whenHolds(task, vars) ? await attempt(ps, task, host, extra) : skippedResult(host)
+      result = holds ? await attempt(ps, task, host, extra, ahead[i]) : skippedResult(host)
     } catch (error) {
       if (!(error instanceof TsplayError)) throw error
       result = failed(host, error.message)
@@ -83,14 +105,15 @@ function explainVars(ps: PlayState, task: Task, host: string): void {
 }
 
 /** Execute with `until`/`retries`/`delay`, then apply changed_when and failed_when. */
-async function attempt(ps: PlayState, task: Task, host: string, loop: Vars): Promise<TaskResult> {
+async function attempt(ps: PlayState, task: Task, host: string, loop: Vars, ahead?: Ahead): Promise<TaskResult> {
   const until = task.keywords['until']
   const register = typeof task.keywords['register'] === 'string' ? task.keywords['register'] : undefined
   const vars = templateVars(hostVars(ps, host, task, loop))
   const retries = until === undefined ? 0 : Math.max(0, Number(renderValue(keyword(task, 'retries') ?? 3, vars)))
   const delay = Number(renderValue(keyword(task, 'delay') ?? 5, vars))
   for (let n = 1; ; n++) {
-    let result = await executeOnce(ps, task, host, vars)
+    // the first try of an item prepared ahead reuses its arguments, and its state while that is still current
+    let result = n === 1 && ahead ? await execute(ahead.prepared, stillCurrent(ahead)) : await executeOnce(ps, task, host, vars)
     if (result.status === 'unreachable') return result
     result = judge(ps, task, host, result, loop, register)
     if (until === undefined) return result

@@ -36,6 +36,7 @@ type Args = z.output<typeof args>
 /** Insert, update or remove a block of lines between marker lines, like Ansible's `blockinfile`. */
 export const blockinfile = defineModule({
   name: 'blockinfile',
+  gathersAhead: true,
   args,
   description: 'insert, update or remove a block of lines surrounded by marker lines',
   example: "blockinfile:\n  path: /etc/hosts\n  block: |\n    10.0.0.1 master1",

@@ -69,6 +69,7 @@ interface CopyChange extends Omit<WriteChange, 'request'> {
 /** Copy a file, a directory tree or literal content to the host, like Ansible's `copy`. */
 export const copy = defineModule({
   name: 'copy',
+  gathersAhead: true,
   args,
   description: 'copy files from the controller (or the host) to the host, or write literal content',
   example: "copy:\n  content: \"nameserver 10.0.0.1\\n\"\n  dest: /etc/resolv.conf\n  mode: '0644'",

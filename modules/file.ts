@@ -76,6 +76,7 @@ const resolveSrc = (path: string, src: string, hard: boolean): string => (posix.
 /** Manage files, directories, links and their attributes, like Ansible's `file`. */
 export const file = defineModule({
   name: 'file',
+  gathersAhead: true,
   args: withPathAliases,
   description: 'manage files, directories, symbolic and hard links, and their owner, group and mode',
   example: 'file:\n  path: /etc/app\n  state: directory\n  mode: \'0755\'',

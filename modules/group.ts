@@ -41,6 +41,7 @@ export function planGroup(a: z.output<typeof args>, current: GroupEntry | null) 
 /** Adds, changes the gid of, and removes local groups (Ansible's `group`). */
 export const group = defineModule({
   name: 'group',
+  gathersAhead: true,
   args,
   description: 'Add, change or remove a local group',
   example: 'group:\n  name: etcd\n  system: true',

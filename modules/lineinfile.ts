@@ -42,6 +42,7 @@ type Args = z.output<typeof args>
 /** Ensure one line is (or is not) in a file, with Ansible's exact matching and insertion rules. */
 export const lineinfile = defineModule({
   name: 'lineinfile',
+  gathersAhead: true,
   args,
   description: 'ensure a line is present in (or absent from) a text file',
   example: "lineinfile:\n  path: /etc/sysctl.conf\n  regexp: '^#?net.ipv4.ip_forward'\n  line: net.ipv4.ip_forward = 1",

@@ -102,6 +102,7 @@ export function planModprobe(a: ModprobeArgs, state: ModprobeState) {
 /** Loads or unloads a kernel module and keeps it configured for boot (community.general.modprobe). */
 export const modprobe = defineModule({
   name: 'modprobe',
+  gathersAhead: true,
   args,
   description: 'Load or unload a kernel module, now and (persistent) at boot',
   example: 'modprobe:\n  name: br_netfilter\n  state: present\n  persistent: present',

@@ -115,6 +115,7 @@ const ERROR_VERB: Record<string, string> = { umount: 'unmounting', rmdir: 'rmdir
 /** Manages fstab entries (swap included) and what is mounted (ansible.posix.mount). */
 export const mount = defineModule({
   name: 'mount',
+  gathersAhead: true,
   args,
   description: 'Keep a file system or swap entry in fstab and mount or unmount it',
   example: 'mount:\n  path: none\n  src: /swapfile\n  fstype: swap\n  state: absent',

@@ -17,6 +17,7 @@ type Args = z.output<typeof args>
 /** Read a file from the host and return it base64-encoded, like Ansible's `slurp`. */
 export const slurp = defineModule({
   name: 'slurp',
+  gathersAhead: true,
   args,
   description: "read a file on the host; returns its content base64-encoded (decode with 'b64decode')",
   example: 'slurp:\n  src: /etc/kubernetes/token\nregister: token',

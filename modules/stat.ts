@@ -82,6 +82,7 @@ function attributeFields(s: FileState): Record<string, unknown> {
 /** Report facts about a path, like Ansible's `stat`; never changes anything. */
 export const stat = defineModule({
   name: 'stat',
+  gathersAhead: true,
   args,
   description: 'report whether a path exists and what it is (type, mode, owner, size, checksum, link target)',
   example: 'stat:\n  path: /etc/kubernetes/kubelet.conf\nregister: kubelet_conf',

@@ -112,6 +112,7 @@ const RELOAD_FAILURE = /^sysctl: setting key "[^"]+": (Invalid argument|Read-onl
 /** Keeps a kernel parameter in a sysctl file and, on request, in the running kernel (ansible.posix.sysctl). */
 export const sysctl = defineModule({
   name: 'sysctl',
+  gathersAhead: true,
   args,
   description: 'Set a kernel parameter in a sysctl file and in the running kernel',
   example: 'sysctl:\n  name: net.ipv4.ip_forward\n  value: 1\n  sysctl_file: /etc/sysctl.d/99-kubernetes.conf\n  sysctl_set: true',

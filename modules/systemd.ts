@@ -158,6 +158,7 @@ function unitDiff(a: SystemdArgs, state: UnitState) {
 /** Starts, stops, restarts, reloads, enables and masks systemd units (Ansible's `systemd` / `systemd_service`). */
 export const systemd = defineModule({
   name: 'systemd',
+  gathersAhead: true,
   args,
   description: 'Manage a systemd unit: running state, enabled at boot, masked; daemon-reload',
   example: 'systemd:\n  name: containerd\n  state: started\n  enabled: true\n  daemon_reload: true',

@@ -35,6 +35,7 @@ const requestOf = (a: Args, s: State): WriteRequest => ({ dest: a.dest, content:
 /** Render a Jinja2 template on the controller and write it to the host, like Ansible's `template`. */
 export const template = defineModule({
   name: 'template',
+  gathersAhead: true,
   args,
   description: 'render a Jinja2 template from the controller into a file on the host',
   example: "template:\n  src: app.conf.j2\n  dest: /etc/app/app.conf\n  mode: '0644'",

@@ -25,7 +25,6 @@ export interface KeeperRequest {
   readonly line: string
   /** Base64. */
   readonly stdin: string
-  readonly probe: boolean
 }
 
 /** The keeper's answer: a result, "no runner on this host" (use a channel of your own), or an error. */

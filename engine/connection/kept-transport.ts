@@ -101,7 +101,7 @@ export class KeptTransport implements Transport {
     private readonly openDirect: () => Promise<SshTransport>,
   ) {}
 
-  async runBuffered(commandLine: string, stdin: Buffer, probe: boolean): Promise<BufferedResult | undefined> {
+  async runBuffered(commandLine: string, stdin: Buffer): Promise<BufferedResult | undefined> {
     const client = await KeeperClient.get()
     const reply = client
       ? await client.request({
@@ -111,7 +111,6 @@ export class KeptTransport implements Transport {
           persist: this.persist,
           line: commandLine,
           stdin: stdin.toString('base64'),
-          probe,
         })
       : null
     // no keeper: a connection of our own; a keeper gone mid-command: the command may have run, so never run it again

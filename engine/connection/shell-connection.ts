@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs'
 import { ConnectionError, TsplayError } from '../errors.js'
 import { BECOME_MARKER, BECOME_PROMPT, exportEnv, finish, raw, sh, wrapBecome } from './shell.js'
+import { Coalescer } from './coalesce.js'
 import { runSuOnPty, SU_PROMPT } from './su-pty.js'
 import type { BecomeSpec, BufferedResult, Command, ConnectionSettings, Connection, ExecOptions, ExecResult, RawExecResult, RemoteProcess, Transport, WriteOptions } from './types.js'
 
@@ -18,6 +19,23 @@ function traceCommand(host: string, line: string, stdin: string | Buffer | undef
   appendFileSync(TRACE_FILE!, `${JSON.stringify({ host, line, ...data, ms: Math.round(performance.now()) })}\n`)
 }
 
+/** What every view of one host shares: the coalescer of its reads and the count of its other commands. */
+interface HostShared {
+  readonly coalescer: Coalescer
+  writeEpoch: number
+}
+
+const shared = new WeakMap<Transport, HostShared>()
+
+function sharedOf(transport: Transport): HostShared {
+  let s = shared.get(transport)
+  if (s === undefined) {
+    const trace = (line: string): void => (TRACE_FILE ? traceCommand(transport.host, line, undefined) : undefined)
+    shared.set(transport, (s = { coalescer: new Coalescer(transport, trace), writeEpoch: 0 }))
+  }
+  return s
+}
+
 /** Larger inputs stream over their own channel rather than through a runner's temp file. */
 const MAX_BUFFERED_STDIN = 4 << 20
 
@@ -33,15 +51,19 @@ export class ShellConnection implements Connection {
     private readonly transport: Transport,
     readonly become: BecomeSpec | null = null,
     readonly env: Readonly<Record<string, string>> = {},
-    private readonly probes = false,
+    private readonly reads = false,
   ) {}
 
   get host(): string {
     return this.transport.host
   }
 
+  get writeEpoch(): number {
+    return sharedOf(this.transport).writeEpoch
+  }
+
   with(settings: ConnectionSettings): Connection {
-    return new ShellConnection(this.transport, settings.become === undefined ? this.become : settings.become, settings.env ?? this.env, settings.probes ?? this.probes)
+    return new ShellConnection(this.transport, settings.become === undefined ? this.become : settings.become, settings.env ?? this.env, settings.reads ?? this.reads)
   }
 
   async exec(command: Command, options: ExecOptions = {}): Promise<ExecResult> {
@@ -94,8 +116,15 @@ trap - EXIT`
   }
 
   private async run(line: Command, shown: Command, options: ExecOptions): Promise<RawExecResult> {
-    if (TRACE_FILE) traceCommand(this.host, line, options.stdin)
-    const buffered = this.bufferable(options) ? await this.transport.runBuffered!(line, Buffer.from(options.stdin ?? ''), this.probes) : undefined
+    const host = sharedOf(this.transport)
+    let buffered: BufferedResult | undefined
+    if (this.reads && options.stdin === undefined && this.bufferable(options)) {
+      buffered = await host.coalescer.run(line)
+    } else {
+      if (!this.reads) host.writeEpoch++
+      if (TRACE_FILE) traceCommand(this.host, line, options.stdin)
+      if (this.bufferable(options)) buffered = await this.transport.runBuffered!(line, Buffer.from(options.stdin ?? ''))
+    }
     if (buffered) return this.fromBuffered(buffered, shown)
     const proc = await this.transport.spawn(line)
     const out: Buffer[] = []

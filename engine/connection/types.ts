@@ -49,7 +49,11 @@ export interface WriteOptions {
 export interface ConnectionSettings {
   readonly become?: BecomeSpec | null
   readonly env?: Readonly<Record<string, string>>
-  readonly probes?: boolean
+  /**
+   * The view's commands only read the host and start nothing that outlives them (a module's gather step): reads
+   * issued together may share one round trip, and they leave `writeEpoch` alone.
+   */
+  readonly reads?: boolean
 }
 
 /** What a module sees of a host: run commands, read and write files. Nothing else. */
@@ -70,8 +74,12 @@ export interface Connection {
    */
   writeFile(path: string, data: string | Buffer, options?: WriteOptions): Promise<void>
   /**
-   * A view of the same host with other become or environment settings; shares the transport. With `probes`, its
-   * commands are declared read-only probes that start nothing that outlives them (a module's gather step).
+   * Counts the commands started on this host (through any view) that were not declared reads: a read taken
+   * while it had one value still describes the host as long as it keeps that value.
+   */
+  readonly writeEpoch: number
+  /**
+   * A view of the same host with other become or environment settings; shares the transport.
    */
   with(settings: ConnectionSettings): Connection
   /** Close the transport; idempotent. */
@@ -105,9 +113,8 @@ export interface Transport {
   spawn(commandLine: string, options?: { readonly pty?: boolean }): Promise<RemoteProcess>
   /**
    * Run a command line to completion with `stdin` given whole, where the transport has a cheaper way than
-   * `spawn`; undefined means "use spawn" (optional: transports without a cheaper way leave it out). A `probe`
-   * only reads and starts nothing that outlives it, which lets a transport take shortcuts with its output.
+   * `spawn`; undefined means "use spawn" (optional: transports without a cheaper way leave it out).
    */
-  runBuffered?(commandLine: string, stdin: Buffer, probe: boolean): Promise<BufferedResult | undefined>
+  runBuffered?(commandLine: string, stdin: Buffer): Promise<BufferedResult | undefined>
   close(): Promise<void>
 }

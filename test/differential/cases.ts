@@ -9,6 +9,7 @@ export const PLAYBOOK_CASES: readonly Case[] = [
   ['handlers', []],
   ['handlers', ['--force-handlers']],
   ['loops', []],
+  ['loops', ['--check']],
   ['register', []],
   ['blocks', []],
   ['failures', []],

@@ -22,18 +22,21 @@ import { makeContext } from '../helpers/module-context.js'
 /** A connection that counts every call that reaches the host. */
 function counting(conn: Connection): { conn: Connection; calls: () => number } {
   let calls = 0
-  const counted: Connection = {
-    host: conn.host,
-    become: conn.become,
-    env: conn.env,
-    exec: (c, o) => (calls++, conn.exec(c, o)),
-    execRaw: (c, o) => (calls++, conn.execRaw(c, o)),
-    readFile: (p) => (calls++, conn.readFile(p)),
-    writeFile: (p, d, o) => (calls++, conn.writeFile(p, d, o)),
-    with: (s) => conn.with(s),
-    close: () => conn.close(),
-  }
-  return { conn: counted, calls: () => calls }
+  const wrap = (view: Connection): Connection => ({
+    host: view.host,
+    become: view.become,
+    env: view.env,
+    get writeEpoch() {
+      return view.writeEpoch
+    },
+    exec: (c, o) => (calls++, view.exec(c, o)),
+    execRaw: (c, o) => (calls++, view.execRaw(c, o)),
+    readFile: (p) => (calls++, view.readFile(p)),
+    writeFile: (p, d, o) => (calls++, view.writeFile(p, d, o)),
+    with: (s) => wrap(view.with(s)),
+    close: () => view.close(),
+  })
+  return { conn: wrap(conn), calls: () => calls }
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-trips-'))
