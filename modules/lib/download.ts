@@ -12,6 +12,10 @@ export interface DownloadOptions {
   readonly headers?: Readonly<Record<string, string>>
   readonly username?: string | undefined
   readonly password?: string | undefined
+  /** HEAD asks for the status only (Ansible's get_url in check mode); GET by default. */
+  readonly method?: 'GET' | 'HEAD'
+  /** A file on the host whose mtime goes out as If-Modified-Since (a 304 answer is then a success). */
+  readonly ifModifiedSinceOf?: string | undefined
 }
 
 /** Exit code of the download script when neither curl, wget nor python3 exists on the host. */
@@ -23,8 +27,10 @@ export const HTTP_ERROR = 22
 // Used when neither curl nor wget is installed (Debian minbase has neither, but most hosts have python3). It
 // reads the same curl config lines from stdin as curl does, for headers and credentials.
 const PYTHON_FETCH = `import base64, re, ssl, sys, urllib.error, urllib.request
-url, out, verify, timeout = sys.argv[1:5]
-req = urllib.request.Request(url)
+url, out, verify, timeout, method, ims = sys.argv[1:7]
+req = urllib.request.Request(url, method=method)
+if ims:
+    req.add_header('If-Modified-Since', ims)
 for line in sys.stdin.read().splitlines():
     m = re.match(r'(header|user) = "(.*)"$', line)
     if not m:
@@ -55,16 +61,23 @@ print(r.status or 0)`
 export function downloadScript(o: DownloadOptions): { command: Command; stdin: string } {
   const timeout = o.timeoutSeconds ?? 60
   const verify = o.validateCerts ?? true
-  const curl = sh`curl -sSL ${verify ? [] : ['-k']} --max-time ${timeout} --config - -o ${o.output} -w '%{http_code}' -- ${o.url}`
-  const wgetFlags = [...(verify ? [] : ['--no-check-certificate']), ...Object.entries(o.headers ?? {}).map(([k, v]) => `--header=${k}: ${v}`)]
-  const wget = sh`{ wget -q -S -T ${timeout} ${wgetFlags} -O ${o.output} -- ${o.url} 2>&1; echo "wget-rc $?"; } | awk '/^  HTTP\\//{c=$2} /^wget-rc /{r=$2} END{print c; exit r}'`
-  const python = sh`python3 -c ${PYTHON_FETCH} ${o.url} ${o.output} ${verify ? '1' : '0'} ${timeout}`
-  const command = sh`(code=$(if command -v curl >/dev/null 2>&1; then ${raw(curl)}
+  const head = o.method === 'HEAD'
+  // The date is worked out on the host from the file's mtime, in the RFC 2822 form Ansible sends.
+  const ims = o.ifModifiedSinceOf === undefined ? sh`tsplay_ims=` : sh`tsplay_ims=$(LC_ALL=C date -u -r ${o.ifModifiedSinceOf} '+%a, %d %b %Y %H:%M:%S GMT') || exit 1`
+  const imsWord = (prefix: string): Raw | string[] => (o.ifModifiedSinceOf === undefined ? [] : raw(`"${prefix}If-Modified-Since: $tsplay_ims"`))
+  const curl = sh`curl -sSL ${verify ? [] : ['-k']} ${head ? ['--head'] : []} --max-time ${timeout} --config - ${o.ifModifiedSinceOf === undefined ? [] : ['-H']} ${imsWord('')} -o ${o.output} -w '%{http_code}' -- ${o.url}`
+  const wgetFlags = [...(verify ? [] : ['--no-check-certificate']), ...(head ? ['--spider'] : []), ...Object.entries(o.headers ?? {}).map(([k, v]) => `--header=${k}: ${v}`)]
+  const wget = sh`{ wget -q -S -T ${timeout} ${wgetFlags} ${imsWord('--header=')} -O ${o.output} -- ${o.url} 2>&1; echo "wget-rc $?"; } | awk '/^  HTTP\\//{c=$2} /^wget-rc /{r=$2} END{print c; exit r}'`
+  const python = sh`python3 -c ${PYTHON_FETCH} ${o.url} ${o.output} ${verify ? '1' : '0'} ${timeout} ${head ? 'HEAD' : 'GET'} "$tsplay_ims"`
+  const command = sh`(${raw(ims)}
+code=$(if command -v curl >/dev/null 2>&1; then ${raw(curl)}
 elif command -v wget >/dev/null 2>&1; then ${raw(wget)}
 elif command -v python3 >/dev/null 2>&1; then ${raw(python)}
 else echo 'neither curl, wget nor python3 is installed to download with' >&2; exit ${NO_DOWNLOADER}; fi); rc=$?
 echo "status \${code:-0}"
-if [ "\${code:-0}" -ge 400 ] 2>/dev/null; then exit ${HTTP_ERROR}; fi; exit $rc)`
+if [ "\${code:-0}" -ge 400 ] 2>/dev/null; then exit ${HTTP_ERROR}; fi
+# wget counts a 304 answer as an error; it is the conditional request's success.
+if [ "\${code:-0}" = 304 ] && [ -n "$tsplay_ims" ]; then exit 0; fi; exit $rc)`
   const config = [
     ...Object.entries(o.headers ?? {}).map(([k, v]) => `header = ${curlString(`${k}: ${v}`)}`),
     ...(o.username === undefined ? [] : [`user = ${curlString(`${o.username}:${o.password ?? ''}`)}`]),

@@ -52,13 +52,14 @@ describe('get_url on this machine (curl against a local HTTP server)', () => {
     expect(seen.length).toBe(requests)
   })
 
-  it('keeps an existing file without force, and downloads into a directory dest', async () => {
+  it('into a directory dest always downloads, as ansible-core, and replaces the file only when it differs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-geturl-'))
     writeFileSync(join(dir, 'file.bin'), 'old')
-    expect((await run({ url: `${base}/file.bin`, dest: dir })).changed).toBe(false)
-    expect(readFileSync(join(dir, 'file.bin'), 'utf8')).toBe('old')
-    expect((await run({ url: `${base}/file.bin`, dest: dir, force: true })).changed).toBe(true)
+    expect((await run({ url: `${base}/file.bin`, dest: dir })).changed).toBe(true)
     expect(readFileSync(join(dir, 'file.bin'), 'utf8')).toBe(body)
+    const requests = seen.length
+    expect((await run({ url: `${base}/file.bin`, dest: dir })).changed).toBe(false)
+    expect(seen.length).toBe(requests + 1)
   })
 
   it('sends headers and credentials, fails on a wrong checksum or an HTTP error, and leaves no temp file', async () => {
