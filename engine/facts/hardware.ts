@@ -50,7 +50,7 @@ export function cpuFacts(s: Sections, architecture: string): Facts {
   const coresPerSocket = firstSocket ? firstSocket : 1
   const firstCore = [...cores.values()][0]
   const threads = Math.floor((firstCore ?? 1) / coresPerSocket)
-  const nproc = Number.parseInt((s.get('nproc') ?? '').trim(), 10)
+  const nproc = s.has('nproc') ? Number.parseInt(s.get('nproc')!.trim(), 10) : allowedCpus(s.get('/proc/self/status'))
   return {
     ...facts,
     processor_count: count,
@@ -59,6 +59,16 @@ export function cpuFacts(s: Sections, architecture: string): Facts {
     processor_vcpus: threads * count * coresPerSocket,
     processor_nproc: Number.isNaN(nproc) ? processors : nproc,
   }
+}
+
+// How many CPUs the process may run on (what `nproc` and Python's sched_getaffinity count): Cpus_allowed_list.
+function allowedCpus(status: string | undefined): number {
+  const list = /^Cpus_allowed_list:\s*(\S+)/m.exec(status ?? '')?.[1]
+  if (list === undefined) return Number.NaN
+  return list.split(',').reduce((n, range) => {
+    const [from, to = from] = range.split('-').map(Number) as [number, number?]
+    return n + (to - from + 1)
+  }, 0)
 }
 
 /** memtotal_mb, memfree_mb, swaptotal_mb, swapfree_mb and memory_mb, in MiB rounded down as Ansible does. */

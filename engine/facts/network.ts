@@ -1,18 +1,17 @@
-import type { Sections } from './script.js'
+import { ROUTE_TARGETS, type Sections } from './script.js'
 import type { Facts } from './system.js'
 
 type Iface = Record<string, unknown>
 interface Ipv4 { address: string; broadcast: string; netmask: string; network: string; prefix: string }
 
 const INTERFACE_TYPE: Readonly<Record<string, string>> = { '1': 'ether', '32': 'infiniband', '512': 'ppp', '772': 'loopback', '65534': 'tunnel' }
-const ROUTE_TARGET = { v4: '8.8.8.8', v6: '2404:6800:400a:800::1012' }
 
 /**
  * interfaces, per-interface facts, default_ipv4/default_ipv6, all_ipv4_addresses/all_ipv6_addresses, from
  * /sys/class/net and `ip` as Ansible's Linux network collector reads them. Interface keys have `-` and `:` as `_`.
  */
 export function networkFacts(s: Sections): Facts {
-  const defaults = { v4: defaultRoute(s.get('route4'), ROUTE_TARGET.v4), v6: defaultRoute(s.get('route6'), ROUTE_TARGET.v6) }
+  const defaults = { v4: defaultRoute(s.get('route4'), ROUTE_TARGETS.v4), v6: defaultRoute(s.get('route6'), ROUTE_TARGETS.v6) }
   const interfaces = new Map<string, Iface>()
   for (const [name, text] of s) {
     if (!name.startsWith('net ')) continue

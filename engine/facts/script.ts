@@ -38,10 +38,9 @@ a=\${h%%[ \t]*}; [ -n "$a" ] && { s fqdn_reverse; h=$(getent hosts "$a" 2>/dev/n
 f /var/lib/dbus/machine-id /etc/machine-id`,
   distribution: `f /etc/os-release /usr/lib/os-release /etc/debian_version /etc/redhat-release /etc/centos-release /etc/oracle-release /etc/system-release /etc/alpine-release /etc/arch-release /etc/SuSE-release /etc/lsb-release
 has lsb_release && { s lsb_release; lsb_release -a 2>/dev/null; }`,
-  // \`id\` alone says uid=R(name) gid=R(name) [euid=E(name)] [egid=E(name)] groups=…; passwd is the effective user's.
-  user: `s id_all; i=$(LC_ALL=C id 2>/dev/null); printf '%s\\n' "$i"
-e=\${i#*euid=}; [ "$e" = "$i" ] && e=\${i#uid=}; e=\${e%% *}; u=\${e%%"("*}; m=; case $e in *"("*) m=\${e#*"("}; m=\${m%")"};; esac
-s passwd; { [ -n "$m" ] && getent passwd "$m" 2>/dev/null; } || getent passwd "$u" 2>/dev/null`,
+  // real and effective uid and gid from the shell's own status (builtins only); passwd is the effective user's
+  user: `s ids; u=; while IFS=' 	' read -r k r e x; do case $k in Uid:) u=$e; echo "uid $r $e";; Gid:) echo "gid $r $e";; esac; done </proc/self/status
+s passwd; getent passwd "$u" 2>/dev/null`,
   env: `s env; env -0 2>/dev/null || env`,
   // GNU date reads several dates from stdin in one exec: now, and noon on 1 January and 1 July of this year
   // (the zone's two seasons); elsewhere (busybox) the old separate calls.
@@ -54,7 +53,9 @@ EOD
 s date; date '+%Y|%m|%A|%w|%W|%d|%H|%M|%S|%s|%Z|%z|%N'; date -u '+%Y-%m-%dT%H:%M:%S'
 y=$(date +%Y); s tz_seasons; date -d "$y-01-01 12:00" '+%Z %z' 2>/dev/null; date -d "$y-07-01 12:00" '+%Z %z' 2>/dev/null; }`,
   system: `f /proc/cmdline /proc/sys/crypto/fips_enabled /etc/resolv.conf /etc/ssh/ssh_host_dsa_key.pub /etc/ssh/ssh_host_rsa_key.pub /etc/ssh/ssh_host_ecdsa_key.pub /etc/ssh/ssh_host_ed25519_key.pub
-s chroot; [ -n "\${debian_chroot:-}" ] && echo debian_chroot; stat -c '%d %i' / /proc/1/root/. 2>/dev/null || stat -f -c 'fs %T' / 2>/dev/null
+s chroot; [ -n "\${debian_chroot:-}" ] && echo debian_chroot
+if [ -e /proc/1/root/. ]; then if [ / -ef /proc/1/root/. ]; then echo root-same; else echo root-differs; fi
+else stat -c '%d %i' / 2>/dev/null; stat -f -c 'fs %T' / 2>/dev/null; fi
 s apparmor; [ -d /sys/kernel/security/apparmor ] && echo enabled
 s selinux; if [ -d /sys/fs/selinux ] && has getenforce; then getenforce; f /etc/selinux/config /sys/fs/selinux/policyvers; fi`,
   // /sbin/init's target matters only when PID 1's name does not tell (see serviceManagerFacts): no exec otherwise
@@ -68,8 +69,7 @@ has systemctl && echo cmd:systemctl; has initctl && echo cmd:initctl
 [ -e /usr/bin/rpm ] && /usr/bin/rpm -q --whatprovides /usr/bin/apt-get >/dev/null 2>&1 && echo apt-rpm`,
   // statfs: one stat for all mount points without an escape in /proc/mounts (their name is their path), one
   // each for the others, keyed by the escaped name as before.
-  hardware: `f /proc/cpuinfo /proc/meminfo /proc/mounts /proc/uptime /proc/loadavg
-s nproc; nproc 2>/dev/null
+  hardware: `f /proc/cpuinfo /proc/meminfo /proc/mounts /proc/uptime /proc/loadavg /proc/self/status
 s findmnt; findmnt --list --noheadings --notruncate 2>/dev/null
 s lsblk; lsblk --list --noheadings --paths --output NAME,UUID --exclude 2 2>/dev/null
 s statfs; M=; while read -r dev mnt fs rest; do case $dev in /*|*:/*) case $mnt in *\\\\*) stat -f -c "$mnt|%S|%s|%b|%f|%a|%c|%d" -- "$(printf '%b' "$mnt")" 2>/dev/null;; *) M="$M$mnt$nl";; esac;; esac; done 2>/dev/null < /proc/mounts
@@ -78,12 +78,8 @@ s statfs; M=; while read -r dev mnt fs rest; do case $dev in /*|*:/*) case $mnt 
   v=; [ -r /sys/devices/virtual/dmi/id/$k ] && IFS= read -r v 2>/dev/null < /sys/devices/virtual/dmi/id/$k; printf '%s=%s\\n' "$k" "$v"; done`,
   virtual: `f /proc/1/cgroup /run/systemd/container /proc/xen/capabilities /sys/hypervisor/type /proc/1/environ /proc/self/status /proc/modules
 s vexists; for p in /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit /proc/xen /dev/kvm; do [ -e "$p" ] && echo "$p"; done`,
-  network: `if has ip; then
-s route4; ip -4 route get 8.8.8.8 2>/dev/null
-s route6; ip -6 route get 2404:6800:400a:800::1012 2>/dev/null
-s addr_primary; ip addr show primary 2>/dev/null
-s addr_secondary; ip addr show secondary 2>/dev/null
-fi
+  // one \`ip\` for both default routes and every address (splitIpBatch makes Ansible's four listings of it)
+  network: `has ip && { s ip_batch; printf 'route get 8.8.8.8\\nroute get 2404:6800:400a:800::1012\\naddr show\\n' | ip -force -batch - 2>/dev/null; }
 r() { v=; [ -r "$1" ] && IFS= read -r v 2>/dev/null < "$1"; }
 for d in /sys/class/net/*; do [ -d "$d" ] || continue; n=\${d##*/}; s "net $n"
   for k in address mtu operstate type flags speed; do r "$d/$k" && printf '%s=%s\\n' "$k" "$v"; done
@@ -113,8 +109,46 @@ export function splitSections(output: string): Sections {
     for (const [path, text] of splitHead(head, (sections.get('files') ?? '').split('\n'))) sections.set(path, text)
     sections.delete('files')
   }
+  const ip = sections.get('ip_batch')
+  if (ip !== undefined) {
+    sections.delete('ip_batch')
+    splitIpBatch(sections, ip)
+  }
   return sections
 }
+
+// `route get` of the IPv4 and of the IPv6 target, then `addr show`, from one `ip -batch`: split into the sections of
+// Ansible's four commands. A route starts on an unindented line that names its target; `addr show primary` is the
+// listing without the addresses flagged secondary (IPv4) or temporary (IPv6, the same flag), `addr show secondary`
+// the interface lines with only those.
+function splitIpBatch(sections: Map<string, string>, output: string): void {
+  const routes = { route4: [] as string[], route6: [] as string[] }
+  const primary: string[] = []
+  const secondary: string[] = []
+  let route: string[] | undefined
+  let header: string | undefined
+  for (const line of output.split('\n')) {
+    if (/^\d+: /.test(line)) {
+      header = line
+      primary.push(line)
+    } else if (header === undefined) {
+      if (!line.startsWith(' ')) route = line.includes(ROUTE_TARGETS.v6) ? routes.route6 : line.includes(ROUTE_TARGETS.v4) ? routes.route4 : undefined
+      route?.push(line)
+    } else if (/^\s+inet6? /.test(line) && line.trim().split(/\s+/).slice(2).some((w) => w === 'secondary' || w === 'temporary')) {
+      if (!secondary.includes(header)) secondary.push(header)
+      secondary.push(line)
+    } else {
+      primary.push(line)
+    }
+  }
+  sections.set('route4', routes.route4.join('\n'))
+  sections.set('route6', routes.route6.join('\n'))
+  sections.set('addr_primary', primary.join('\n'))
+  sections.set('addr_secondary', secondary.join('\n'))
+}
+
+/** The addresses `ip route get` is asked about, as Ansible asks: where the default routes lead. */
+export const ROUTE_TARGETS = { v4: '8.8.8.8', v6: '2404:6800:400a:800::1012' } as const
 
 // `head -v` puts `==> PATH <==` before each file and a blank line between files, in the order of its arguments,
 // and no header for a file it could not open: a file is the text between its header and the next asked-for one.

@@ -168,6 +168,13 @@ export function userFacts(s: Sections): Facts {
 // `id` says uid=R(name) gid=R(name) [euid=E(name)] [egid=E(name)] groups=…; older scripts printed `id -un`, `-u`, `-g`,
 // `-ru`, `-rg` one per line. Either way: effective name, effective uid and gid, real uid and gid.
 function idFields(s: Sections): string[] {
+  const ids = s.get('ids')
+  if (ids !== undefined) {
+    // `uid R E` and `gid R E` from /proc/self/status; the name is the passwd entry's, else the number (as `id -un`)
+    const [[, ruid = '', euid = ''] = [], [, rgid = '', egid = ''] = []] = ['uid', 'gid'].map((k) => lines(ids).find((l) => l.startsWith(`${k} `))?.split(' ') ?? [])
+    const [pwName, , pwUid] = (firstLine(s.get('passwd')) ?? '').split(':')
+    return [pwName !== undefined && pwUid === euid ? pwName : euid, euid, egid, ruid, rgid]
+  }
   const all = firstLine(s.get('id_all'))
   if (all === undefined) return (s.get('id') ?? '').split('\n')
   const field = (key: string): RegExpExecArray | null => new RegExp(`(?:^| )${key}=(\\d+)(?:\\(([^)]*)\\))?`).exec(all)
@@ -264,6 +271,7 @@ export function systemFacts(s: Sections): Facts {
 function isChroot(text: string | undefined): boolean | undefined {
   const [first, second] = lines(text)
   if (first === 'debian_chroot') return true
+  if (first === 'root-same' || first === 'root-differs') return first === 'root-differs'
   if (first === undefined) return undefined
   if (second === undefined || second.startsWith('fs ')) {
     const rootInode = second?.includes('btrfs') ? '256' : second?.includes('xfs') ? '128' : '2'

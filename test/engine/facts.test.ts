@@ -125,3 +125,51 @@ describe('old and new fact script output of the same host', () => {
     expect(b!.iso8601).toBe(new Date(Number(b!.epoch) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'))
   })
 })
+
+describe('the fact script in fewer programs reads as the separate commands did', () => {
+  const MARK = '@@tsplay-facts'
+  const script = (sections: Record<string, string>): string => Object.entries(sections).map(([name, text]) => `\n${MARK} ${name}\n${text}`).join('')
+  const eth0 = `2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000
+    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff`
+  const lo = `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000
+    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+    inet 127.0.0.1/8 scope host lo
+       valid_lft forever preferred_lft forever`
+  const v4 = ['    inet 192.0.2.10/24 brd 192.0.2.255 scope global eth0\n       valid_lft forever preferred_lft forever', '    inet 192.0.2.11/24 brd 192.0.2.255 scope global secondary eth0:1\n       valid_lft forever preferred_lft forever']
+  const v6 = ['    inet6 2001:db8::10/64 scope global dynamic mngtmpaddr\n       valid_lft 86000sec preferred_lft 14000sec', '    inet6 2001:db8::beef/64 scope global temporary dynamic\n       valid_lft 86000sec preferred_lft 14000sec']
+  const route4 = '8.8.8.8 via 192.0.2.1 dev eth0 src 192.0.2.10 uid 0 \n    cache '
+  const route6 = '2404:6800:400a:800::1012 from :: via fe80::1 dev eth0 proto ra src 2001:db8::10 metric 100 pref medium'
+  const net = `\n${MARK} net eth0\naddress=52:54:00:12:34:56\nmtu=1500\noperstate=up\ntype=1\nflags=0x1003\n\n${MARK} net lo\naddress=00:00:00:00:00:00\nmtu=65536\noperstate=unknown\ntype=772\nflags=0x9\n`
+
+  it('splits one `ip -batch` into the default routes and the primary and secondary listings', () => {
+    const separate = script({
+      route4,
+      route6,
+      addr_primary: [lo, eth0, v4[0], v6[0]].join('\n'),
+      addr_secondary: [eth0, v4[1], v6[1]].join('\n'),
+    })
+    const batched = script({ ip_batch: [route4, route6, lo, eth0, v4[0], v4[1], v6[0], v6[1]].join('\n') })
+    const facts = (raw: string): Record<string, unknown> => parseFacts(splitSections(raw + net), resolveSubset(['network']))
+    expect(facts(batched)).toEqual(facts(separate))
+    expect(facts(batched)).toMatchObject({
+      default_ipv4: { address: '192.0.2.10', gateway: '192.0.2.1', interface: 'eth0' },
+      default_ipv6: { address: '2001:db8::10', gateway: 'fe80::1', interface: 'eth0' },
+      all_ipv4_addresses: ['192.0.2.10', '192.0.2.11'],
+      all_ipv6_addresses: ['2001:db8::10', '2001:db8::beef'],
+    })
+  })
+
+  it('reads the ids from /proc/self/status, the name from passwd, and nproc from Cpus_allowed_list', () => {
+    const passwd = 'alice:x:1000:1001:Alice:/home/alice:/bin/bash\n'
+    const old = userFacts(new Map([['id_all', 'uid=1000(alice) gid=1001(staff) groups=1001(staff)\n'], ['passwd', passwd]]))
+    expect(userFacts(new Map([['ids', 'uid 1000 1000\ngid 1001 1001\n'], ['passwd', passwd]]))).toEqual(old)
+    expect(userFacts(new Map([['ids', 'uid 4242 4242\ngid 4242 4242\n'], ['passwd', '']]))).toMatchObject({ user_id: '4242', effective_user_id: 4242 })
+    const status = 'Name:\thead\nCpus_allowed:\tff\nCpus_allowed_list:\t0-3,6,8-9\n'
+    expect(parseFacts(new Map([['/proc/cpuinfo', 'processor\t: 0\n'], ['/proc/self/status', status]]), resolveSubset(['hardware']))).toMatchObject({ processor_nproc: 7 })
+  })
+
+  it('tells a chroot from `[ / -ef /proc/1/root/. ]`', () => {
+    const chroot = (text: string): unknown => parseFacts(new Map([['chroot', text]]), resolveSubset(['all']))['is_chroot']
+    expect([chroot('root-same\n'), chroot('root-differs\n'), chroot('2049 2\nfs ext2/ext3\n')]).toEqual([false, true, false])
+  })
+})
