@@ -149,5 +149,8 @@ describe('differential: the file modules under ansible-playbook and tsplay on th
     expect(result.diffs.ansible[1]!.filter((l) => l.startsWith('TASK [')).length).toBeGreaterThan(20)
     expect(result.ansible[0]!.length).toBeGreaterThan(55)
     expect(result.ansible[3]![0]).toContain('./unpacked/tree/sub/b f 644 root root')
+    // the diffs compared hold what ansible-core shows for owners, a removed directory and a touch
+    const shown = result.diffs.ansible[1]!.join('\n')
+    for (const line of ['+    "owner": 4242,', '+    "group": 65534,', '-    "path_content": {', `-            "${ROOT}/gone/sub/b"`, '+    "mtime": 1577880000.0,']) expect(shown).toContain(line)
   })
 })
