@@ -15,12 +15,12 @@ export interface OwnerIds {
 
 const isId = (v: string): boolean => /^\d+$/.test(v)
 
-/** Shell lines printing `ids-owner N`, `ids-group N` (empty when unknown) and `ids-self UID GID`, for the names asked for. */
-export function idScript(r: AttrRequest): Command {
+/** Shell lines printing `ids-owner N`, `ids-group N` (empty when unknown) and `ids-self UID GID`, for the names asked for (`self`: always). */
+export function idScript(r: AttrRequest, self = false): Command {
   const lines: Command[] = []
   if (r.owner !== undefined && !isId(r.owner)) lines.push(sh`echo "ids-owner $(getent passwd -- ${r.owner} | cut -d: -f3)"`)
   if (r.group !== undefined && !isId(r.group)) lines.push(sh`echo "ids-group $(getent group -- ${r.group} | cut -d: -f3)"`)
-  if (r.owner !== undefined || r.group !== undefined) lines.push(sh`echo "ids-self $(id -u) $(id -g)"`)
+  if (self || r.owner !== undefined || r.group !== undefined) lines.push(sh`echo "ids-self $(id -u) $(id -g)"`)
   return lines.length === 0 ? sh`:` : and(...lines)
 }
 

@@ -45,6 +45,15 @@ describe('report', () => {
     expect(unifiedDiff({ before: '', after: 'new\n' })).toBe('--- before\n+++ after\n@@ -0,0 +1 @@\n+new\n')
   })
 
+  it("prints a prepared diff as it is, without headers or a blank line (unarchive's itemised zip list)", () => {
+    const diff = [{ before: '', after: '', prepared: '>f++++++.?? tree/a\n.fcst....?? tree/b\n' }]
+    const out = render([
+      { type: 'task', name: 'x', handler: false, hosts: ['h1'] },
+      { type: 'result', taskName: 'x', result: { host: 'h1', status: 'changed', data: { changed: true }, diff, changes: [] } },
+    ], 0, true)
+    expect(out).toBe(`${banner('TASK [x]')}\n>f++++++.?? tree/a\n.fcst....?? tree/b\nchanged: [h1]\n`)
+  })
+
   it('leaves a blank line after each diff, before the verdict, as ansible-playbook 2.14 prints it', () => {
     const diff = [{ before: 'a\n', after: 'b\n', beforeHeader: '/f', afterHeader: '/f' }, { before: '{}\n', after: '{\n}\n' }]
     const out = render([
