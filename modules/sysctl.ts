@@ -61,7 +61,7 @@ async function gather(ctx: ModuleContext, a: SysctlArgs): Promise<SysctlState> {
   const script = sh`${raw(READ_FILE)}
 v=$(sysctl -e -n ${a.name} 2>/dev/null); echo "$?"; printf '%s\n' "$v"; echo ${SEPARATOR}
 if [ -e ${a.sysctl_file} ]; then echo present; slurp ${a.sysctl_file} || exit 1; printf '%s' "$t"; else echo absent; fi`
-  return parseGathered((await ctx.conn.exec(script)).stdout)
+  return parseGathered((await ctx.conn.exec(script, { text: true })).stdout)
 }
 
 /** Split the gather output into the live value and the file. */

@@ -80,7 +80,7 @@ async function gather(ctx: ModuleContext, a: SystemdArgs): Promise<UnitState> {
     steps.push(sh`${raw(base)} show -- ${a.name} 2>/dev/null; echo ${SEPARATOR}; ${raw(base)} is-enabled -- ${a.name} 2>/dev/null; echo "$?"`)
   }
   if (steps.length === 0) return { status: {}, enabledRc: 1, enabledOut: '' }
-  const result = await ctx.conn.exec(sh`${raw(steps.join('\n'))}`, { allowFailure: true })
+  const result = await ctx.conn.exec(sh`${raw(steps.join('\n'))}`, { allowFailure: true, text: true })
   if (result.exitCode === 90) return { status: {}, enabledRc: 1, enabledOut: '', daemonError: result.stderr.trim() }
   return parseGathered(result.stdout)
 }

@@ -12,17 +12,20 @@ import type { BufferedResult, Transport } from './types.js'
  * would be lost there, which stderr text does not have). The nonce is random per batch, so no output can fake it.
  */
 export class Coalescer {
-  private queue: Array<{ readonly line: string; readonly settle: (result: Promise<BufferedResult | undefined>) => void }> = []
+  private queue: Array<{ readonly line: string; readonly text: boolean; readonly settle: (result: Promise<BufferedResult | undefined>) => void }> = []
 
   constructor(
     private readonly transport: Transport,
     private readonly trace: (line: string) => void,
   ) {}
 
-  /** Run `line` (no stdin) with whatever else is queued in this turn; undefined when the transport has no buffered runner. */
-  run(line: string): Promise<BufferedResult | undefined> {
+  /**
+   * Run `line` (no stdin) with whatever else is queued in this turn; undefined when the transport has no buffered
+   * runner. `text` as for Transport.runBuffered: a batch is text when all its commands are.
+   */
+  run(line: string, text = false): Promise<BufferedResult | undefined> {
     return new Promise((resolve) => {
-      this.queue.push({ line, settle: resolve })
+      this.queue.push({ line, text, settle: resolve })
       if (this.queue.length === 1) setImmediate(() => this.flush())
     })
   }
@@ -32,19 +35,19 @@ export class Coalescer {
     this.queue = []
     if (batch.length === 1) {
       this.trace(batch[0]!.line)
-      return batch[0]!.settle(this.transport.runBuffered!(batch[0]!.line, Buffer.alloc(0)))
+      return batch[0]!.settle(this.transport.runBuffered!(batch[0]!.line, Buffer.alloc(0), batch[0]!.text))
     }
     const nonce = `TSPLAY-B-${randomBytes(12).toString('hex')}`
     const script = batchScript(batch.map((b) => b.line), nonce)
     this.trace(script)
-    const whole = this.transport.runBuffered!(script, Buffer.alloc(0))
+    const whole = this.transport.runBuffered!(script, Buffer.alloc(0), batch.every((b) => b.text))
     const parts = whole.then((result) => (result === undefined ? undefined : splitBatch(result, nonce, batch.length)))
     batch.forEach((b, i) =>
       b.settle(
         parts.then((split) => {
           if (split === undefined) return undefined
           // a batch that did not come back whole (the host killed it): each command again, on its own
-          return split[i] ?? this.transport.runBuffered!(b.line, Buffer.alloc(0))
+          return split[i] ?? this.transport.runBuffered!(b.line, Buffer.alloc(0), b.text)
         }),
       ),
     )

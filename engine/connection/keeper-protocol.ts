@@ -25,6 +25,8 @@ export interface KeeperRequest {
   readonly line: string
   /** Base64. */
   readonly stdin: string
+  /** The command prints only text and starts nothing that outlives it (Transport.runBuffered). */
+  readonly text: boolean
 }
 
 /** The keeper's answer: a result, "no runner on this host" (use a channel of your own), or an error. */

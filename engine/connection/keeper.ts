@@ -80,7 +80,7 @@ export function runKeeper(socketPath: string): Promise<void> {
     const key = JSON.stringify([request.host, request.vars, request.options])
     const entry = await take(key, request)
     try {
-      const result = await (await entry.transport).runBuffered(request.line, Buffer.from(request.stdin, 'base64'))
+      const result = await (await entry.transport).runBuffered(request.line, Buffer.from(request.stdin, 'base64'), request.text)
       if (!result) return { id: request.id, unavailable: true }
       return { id: request.id, result: { exitCode: result.exitCode, stdout: result.stdout.toString('base64'), stderr: result.stderr.toString('base64') } }
     } catch (error) {

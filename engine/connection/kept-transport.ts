@@ -101,7 +101,7 @@ export class KeptTransport implements Transport {
     private readonly openDirect: () => Promise<SshTransport>,
   ) {}
 
-  async runBuffered(commandLine: string, stdin: Buffer): Promise<BufferedResult | undefined> {
+  async runBuffered(commandLine: string, stdin: Buffer, text = false): Promise<BufferedResult | undefined> {
     const client = await KeeperClient.get()
     const reply = client
       ? await client.request({
@@ -111,10 +111,11 @@ export class KeptTransport implements Transport {
           persist: this.persist,
           line: commandLine,
           stdin: stdin.toString('base64'),
+          text,
         })
       : null
     // no keeper: a connection of our own; a keeper gone mid-command: the command may have run, so never run it again
-    if (!client) return (await this.ownTransport()).runBuffered(commandLine, stdin)
+    if (!client) return (await this.ownTransport()).runBuffered(commandLine, stdin, text)
     if (reply === null) throw new ConnectionError(this.host, `the connection keeper ended while a command ran on ${this.host}`)
     if ('unavailable' in reply) return undefined
     if ('error' in reply) {

@@ -118,12 +118,14 @@ trap - EXIT`
   private async run(line: Command, shown: Command, options: ExecOptions): Promise<RawExecResult> {
     const host = sharedOf(this.transport)
     let buffered: BufferedResult | undefined
+    // only a read's output may be captured in memory: a command that starts a daemon would hold the capture open
+    const text = this.reads && options.text === true
     if (this.reads && options.stdin === undefined && this.bufferable(options)) {
-      buffered = await host.coalescer.run(line)
+      buffered = await host.coalescer.run(line, text)
     } else {
       if (!this.reads) host.writeEpoch++
       if (TRACE_FILE) traceCommand(this.host, line, options.stdin)
-      if (this.bufferable(options)) buffered = await this.transport.runBuffered!(line, Buffer.from(options.stdin ?? ''))
+      if (this.bufferable(options)) buffered = await this.transport.runBuffered!(line, Buffer.from(options.stdin ?? ''), text)
     }
     if (buffered) return this.fromBuffered(buffered, shown)
     const proc = await this.transport.spawn(line)

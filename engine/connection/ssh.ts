@@ -63,8 +63,8 @@ export class SshTransport implements Transport {
     return !this.closed && this.lost === undefined
   }
 
-  runBuffered(commandLine: string, stdin: Buffer): Promise<BufferedResult | undefined> {
-    return this.runners.run(commandLine, stdin)
+  runBuffered(commandLine: string, stdin: Buffer, text?: boolean): Promise<BufferedResult | undefined> {
+    return this.runners.run(commandLine, stdin, text)
   }
 
   close(): Promise<void> {

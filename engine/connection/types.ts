@@ -28,6 +28,11 @@ export interface ExecOptions {
   readonly cwd?: string
   /** Give up after this many milliseconds: the command is killed and a ConnectionError thrown. */
   readonly timeoutMs?: number
+  /**
+   * The command prints only text, never a NUL byte (base64 for file content): on a `reads` view its output may
+   * then be captured in memory on the host, which spares an exec per command.
+   */
+  readonly text?: boolean
 }
 
 /** Like ExecResult, but with the raw bytes of stdout (file contents are not always text). */
@@ -113,8 +118,9 @@ export interface Transport {
   spawn(commandLine: string, options?: { readonly pty?: boolean }): Promise<RemoteProcess>
   /**
    * Run a command line to completion with `stdin` given whole, where the transport has a cheaper way than
-   * `spawn`; undefined means "use spawn" (optional: transports without a cheaper way leave it out).
+   * `spawn`; undefined means "use spawn" (optional: transports without a cheaper way leave it out). With `text`,
+   * the command prints only text (no NUL byte) and starts nothing that outlives it, which spares the host an exec.
    */
-  runBuffered?(commandLine: string, stdin: Buffer): Promise<BufferedResult | undefined>
+  runBuffered?(commandLine: string, stdin: Buffer, text?: boolean): Promise<BufferedResult | undefined>
   close(): Promise<void>
 }

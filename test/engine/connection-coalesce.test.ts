@@ -23,7 +23,7 @@ function localTransport(): { transport: Transport; sent: string[]; close: () => 
   return { transport, sent, close: () => pool.close() }
 }
 
-const plain = (r: BufferedResult | undefined): { code?: number; out: number[]; err: string } => ({ code: r?.exitCode, out: [...(r?.stdout ?? [])], err: r?.stderr.toString('utf8') ?? '' })
+const plain = (r: BufferedResult | undefined): { code: number | undefined; out: number[]; err: string } => ({ code: r?.exitCode, out: [...(r?.stdout ?? [])], err: r?.stderr.toString('utf8') ?? '' })
 
 const COMMANDS = [
   `printf 'a\\n\\n'; printf 'warn\\n\\n' >&2; exit 3`,
@@ -74,6 +74,9 @@ describe('coalesced reads (one script for the reads issued together)', () => {
     expect(sent).toHaveLength(1)
     expect((await coalescer.run('echo alone'))?.stdout.toString()).toBe('alone\n')
     expect(sent[1]).toBe('echo alone')
+    // the same batch with its output captured in memory on the host (all three print text)
+    const asText = await Promise.all(['echo 1', 'echo 2; exit 4', 'echo 3 >&2'].map((c) => coalescer.run(c, true)))
+    expect(asText.map(plain)).toEqual(results.map(plain))
     close()
   })
 

@@ -58,6 +58,18 @@ describe('command runners (one long-lived shell instead of a channel per command
     pool.close()
   })
 
+  it('gives a text command (output captured in memory, no cat) the same result as the file path does', async () => {
+    const pool = localPool(1)
+    const commands = [`printf 'a\\n\\n'; exit 3`, 'printf x.y.z', 'printf "warn\\n" >&2; echo out', 'cat; echo "read: $?"', 'printf "" ; exit 0', 'echo "${__tsr_r-unset}"']
+    for (const command of commands) {
+      const input = Buffer.from(command.startsWith('cat') ? 'in\n' : '')
+      const [asFile, asText] = [await pool.run(command, input), await pool.run(command, input, true)]
+      expect({ code: asText?.exitCode, out: text(asText!.stdout), err: text(asText!.stderr) }).toEqual({ code: asFile?.exitCode, out: text(asFile!.stdout), err: text(asFile!.stderr) })
+    }
+    expect(text((await pool.run('echo "${__tsr_r-unset}"', none, true))!.stdout)).toBe('unset\n')
+    pool.close()
+  })
+
   it('runs concurrent commands on up to `max` runners and queues the rest', async () => {
     const pool = localPool(2)
     const started = Date.now()
