@@ -8,10 +8,11 @@ import { posix } from 'node:path'
 import { z } from 'zod'
 import { and, raw, sh } from '../engine/connection/shell.js'
 import type { Command } from '../engine/connection/types.js'
-import { ModuleError } from '../engine/errors.js'
+import { CommandError, ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type Diff } from '../engine/module.js'
 import { yamlBool } from './lib/args.js'
 import { attrArgs, attrCommand, attrDiffFields, octal, planAttrs, type AttrChange } from './lib/file-attrs.js'
+import { CHATTR_FAILED, chattrArgs, planChattr, type ChattrPlan } from './lib/file-chattr.js'
 import { asFloat, jsonDiffText } from './lib/file-diff.js'
 import { idScript, parseIds, unknownIdMessage, type OwnerIds } from './lib/file-ids.js'
 import { withAliases } from './lib/packages.js'
@@ -31,6 +32,7 @@ const args = z.object({
   force: yamlBool.default(false).describe('for links: replace an existing file or empty directory, or link to a src that does not exist'),
   follow: yamlBool.default(true).describe('when path is a symbolic link, manage the file it points to'),
   ...attrArgs,
+  ...chattrArgs,
   ...timeArgs,
 }).strict().superRefine((a, ctx) => {
   for (const key of ['modification_time', 'access_time'] as const) {
@@ -38,8 +40,8 @@ const args = z.object({
   }
 })
 
-/** Ansible accepts `dest` and `name` for `path`. */
-const withPathAliases = withAliases(args, { dest: 'path', name: 'path' })
+/** Ansible accepts `dest` and `name` for `path`, and `attr` for `attributes`. */
+const withPathAliases = withAliases(args, { dest: 'path', name: 'path', attr: 'attributes' })
 
 type Args = z.output<typeof args>
 
@@ -57,10 +59,12 @@ interface State {
   readonly ids?: OwnerIds
   /** For state absent on a directory: what it holds, which Ansible's diff lists. */
   readonly content?: PathContent
+  /** With attributes: lsattr's flags of the path's directory (null: unreadable), a new path's expected flags. */
+  readonly parentFlags?: string | null
 }
 
 interface FileChange extends Change {
-  readonly kind: 'create' | 'remove' | 'link' | 'hard' | 'touch' | 'mode' | 'owner' | 'group' | 'tree'
+  readonly kind: 'create' | 'remove' | 'link' | 'hard' | 'touch' | 'mode' | 'owner' | 'group' | 'tree' | 'attributes'
   /** Absent for changes another change's command already performs. */
   readonly command?: Command
 }
@@ -81,8 +85,11 @@ export const file = defineModule({
   description: 'manage files, directories, symbolic and hard links, and their owner, group and mode',
   example: 'file:\n  path: /etc/app\n  state: directory\n  mode: \'0755\'',
   async gather(ctx, a: Args) {
-    const requests: ProbeRequest[] = [{ path: a.path }, { path: a.path, follow: true }]
+    // With attributes, lsattr flags of the path (and of its directory: what a path the task creates starts from).
+    const flags = a.attributes !== undefined && a.state !== 'absent' ? 'flags' as const : undefined
+    const requests: ProbeRequest[] = [{ path: a.path, ...(flags ? { attributes: flags } : {}) }, { path: a.path, follow: true, ...(flags ? { attributes: flags } : {}) }]
     if (a.src !== undefined) requests.push({ path: resolveSrc(a.path, a.src, a.state === 'hard'), follow: true })
+    if (flags) requests.push({ path: posix.dirname(a.path), follow: true, attributes: flags })
     // With recurse and attributes, the listing of everything below path comes in the same round trip.
     const recurse = a.recurse && (a.mode !== undefined || a.owner !== undefined || a.group !== undefined)
     // The ids of owner/group names and, for state absent, the listing Ansible's diff shows, come in the same round trip.
@@ -101,10 +108,13 @@ ${raw(treeScript(a.path))} 2>/dev/null` : walked
     const [probed = '', walk] = beforeTree.split(`${WALK_MARK}\n`)
     const { files, umask } = parseProbe(probed, requests)
     const epochs = parseEpochs(probed)
-    const [path, followed, src] = files as [FileState, FileState, FileState | undefined]
+    const [path, followed] = files as [FileState, FileState]
+    const src = a.src !== undefined ? files[2] : undefined
+    const parent = flags ? files[files.length - 1] : undefined
     const target = a.follow && path.type === 'link' ? followed : undefined
     return {
       path, umask, epochs,
+      ...(parent ? { parentFlags: parent.attrFlags ?? null } : {}),
       ...(attrs && (a.owner !== undefined || a.group !== undefined) ? { ids: parseIds(probed, a) } : {}),
       ...(walk !== undefined && path.type === 'directory' ? { content: parseWalk(walk, a.path) } : {}),
       ...(target ? { target } : {}), ...(src ? { src } : {}), ...(listing !== undefined ? { tree: parseTree(listing) } : {}),
@@ -150,23 +160,40 @@ ${raw(treeScript(a.path))} 2>/dev/null` : walked
     const unknown = s.ids && !early && !(state === 'link' && !a.follow) ? unknownIdMessage(a, s.ids) : undefined
     if (unknown) throw new ModuleError(unknown, pathValues(a, 'file', reported(a, state, s.path, s.target)))
     const attrs = state === 'link' && !a.follow ? [] : planAttrs(a, subject, s.umask, s.ids)
-    if (state === 'directory' && prev === 'absent') return result(a, state, prev, createDirectory(a.path, attrs), attrs, s, ctx.check, times)
+    if (state === 'directory' && prev === 'absent') {
+      const chattr = planFlags(a, subject, prev, s)
+      const created = createDirectory(a.path, attrs)
+      return result(a, state, prev, chattr ? [...created, { kind: 'attributes', summary: chattr.summary, command: chattr.command }] : created, attrs, s, ctx.check, times, chattr)
+    }
     const recursive = s.tree ? planTree(a, a.path, s.tree, s.umask, s.ids) : undefined
     const follow = state !== 'link' || a.follow
     const attrChanges: FileChange[] = attrs.map((c) => ({ ...c, kind: c.kind, command: attrCommand([c], follow)! }))
     if (recursive) attrChanges.push({ kind: 'tree', summary: recursive.summary, command: treeCommand(a, a.path) })
-    return result(a, state, prev, [...changes, ...attrChanges], attrs, s, ctx.check, times)
+    const chattr = state === 'link' && !a.follow ? undefined : planFlags(a, subject, prev, s)
+    if (chattr) attrChanges.push({ kind: 'attributes', summary: chattr.summary, command: chattr.command })
+    return result(a, state, prev, [...changes, ...attrChanges], attrs, s, ctx.check, times, chattr)
   },
   async apply(ctx, plan, a: Args) {
     // The result describes the path after the change, read in the same round trip as the change itself.
     const commands = and(...plan.changes.flatMap((c) => (c.command ? [c.command] : [])))
     const state = (plan.values?.['state'] === 'absent' ? 'absent' : a.state ?? plan.values?.['state']) as FileStateArg
     const requests: ProbeRequest[] = [{ path: a.path }, { path: a.path, follow: true }]
-    const result = await ctx.conn.exec(sh`${raw(commands)} && ${raw(probeScript(requests))}`)
+    const result = await ctx.conn.exec(sh`${raw(commands)} && ${raw(probeScript(requests))}`, { allowFailure: true })
+    if (result.exitCode === CHATTR_FAILED) {
+      const now = parseProbe((await ctx.conn.exec(probeScript(requests))).stdout, requests).files as [FileState, FileState]
+      throw new ModuleError('chattr failed', { ...pathValues(a, 'file', reported(a, state, now[0], now[1])), changed: false, details: `Error while setting attributes: ${result.stderr}` })
+    }
+    if (result.exitCode !== 0) throw new CommandError(ctx.conn.host, result)
     const [path, target] = parseProbe(result.stdout, requests).files as [FileState, FileState]
     return pathValues(a, state, reported(a, state, path, target))
   },
 })
+
+/** The chattr for `attributes`: against lsattr's flags of the path, or for a path the task creates, its directory's (ext4 passes them on). */
+function planFlags(a: Args, subject: FileState, prev: string, s: State): ChattrPlan | undefined {
+  const current = prev === 'absent' ? s.parentFlags ?? undefined : subject.attrFlags
+  return planChattr(a.attributes, current, a.path)
+}
 
 /** What a path the task creates will look like: owned by the connection user when `ids` knows it. */
 function newPath(path: string, type: 'file' | 'directory', mode: number, ids?: OwnerIds): FileState {
@@ -209,15 +236,16 @@ function planLink(a: Args, s: State, state: 'link' | 'hard', prev: string, chang
  * floats, a removed directory what it held; in check mode a path that does not exist yet shows no attributes
  * (a directory) or no diff at all (touch), as its module returns early.
  */
-function result(a: Args, state: FileStateArg, prev: string, changes: FileChange[], attrs: readonly AttrChange[], s: State, check: boolean, times: TimesPlan | undefined) {
+function result(a: Args, state: FileStateArg, prev: string, changes: FileChange[], attrs: readonly AttrChange[], s: State, check: boolean, times: TimesPlan | undefined, chattr?: ChattrPlan) {
   const values = pathValues(a, state, reported(a, state, s.path, s.target))
   if (changes.length === 0) return { changes, values }
   if (check && prev === 'absent' && state === 'touch') return { changes, values }
   const early = check && prev === 'absent' && state === 'directory'
   const fields = attrDiffFields(early ? [] : attrs)
   const floats = (t: Record<string, number>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, asFloat(v)]))
-  const before: Record<string, unknown> = { path: a.path, ...fields.before, ...(times && !early ? floats(times.before) : {}) }
-  const after: Record<string, unknown> = { path: a.path, ...fields.after, ...(times && !early ? floats(times.after) : {}) }
+  const flags = chattr && !early ? { before: { attributes: chattr.before }, after: { attributes: chattr.after } } : { before: {}, after: {} }
+  const before: Record<string, unknown> = { path: a.path, ...fields.before, ...flags.before, ...(times && !early ? floats(times.before) : {}) }
+  const after: Record<string, unknown> = { path: a.path, ...fields.after, ...flags.after, ...(times && !early ? floats(times.after) : {}) }
   if (state !== prev) {
     before['state'] = prev
     after['state'] = state

@@ -58,8 +58,11 @@ export interface ProbeRequest {
   readonly content?: boolean | number
   /** Also ask `file --mime` for the mime type and charset (stat's get_mime). */
   readonly mime?: boolean
-  /** Also ask `lsattr -vd` for the file system attributes and version (stat's get_attributes). */
-  readonly attributes?: boolean
+  /**
+   * Also ask `lsattr -vd` for the file system attributes and version (stat's get_attributes), or with 'flags'
+   * `lsattr -d` for the flags alone, as ansible-core reads them before chattr (overlayfs answers only that).
+   */
+  readonly attributes?: boolean | 'flags'
 }
 
 /** The probes of one round trip plus the host's umask (needed to evaluate symbolic modes like `+x`). */
@@ -69,7 +72,7 @@ export interface ProbeResult {
 }
 
 // The shell function every probe script starts with: $1 path, $2 "-L" to follow, $3 digest program or "", $4 "all" or a size limit for content,
-// $5 "1" for the mime type, $6 "1" for lsattr.
+// $5 "1" for the mime type, $6 "1" for lsattr -v, "2" for lsattr without the version.
 const PROBE_FUNCTION = `probe() {
   echo "@@path"
   if [ "$2" = -L ]; then [ -e "$1" ] || { echo missing; return; }
@@ -80,6 +83,7 @@ group %G' -- "$1" || return 0
   a=; [ -r "$1" ] && a=r; [ -w "$1" ] && a="\${a}w"; [ -x "$1" ] && a="\${a}x"; echo "access $a"
   [ "$5" = 1 ] && echo "mime $(file -b --mime -- "$1" 2>/dev/null)"
   [ "$6" = 1 ] && echo "lsattr $(lsattr -vd -- "$1" 2>/dev/null)"
+  [ "$6" = 2 ] && echo "lsflags $(lsattr -d -- "$1" 2>/dev/null)"
   if [ -L "$1" ] && [ "$2" != -L ]; then
     printf 'link '; readlink -- "$1" | base64 | tr -d '\\n'; echo
     printf 'real '; readlink -f -- "$1" | base64 | tr -d '\\n'; echo; return
@@ -92,7 +96,7 @@ printf 'umask '; umask`
 
 /** A shell script that probes every request and prints the sections `parseProbe` reads. */
 export function probeScript(requests: readonly ProbeRequest[]): Command {
-  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum ? `${r.checksum}sum` : ''} ${r.content === true ? 'all' : typeof r.content === 'number' ? r.content : ''} ${r.mime ? '1' : ''} ${r.attributes ? '1' : ''}`)
+  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum ? `${r.checksum}sum` : ''} ${r.content === true ? 'all' : typeof r.content === 'number' ? r.content : ''} ${r.mime ? '1' : ''} ${r.attributes === 'flags' ? '2' : r.attributes ? '1' : ''}`)
   return sh`${raw(PROBE_FUNCTION)}
 ${raw(calls.join('\n'))}`
 }
@@ -137,6 +141,7 @@ function parseSection(section: string, request: ProbeRequest): FileState {
   const real = field('real')
   const mime = field('mime')
   const lsattr = /^(\S+)\s+(\S+)\s/.exec(field('lsattr') ?? '')
+  const lsflags = /^(\S+)\s/.exec(field('lsflags') ?? '')
   const contentAt = lines.indexOf('content')
   const owner = field('owner')
   const group = field('group')
@@ -166,6 +171,7 @@ function parseSection(section: string, request: ProbeRequest): FileState {
     ...(real === undefined ? {} : { linkSource: decode(real) }),
     ...(mime === undefined ? {} : { mime }),
     ...(lsattr ? { version: lsattr[1]!, attrFlags: lsattr[2]!.replaceAll('-', '') } : {}),
+    ...(lsflags ? { attrFlags: lsflags[1]!.replaceAll('-', '') } : {}),
     // `<alg>sum < file` prints the digest, two spaces and `-`; the digest alone is the checksum
     ...(field('sum') ? { checksum: field('sum')!.split(' ')[0]! } : {}),
     ...(contentAt >= 0 ? { content: Buffer.from(lines.slice(contentAt + 1).join(''), 'base64') } : {}),
