@@ -36,7 +36,7 @@ export async function runOnHost(ps: PlayState, task: Task, host: string, itemSin
     if (loopKey(task) === undefined) {
       const vars = templateVars(hostVars(ps, host, task))
       if (!whenHolds(task, vars)) return skippedResult(host)
-      return await attempt(ps, task, host, {})
+      return await attempt(ps, task, host, {}, vars)
     }
     return await runLoop(ps, task, host, itemSink)
   } catch (error) {
@@ -70,7 +70,7 @@ async function runLoop(ps: PlayState, task: Task, host: string, itemSink: (r: Ta
     if (holds instanceof TsplayError) return failed(host, holds.message)
     let result: TaskResult
     try {
-      result = holds ? await attempt(ps, task, host, extra, ahead[i]) : skippedResult(host)
+      result = holds ? await attempt(ps, task, host, extra, vars, ahead[i]) : skippedResult(host)
     } catch (error) {
       if (!(error instanceof TsplayError)) throw error
       result = failed(host, error.message)
@@ -104,11 +104,10 @@ function explainVars(ps: PlayState, task: Task, host: string): void {
   }
 }
 
-/** Execute with `until`/`retries`/`delay`, then apply changed_when and failed_when. */
-async function attempt(ps: PlayState, task: Task, host: string, loop: Vars, ahead?: Ahead): Promise<TaskResult> {
+/** Execute with `until`/`retries`/`delay`, then apply changed_when and failed_when; `vars` are the host's with `loop`'s. */
+async function attempt(ps: PlayState, task: Task, host: string, loop: Vars, vars: Vars, ahead?: Ahead): Promise<TaskResult> {
   const until = task.keywords['until']
   const register = typeof task.keywords['register'] === 'string' ? task.keywords['register'] : undefined
-  const vars = templateVars(hostVars(ps, host, task, loop))
   const retries = until === undefined ? 0 : Math.max(0, Number(renderValue(keyword(task, 'retries') ?? 3, vars)))
   const delay = Number(renderValue(keyword(task, 'delay') ?? 5, vars))
   for (let n = 1; ; n++) {
