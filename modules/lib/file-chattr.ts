@@ -4,7 +4,7 @@ import type { Command } from '../../engine/connection/types.js'
 
 /** The `attributes` argument (alias `attr`) of Ansible's file common arguments: chattr flags. */
 export const chattrArgs = {
-  attributes: z.string().optional().describe("file system flags as chattr takes them: '+i' adds, '-i' removes, 'ie' or '=ie' sets exactly (compared with lsattr's flags in its order)"),
+  attributes: z.string().optional().describe("file system flags for chattr: '+i' adds, '-i' removes, 'ie' sets exactly (compared with lsattr's flags, in lsattr's order; as in ansible-core a leading '=' is passed on and chattr rejects it)"),
 }
 
 /** A chattr to run, and what Ansible's diff shows for it. */
