@@ -13,9 +13,10 @@ import { parseRpmSpec, queryKey, readRpmState, withManager, type ManagerWords, t
 import { packageDiff, packageSummary, withAliases, type PackageChange } from './lib/packages.js'
 import { waitForLock } from './lib/pkg-lock.js'
 import { compareEvr, evr, nevra, parseEvr, type RpmPackage } from './lib/rpm.js'
+import { groupProbe, parseGroupProbe, type GroupOp, type GroupPlan } from './lib/dnf-groups.js'
 
 const schema = withAliases(z.object({
-  name: stringList.default([]).describe("package names or specs ('httpd', 'httpd-2.4.6', 'httpd >= 2.4', a .rpm path or URL); '*' with state latest updates all (alias pkg)"),
+  name: stringList.default([]).describe("package names or specs ('httpd', 'httpd-2.4.6', 'httpd >= 2.4', a .rpm path or URL, '@group' by id or name); '*' with state latest updates all (alias pkg)"),
   state: z.enum(['present', 'installed', 'latest', 'absent', 'removed']).optional().describe('present/installed, latest (install or upgrade), absent/removed; default present (absent with autoremove)'),
   enablerepo: stringList.default([]).describe('repositories to enable for this run'),
   disablerepo: stringList.default([]).describe('repositories to disable for this run'),
@@ -49,6 +50,12 @@ const schema = withAliases(z.object({
 }), { pkg: 'name', 'expire-cache': 'update_cache' })
 
 type Args = z.output<typeof schema>
+
+/** A package change; for one a group brings, the group and what dnf does with it. */
+type DnfChange = PackageChange & { readonly group?: { readonly pattern: string; readonly op: GroupOp } }
+
+/** What yum/dnf read: the rpm state and, for `@group` names, dnf's preview per group. */
+type DnfState = RpmState & { readonly groups?: readonly GroupPlan[] }
 
 const state = (a: Args): 'present' | 'latest' | 'absent' => {
   const s = a.state ?? (a.autoremove ? 'absent' : 'present')
@@ -86,13 +93,18 @@ function offers(spec: RpmSpec, p: RpmPackage): boolean {
 const best = (packages: readonly RpmPackage[]): RpmPackage | undefined => [...packages].sort(compareEvr).at(-1)
 
 /** Per spec, what dnf must do: the rules of Ansible's dnf module for present, latest and absent. */
-function planChanges(a: Args, s: RpmState): PackageChange[] {
-  const changes: PackageChange[] = []
+function planChanges(a: Args, s: DnfState): DnfChange[] {
+  // Ansible resolves every group first and fails on one that no group or environment matches.
+  const groupPlans = s.groups ?? []
+  const missing = groupPlans.find((g) => g.id === undefined)
+  if (missing) throw new ModuleError(`No group ${missing.pattern} available.`, { results: [] })
+  const changes: DnfChange[] = groupPlans.flatMap((g) => g.changes.map((c) => ({ ...c, group: { pattern: g.pattern, op: g.op } })))
   const failures: string[] = []
   const wanted = state(a)
   for (const name of a.name) {
     if (name === '*') continue
     const spec = parseRpmSpec(name) as RpmSpec
+    if (spec.kind === 'group') continue
     if (spec.kind === 'file') {
       const header = s.files.get(spec.spec)!
       const current = s.installed.get(`@file ${spec.spec}`) ?? []
@@ -135,12 +147,14 @@ function planChanges(a: Args, s: RpmState): PackageChange[] {
 }
 
 /** The transactions for a plan: removals, installs, then upgrades, each waiting for the lock. */
-function transactions(a: Args, changes: readonly PackageChange[]): Command[] {
+function transactions(a: Args, changes: readonly DnfChange[]): Command[] {
   const words = managerWords(a).dnf
   const specs = (kind: PackageChange['kind']): string[] => changes.filter((c) => c.kind === kind && c.spec).map((c) => c.spec!)
   const filters = [...(a.security ? ['--security'] : []), ...(a.bugfix ? ['--bugfix'] : [])]
   const flags = [...(a.allowerasing ? ['--allowerasing'] : []), ...(a.skip_broken ? ['--skip-broken'] : []), ...(a.nobest ? ['--nobest'] : [])]
   const commands: Command[] = []
+  const groups = new Map(changes.flatMap((c) => (c.group ? [[c.group.pattern, c.group.op] as const] : [])))
+  for (const [pattern, op] of groups) commands.push(sh`"$pm" -y ${words} ${op === 'remove' ? [] : flags} group ${op} -- ${pattern}`)
   const remove = specs('remove')
   if (remove.length) commands.push(sh`"$pm" -y ${words} ${a.autoremove ? ['--setopt=clean_requirements_on_remove=True'] : []} remove ${remove}`)
   const install = [...specs('install'), ...specs('downgrade')]
@@ -167,20 +181,27 @@ export function rpmPackageModule(name: 'dnf' | 'yum') {
     example: `- ${name}:\n    name: [nginx, curl]\n    state: latest\n    enablerepo: epel`,
     args: schema,
 
-    gather(ctx: ModuleContext, a: Args): Promise<RpmState> {
-      const specs = a.name.filter((n) => n !== '*').map((n) => parseRpmSpec(n) as RpmSpec)
-      return readRpmState(ctx.conn, specs, managerWords(a), { backend: backend(a), latest: state(a) === 'latest' || specs.some((p) => p.kind === 'op'), all: a.name.includes('*') && state(a) === 'latest', refresh: a.update_cache })
+    async gather(ctx: ModuleContext, a: Args): Promise<DnfState> {
+      const all = a.name.filter((n) => n !== '*').map((n) => parseRpmSpec(n) as RpmSpec)
+      const specs = all.filter((p) => p.kind !== 'group')
+      const patterns = all.flatMap((p) => (p.kind === 'group' ? [p.pattern] : []))
+      // The group previews ride in the same round trip as the rpm queries.
+      const extra = patterns.length ? { extra: groupProbe(patterns, managerWords(a).dnf, state(a)) } : {}
+      const read = await readRpmState(ctx.conn, specs, managerWords(a), { backend: backend(a), latest: state(a) === 'latest' || specs.some((p) => p.kind === 'op'), all: a.name.includes('*') && state(a) === 'latest', refresh: a.update_cache, ...extra })
+      return { ...read, groups: parseGroupProbe(read.extra ?? '') }
     },
 
-    plan(a: Args, s: RpmState, ctx: ModuleContext): Plan<PackageChange> {
+    plan(a: Args, s: DnfState, ctx: ModuleContext): Plan<DnfChange> {
       const changes = planChanges(a, s)
+      // Ansible reports each group it installed or upgraded, whether or not packages moved.
+      const groups = (s.groups ?? []).filter((g) => g.op !== 'remove').map((g) => `Group ${g.id} ${g.op === 'upgrade' ? 'upgraded' : 'installed'}.`)
       const values = changes.length
-        ? { results: resultLines(changes), rc: 0, msg: ctx.check ? 'Check mode: No changes made, but would have if not in check mode' : '' }
-        : { results: [], rc: 0, msg: a.name.length === 0 ? 'Cache updated' : 'Nothing to do' }
+        ? { results: [...groups, ...resultLines(changes)], rc: 0, msg: ctx.check ? 'Check mode: No changes made, but would have if not in check mode' : '' }
+        : { results: groups, rc: 0, msg: a.name.length === 0 ? 'Cache updated' : 'Nothing to do' }
       return { changes, diff: packageDiff(changes), values }
     },
 
-    async apply(ctx: ModuleContext, plan: Plan<PackageChange>, a: Args) {
+    async apply(ctx: ModuleContext, plan: Plan<DnfChange>, a: Args) {
       const commands = transactions(a, plan.changes)
       const result = await ctx.conn.exec(withManager(backend(a), and(...commands)), { allowFailure: true })
       if (result.exitCode !== 0) {

@@ -8,13 +8,14 @@ export type RpmSpec =
   | { readonly kind: 'name'; readonly spec: string }
   | { readonly kind: 'op'; readonly spec: string; readonly name: string; readonly op: '>=' | '<=' | '>' | '<' | '=' | '=='; readonly version: string }
   | { readonly kind: 'file'; readonly spec: string }
+  | { readonly kind: 'group'; readonly spec: string; readonly pattern: string }
 
 const PATTERN = /^[A-Za-z0-9_.+*?:^~][A-Za-z0-9_.+*?:^~-]*$/
 
 /** Parse and validate one spec; a string is the error message. */
 export function parseRpmSpec(spec: string): RpmSpec | string {
   const s = spec.trim()
-  if (s.startsWith('@')) return `package groups and modules ('${s}') are not supported`
+  if (s.startsWith('@')) return s.length > 1 ? { kind: 'group', spec: s, pattern: s.slice(1).trim() } : `invalid package spec '${s}'`
   if (/\.rpm$/.test(s) && (s.includes('/') || /^[a-z]+:\/\//.test(s))) return { kind: 'file', spec: s }
   const op = /^(\S+)\s*(>=|<=|==|=|>|<)\s*(\S+)$/.exec(s)
   if (op) {
@@ -39,6 +40,8 @@ export interface RpmState {
   readonly updates?: readonly RpmPackage[]
   /** The package inside each .rpm file spec, by spec. */
   readonly files: ReadonlyMap<string, RpmPackage>
+  /** The output of the `extra` script part (the group previews), when one was given. */
+  readonly extra?: string
 }
 
 /** Options for the queries and the transaction, already rendered as words. */
@@ -57,7 +60,7 @@ export function pickManager(backend: string): Command {
  * Read the host in one round trip: `rpm -q` per spec, the .rpm files' headers, and (when a version
  * decides the outcome or a package is missing) the repositories' offer from `list --showduplicates available`.
  */
-export async function readRpmState(conn: Connection, specs: readonly RpmSpec[], words: ManagerWords, options: { backend: string; latest: boolean; all: boolean; refresh: boolean }): Promise<RpmState> {
+export async function readRpmState(conn: Connection, specs: readonly RpmSpec[], words: ManagerWords, options: { backend: string; latest: boolean; all: boolean; refresh: boolean; extra?: Command }): Promise<RpmState> {
   const queries = specs.filter((s) => s.kind !== 'file').map((s) => sh`echo ${`${RPM_SPEC_MARKER} ${queryKey(s)}`}; rpm ${words.rpm} -q --qf ${RPM_QUERY_FORMAT} -- ${queryKey(s)} || missing=1`)
   const files = specs.filter((s) => s.kind === 'file').map((s) => sh`echo ${`@file ${s.spec}`}; n=$(rpm ${words.rpm} -qp --qf ${RPM_QUERY_FORMAT} -- ${s.spec} 2>/dev/null) && printf '%s\n' "$n" && echo ${`${RPM_SPEC_MARKER} @file ${s.spec}`} && rpm ${words.rpm} -q --qf ${RPM_QUERY_FORMAT} -- "$(printf '%s' "$n" | cut -f1)"`)
   const names = [...new Set(specs.filter((s) => s.kind !== 'file').map(queryKey))]
@@ -72,6 +75,7 @@ export async function readRpmState(conn: Connection, specs: readonly RpmSpec[], 
     options.refresh ? sh`[ -n "$pm" ] && "$pm" -q ${words.dnf} --refresh makecache >/dev/null 2>&1` : sh`:`,
     names.length ? sh`if [ ${options.latest ? 1 : 0} = 1 ] || [ "$missing" = 1 ]; then echo @available; "$pm" -q ${words.dnf} list --showduplicates available ${names} 2>/dev/null; fi` : sh`:`,
     options.all ? sh`echo @updates; "$pm" -q ${words.dnf} ${refresh} list updates 2>/dev/null` : sh`:`,
+    options.extra === undefined ? sh`:` : sh`echo @extra; ${raw(options.extra)}`,
     sh`exit 0`,
   )
   const result = await conn.exec(script, { allowFailure: true })
@@ -80,7 +84,7 @@ export async function readRpmState(conn: Connection, specs: readonly RpmSpec[], 
   const sections: Record<string, string> = { head: '' }
   let section = 'head'
   for (const line of result.stdout.split('\n')) {
-    if (line === '@available' || line === '@updates') sections[(section = line.slice(1))] = ''
+    if (section !== 'extra' && (line === '@available' || line === '@updates' || line === '@extra')) sections[(section = line.slice(1))] = ''
     else sections[section] += `${line}\n`
   }
   const rpmPart = sections.head!
@@ -97,6 +101,7 @@ export async function readRpmState(conn: Connection, specs: readonly RpmSpec[], 
     ...(sections.available === undefined ? {} : { available: parseDnfList(sections.available) }),
     ...(sections.updates === undefined ? {} : { updates: parseDnfList(sections.updates) }),
     files: fileHeaders,
+    ...(sections.extra === undefined ? {} : { extra: sections.extra }),
   }
 }
 

@@ -74,7 +74,8 @@ describe('dnf plan', () => {
   it('validates arguments before touching a host', () => {
     expect(dnf.args.safeParse({ name: 'x$(reboot)' }).error?.issues[0]?.message).toBe("invalid package spec 'x$(reboot)'")
     expect(dnf.args.safeParse({ name: '/tmp/x.rpm', state: 'absent' }).error?.issues[0]?.message).toBe('Cannot remove paths -- please specify package name.')
-    expect(dnf.args.safeParse({ name: '@core' }).error?.issues[0]?.message).toBe("package groups and modules ('@core') are not supported")
+    expect(dnf.args.safeParse({ name: '@' }).error?.issues[0]?.message).toBe("invalid package spec '@'")
+    expect(dnf.args.safeParse({ name: '@Development Tools' }).success).toBe(true)
     expect(yum.args.parse({ pkg: 'a,b', enablerepo: 'x,y', 'expire-cache': 'yes' })).toMatchObject({ name: ['a', 'b'], enablerepo: ['x', 'y'], update_cache: true })
   })
 })
