@@ -185,9 +185,10 @@ export const apt = defineModule({
     const debs = (a.deb ?? '').split(',').map((d) => d.trim()).filter(Boolean)
     const alwaysPolicy = a.state !== 'absent' && (a.state === 'latest' || specs.some((s) => s.op !== undefined))
     // Ansible cleans first, whatever else the task does, and never counts it as a change: so it happens here,
-    // before the state is read (and, unlike ansible-core, not in check mode, which changes nothing).
+    // before the state is read (and, unlike ansible-core, not in check mode, which changes nothing); a write, so
+    // not on gather's read-only view.
     if (a.clean && !ctx.check) {
-      const clean = await ctx.conn.exec(sh`${APT_ENV} apt-get clean`, { allowFailure: true })
+      const clean = await ctx.conn.with({ reads: false }).exec(sh`${APT_ENV} apt-get clean`, { allowFailure: true })
       if (clean.exitCode !== 0 || clean.stderr.trim()) throw new ModuleError(`apt-get clean failed${clean.stderr.trim() ? `: ${clean.stderr.trim()}` : ''}`, { rc: clean.exitCode, stdout: clean.stdout })
     }
     let state = await readAptState(ctx.conn, specs, debs, { alwaysPolicy, ...(a.default_release === undefined ? {} : { defaultRelease: a.default_release }) })
@@ -215,7 +216,7 @@ export const apt = defineModule({
     const update = cacheStale(a, s) && (changes.length > 0 || nothingElse)
     if (update) changes.unshift({ kind: 'update-cache', summary: 'update the apt package lists' })
     const stdout = s.autocleanOutput ?? s.simulationOutput
-    return { changes, diff: packageDiff(changes), values: { cache_updated: update, cache_update_time: s.cacheMtime, ...(stdout === undefined ? {} : { stdout, stdout_lines: stdout.split('\n').filter(Boolean) }) } }
+    return { changes, diff: packageDiff(changes.filter((c) => c.kind !== 'autoclean')), values: { cache_updated: update, cache_update_time: s.cacheMtime, ...(stdout === undefined ? {} : { stdout, stdout_lines: stdout.split('\n').filter(Boolean) }) } }
   },
 
   async apply(ctx: ModuleContext, plan: Plan<PackageChange>, a: Args) {

@@ -22,6 +22,7 @@ function fake(outputs: string[]): { conn: Connection; commands: string[] } {
   const commands: string[] = []
   const conn = {
     host: 'fake',
+    with: () => conn,
     exec: async (command: Command): Promise<ExecResult> => {
       commands.push(command)
       return { command, stdout: outputs.shift() ?? '', stderr: '', exitCode: 0 }

@@ -42,7 +42,7 @@ describe('user expires', () => {
 
   it('reads shadow hash, expiry and key in the one gather command, as commands and not as quoted words', async () => {
     const commands: string[] = []
-    const conn = { host: 'fake', exec: async (command: Command): Promise<ExecResult> => (commands.push(command), { command, stdout: '', stderr: '', exitCode: 0 }) } as unknown as Connection
+    const conn: Connection = { host: 'fake', with: () => conn, exec: async (command: Command): Promise<ExecResult> => (commands.push(command), { command, stdout: '', stderr: '', exitCode: 0 }) } as unknown as Connection
     await user.gather(makeContext({ conn }), user.args.parse({ name: 'alice', password: '$6$x', expires: 1, generate_ssh_key: true }))
     expect(commands).toHaveLength(1)
     expect(commands[0]).toContain("\necho --tsplay-shadow--; getent shadow -- alice | cut -d: -f2\n")
