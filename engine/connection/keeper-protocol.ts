@@ -14,7 +14,10 @@ export const CONNECTION_VARS = [
   'tsplay_accept_new_host_keys',
 ] as const
 
-/** One command for a kept connection (the client's side of `Transport.runBuffered`). */
+/**
+ * One command for a kept connection (the client's side of `Transport.runBuffered`); the command line and its
+ * stdin travel as the frame's two parts.
+ */
 export interface KeeperRequest {
   readonly id: number
   readonly host: string
@@ -22,30 +25,58 @@ export interface KeeperRequest {
   readonly options: Pick<ConnectOptions, 'acceptNewHostKeys' | 'timeoutSeconds'>
   /** Seconds to keep the connection once idle (0: until the keeper stops). */
   readonly persist: number
-  readonly line: string
-  /** Base64. */
-  readonly stdin: string
   /** The command prints only text and starts nothing that outlives it (Transport.runBuffered). */
   readonly text: boolean
 }
 
-/** The keeper's answer: a result, "no runner on this host" (use a channel of your own), or an error. */
+/** The keeper's answer: an exit code (stdout and stderr are the frame's parts), "no runner on this host" (use a channel of your own), or an error. */
 export type KeeperReply =
-  | { readonly id: number; readonly result: { readonly exitCode: number; readonly stdout: string; readonly stderr: string } }
+  | { readonly id: number; readonly exitCode: number }
   | { readonly id: number; readonly unavailable: true }
   | { readonly id: number; readonly error: { readonly kind: 'connection' | 'usage' | 'other'; readonly message: string } }
 
-/** Call `receive` with each JSON message arriving on `socket`, one per line (both sides speak this way). */
-export function onMessages<T>(socket: Socket, receive: (message: T) => void): void {
-  let buffered = ''
-  socket.setEncoding('utf8')
-  socket.on('data', (chunk: string) => {
-    buffered += chunk
-    let newline: number
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline)
-      buffered = buffered.slice(newline + 1)
-      receive(JSON.parse(line) as T)
+/**
+ * A message on the keeper's socket (both sides speak this way): the byte length of a JSON head, the head (which
+ * lists the sizes of the parts), then the parts as raw bytes. Command lines and output travel unencoded: no
+ * base64 and no JSON escaping of kilobytes per command.
+ */
+export function encodeFrame(head: object, parts: readonly Buffer[]): Buffer {
+  const json = Buffer.from(JSON.stringify({ ...head, sizes: parts.map((p) => p.length) }))
+  const length = Buffer.alloc(4)
+  length.writeUInt32BE(json.length)
+  return Buffer.concat([length, json, ...parts])
+}
+
+/** Call `receive` with each frame arriving on `socket`, its head parsed and its parts split. */
+export function onFrames<T>(socket: Socket, receive: (head: T, parts: Buffer[]) => void): void {
+  let chunks: Buffer[] = []
+  let have = 0
+  // bytes the next frame needs before it can be read: 4, then its head, then its parts
+  let need = 4
+  socket.on('data', (chunk: Buffer) => {
+    chunks.push(chunk)
+    have += chunk.length
+    while (have >= need) {
+      // joined only when a frame is known to be whole (or its head is), never once per chunk
+      const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, have)
+      chunks = [data]
+      const headEnd = 4 + data.readUInt32BE(0)
+      if (data.length < headEnd) {
+        need = headEnd
+        continue
+      }
+      const head = JSON.parse(data.toString('utf8', 4, headEnd)) as T & { sizes: number[] }
+      const end = head.sizes.reduce((n, size) => n + size, headEnd)
+      if (data.length < end) {
+        need = end
+        continue
+      }
+      let at = headEnd
+      const parts = head.sizes.map((size) => data.subarray(at, (at += size)))
+      chunks = end < data.length ? [data.subarray(end)] : []
+      have = data.length - end
+      need = 4
+      receive(head, parts)
     }
   })
 }

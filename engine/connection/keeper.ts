@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs'
 import { createServer, type Socket } from 'node:net'
 import { ConnectionError, UsageError } from '../errors.js'
 import { openSshTransport } from './index.js'
-import { onMessages, type KeeperReply, type KeeperRequest } from './keeper-protocol.js'
+import { encodeFrame, onFrames, type KeeperReply, type KeeperRequest } from './keeper-protocol.js'
 import type { SshTransport } from './ssh.js'
 
 /** A connection held for later runs. */
@@ -76,17 +76,17 @@ export function runKeeper(socketPath: string): Promise<void> {
     return answered
   }
 
-  const serve = async (request: KeeperRequest): Promise<KeeperReply> => {
+  const serve = async (request: KeeperRequest, line: string, stdin: Buffer): Promise<[KeeperReply, Buffer[]]> => {
     const key = JSON.stringify([request.host, request.vars, request.options])
     const entry = await take(key, request)
     try {
-      const result = await (await entry.transport).runBuffered(request.line, Buffer.from(request.stdin, 'base64'), request.text)
-      if (!result) return { id: request.id, unavailable: true }
-      return { id: request.id, result: { exitCode: result.exitCode, stdout: result.stdout.toString('base64'), stderr: result.stderr.toString('base64') } }
+      const result = await (await entry.transport).runBuffered(line, stdin, request.text)
+      if (!result) return [{ id: request.id, unavailable: true }, []]
+      return [{ id: request.id, exitCode: result.exitCode }, [result.stdout, result.stderr]]
     } catch (error) {
       if (error instanceof ConnectionError) drop(key, entry)
       const kind = error instanceof ConnectionError ? 'connection' : error instanceof UsageError ? 'usage' : 'other'
-      return { id: request.id, error: { kind, message: error instanceof Error ? error.message : String(error) } }
+      return [{ id: request.id, error: { kind, message: error instanceof Error ? error.message : String(error) } }, []]
     } finally {
       entry.busy--
       entry.lastUsed = Date.now()
@@ -97,8 +97,8 @@ export function runKeeper(socketPath: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = createServer((socket: Socket) => {
       clients.add(socket)
-      onMessages<KeeperRequest>(socket, (request) => {
-        void serve(request).then((reply) => socket.writable && socket.write(`${JSON.stringify(reply)}\n`))
+      onFrames<KeeperRequest>(socket, (request, [line = Buffer.alloc(0), stdin = Buffer.alloc(0)]) => {
+        void serve(request, line.toString('utf8'), stdin).then(([reply, parts]) => socket.writable && socket.write(encodeFrame(reply, parts)))
       })
       socket.on('error', () => socket.destroy())
       socket.on('close', () => clients.delete(socket))

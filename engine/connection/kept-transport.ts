@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { ConnectionError, UsageError } from '../errors.js'
 import { projectRoot } from '../lab/layout.js'
-import { connectionVars, keeperSocket, onMessages, type KeeperReply, type KeeperRequest } from './keeper-protocol.js'
+import { connectionVars, encodeFrame, keeperSocket, onFrames, type KeeperReply, type KeeperRequest } from './keeper-protocol.js'
 import type { ConnectOptions } from './index.js'
 import type { SshTransport } from './ssh.js'
 import type { BufferedResult, RemoteProcess, Transport } from './types.js'
@@ -17,11 +17,11 @@ const START_TIMEOUT_MS = 3000
 /** This process's one connection to the keeper: requests by id over a Unix socket, replies in any order. */
 class KeeperClient {
   private nextId = 1
-  private readonly waiting = new Map<number, (reply: KeeperReply | null) => void>()
+  private readonly waiting = new Map<number, (reply: Reply | null) => void>()
 
   private constructor(private readonly socket: Socket) {
-    onMessages<KeeperReply>(socket, (reply) => {
-      this.waiting.get(reply.id)?.(reply)
+    onFrames<KeeperReply>(socket, (reply, parts) => {
+      this.waiting.get(reply.id)?.({ reply, parts })
       this.waiting.delete(reply.id)
     })
     const lost = (): void => {
@@ -61,18 +61,24 @@ class KeeperClient {
     return socket ? new KeeperClient(socket) : undefined
   }
 
-  /** Send one request; null when the keeper went away before answering. */
-  request(body: Omit<KeeperRequest, 'id'>): Promise<KeeperReply | null> {
+  /** Send one request with its command line and stdin; null when the keeper went away before answering. */
+  request(body: Omit<KeeperRequest, 'id'>, line: string, stdin: Buffer): Promise<Reply | null> {
     const id = this.nextId++
     return new Promise((resolve) => {
       this.waiting.set(id, resolve)
       // replies are awaited: the socket must keep the process alive while one is due
       this.socket.ref()
-      this.socket.write(`${JSON.stringify({ ...body, id })}\n`)
+      this.socket.write(encodeFrame({ ...body, id }, [Buffer.from(line), stdin]))
     }).finally(() => {
       if (this.waiting.size === 0) this.socket.unref()
-    }) as Promise<KeeperReply | null>
+    }) as Promise<Reply | null>
   }
+}
+
+/** A reply and the parts its frame carried (stdout and stderr for a result). */
+interface Reply {
+  readonly reply: KeeperReply
+  readonly parts: readonly Buffer[]
 }
 
 let shared: Promise<KeeperClient | undefined> | undefined
@@ -92,6 +98,8 @@ function attempt(path: string): Promise<Socket | undefined> {
  */
 export class KeptTransport implements Transport {
   private direct: Promise<SshTransport> | undefined
+  /** What every request for this host says besides its command (the keeper's key for the connection). */
+  private request: Omit<KeeperRequest, 'id' | 'text'> | undefined
 
   constructor(
     readonly host: string,
@@ -103,26 +111,23 @@ export class KeptTransport implements Transport {
 
   async runBuffered(commandLine: string, stdin: Buffer, text = false): Promise<BufferedResult | undefined> {
     const client = await KeeperClient.get()
-    const reply = client
-      ? await client.request({
-          host: this.host,
-          vars: connectionVars(this.vars),
-          options: { acceptNewHostKeys: this.options.acceptNewHostKeys, timeoutSeconds: this.options.timeoutSeconds },
-          persist: this.persist,
-          line: commandLine,
-          stdin: stdin.toString('base64'),
-          text,
-        })
-      : null
+    this.request ??= {
+      host: this.host,
+      vars: connectionVars(this.vars),
+      options: { acceptNewHostKeys: this.options.acceptNewHostKeys, timeoutSeconds: this.options.timeoutSeconds },
+      persist: this.persist,
+    }
+    const answer = client ? await client.request({ ...this.request, text }, commandLine, stdin) : null
     // no keeper: a connection of our own; a keeper gone mid-command: the command may have run, so never run it again
     if (!client) return (await this.ownTransport()).runBuffered(commandLine, stdin, text)
-    if (reply === null) throw new ConnectionError(this.host, `the connection keeper ended while a command ran on ${this.host}`)
+    if (answer === null) throw new ConnectionError(this.host, `the connection keeper ended while a command ran on ${this.host}`)
+    const { reply, parts } = answer
     if ('unavailable' in reply) return undefined
     if ('error' in reply) {
       const { kind, message } = reply.error
       throw kind === 'connection' ? new ConnectionError(this.host, message) : kind === 'usage' ? new UsageError(message) : new Error(message)
     }
-    return { exitCode: reply.result.exitCode, stdout: Buffer.from(reply.result.stdout, 'base64'), stderr: Buffer.from(reply.result.stderr, 'base64') }
+    return { exitCode: reply.exitCode, stdout: parts[0] ?? Buffer.alloc(0), stderr: parts[1] ?? Buffer.alloc(0) }
   }
 
   async spawn(commandLine: string, options?: { readonly pty?: boolean }): Promise<RemoteProcess> {
