@@ -28,10 +28,12 @@ export function groupProbe(patterns: readonly string[], words: readonly string[]
       : state === 'present' ? preview('install')
       // latest: upgrade an installed group, install one that is not (Ansible catches the CompsError the same way).
       : sh`out=$("$pm" ${words} --assumeno group upgrade -- ${p} 2>&1); if printf '%s\n' "$out" | grep -q 'is not installed'; then ${raw(preview('install'))}; else echo '@op upgrade'; printf '%s\n' "$out"; fi`
+    // The preview names only the new version of an upgrade: rpm tells the installed one (`@old NAME EVR`).
     return sh`echo ${`@group ${p}`}
 id=$("$pm" -q ${words} group info -v -- ${p} 2>/dev/null | sed -n 's/^ *Group-Id: //p' | head -n 1)
 echo "@id $id"
-if [ -n "$id" ]; then ${raw(act)}; fi`
+if [ -n "$id" ]; then preview=$(${raw(act)}); printf '%s\n' "$preview"
+printf '%s\n' "$preview" | awk '/^(Upgrading|Downgrading)/{u=1; next} /^[^ ]/{u=0} u && /^ /{print $1}' | while read -r n; do rpm -q --qf '@old %{NAME} %|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\n' -- "$n"; done; fi`
   })
   return sh`echo ${GROUPS_MARKER}
 ${raw(each.join('\n'))}`
@@ -42,6 +44,7 @@ const ROW = /^ (\S+)\s+(\S+)\s+(\S+)\s+(\S+)/
 
 /** Read dnf's transaction table: the packages under each Installing/Upgrading/Removing… heading (group headings skipped). */
 export function parsePreview(text: string, group: string): PackageChange[] {
+  const old = new Map([...text.matchAll(/^@old (\S+) (\S+)$/gm)].map((m) => [m[1]!, m[2]!]))
   const changes: PackageChange[] = []
   let kind: PackageChange['kind'] | undefined
   for (const line of text.split('\n')) {
@@ -56,7 +59,8 @@ export function parsePreview(text: string, group: string): PackageChange[] {
     if (!row || kind === undefined) continue
     const [, name, arch, version] = row as unknown as [string, string, string, string]
     const remove = kind === 'remove'
-    changes.push({ kind, name, arch, ...(remove ? { from: version } : { to: version }), summary: `${packageSummary(kind, name, remove ? version : undefined, remove ? undefined : version)} (group ${group})` })
+    const from = remove ? version : old.get(name)
+    changes.push({ kind, name, arch, ...(from === undefined ? {} : { from }), ...(remove ? {} : { to: version }), summary: `${packageSummary(kind, name, from, remove ? undefined : version)} (group ${group})` })
   }
   return changes
 }

@@ -39,7 +39,8 @@ let conn: Connection
 beforeAll(async () => {
   lab = labHostNamed('TSPLAY_PACKAGES_LAB_HOST', 'lab5')
   conn = await connectLabHost(lab)
-  const repo = buildRpmRepo(work, ['a', 'b', 'c'].map((x) => ({ name: `tsdiff-grp-${x}`, version: '1.0' })))
+  // tsdiff-grp-a comes in 1.0 and 1.1, so a group installed with 1.0 has an upgrade.
+  const repo = buildRpmRepo(work, [...['a', 'b', 'c'].map((x) => ({ name: `tsdiff-grp-${x}`, version: '1.0' })), { name: 'tsdiff-grp-a', version: '1.1' }])
   writeFileSync(join(work, 'comps.xml'), COMPS)
   execFileSync('createrepo_c', ['-q', '-g', join(work, 'comps.xml'), repo], { stdio: 'pipe' })
   await conn.exec(sh`command -v dnf >/dev/null && command -v rpm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dnf rpm >/dev/null
@@ -69,8 +70,8 @@ describe.runIf(canBuildRpms())('differential: dnf @group under ansible-playbook 
     try {
       const result = await runBothEngines({ host: lab, conn, playbook, reset: RESET, state: STATE })
       expect(result.tsplay, result.logs.tsplay.join('\n')).toEqual(result.ansible)
-      expect(result.ansible[3]![0]).toContain("['Group tsdiff-group installed.', 'Installed: tsdiff-grp-a-1.0-1.noarch', 'Installed: tsdiff-grp-b-1.0-1.noarch'] ['Group tsdiff-group upgraded.'] No group tsdiff-nope available.")
-      expect(result.ansible[3]![0]).toMatch(/^tsdiff-grp-a-1.0-1.noarch\ntsdiff-grp-b-1.0-1.noarch\npackage tsdiff-grp-c is not installed\nInstalled Groups:\n   Tsdiff Group\n/)
+      expect(result.ansible[3]![0]).toContain("['Group tsdiff-group installed.', 'Installed: tsdiff-grp-a-1.1-1.noarch', 'Installed: tsdiff-grp-b-1.0-1.noarch'] ['Group tsdiff-group upgraded.'] No group tsdiff-nope available.")
+      expect(result.ansible[3]![0]).toMatch(/^tsdiff-grp-a-1.1-1.noarch\ntsdiff-grp-b-1.0-1.noarch\npackage tsdiff-grp-c is not installed\nInstalled Groups:\n   Tsdiff Group\n/)
       // The second run changes no package; only the recorded results differ from the first run's.
       expect(result.ansible[4]!.filter((l) => /^(ok|changed|fatal):/.test(l))).toEqual([...['ok', 'ok'].map((v) => `${v}: [${lab.name}]`), `fatal: [${lab.name}]: FAILED!`, `changed: [${lab.name}]`])
     } finally {
@@ -89,8 +90,29 @@ describe.runIf(canBuildRpms())('differential: dnf @group under ansible-playbook 
     try {
       const result = await runBothEngines({ host: lab, conn, playbook, reset, state: STATE })
       expect(result.tsplay, result.logs.tsplay.join('\n')).toEqual(result.ansible)
+      expect(result.ansible[1]![0]).toMatch(/^tsdiff-grp-a-1.1-1.noarch\n/)
+      expect(result.ansible[3]![0]).toMatch(/^package tsdiff-grp-a is not installed\n.*\n.*\nremoved=\['Removed: tsdiff-grp-a-1.1-1.noarch', 'Removed: tsdiff-grp-b-1.0-1.noarch'\] msg=$/)
+    } finally {
+      await conn.exec(RESET)
+    }
+  })
+})
+
+describe.runIf(canBuildRpms())('differential: dnf @group upgrade', () => {
+  it('agree on upgrading the packages of an installed group with state latest', async () => {
+    const playbook = `- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: latest, dnf: {name: '@tsdiff-group', releasever: '1', state: latest}, register: g}
+    - {name: results, copy: {dest: /tmp/tsdiff-groups, content: "upgraded={{ g.results }}"}}
+`
+    // The group installed while only 1.0 of tsdiff-grp-a was there to take: installed first, then marked.
+    const reset = sh`${raw(RESET)}; dnf -y -q --releasever=1 install tsdiff-grp-a-1.0 tsdiff-grp-b >/dev/null 2>&1 && dnf -y -q --releasever=1 group install tsdiff-group >/dev/null 2>&1`
+    try {
+      const result = await runBothEngines({ host: lab, conn, playbook, reset, state: STATE })
+      expect(result.tsplay, result.logs.tsplay.join('\n')).toEqual(result.ansible)
       expect(result.ansible[1]![0]).toMatch(/^tsdiff-grp-a-1.0-1.noarch\n/)
-      expect(result.ansible[3]![0]).toMatch(/^package tsdiff-grp-a is not installed\n.*\n.*\nremoved=\['Removed: tsdiff-grp-a-1.0-1.noarch', 'Removed: tsdiff-grp-b-1.0-1.noarch'\] msg=$/)
+      expect(result.ansible[3]![0]).toMatch(/^tsdiff-grp-a-1.1-1.noarch\n[^]*upgraded=\['Group tsdiff-group upgraded.', 'Installed: tsdiff-grp-a-1.1-1.noarch', 'Removed: tsdiff-grp-a-1.0-1.noarch'\]$/)
     } finally {
       await conn.exec(RESET)
     }

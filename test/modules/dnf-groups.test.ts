@@ -55,6 +55,12 @@ describe('dnf group previews', () => {
     expect(parsePreview(REMOVE, 'tsdiff-group')).toEqual([expect.objectContaining({ kind: 'remove', name: 'tsgrp-a', arch: 'noarch', from: '1.0-1' }), expect.objectContaining({ kind: 'remove', name: 'tsgrp-b' })])
   })
 
+  it('takes an upgrade\'s installed version from the rpm lines after the preview', () => {
+    const upgrade = 'Upgrading:\n tsgrp-a            noarch            1.1-1              tsgrp            5.9 k\nUpgrading Groups:\n Tsdiff Group\n\n@old tsgrp-a 1.0-1\n'
+    expect(parsePreview(upgrade, 'g')).toEqual([expect.objectContaining({ kind: 'upgrade', name: 'tsgrp-a', from: '1.0-1', to: '1.1-1', summary: 'upgrade tsgrp-a 1.0-1 → 1.1-1 (group g)' })])
+    expect(plan({ name: '@g', state: 'latest' }, `@group g\n@id g\n@op upgrade\n${upgrade}`).values).toMatchObject({ results: ['Group g upgraded.', 'Installed: tsgrp-a-1.1-1.noarch', 'Removed: tsgrp-a-1.0-1.noarch'] })
+  })
+
   it('plans and reports as Ansible: the group line, then the packages; nothing to do when the preview is empty', () => {
     const installed = plan({ name: '@Tsdiff Group' }, `@group Tsdiff Group\n@id tsdiff-group\n@op install\n${INSTALL}`, true)
     expect(installed.changes.map((c) => c.summary)).toEqual(['install tsgrp-a 1.0-1 (group tsdiff-group)', 'install tsgrp-b 1.0-1 (group tsdiff-group)'])
