@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { Command, Connection } from '../../engine/connection/types.js'
 import { raw, sh } from '../../engine/connection/shell.js'
 
@@ -73,7 +74,9 @@ export interface ProbeResult {
 
 // The shell function every probe script starts with: $1 path, $2 "-L" to follow, $3 digest program or "", $4 "all" or a size limit for content,
 // $5 "1" for the mime type, $6 "1" for lsattr -v, "2" for lsattr without the version.
-const PROBE_FUNCTION = `probe() {
+const PROBE_FUNCTION = `nl='
+'
+probe() {
   echo "@@path"
   if [ "$2" = -L ]; then [ -e "$1" ] || { echo missing; return; }
   else [ -e "$1" ] || [ -L "$1" ] || { echo missing; return; }; fi
@@ -85,8 +88,14 @@ group %G' -- "$1" || return 0
   [ "$6" = 1 ] && echo "lsattr $(lsattr -vd -- "$1" 2>/dev/null)"
   [ "$6" = 2 ] && echo "lsflags $(lsattr -d -- "$1" 2>/dev/null)"
   if [ -L "$1" ] && [ "$2" != -L ]; then
-    printf 'link '; readlink -- "$1" | base64 | tr -d '\\n'; echo
-    printf 'real '; readlink -f -- "$1" | base64 | tr -d '\\n'; echo; return
+    # each output's one newline (none when readlink fails) comes off; the dot keeps any others
+    l=$(readlink -- "$1"; echo .); l=\${l%.}; l=\${l%"$nl"}; r=$(readlink -f -- "$1"; echo .); r=\${r%.}; r=\${r%"$nl"}
+    case "$l$r" in
+    *"$nl"*) printf 'link '; readlink -- "$1" | base64 | tr -d '\\n'; echo
+      printf 'real '; readlink -f -- "$1" | base64 | tr -d '\\n'; echo;;
+    *) printf 'link= %s\\nreal= %s\\n' "$l" "$r";;
+    esac
+    return
   fi
   [ -f "$1" ] || return 0
   if [ -n "$3" ] && [ -r "$1" ]; then printf 'sum '; "$3" < "$1"; fi
@@ -94,9 +103,12 @@ group %G' -- "$1" || return 0
 }
 printf 'umask '; umask`
 
-/** A shell script that probes every request and prints the sections `parseProbe` reads. */
+/**
+ * A shell script that probes every request and prints the sections `parseProbe` reads. A checksum of content the
+ * probe reads anyway is computed by parseProbe, not by a digest program on the host (an exec less).
+ */
 export function probeScript(requests: readonly ProbeRequest[]): Command {
-  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum ? `${r.checksum}sum` : ''} ${r.content === true ? 'all' : typeof r.content === 'number' ? r.content : ''} ${r.mime ? '1' : ''} ${r.attributes === 'flags' ? '2' : r.attributes ? '1' : ''}`)
+  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum && r.content !== true ? `${r.checksum}sum` : ''} ${r.content === true ? 'all' : typeof r.content === 'number' ? r.content : ''} ${r.mime ? '1' : ''} ${r.attributes === 'flags' ? '2' : r.attributes ? '1' : ''}`)
   return sh`${raw(PROBE_FUNCTION)}
 ${raw(calls.join('\n'))}`
 }
@@ -111,7 +123,8 @@ export function parseProbe(stdout: string, requests: readonly ProbeRequest[]): P
 
 /** Probe several paths in one round trip. */
 export async function probeFiles(conn: Connection, requests: readonly ProbeRequest[]): Promise<ProbeResult> {
-  const result = await conn.exec(probeScript(requests))
+  // text: names, numbers and base64 only, so a runner may capture it in memory
+  const result = await conn.exec(probeScript(requests), { text: true })
   return parseProbe(result.stdout, requests)
 }
 
@@ -137,12 +150,14 @@ function parseSection(section: string, request: ProbeRequest): FileState {
   const bits = parseInt(rawMode, 16)
   const field = (name: string): string | undefined => lines.find((l) => l.startsWith(`${name} `) || l === name)?.slice(name.length + 1)
   const access = field('access') ?? ''
-  const link = field('link')
-  const real = field('real')
+  // plain `link= TARGET` unless a path holds a newline, then base64
+  const link = field('link=') ?? mapDefined(field('link'), decode)
+  const real = field('real=') ?? mapDefined(field('real'), decode)
   const mime = field('mime')
   const lsattr = /^(\S+)\s+(\S+)\s/.exec(field('lsattr') ?? '')
   const lsflags = /^(\S+)\s/.exec(field('lsflags') ?? '')
   const contentAt = lines.indexOf('content')
+  const content = contentAt >= 0 ? Buffer.from(lines.slice(contentAt + 1).join(''), 'base64') : undefined
   const owner = field('owner')
   const group = field('group')
   return {
@@ -167,14 +182,15 @@ function parseSection(section: string, request: ProbeRequest): FileState {
     readable: access.includes('r'),
     writeable: access.includes('w'),
     executable: access.includes('x'),
-    ...(link === undefined ? {} : { linkTarget: decode(link) }),
-    ...(real === undefined ? {} : { linkSource: decode(real) }),
+    ...(link === undefined ? {} : { linkTarget: link }),
+    ...(real === undefined ? {} : { linkSource: real }),
     ...(mime === undefined ? {} : { mime }),
     ...(lsattr ? { version: lsattr[1]!, attrFlags: lsattr[2]!.replaceAll('-', '') } : {}),
     ...(lsflags ? { attrFlags: lsflags[1]!.replaceAll('-', '') } : {}),
     // `<alg>sum < file` prints the digest, two spaces and `-`; the digest alone is the checksum
     ...(field('sum') ? { checksum: field('sum')!.split(' ')[0]! } : {}),
-    ...(contentAt >= 0 ? { content: Buffer.from(lines.slice(contentAt + 1).join(''), 'base64') } : {}),
+    ...(content === undefined ? {} : { content }),
+    ...(content !== undefined && request.checksum && !field('sum') ? { checksum: createHash(request.checksum).update(content).digest('hex') } : {}),
   }
 }
 
@@ -186,5 +202,7 @@ export function statTime(text: string | undefined): number {
   const [sec = '', nsec = '0'] = (text ?? '').split('.')
   return Number(sec) + Number(nsec.padEnd(9, '0').slice(0, 9)) * 1e-9
 }
+
+const mapDefined = <T, U>(value: T | undefined, f: (v: T) => U): U | undefined => (value === undefined ? undefined : f(value))
 
 const decode = (b64: string): string => Buffer.from(b64, 'base64').toString('utf8').replace(/\n$/, '')
