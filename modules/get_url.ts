@@ -44,6 +44,8 @@ interface State {
   readonly expected?: string | undefined
   /** Status of the HEAD request check mode makes, as Ansible's check mode does (304: not modified). */
   readonly headStatus?: number
+  /** In check mode, for a file:// URL: the source's digest (Ansible's check reads the whole file, not a HEAD). */
+  readonly sourceDigest?: string
 }
 
 interface GetUrlChange extends Change {
@@ -81,6 +83,11 @@ ${raw(probeScript(requests))}`
     const expected = checksum?.url === undefined ? checksum?.digest : expectedFromList(a, checksum.url, listOut)
     const state: State = { target, digest: target.checksum, umask, destIsDir, expected }
     if (!ctx.check || !downloads(a, state)) return state
+    if (a.url.startsWith('file://')) {
+      const source = await ctx.conn.exec(sh`${`${checksum?.algorithm ?? 'sha1'}sum`} < ${decodeURIComponent(new URL(a.url).pathname)} | cut -d' ' -f1`, { allowFailure: true })
+      if (source.exitCode !== 0) throw new ModuleError(`Request failed: ${source.stderr.trim()}`, { url: a.url, dest: target.path })
+      return { ...state, sourceDigest: source.stdout.trim() }
+    }
     // Check mode asks the server as Ansible does: HEAD, conditional on dest's mtime unless forced.
     const head = downloadScript({ ...fetchOptions(a, a.url, conditional(a, state) ? target.path : undefined), method: 'HEAD', output: '/dev/null' })
     const answer = await ctx.conn.exec(head.command, { stdin: head.stdin, allowFailure: true })
@@ -94,7 +101,8 @@ ${raw(probeScript(requests))}`
     const path = s.target.path
     // A 304 ends Ansible's module before it looks at attributes: nothing is done at all.
     if (s.headStatus === 304) return { changes: [], values: { url: a.url, dest: path, status_code: 304, msg: 'HTTP Error 304: Not Modified' } }
-    const download = downloads(a, s)
+    // A file:// source with dest's bytes already: Ansible's check mode compares them and reports no change.
+    const download = downloads(a, s) && !(exists && s.sourceDigest !== undefined && s.sourceDigest === s.digest)
     const base: FileState = exists ? s.target : { path, exists: true, type: 'file', mode: (0o666 & ~s.umask).toString(8).padStart(4, '0') }
     const attrs = planAttrs(a, base, s.umask).filter((c) => exists || c.kind === 'mode')
     const changes: GetUrlChange[] = [

@@ -104,3 +104,19 @@ describe('conditional and HEAD requests with each downloader', () => {
     expect([stale.exitCode, parseStatus(stale.stdout), readFileSync(join(dir, 'out'), 'utf8')]).toEqual([0, 200, body])
   })
 })
+
+describe('get_url from a file:// URL', () => {
+  it('check mode compares the source with dest as ansible-core does (it reads the whole file), the run replaces only what differs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-geturl-file-'))
+    writeFileSync(join(dir, 'src'), body)
+    const a = { url: `file://${join(dir, 'src')}`, dest: join(dir, 'dest') }
+    expect((await run(a, true)).status).toBe('changed')
+    expect((await run(a)).status).toBe('changed')
+    expect((await run(a, true)).status).toBe('ok')
+    expect((await run(a)).status).toBe('ok')
+    writeFileSync(join(dir, 'src'), 'version 3\n')
+    expect((await run(a, true)).status).toBe('changed')
+    expect((await run(a)).status).toBe('changed')
+    expect(readFileSync(join(dir, 'dest'), 'utf8')).toBe('version 3\n')
+  })
+})
