@@ -191,7 +191,8 @@ export const apt = defineModule({
       const clean = await ctx.conn.with({ reads: false }).exec(sh`${APT_ENV} apt-get clean`, { allowFailure: true })
       if (clean.exitCode !== 0 || clean.stderr.trim()) throw new ModuleError(`apt-get clean failed${clean.stderr.trim() ? `: ${clean.stderr.trim()}` : ''}`, { rc: clean.exitCode, stdout: clean.stdout })
     }
-    let state = await readAptState(ctx.conn, specs, debs, { alwaysPolicy, ...(a.default_release === undefined ? {} : { defaultRelease: a.default_release }) })
+    const clock = a.update_cache === true || a.cache_valid_time > 0
+    let state = await readAptState(ctx.conn, specs, debs, { alwaysPolicy, clock, ...(a.default_release === undefined ? {} : { defaultRelease: a.default_release }) })
     if (wantsAutoclean(a)) {
       const { output } = await simulate(ctx.conn, aptCommand(a, [{ kind: 'autoclean', summary: '' }], true)!)
       state = { ...state, autocleanOutput: output }

@@ -60,15 +60,23 @@ export const APT_ENV = raw('env DEBIAN_FRONTEND=noninteractive LC_ALL=C')
  * Read the host in one round trip: clock, cache age, `dpkg-query` for every name, `apt-cache policy`
  * when versions matter, and the control fields of each .deb (fetched first when given as a URL).
  */
-export async function readAptState(conn: Connection, specs: readonly AptSpec[], debs: readonly string[], options: { alwaysPolicy: boolean; defaultRelease?: string }): Promise<AptState> {
+export async function readAptState(conn: Connection, specs: readonly AptSpec[], debs: readonly string[], options: { alwaysPolicy: boolean; defaultRelease?: string; clock?: boolean }): Promise<AptState> {
   const names = [...new Set(specs.map((s) => s.name))]
   const release = options.defaultRelease === undefined ? [] : ['-o', `APT::Default-Release=${options.defaultRelease}`]
   const query: Command[] = names.length === 0 ? [sh`echo ${SECTION}`] : [
     sh`q=$(dpkg-query -W -f=${DPKG_QUERY_FORMAT} ${names} 2>/dev/null); printf '%s\n' "$q"`,
     sh`echo ${SECTION}`,
-    sh`if [ ${options.alwaysPolicy ? 1 : 0} = 1 ] || [ "$(printf '%s\n' "$q" | awk -F'\t' '$3 ~ /^.i/ {print $1}' | sort -u | wc -l)" -lt ${names.length} ]; then apt-cache ${release} policy ${names}; fi`,
+    // how many of the names are installed (status ?i, duplicates of multi-arch packages once): builtins only
+    sh`n=0 seen=' '
+while IFS= read -r l; do r=\${l#*"	"}; r=\${r#*"	"}; p=\${l%%"	"*}
+  case $r in ?i*) case "$seen" in *" $p "*) ;; *) seen="$seen$p " n=$((n + 1));; esac;; esac
+done <<EOF
+$q
+EOF`,
+    sh`if [ ${options.alwaysPolicy ? 1 : 0} = 1 ] || [ "$n" -lt ${names.length} ]; then apt-cache ${release} policy ${names}; fi`,
   ]
-  const script = lines(sh`export LC_ALL=C`, sh`date +%s`, CACHE_MTIME, sh`echo ${SECTION}`, ...query, sh`echo ${SECTION}`, ...debs.map(debProbe))
+  // the clock only matters for cache_valid_time / update_cache (an exec less otherwise)
+  const script = lines(sh`export LC_ALL=C`, options.clock === false ? sh`echo 0` : sh`date +%s`, CACHE_MTIME, sh`echo ${SECTION}`, ...query, sh`echo ${SECTION}`, ...debs.map(debProbe))
   const result = await conn.exec(script, { allowFailure: true })
   const [head = '', dpkgOut = '', policyOut = '', debOut = ''] = result.stdout.split(`${SECTION}\n`)
   const [now = '0', mtime = '0'] = head.trim().split('\n')
