@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { connectLocal } from '../../engine/connection/local.js'
 import type { Command, Connection } from '../../engine/connection/types.js'
-import { readAptState } from '../../modules/lib/apt-state.js'
+import { readAptState, type AptSpec } from '../../modules/lib/apt-state.js'
 
 /** This machine's dpkg, with the scripts sent to it kept. */
 function recording(): { conn: Connection; scripts: string[] } {
@@ -12,7 +12,7 @@ function recording(): { conn: Connection; scripts: string[] } {
   return { conn, scripts }
 }
 
-const spec = (name: string) => ({ name, raw: name })
+const spec = (name: string): AptSpec => ({ spec: name, name })
 
 describe('the apt read on this machine', () => {
   it('asks apt-cache for versions only when a named package is not installed (counted by builtins, multi-arch once)', async () => {
