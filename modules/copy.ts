@@ -11,6 +11,7 @@ import { z } from 'zod'
 import { and, sh } from '../engine/connection/shell.js'
 import type { Command } from '../engine/connection/types.js'
 import { ModuleError } from '../engine/errors.js'
+import { toPythonJson } from '../engine/template-serialize.js'
 import { defineModule, type Diff, type ModuleContext, type Plan } from '../engine/module.js'
 import { text, yamlBool } from './lib/args.js'
 import { octal } from './lib/file-attrs.js'
@@ -20,7 +21,8 @@ import { applyWrite, MAX_DIFF_SIZE, planWrite, sha1, writeArgs, type WriteChange
 
 const args = z.object({
   src: z.string().optional().describe("file or directory to copy: on the controller (looked up in the role's files/), or on the host with remote_src"),
-  content: text.optional().describe('write this text to dest instead of copying src'),
+  // A list or dict (a template that rendered to one) is written as JSON, as ansible-core's copy action does.
+  content: z.union([text, z.array(z.unknown()), z.record(z.unknown())]).transform((v) => (typeof v === 'string' ? v : toPythonJson(v, { ensureAscii: true }))).optional().describe('write this text to dest instead of copying src (a list or dict is written as JSON)'),
   dest: z.string().min(1).describe("where to write; a directory (existing, or ending in '/') receives src under its own name"),
   remote_src: yamlBool.default(false).describe('src is a path on the host, not on the controller'),
   force: yamlBool.default(true).describe('replace dest when its content differs; false writes only when dest does not exist'),
