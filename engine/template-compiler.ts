@@ -231,5 +231,32 @@ function installLoopFilter(): void {
   }
 }
 
+interface Tokenizer {
+  trimBlocks: boolean
+  nextToken(): { type: string } | null
+  current(): string
+  forward(): void
+}
+
+/** Jinja2's trim_blocks also takes the newline after a comment (`{# … #}`); nunjucks' lexer only does after a block tag. */
+function installCommentTrim(): void {
+  const lexer = (internals as unknown as { lexer: { lex(src: string, opts: object): Tokenizer } }).lexer
+  const lex = lexer.lex
+  lexer.lex = (src, opts) => {
+    const tokenizer = lex(src, opts)
+    const next = tokenizer.nextToken.bind(tokenizer)
+    tokenizer.nextToken = () => {
+      const token = next()
+      if (token?.type === 'comment' && tokenizer.trimBlocks) {
+        if (tokenizer.current() === '\r') tokenizer.forward()
+        if (tokenizer.current() === '\n') tokenizer.forward()
+      }
+      return token
+    }
+    return tokenizer
+  }
+}
+
 installCompiler()
 installLoopFilter()
+installCommentTrim()

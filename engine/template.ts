@@ -43,7 +43,8 @@ export function isTemplated(value: unknown): boolean {
   return Object.values(value).some(isTemplated)
 }
 
-const INLINE: Whitespace = { trimBlocks: false, lstripBlocks: false }
+// Ansible's Templar sets trim_blocks for every template, strings in playbooks included (measured: 2.14)
+const INLINE: Whitespace = { trimBlocks: true, lstripBlocks: false }
 const CACHE_LIMIT = 20000
 
 function where(origin: SourceLocation | string | undefined): string {
@@ -188,7 +189,23 @@ function renderString(text: string, vars: Vars, origin: SourceLocation | undefin
       stringTypeResults.current = saved
     }
   }
-  return fromLiteral(run(source, vars, INLINE, origin, text))
+  return keepNewlines(text, fromLiteral(run(dropTrailingNewline(source), vars, INLINE, origin, text)))
+}
+
+/** Jinja2 (keep_trailing_newline off) renders a source without its one trailing newline, `\n`, `\r\n` or `\r`. */
+const dropTrailingNewline = (source: string): string => source.replace(/(\r\n|\r|\n)$/, '')
+
+/** Ansible's preserve_trailing_newlines: text ends with at least as many newlines as its source did. */
+function keepNewlines<T>(source: string, rendered: T): T | string {
+  if (typeof rendered !== 'string') return rendered
+  const wanted = trailing(source) - trailing(rendered)
+  return wanted > 0 ? rendered + '\n'.repeat(wanted) : rendered
+}
+
+function trailing(text: string): number {
+  let n = 0
+  while (n < text.length && text[text.length - 1 - n] === '\n') n++
+  return n
 }
 
 /** ansible-core 2.14 reads rendered text that looks like a list, a dict or a bool back as that value. */
@@ -220,7 +237,7 @@ const fileStack: string[] = []
 function renderFile(text: string, vars: Vars, whitespace: Whitespace, origin: string, parentFrame?: unknown): string {
   fileStack.push(origin)
   try {
-    return run(toNunjucks(text, false), vars, whitespace, origin, text, parentFrame)
+    return keepNewlines(text, run(dropTrailingNewline(toNunjucks(text, false)), vars, whitespace, origin, text, parentFrame))
   } finally {
     fileStack.pop()
   }

@@ -314,11 +314,23 @@ describe('renderText', () => {
     expect(() => renderText('ok\n{% if a + %}\n', vars, 'x.j2')).toThrow(new TemplateError('x.j2:2:11: template syntax error: unexpected token: %}'))
   })
 
+  // expected outputs as ansible-core 2.14's template module wrote them
   it('obeys a #jinja2: first line, as the template module does', () => {
     const text = '#jinja2: trim_blocks: False, lstrip_blocks: True\n  {% if t %}\nyes\n  {% endif %}\n'
-    expect(renderText(text, vars, 'x.j2')).toBe('\nyes\n\n')
+    expect(renderText(text, vars, 'x.j2')).toBe('\nyes\n')
     expect(renderText('#jinja2: lstrip_blocks: True\n  {% if t %}\nyes\n  {% endif %}\n', vars, 'x.j2')).toBe('yes\n')
-    expect(renderText('  {% if t %}\nyes\n  {% endif %}\n', vars, 'x.j2')).toBe('  yes\n  ')
+    expect(renderText('  {% if t %}\nyes\n  {% endif %}\n', vars, 'x.j2')).toBe('  yes\n  \n')
+  })
+
+  it('drops the source\'s one trailing newline and gives back as many as it had, and trims after comments, as Ansible', () => {
+    const x = { ...vars, x: 'a\n', y: 'b\n\n' }
+    expect(renderValue('{% for i in [1,2] %}{{ i }}\n{% endfor %}\n', x)).toBe('1\n2\n')
+    expect(renderValue('x\n{% if true %}\ny\n{% endif %}\nz\n\n', x)).toBe('x\ny\nz\n\n')
+    expect(renderValue('a {# c #}\nb {% set q = 1 %}\nc\n', x)).toBe('a b c\n')
+    expect(renderValue('pre {{ y }}\n', x)).toBe('pre b\n\n')
+    expect(renderValue('  {% if true %}\nq\n  {% endif %}\nr', x)).toBe('  q\n  r')
+    expect(renderText('line {{ x }}\n', x, 'x.j2')).toBe('line a\n')
+    expect(renderText('{% if true %}\n  {{ y }}\n{% endif %}\n# end {# c #}\nz', x, 'x.j2')).toBe('  b\n\n\n# end z')
   })
 
   it('keeps backslashes in string literals as written (no inline-template escaping)', () => {
