@@ -77,7 +77,8 @@ EOF`,
   ]
   // the clock only matters for cache_valid_time / update_cache (an exec less otherwise)
   const script = lines(sh`export LC_ALL=C`, options.clock === false ? sh`echo 0` : sh`date +%s`, CACHE_MTIME, sh`echo ${SECTION}`, ...query, sh`echo ${SECTION}`, ...debs.map(debProbe))
-  const result = await conn.exec(script, { allowFailure: true })
+  // dpkg-query, apt-cache and dpkg-deb print text: a runner may capture it in memory
+  const result = await conn.exec(script, { allowFailure: true, text: true })
   const [head = '', dpkgOut = '', policyOut = '', debOut = ''] = result.stdout.split(`${SECTION}\n`)
   const [now = '0', mtime = '0'] = head.trim().split('\n')
   if (!/^\d+$/.test(now.trim())) throw new ModuleError(`cannot read the apt state: ${result.stderr.trim() || result.stdout.trim()}`)

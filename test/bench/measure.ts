@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { loadInventory } from '../../engine/inventory.js'
 
 /** Wall time, controller CPU and peak memory of one command, as GNU time reports them. */
 export interface Measurement {
@@ -61,4 +62,12 @@ export function summarize(values: readonly number[]): { median: number; spread: 
   const mid = Math.floor(sorted.length / 2)
   const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
   return { median, spread: sorted[sorted.length - 1]! - sorted[0]! }
+}
+
+/** Persistent connections, as in ansible-core's default ssh_args: the benchmarks give both tools them. */
+export const PERSIST_ARGS = '-o ControlMaster=auto -o ControlPersist=60s'
+
+/** An inventory's own ssh arguments for all hosts (the lab's known_hosts), which the persistent runs extend. */
+export function commonSshArgs(inventory: string): string {
+  return String(loadInventory([inventory]).groups.get('all')!.vars.vars['ansible_ssh_common_args'] ?? '')
 }

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path'
 import minimist from 'minimist'
 import { loadInventory } from '../../engine/inventory.js'
 import { readTrace, runFloor, type FloorHost } from './floor.js'
-import { changedInRecap, measure, summarize, type Measurement } from './measure.js'
+import { changedInRecap, commonSshArgs, measure, PERSIST_ARGS, summarize, type Measurement } from './measure.js'
 
 const ROOT = resolve(import.meta.dirname, '../../..')
 const TSPLAY = join(ROOT, 'bin/tsplay.js')
@@ -38,14 +38,6 @@ const reps = Number(argv['reps'])
 /** Index of the first lab host to use, so a benchmark can run beside tests that use the first hosts. */
 const offset = Number(argv['offset'])
 
-/** Persistent connections, ansible's default ssh_args: both tools get them. */
-const PERSIST_ARGS = '-o ControlMaster=auto -o ControlPersist=60s'
-
-/** The lab inventory's own ssh arguments (its known_hosts), which the tsplay runs extend. */
-function labCommonArgs(): string {
-  return String(loadInventory([LAB_INVENTORY]).groups.get('all')!.vars.vars['ansible_ssh_common_args'] ?? '')
-}
-
 async function main(): Promise<void> {
   const largest = Math.max(...sizes)
   execFileSync('node', [TSPLAY, 'lab', 'up', String(offset + largest)], { stdio: 'inherit', cwd: ROOT })
@@ -58,7 +50,7 @@ async function main(): Promise<void> {
     writeFileSync(cfg, `[defaults]\nforks = ${Math.max(n, 5)}\nhost_key_checking = True\nretry_files_enabled = False\ninterpreter_python = /usr/bin/python3\n[ssh_connection]\npipelining = True\nssh_args = ${PERSIST_ARGS}\n`)
     const env = { ...process.env, ANSIBLE_CONFIG: cfg, ANSIBLE_NOCOLOR: '1', CI: 'true' }
     // tsplay gets the same persistent connections, through the same ssh options ansible users set
-    const persistent = `ansible_ssh_common_args=${JSON.stringify(`${labCommonArgs()} ${PERSIST_ARGS}`)}`
+    const persistent = `ansible_ssh_common_args=${JSON.stringify(`${commonSshArgs(LAB_INVENTORY)} ${PERSIST_ARGS}`)}`
     const commands: Record<Tool, (playbook: string) => [string, string[]]> = {
       tsplay: (pb) => ['node', [TSPLAY, 'run', pb, '-i', LAB_INVENTORY, '--limit', limit, '--forks', String(n), '-e', persistent]],
       ansible: (pb) => ['ansible-playbook', [pb, '-i', LAB_INVENTORY, '--limit', limit]],
