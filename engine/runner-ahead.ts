@@ -43,3 +43,30 @@ export async function gatherAhead(ps: PlayState, task: Task, host: string, itemV
 
 /** The state gathered ahead, while nothing but reads has run on the host since; else undefined (gather again). */
 export const stillCurrent = (ahead: Ahead): Promise<unknown> | undefined => (ahead.prepared.ctx.conn.writeEpoch === ahead.epoch ? ahead.gathered : undefined)
+
+/**
+ * How many items to gather ahead at a time. In check mode nothing is written, so all of them at once. Otherwise
+ * a window that starts at 8, doubles after a window during which nothing was written to the host, and drops to 1
+ * after one with a write (a run that changes every item then wastes almost no reads).
+ */
+export class AheadWindow {
+  /** The item the next window starts at, and the one the current window started at. */
+  next = 0
+  start = 0
+  private size: number
+
+  constructor(
+    private readonly count: number,
+    check: boolean,
+  ) {
+    this.size = check ? count : 8
+  }
+
+  /** Open the next window after `previous` (the current window's items): where it ends. */
+  take(previous: ReadonlyArray<Ahead | undefined>): number {
+    if (previous.length > 0) this.size = previous.some((a) => a !== undefined && stillCurrent(a) === undefined) ? 1 : this.size * 2
+    this.start = this.next
+    this.next = Math.min(this.count, this.start + this.size)
+    return this.next
+  }
+}

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { TsplayError } from './errors.js'
 import type { Task } from './model.js'
 import { censor, type TaskResult, type TaskStatus } from './result.js'
-import { gatherAhead, mayGatherAhead, stillCurrent, type Ahead } from './runner-ahead.js'
+import { AheadWindow, gatherAhead, mayGatherAhead, stillCurrent, type Ahead } from './runner-ahead.js'
 import { execute, executeOnce, failed } from './runner-exec.js'
 import { itemLabel, loopControl, loopItems, loopKey, loopVars } from './runner-loop.js'
 import type { PlayState } from './runner-state.js'
@@ -59,12 +59,17 @@ async function runLoop(ps: PlayState, task: Task, host: string, itemSink: (r: Ta
       return { extra, vars, holds: error }
     }
   }
-  // modules that opt in read all items' state in one round trip before the first item runs
+  // modules that opt in read several items' state in one round trip before the first of them runs
   const early = mayGatherAhead(task, items.length, lc.pauseSeconds) ? items.map((_, i) => setup(i)) : undefined
-  const ahead = early ? await gatherAhead(ps, task, host, early.map((s) => (s.holds === true ? s.vars : undefined))) : []
+  const window = new AheadWindow(items.length, ps.run.options.check)
+  const ahead: Array<Ahead | undefined> = []
   const results: TaskResult[] = []
   for (let i = 0; i < items.length; i++) {
     if (i > 0 && lc.pauseSeconds > 0) await sleep(lc.pauseSeconds * 1000)
+    if (early && i === window.next) {
+      const end = window.take(ahead.slice(window.start, i))
+      ahead.push(...(await gatherAhead(ps, task, host, early.slice(i, end).map((s) => (s.holds === true ? s.vars : undefined)))))
+    }
     const { extra, vars, holds } = early?.[i] ?? setup(i)
     // as in ansible-core, a condition that cannot be evaluated fails the whole task, not just the item
     if (holds instanceof TsplayError) return failed(host, holds.message)
