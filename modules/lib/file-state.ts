@@ -72,17 +72,26 @@ export interface ProbeResult {
   readonly umask: number
 }
 
+/** What `stat` prints for one path: mode, ids, size, times…, then owner and group names (and the name, in a batch). */
+const STAT_FORMAT = 'stat %f %u %g %s %.9Y %.9X %.9Z %i %d %h %b %o %r\nowner %U\ngroup %G'
+
 // The shell function every probe script starts with: $1 path, $2 "-L" to follow, $3 digest program or "", $4 "all" or a size limit for content,
-// $5 "1" for the mime type, $6 "1" for lsattr -v, "2" for lsattr without the version.
+// $5 "1" for the mime type, $6 "1" for lsattr -v, "2" for lsattr without the version, $7 "1" when the path's stat is in the
+// script's one batched `stat` (`batched S`, or `batched L` for a link to follow) rather than run here.
+// `want` notes a path for the batch: `S` gets every path that is not a link to follow (stat and stat -L agree on it).
 const PROBE_FUNCTION = `nl='
 '
+S= SL=
+want() {
+  if [ "$2" = -L ]; then [ -e "$1" ] || return 0; else [ -e "$1" ] || [ -L "$1" ] || return 0; fi
+  if [ "$2" = -L ] && [ -L "$1" ]; then SL="$SL$1$nl"; else S="$S$1$nl"; fi
+}
 probe() {
   echo "@@path"
   if [ "$2" = -L ]; then [ -e "$1" ] || { echo missing; return; }
   else [ -e "$1" ] || [ -L "$1" ] || { echo missing; return; }; fi
-  stat $2 -c 'stat %f %u %g %s %.9Y %.9X %.9Z %i %d %h %b %o %r
-owner %U
-group %G' -- "$1" || return 0
+  if [ "$7" = 1 ]; then if [ "$2" = -L ] && [ -L "$1" ]; then echo "batched L"; else echo "batched S"; fi
+  else stat $2 -c '${STAT_FORMAT}' -- "$1" || return 0; fi
   a=; [ -r "$1" ] && a=r; [ -w "$1" ] && a="\${a}w"; [ -x "$1" ] && a="\${a}x"; echo "access $a"
   [ "$5" = 1 ] && echo "mime $(file -b --mime -- "$1" 2>/dev/null)"
   [ "$6" = 1 ] && echo "lsattr $(lsattr -vd -- "$1" 2>/dev/null)"
@@ -100,16 +109,26 @@ group %G' -- "$1" || return 0
   [ -f "$1" ] || return 0
   if [ -n "$3" ] && [ -r "$1" ]; then printf 'sum '; "$3" < "$1"; fi
   if [ -n "$4" ] && [ -r "$1" ] && { [ "$4" = all ] || [ "$(wc -c < "$1")" -le "$4" ]; }; then echo content; base64 < "$1"; fi
-}
-printf 'umask '; umask`
+}`
+
+// One exec of stat for all the paths `want` noted (two when some are links to follow); names are the key.
+const BATCHED_STAT = `printf '@@stats\\n'; [ -z "$S" ] || (set -f; IFS=$nl; exec stat -c '${STAT_FORMAT}\nname %n' -- $S) 2>/dev/null
+printf '@@statsL\\n'; [ -z "$SL" ] || (set -f; IFS=$nl; exec stat -L -c '${STAT_FORMAT}\nname %n' -- $SL) 2>/dev/null
+printf '@@statsEnd\\n'`
 
 /**
  * A shell script that probes every request and prints the sections `parseProbe` reads. A checksum of content the
  * probe reads anyway is computed by parseProbe, not by a digest program on the host (an exec less).
  */
 export function probeScript(requests: readonly ProbeRequest[]): Command {
-  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum && r.content !== true ? `${r.checksum}sum` : ''} ${r.content === true ? 'all' : typeof r.content === 'number' ? r.content : ''} ${r.mime ? '1' : ''} ${r.attributes === 'flags' ? '2' : r.attributes ? '1' : ''}`)
+  // a path holding a newline cannot be one word of the batch's list: it gets a stat of its own
+  const batched = (r: ProbeRequest): boolean => !r.path.includes('\n')
+  const wants = requests.filter(batched).map((r) => sh`want ${r.path} ${r.follow ? '-L' : ''}`)
+  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum && r.content !== true ? `${r.checksum}sum` : ''} ${r.content === true ? 'all' : typeof r.content === 'number' ? r.content : ''} ${r.mime ? '1' : ''} ${r.attributes === 'flags' ? '2' : r.attributes ? '1' : ''} ${batched(r) ? '1' : ''}`)
   return sh`${raw(PROBE_FUNCTION)}
+${raw(wants.join('\n'))}
+${raw(BATCHED_STAT)}
+printf 'umask '; umask
 ${raw(calls.join('\n'))}`
 }
 
@@ -118,7 +137,33 @@ export function parseProbe(stdout: string, requests: readonly ProbeRequest[]): P
   const [head = '', ...sections] = stdout.split('@@path\n')
   const umask = /umask (\d+)/.exec(head)
   if (sections.length !== requests.length) throw new Error(`file probe: expected ${requests.length} sections, got ${sections.length}`)
-  return { umask: umask ? parseInt(umask[1]!, 8) : 0o022, files: sections.map((s, i) => parseSection(s, requests[i]!)) }
+  const stats = batchedStats(head)
+  return { umask: umask ? parseInt(umask[1]!, 8) : 0o022, files: sections.map((s, i) => parseSection(withStat(s, requests[i]!.path, stats), requests[i]!)) }
+}
+
+/** The records of the batched stat by group (`S`, `L`) and path: the stat, owner and group lines of each. */
+function batchedStats(head: string): Record<'S' | 'L', Map<string, string>> {
+  const group = (start: string, end: string): Map<string, string> => {
+    const from = head.indexOf(start)
+    const to = head.indexOf(end, from)
+    const records = new Map<string, string>()
+    if (from < 0 || to < 0) return records
+    const lines = head.slice(from + start.length, to).split('\n')
+    for (let i = 0; i + 3 < lines.length; i += 4) {
+      if (!lines[i]!.startsWith('stat ') || !lines[i + 3]!.startsWith('name ')) break
+      records.set(lines[i + 3]!.slice(5), lines.slice(i, i + 3).join('\n'))
+    }
+    return records
+  }
+  return { S: group('@@stats\n', '@@statsL\n'), L: group('@@statsL\n', '@@statsEnd\n') }
+}
+
+/** A section with its `batched` line replaced by the path's stat record; without one (stat failed) the section ends there, as a failed stat of its own did. */
+function withStat(section: string, path: string, stats: Record<'S' | 'L', Map<string, string>>): string {
+  const batched = /^batched ([SL])\n/.exec(section)
+  if (!batched) return section
+  const record = stats[batched[1] as 'S' | 'L'].get(path)
+  return record === undefined ? '' : `${record}\n${section.slice(batched[0].length)}`
 }
 
 /** Probe several paths in one round trip. */

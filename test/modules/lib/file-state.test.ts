@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { connectLocal } from '../../../engine/connection/local.js'
-import { parseProbe, probeFile, type ProbeRequest } from '../../../modules/lib/file-state.js'
+import { parseProbe, probeFile, probeFiles, type ProbeRequest } from '../../../modules/lib/file-state.js'
 
 const fixture = readFileSync(new URL('../../fixtures/output/stat/probe-tmpdir.txt', import.meta.url), 'utf8')
 const requests: ProbeRequest[] = [
@@ -72,6 +72,9 @@ describe('probeFile on this machine', () => {
     expect([rel?.linkTarget, rel?.linkSource]).toEqual(['f', join(dir, 'f')])
     expect([dangling?.linkTarget, dangling?.linkSource]).toEqual([join(dir, 'gone/x'), ''])
     expect([nl?.linkTarget, nl?.linkSource]).toEqual(['two\nlines', join(dir, 'two\nlines')])
+    // one probe with the link followed and not, the file itself and a missing path: one batched stat per kind
+    const { files } = await probeFiles(conn, [{ path: join(dir, 'rel'), follow: true }, { path: join(dir, 'rel') }, { path: join(dir, 'f'), follow: true }, { path: join(dir, 'none'), follow: true }])
+    expect(files.map((f) => [f.exists, f.type, f.size])).toEqual([[true, 'file', 4], [true, 'link', 1], [true, 'file', 4], [false, undefined, undefined]])
     const [summed, read] = await Promise.all([probeFile(conn, { path: join(dir, 'f'), checksum: 'sha256' }), probeFile(conn, { path: join(dir, 'f'), checksum: 'sha256', content: true })])
     expect(summed?.checksum).toBe('3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7')
     expect(read?.checksum).toBe(summed?.checksum)
