@@ -14,6 +14,8 @@ export interface Diff {
   readonly after: string
   readonly beforeHeader?: string
   readonly afterHeader?: string
+  /** A diff the module wrote out itself (Ansible's `prepared`, e.g. unarchive's itemised list for a zip), printed as it is. */
+  readonly prepared?: string
 }
 
 export interface Plan<C extends Change = Change> {

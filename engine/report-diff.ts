@@ -1,16 +1,8 @@
 import type { Diff } from './module.js'
 
-/** A diff the module wrote out itself (Ansible's `prepared`, e.g. unarchive's itemised list for a zip), printed as it is. */
-export interface PreparedDiff extends Diff {
-  readonly prepared: string
-}
-
-/** Whether a diff is a prepared text rather than a before/after pair. */
-export const isPrepared = (d: Diff): d is PreparedDiff => typeof (d as Partial<PreparedDiff>).prepared === 'string'
-
 /** Line-level unified diff with 3 lines of context, as Ansible's --diff prints file changes; a prepared diff as it is. */
 export function unifiedDiff(diff: Diff): string {
-  if (isPrepared(diff)) return diff.prepared
+  if (diff.prepared !== undefined) return diff.prepared
   const a = splitLines(diff.before)
   const b = splitLines(diff.after)
   const ops = lcsOps(a, b)

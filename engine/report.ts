@@ -1,5 +1,5 @@
 import type { RunEvent } from './events.js'
-import { isPrepared, unifiedDiff } from './report-diff.js'
+import { unifiedDiff } from './report-diff.js'
 import { pyJson } from './report-json.js'
 import type { HostStats, TaskResult } from './result.js'
 
@@ -48,7 +48,7 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
     for (const d of r.diff) {
       for (const l of unifiedDiff(d).split('\n').slice(0, -1)) line(l, l.startsWith('+') && !l.startsWith('+++') ? 'green' : l.startsWith('-') && !l.startsWith('---') ? 'red' : l.startsWith('@@') ? 'cyan' : undefined)
       // ansible's default callback leaves a blank line after each before/after diff (not after a prepared one)
-      if (!isPrepared(d)) line('')
+      if (d.prepared === undefined) line('')
     }
   }
   const kind = (r: TaskResult): 'debug' | 'other' => (r.verboseAlways ? 'debug' : 'other')

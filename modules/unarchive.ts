@@ -9,9 +9,8 @@ import { posix } from 'node:path'
 import { z } from 'zod'
 import { quote, raw, sh, type Raw } from '../engine/connection/shell.js'
 import type { Command } from '../engine/connection/types.js'
-import type { PreparedDiff } from '../engine/report-diff.js'
 import { ModuleError } from '../engine/errors.js'
-import { defineModule, type Change, type ModuleContext } from '../engine/module.js'
+import { defineModule, type Change, type Diff, type ModuleContext } from '../engine/module.js'
 import { stringList, yamlBool } from './lib/args.js'
 import { downloadScript } from './lib/download.js'
 import { fnmatchRegExp } from '../engine/fnmatch.js'
@@ -188,7 +187,7 @@ export const unarchive = defineModule({
     if (s.remote && !s.remote.exists) throw new ModuleError(`Source '${a.src}' does not exist`)
     const values = { dest: a.dest, src: a.src, handler: isZip(a.src) ? 'ZipArchive' : 'TgzArchive', ...destInfo(s.dest), ...(a.list_files ? { files: s.files } : {}) }
     // ansible-core shows no diff for tar archives; for zip its itemised list, whether or not it unpacks.
-    const prepared: PreparedDiff[] = s.itemized ? [{ before: '', after: '', prepared: s.itemized }] : []
+    const prepared: Diff[] = s.itemized ? [{ before: '', after: '', prepared: s.itemized }] : []
     if (s.differences.length === 0) return { changes: [], values, diff: prepared }
     const changes: UnarchiveChange[] = [{ kind: 'unarchive', members: s.files, summary: `unpack ${a.src} into ${a.dest} (${s.differences.length} ${s.differences.length === 1 ? 'difference' : 'differences'})` }]
     return { changes, values, diff: prepared }

@@ -5,7 +5,6 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { connectLocal } from '../../engine/connection/local.js'
 import { runModule } from '../../engine/module.js'
-import type { PreparedDiff } from '../../engine/report-diff.js'
 import { compareZip, parseZipInspect } from '../../modules/lib/file-zip.js'
 import { unarchive } from '../../modules/unarchive.js'
 import { makeContext } from '../helpers/module-context.js'
@@ -94,7 +93,7 @@ describe('unarchive include/exclude and zip results on this machine', () => {
     expect(checked.changed).toBe(true)
     expect(existsSync(join(dest, 'tree'))).toBe(false)
     const first = await run(a)
-    expect(first.diff).toEqual([{ before: '', after: '', prepared: (checked.diff[0] as PreparedDiff).prepared }])
+    expect(first.diff).toEqual([{ before: '', after: '', prepared: checked.diff[0]!.prepared }])
     expect(existsSync(join(dest, 'tree/c.log'))).toBe(false)
     expect(first.values['files']).toEqual(['tree/sub/', 'tree/sub/b', 'tree/a', 'tree/'])
     expect(first.values).toMatchObject({ handler: 'ZipArchive', state: 'directory', extract_results: { cmd: [expect.stringMatching(/\/unzip$/), '-o', join(work, 'app.zip'), '-x', '*.log', '-d', dest], rc: 0, err: '' } })
