@@ -175,7 +175,7 @@ function prompt(question: string): Promise<string> {
 }
 
 function version(): string {
-  // the source is engine/cli.ts, the compiled CLI dist/engine/cli.js, the bundled one dist/tsplay.mjs
+  // the source is engine/cli.ts, the compiled CLI dist/engine/cli.js, the bundled one dist/tsplay.cjs
   for (const rel of ['../package.json', '../../package.json']) {
     try {
       const manifest = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string }
