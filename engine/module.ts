@@ -75,6 +75,12 @@ export interface ModuleDef<S extends z.ZodTypeAny, State, C extends Change> {
    * running the module changes nothing later items' arguments depend on (no variables, no inventory).
    */
   readonly gathersAhead?: boolean
+  /**
+   * Gather the states of several items of a loop that gathers ahead with one command where `gather` would take one
+   * per item: same host, same connection settings (the first item's context stands for all). One state per item,
+   * in order; like gather, it only reads.
+   */
+  gatherMany?(ctx: ModuleContext, args: ReadonlyArray<z.output<S>>): Promise<State[]>
   gather(ctx: ModuleContext, args: z.output<S>): Promise<State>
   plan(args: z.output<S>, state: State, ctx: ModuleContext): Plan<C>
   /**
@@ -151,6 +157,11 @@ export async function runModule<S extends z.ZodTypeAny, State, C extends Change>
  */
 export function startGather<S extends z.ZodTypeAny, State, C extends Change>(mod: ModuleDef<S, State, C>, ctx: ModuleContext, args: z.output<S>): Promise<State> {
   return mod.gather({ ...ctx, conn: ctx.conn.with({ reads: true }) }, args)
+}
+
+/** startGather for several items at once (ModuleDef.gatherMany), on the first item's context. */
+export function startGatherMany<S extends z.ZodTypeAny, State, C extends Change>(mod: ModuleDef<S, State, C>, ctx: ModuleContext, args: ReadonlyArray<z.output<S>>): Promise<State[]> {
+  return mod.gatherMany!({ ...ctx, conn: ctx.conn.with({ reads: true }) }, args)
 }
 
 function outcome(status: ModuleOutcome['status'], changed: boolean, changes: readonly string[], diff: readonly Diff[], values: Readonly<Record<string, unknown>>): ModuleOutcome {

@@ -1,5 +1,6 @@
 import { builtinModules } from '../modules/index.js'
-import { startGather } from './module.js'
+import type { Connection } from './connection/types.js'
+import { startGather, startGatherMany } from './module.js'
 import type { Task } from './model.js'
 import { prepare, type Prepared } from './runner-exec.js'
 import type { PlayState } from './runner-state.js'
@@ -23,23 +24,39 @@ export function mayGatherAhead(task: Task, itemCount: number, pauseSeconds: numb
   return itemCount > 1 && pauseSeconds === 0 && builtinModules[task.action]?.gathersAhead === true
 }
 
-/** Prepare each item given vars (those whose `when` holds) and start its gather; one that cannot be prepared is left to its turn. */
+/**
+ * Prepare each item given vars (those whose `when` holds) and start its gather; one that cannot be prepared is left
+ * to its turn. Items on the same connection gather with one command when the module can (ModuleDef.gatherMany).
+ */
 export async function gatherAhead(ps: PlayState, task: Task, host: string, itemVars: ReadonlyArray<Vars | undefined>): Promise<Array<Ahead | undefined>> {
-  const ahead: Array<Ahead | undefined> = []
+  const items: Array<Prepared | undefined> = []
   for (const vars of itemVars) {
     const prepared = vars === undefined ? undefined : await prepare(ps, task, host, vars)
-    if (prepared === undefined || 'status' in prepared) {
-      ahead.push(undefined)
-      continue
-    }
+    items.push(prepared === undefined || 'status' in prepared ? undefined : prepared)
+  }
+  const together = gatheredTogether(items.filter((p) => p !== undefined))
+  return items.map((prepared) => {
+    if (prepared === undefined) return undefined
     const epoch = prepared.ctx.conn.writeEpoch
-    const gathered = startGather(prepared.mod, prepared.ctx, prepared.args)
+    const gathered = together.get(prepared) ?? startGather(prepared.mod, prepared.ctx, prepared.args)
     // an item whose turn finds its state stale never awaits this promise: its failure must not go unhandled
     gathered.catch(() => undefined)
-    ahead.push({ prepared, gathered, epoch })
-  }
-  return ahead
+    return { prepared, gathered, epoch }
+  })
 }
+
+/** The gathers of the items that share the first one's connection, as one gatherMany; empty when the module has none. */
+function gatheredTogether(items: readonly Prepared[]): Map<Prepared, Promise<unknown>> {
+  const first = items[0]
+  if (first?.mod.gatherMany === undefined) return new Map()
+  const same = items.filter((p) => sameConnection(p.ctx.conn, first.ctx.conn))
+  if (same.length < 2) return new Map()
+  const states = startGatherMany(first.mod, first.ctx, same.map((p) => p.args))
+  return new Map(same.map((p, i) => [p, states.then((all) => all[i])]))
+}
+
+/** Whether two views reach the same host as the same user with the same environment (delegate_to may differ per item). */
+const sameConnection = (a: Connection, b: Connection): boolean => a.host === b.host && JSON.stringify([a.become, a.env]) === JSON.stringify([b.become, b.env])
 
 /** The state gathered ahead, while nothing but reads has run on the host since; else undefined (gather again). */
 export const stillCurrent = (ahead: Ahead): Promise<unknown> | undefined => (ahead.prepared.ctx.conn.writeEpoch === ahead.epoch ? ahead.gathered : undefined)

@@ -64,6 +64,32 @@ if [ -e ${a.sysctl_file} ]; then echo present; slurp ${a.sysctl_file} || exit 1;
   return parseGathered((await ctx.conn.exec(script, { text: true })).stdout)
 }
 
+/**
+ * Several loop items' gathers with one `sysctl` exec (names and values as `NAME = VALUE` lines, one per line of a
+ * value) and one read of the file, when they all name plain keys of the same file; else one gather each. A key
+ * the kernel lacks prints nothing, as `sysctl -e -n` does; when sysctl fails, each key is read on its own again.
+ */
+async function gatherMany(ctx: ModuleContext, items: readonly SysctlArgs[]): Promise<SysctlState[]> {
+  const file = items[0]?.sysctl_file ?? ''
+  if (!items.every((a) => PLAIN_KEY.test(a.name) && a.sysctl_file === file)) return Promise.all(items.map((a) => gather(ctx, a)))
+  // each once: a key named twice would be printed twice
+  const names = [...new Set(items.map((a) => a.name))]
+  const script = sh`${raw(READ_FILE)}
+v=$(sysctl -e ${names} 2>/dev/null); echo "$?"; printf '%s\n' "$v"; echo ${SEPARATOR}
+if [ -e ${file} ]; then echo present; slurp ${file} || exit 1; printf '%s' "$t"; else echo absent; fi`
+  const { live, file: content } = parseGathered((await ctx.conn.exec(script, { text: true })).stdout)
+  if (live === null) return Promise.all(items.map((a) => gather(ctx, a)))
+  const lines = live.split('\n')
+  return items.map((a) => {
+    const prefix = `${a.name} = `
+    const value = lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length)).join('\n')
+    return { live: value.replace(/\n+$/, ''), file: content }
+  })
+}
+
+/** A key that sysctl prints back exactly as given: no globs, no slashes (which it would turn into dots). */
+const PLAIN_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/
+
 /** Split the gather output into the live value and the file. */
 export function parseGathered(stdout: string): SysctlState {
   const at = stdout.indexOf(`\n${SEPARATOR}\n`)
@@ -113,6 +139,7 @@ const RELOAD_FAILURE = /^sysctl: setting key "[^"]+": (Invalid argument|Read-onl
 export const sysctl = defineModule({
   name: 'sysctl',
   gathersAhead: true,
+  gatherMany,
   args,
   description: 'Set a kernel parameter in a sysctl file and in the running kernel',
   example: 'sysctl:\n  name: net.ipv4.ip_forward\n  value: 1\n  sysctl_file: /etc/sysctl.d/99-kubernetes.conf\n  sysctl_set: true',

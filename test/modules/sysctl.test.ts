@@ -79,6 +79,38 @@ describe('sysctl on this machine (file only: the live kernel here is not ours to
   })
 })
 
+describe('sysctl gathering a loop\'s keys together (this machine\'s live kernel, read only)', () => {
+  it('reads what one gather per key reads, with one command', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-sysctl-'))
+    const file = join(dir, 'sysctl.conf')
+    writeFileSync(file, 'kernel.ostype = Linux\n')
+    let commands = 0
+    const local = connectLocal('local')
+    const conn = Object.assign(Object.create(local) as typeof local, { exec: (...a: Parameters<typeof local.exec>) => (commands++, local.exec(...a)), with: () => conn })
+    const ctx = makeContext({ conn })
+    // a value with a tab, a key this kernel lacks, a key given twice
+    const names = ['kernel.ostype', 'net.ipv4.ip_local_port_range', 'kernel.tsplay_no_such_key', 'kernel.pid_max', 'kernel.ostype']
+    const items = names.map((name) => sysctl.args.parse({ name, value: '1', sysctl_file: file }))
+    const together = await sysctl.gatherMany!(ctx, items)
+    expect(commands).toBe(1)
+    const oneByOne = await Promise.all(items.map((a) => sysctl.gather(ctx, a)))
+    expect(together).toEqual(oneByOne)
+    expect(together[1]!.live).toMatch(/^\d+\t\d+$/)
+    expect(together[2]!.live).toBe('')
+    expect(together[0]!.file).toBe('kernel.ostype = Linux\n')
+  })
+
+  it('falls back to one gather per key for keys sysctl would print otherwise, or different files', async () => {
+    let commands = 0
+    const local = connectLocal('local')
+    const conn = Object.assign(Object.create(local) as typeof local, { exec: (...a: Parameters<typeof local.exec>) => (commands++, local.exec(...a)), with: () => conn })
+    const items = [{ name: 'kernel/ostype' }, { name: 'kernel.ostype' }].map((k) => sysctl.args.parse({ ...k, value: 'Linux', sysctl_file: '/nonexistent/sysctl.conf' }))
+    const states = await sysctl.gatherMany!(makeContext({ conn }), items)
+    expect(commands).toBe(2)
+    expect(states.map((s) => s.live)).toEqual(['Linux', 'Linux'])
+  })
+})
+
 describe('sysctl on output captured from a lab host', () => {
   const fixture = (name: string): string => readFileSync(join(import.meta.dirname, '../fixtures/output/sysctl', name), 'utf8')
   it('keeps Debian\'s commented sysctl.conf intact and compares tab-separated live values', () => {
