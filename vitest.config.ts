@@ -5,6 +5,11 @@ import { defineConfig } from 'vitest/config'
 // cannot). vitest applies pool options (so file parallelism) to the whole run, not per project: `npm test`
 // runs the projects one after the other, `differential`, `lab` and `e2e` with --no-file-parallelism, because
 // lab tests stop, reboot and recreate shared hosts and must never overlap.
+// Every project turns the connection keeper off (tsplay keeps connections between runs by default, as ansible's
+// ControlPersist does): a test's run must not be served by a connection an earlier test opened, with settings or
+// to a host that have changed since. The keeper's own tests turn it back on.
+const env = { TSPLAY_NO_KEEPER: '1' }
+
 export default defineConfig({
   test: {
     projects: [
@@ -13,6 +18,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/engine/**/*.test.ts', 'test/modules/**/*.test.ts'],
           testTimeout: 30_000,
+          env,
         },
       },
       {
@@ -20,6 +26,7 @@ export default defineConfig({
           name: 'differential',
           include: ['test/differential/**/*.test.ts'],
           testTimeout: 300_000,
+          env,
         },
       },
       {
@@ -28,6 +35,7 @@ export default defineConfig({
           include: ['test/lab/**/*.test.ts', 'test/e2e/rhel-plan.test.ts'],
           globalSetup: ['test/lab/global-setup.ts'],
           testTimeout: 900_000,
+          env,
           hookTimeout: 900_000,
         },
       },
@@ -40,6 +48,7 @@ export default defineConfig({
           include: ['test/e2e/ha-cluster.test.ts', 'test/e2e/etcd-permissions.test.ts', 'test/e2e/docker-runtime.test.ts'],
           globalSetup: ['test/lab/global-setup.ts'],
           testTimeout: 900_000,
+          env,
           hookTimeout: 900_000,
         },
       },

@@ -24,16 +24,31 @@ export interface ConnectOptions {
 }
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa']
+
+/**
+ * ansible-core's default `ssh_args`: connections persist for 60 s after a run (through tsplay's keeper). Set
+ * `ansible_ssh_args` (or ANSIBLE_SSH_ARGS) to something without ControlPersist to connect afresh every run.
+ */
+export const DEFAULT_SSH_ARGS = '-C -o ControlMaster=auto -o ControlPersist=60s'
+/** The host's `ansible_ssh_args`, else ANSIBLE_SSH_ARGS, else the default; an empty value means none, as in ansible. */
+function sshArgs(vars: Vars): string {
+  const own = vars.ansible_ssh_args
+  return own === undefined || own === null ? (process.env['ANSIBLE_SSH_ARGS'] ?? DEFAULT_SSH_ARGS) : String(own)
+}
+
 const SSH_CONFIG_FILES = () => [`${homedir()}/.ssh/config`, '/etc/ssh/ssh_config']
 
 /**
  * Open the connection for an inventory host from its (templated) variables: `ansible_connection`
  * (`ssh` default, `local`), `ansible_host`, `ansible_port`, `ansible_user`, `ansible_ssh_private_key_file`,
- * `ansible_password`, `ansible_ssh_common_args`… Throws ConnectionError when unreachable. With OpenSSH's
- * `ControlMaster auto` + `ControlPersist` (as ansible's default ssh_args have them), commands go through the
- * connection keeper, which keeps the connection open for the next run (key or agent auth only).
+ * `ansible_password`, `ansible_ssh_args`, `ansible_ssh_common_args`… Throws ConnectionError when unreachable. With
+ * OpenSSH's `ControlMaster auto` + `ControlPersist` (as ansible's default ssh_args have them, and so tsplay's),
+ * commands go through the connection keeper, which keeps the connection open for the next run (key or agent auth
+ * only; TSPLAY_NO_KEEPER turns it off).
  */
-export async function openConnection(host: string, vars: Vars, options: ConnectOptions): Promise<Connection> {
+export async function openConnection(host: string, hostVars: Vars, options: ConnectOptions): Promise<Connection> {
+  // resolved here, so that a keeper started by another run with another environment connects as this run would
+  const vars: Vars = { ...hostVars, ansible_ssh_args: sshArgs(hostVars) }
   const kind = str(vars.ansible_connection) ?? 'ssh'
   if (kind === 'local') return connectLocal(host)
   if (kind !== 'ssh' && kind !== 'smart' && kind !== 'paramiko') throw new UsageError(`${host}: unsupported ansible_connection '${kind}' (tsplay knows ssh and local)`)
@@ -60,7 +75,8 @@ interface SshPlan {
 async function planSsh(host: string, vars: Vars, options: ConnectOptions): Promise<SshPlan> {
   const configs = await Promise.all(SSH_CONFIG_FILES().map(readOptional))
   const configTexts = configs.filter((t): t is string => t !== undefined)
-  const args = [str(vars.ansible_ssh_common_args), str(vars.ansible_ssh_extra_args)].flatMap((a) => (a ? splitArgs(a) : []))
+  // ssh_args first, as ansible puts them: for a `-o` option set twice, the first one counts (as in OpenSSH)
+  const args = [sshArgs(vars), str(vars.ansible_ssh_common_args), str(vars.ansible_ssh_extra_args)].flatMap((a) => (a ? splitArgs(a) : []))
   const target = resolveTarget({
     host: str(vars.ansible_host) ?? str(vars.ansible_ssh_host) ?? host,
     port: num(vars.ansible_port ?? vars.ansible_ssh_port),

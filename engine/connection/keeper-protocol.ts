@@ -10,7 +10,7 @@ import type { ConnectOptions } from './index.js'
 /** Inventory variables that decide how a host is reached; the keeper keys its connections by them. */
 export const CONNECTION_VARS = [
   'ansible_host', 'ansible_ssh_host', 'ansible_port', 'ansible_ssh_port', 'ansible_user', 'ansible_ssh_user',
-  'ansible_ssh_private_key_file', 'ansible_private_key_file', 'ansible_ssh_common_args', 'ansible_ssh_extra_args',
+  'ansible_ssh_private_key_file', 'ansible_private_key_file', 'ansible_ssh_args', 'ansible_ssh_common_args', 'ansible_ssh_extra_args',
   'tsplay_accept_new_host_keys',
 ] as const
 
@@ -29,11 +29,15 @@ export interface KeeperRequest {
   readonly text: boolean
 }
 
-/** The keeper's answer: an exit code (stdout and stderr are the frame's parts), "no runner on this host" (use a channel of your own), or an error. */
-export type KeeperReply =
-  | { readonly id: number; readonly exitCode: number }
-  | { readonly id: number; readonly unavailable: true }
-  | { readonly id: number; readonly error: { readonly kind: 'connection' | 'usage' | 'other'; readonly message: string } }
+/**
+ * The keeper's answer: an exit code (stdout and stderr are the frame's parts), "no runner on this host" (use a
+ * channel of your own), or an error; with what opening the connection logged, for the client's verbose output.
+ */
+export type KeeperReply = { readonly id: number; readonly log?: readonly string[] } & (
+  | { readonly exitCode: number }
+  | { readonly unavailable: true }
+  | { readonly error: { readonly kind: 'connection' | 'usage' | 'other'; readonly message: string } }
+)
 
 /**
  * A message on the keeper's socket (both sides speak this way): the byte length of a JSON head, the head (which

@@ -16,6 +16,8 @@ interface Kept {
   idle?: NodeJS.Timeout
   /** When the last request on it ended (ms since the epoch). */
   lastUsed: number
+  /** What connecting said for verbose output (an accepted host key…), until a reply carries it to the client. */
+  readonly log: string[]
 }
 
 /**
@@ -55,7 +57,9 @@ export function runKeeper(socketPath: string): Promise<void> {
       existing.busy--
       drop(key, existing)
     }
-    const entry: Kept = { transport: openSshTransport(request.host, request.vars, request.options), persist: request.persist, busy: 1, lastUsed: Date.now() }
+    const log: string[] = []
+    const options = { ...request.options, log: (message: string) => void log.push(message) }
+    const entry: Kept = { transport: openSshTransport(request.host, request.vars, options), persist: request.persist, busy: 1, lastUsed: Date.now(), log }
     kept.set(key, entry)
     clearTimeout(exitTimer)
     entry.transport.catch(() => drop(key, entry))
@@ -79,14 +83,16 @@ export function runKeeper(socketPath: string): Promise<void> {
   const serve = async (request: KeeperRequest, line: string, stdin: Buffer): Promise<[KeeperReply, Buffer[]]> => {
     const key = JSON.stringify([request.host, request.vars, request.options])
     const entry = await take(key, request)
+    // the messages of connecting go back with the first reply after them
+    const head = (): { id: number; log?: string[] } => (entry.log.length > 0 ? { id: request.id, log: entry.log.splice(0) } : { id: request.id })
     try {
       const result = await (await entry.transport).runBuffered(line, stdin, request.text)
-      if (!result) return [{ id: request.id, unavailable: true }, []]
-      return [{ id: request.id, exitCode: result.exitCode }, [result.stdout, result.stderr]]
+      if (!result) return [{ ...head(), unavailable: true }, []]
+      return [{ ...head(), exitCode: result.exitCode }, [result.stdout, result.stderr]]
     } catch (error) {
       if (error instanceof ConnectionError) drop(key, entry)
       const kind = error instanceof ConnectionError ? 'connection' : error instanceof UsageError ? 'usage' : 'other'
-      return [{ id: request.id, error: { kind, message: error instanceof Error ? error.message : String(error) } }, []]
+      return [{ ...head(), error: { kind, message: error instanceof Error ? error.message : String(error) } }, []]
     } finally {
       entry.busy--
       entry.lastUsed = Date.now()

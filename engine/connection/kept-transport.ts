@@ -122,6 +122,7 @@ export class KeptTransport implements Transport {
     if (!client) return (await this.ownTransport()).runBuffered(commandLine, stdin, text)
     if (answer === null) throw new ConnectionError(this.host, `the connection keeper ended while a command ran on ${this.host}`)
     const { reply, parts } = answer
+    for (const message of reply.log ?? []) this.options.log?.(message)
     if ('unavailable' in reply) return undefined
     if ('error' in reply) {
       const { kind, message } = reply.error

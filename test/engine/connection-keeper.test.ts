@@ -1,5 +1,7 @@
-// The connection keeper: with ControlMaster/ControlPersist in the ssh arguments (ansible's default ssh_args), a
-// second run reuses the first run's connection; unreachable stays unreachable; an idle keeper goes away.
+// The connection keeper: with ControlMaster/ControlPersist in the ssh arguments (ansible's default ssh_args, so
+// tsplay's default too), a second run reuses the first run's connection; unreachable stays unreachable; an idle
+// keeper goes away. The test projects turn the keeper off (TSPLAY_NO_KEEPER, vitest.config.ts) so that their runs
+// stay independent; this file turns it back on.
 // The keeper runs bin/tsplay.js, so this needs `npm run build` first, as `npm test` does.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir, userInfo } from 'node:os'
@@ -13,6 +15,7 @@ let sshd: SshdFixture
 let dir: string
 
 beforeAll(async () => {
+  delete process.env['TSPLAY_NO_KEEPER']
   sshd = await startSshd()
   dir = mkdtempSync(join(tmpdir(), 'tsplay-keeper-'))
   writeFileSync(join(dir, 'site.yml'), `- hosts: all
@@ -29,10 +32,11 @@ afterAll(async () => {
   await sshd.stop()
 })
 
-/** An inventory of one host on the test sshd (or on `port`), kept for `persist`. */
-function inventory(name: string, persist: string, port = sshd.port): string {
+/** An inventory of one host on the test sshd (or on `port`), kept for `persist` (unset: tsplay's default ssh_args). */
+function inventory(name: string, persist?: string, port = sshd.port): string {
   const file = join(dir, `${name}.ini`)
-  writeFileSync(file, `${name} ansible_host=127.0.0.1 ansible_port=${port} ansible_user=${userInfo().username} ansible_ssh_private_key_file=${sshd.clientKey} ansible_ssh_common_args='-o UserKnownHostsFile=${sshd.knownHosts} -o ControlMaster=auto -o ControlPersist=${persist}'\n`)
+  const sshArgs = persist === undefined ? '' : ` ansible_ssh_args='-o ControlMaster=auto -o ControlPersist=${persist}'`
+  writeFileSync(file, `${name} ansible_host=127.0.0.1 ansible_port=${port} ansible_user=${userInfo().username} ansible_ssh_private_key_file=${sshd.clientKey} ansible_ssh_common_args='-o UserKnownHostsFile=${sshd.knownHosts}'${sshArgs}\n`)
   return file
 }
 
@@ -65,13 +69,33 @@ describe('the connection keeper (ControlPersist)', () => {
     expect(sshd.logins() - before).toBe(1)
   })
 
-  it('opens a connection per run without ControlPersist', async () => {
+  it('keeps connections without any ssh arguments, as ansible-core\'s default ssh_args do', async () => {
+    const file = inventory('default')
+    const before = sshd.logins()
+    expect((await run(file)).code).toBe(0)
+    expect((await run(file)).code).toBe(0)
+    expect(sshd.logins() - before).toBe(1)
+  })
+
+  it('opens a connection per run when ansible_ssh_args has no ControlPersist (a later -o ControlPersist does not count, as in ansible)', async () => {
     const file = join(dir, 'plain.ini')
-    writeFileSync(file, `plain ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_user=${userInfo().username} ansible_ssh_private_key_file=${sshd.clientKey} ansible_ssh_common_args='-o UserKnownHostsFile=${sshd.knownHosts}'\n`)
+    writeFileSync(file, `plain ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_user=${userInfo().username} ansible_ssh_private_key_file=${sshd.clientKey} ansible_ssh_args='-o ControlMaster=no' ansible_ssh_common_args='-o UserKnownHostsFile=${sshd.knownHosts} -o ControlMaster=auto -o ControlPersist=10s'\n`)
     const before = sshd.logins()
     expect((await run(file)).code).toBe(0)
     expect((await run(file)).code).toBe(0)
     expect(sshd.logins() - before).toBe(2)
+  })
+
+  it('passes on what connecting logged (an accepted new host key) to the verbose output of the run that asked', async () => {
+    const knownHosts = join(dir, 'empty_known_hosts')
+    writeFileSync(knownHosts, '')
+    const file = join(dir, 'newkey.ini')
+    writeFileSync(file, `newkey ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_user=${userInfo().username} ansible_ssh_private_key_file=${sshd.clientKey} ansible_ssh_common_args='-o UserKnownHostsFile=${knownHosts}'\n`)
+    let output = ''
+    const code = await main(['run', '-vvv', '--accept-new-host-keys', '-i', file, join(dir, 'site.yml')], (s) => void (output += s), (s) => void (output += s))
+    expect(code, output).toBe(0)
+    expect(output).toMatch(/newkey: .*accepted new host key \(.+\) and recorded it in /)
+    expect(readFileSync(knownHosts, 'utf8')).toMatch(/ ssh-ed25519 AAAA/)
   })
 
   it('reports a host nobody answers for as UNREACHABLE, exit code 4', async () => {
@@ -113,7 +137,7 @@ describe('the connection keeper (ControlPersist)', () => {
   it('exits when it holds nothing more, removing its socket', async () => {
     const socket = keeperSocket()!
     expect(existsSync(socket)).toBe(true)
-    // the longest ControlPersist above is 10 s, then the keeper lingers 2 s
-    await expect.poll(() => existsSync(socket), { timeout: 25_000, interval: 250 }).toBe(false)
-  }, 30_000)
+    // the longest ControlPersist above is the default's 60 s, then the keeper lingers 2 s
+    await expect.poll(() => existsSync(socket), { timeout: 75_000, interval: 250 }).toBe(false)
+  }, 80_000)
 })

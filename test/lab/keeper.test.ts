@@ -11,6 +11,8 @@ let host: LabHost
 let dir: string
 
 beforeAll(() => {
+  // the test projects turn the keeper off (vitest.config.ts); this file is about it
+  delete process.env['TSPLAY_NO_KEEPER']
   host = labHostNamed('TSPLAY_KEEPER_LAB_HOST', 'lab5')
   dir = mkdtempSync(join(tmpdir(), 'tsplay-keeper-lab-'))
 })
