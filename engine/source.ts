@@ -48,7 +48,11 @@ function pyyamlBooleans(tags: Tags): Tags {
   })
 }
 
-/** Read and parse a YAML file; see parseYaml. */
+/**
+ * Read and parse a YAML file; see parseYaml. A file read again with the same text (a role applied twice, a task
+ * file included for every host) is not parsed again: its SourceFile is shared, which is safe because nothing
+ * changes a parsed file. A file rewritten meanwhile (a play may generate what it includes) is parsed afresh.
+ */
 export function loadYaml(path: string): SourceFile {
   let text: string
   try {
@@ -56,8 +60,14 @@ export function loadYaml(path: string): SourceFile {
   } catch (error) {
     throw new PlaybookError(`cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: displayPath(path), line: 1, col: 1 })
   }
-  return parseYaml(text, path)
+  const known = parsedFiles.get(path)
+  if (known?.text === text && known.path === displayPath(path)) return known
+  const parsed = parseYaml(text, path)
+  parsedFiles.set(path, parsed)
+  return parsed
 }
+
+const parsedFiles = new Map<string, SourceFile>()
 
 /** Location of a node in its file. */
 export function nodeLocation(src: SourceFile, node: Node | undefined | null): SourceLocation {
