@@ -154,9 +154,10 @@ export async function runModule<S extends z.ZodTypeAny, State, C extends Change>
 /**
  * Start a module's gather step on a read-only view of the host, whose reads may share a round trip with
  * others issued at the same time (see Coalescer). Started early, it stands in for runModule's own gather.
+ * Loop items given the same `reads` view may also share what they read (probeFiles merges their probes).
  */
-export function startGather<S extends z.ZodTypeAny, State, C extends Change>(mod: ModuleDef<S, State, C>, ctx: ModuleContext, args: z.output<S>): Promise<State> {
-  return mod.gather({ ...ctx, conn: ctx.conn.with({ reads: true }) }, args)
+export function startGather<S extends z.ZodTypeAny, State, C extends Change>(mod: ModuleDef<S, State, C>, ctx: ModuleContext, args: z.output<S>, reads = ctx.conn.with({ reads: true })): Promise<State> {
+  return mod.gather({ ...ctx, conn: reads }, args)
 }
 
 /** startGather for several items at once (ModuleDef.gatherMany), on the first item's context. */

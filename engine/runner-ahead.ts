@@ -34,11 +34,15 @@ export async function gatherAhead(ps: PlayState, task: Task, host: string, itemV
     const prepared = vars === undefined ? undefined : await prepare(ps, task, host, vars)
     items.push(prepared === undefined || 'status' in prepared ? undefined : prepared)
   }
-  const together = gatheredTogether(items.filter((p) => p !== undefined))
+  const ready = items.filter((p) => p !== undefined)
+  const together = gatheredTogether(ready)
+  // one read-only view for the items on the first one's connection: their probes of files go as one
+  const shared = ready[0]?.ctx.conn.with({ reads: true })
   return items.map((prepared) => {
     if (prepared === undefined) return undefined
     const epoch = prepared.ctx.conn.writeEpoch
-    const gathered = together.get(prepared) ?? startGather(prepared.mod, prepared.ctx, prepared.args)
+    const reads = sameConnection(prepared.ctx.conn, ready[0]!.ctx.conn) ? shared : undefined
+    const gathered = together.get(prepared) ?? startGather(prepared.mod, prepared.ctx, prepared.args, reads)
     // an item whose turn finds its state stale never awaits this promise: its failure must not go unhandled
     gathered.catch(() => undefined)
     return { prepared, gathered, epoch }

@@ -77,11 +77,12 @@ const STAT_FORMAT = 'stat %f %u %g %s %.9Y %.9X %.9Z %i %d %h %b %o %r\nowner %U
 
 // The shell function every probe script starts with: $1 path, $2 "-L" to follow, $3 digest program or "", $4 "all" or a size limit for content,
 // $5 "1" for the mime type, $6 "1" for lsattr -v, "2" for lsattr without the version, $7 "1" when the path's stat is in the
-// script's one batched `stat` (`batched S`, or `batched L` for a link to follow) rather than run here.
+// script's one batched `stat` (`batched S`, or `batched L` for a link to follow) rather than run here, $8 "1" when its
+// sha1 is in the script's one batched `sha1sum` (`batched sum`; D lists the paths).
 // `want` notes a path for the batch: `S` gets every path that is not a link to follow (stat and stat -L agree on it).
 const PROBE_FUNCTION = `nl='
 '
-S= SL=
+S= SL= D=
 want() {
   if [ "$2" = -L ]; then [ -e "$1" ] || return 0; else [ -e "$1" ] || [ -L "$1" ] || return 0; fi
   if [ "$2" = -L ] && [ -L "$1" ]; then SL="$SL$1$nl"; else S="$S$1$nl"; fi
@@ -107,7 +108,7 @@ probe() {
     return
   fi
   [ -f "$1" ] || return 0
-  if [ -n "$3" ] && [ -r "$1" ]; then printf 'sum '; "$3" < "$1"; fi
+  if [ -n "$3" ] && [ -r "$1" ]; then if [ "$8" = 1 ]; then echo 'batched sum'; D="$D$1$nl"; else printf 'sum '; "$3" < "$1"; fi; fi
   if [ -n "$4" ] && [ -r "$1" ] && { [ "$4" = all ] || [ "$(wc -c < "$1")" -le "$4" ]; }; then echo content; base64 < "$1"; fi
 }`
 
@@ -116,29 +117,47 @@ const BATCHED_STAT = `printf '@@stats\\n'; [ -z "$S" ] || (set -f; IFS=$nl; exec
 printf '@@statsL\\n'; [ -z "$SL" ] || (set -f; IFS=$nl; exec stat -L -c '${STAT_FORMAT}\nname %n' -- $SL) 2>/dev/null
 printf '@@statsEnd\\n'`
 
+const SUMS_MARK = '@@sums'
+
+// One exec of sha1sum for the files `probe` noted in D; its lines (`DIGEST  PATH`) follow a marker line at the end.
+const BATCHED_SUM = `printf '\\n${SUMS_MARK}\\n'; [ -z "$D" ] || (set -f; IFS=$nl; exec sha1sum -- $D) 2>/dev/null`
+
 /**
  * A shell script that probes every request and prints the sections `parseProbe` reads. A checksum of content the
- * probe reads anyway is computed by parseProbe, not by a digest program on the host (an exec less).
+ * probe reads anyway is computed by parseProbe, not by a digest program on the host (an exec less); sha1 sums of
+ * several files come from one sha1sum.
  */
 export function probeScript(requests: readonly ProbeRequest[]): Command {
   // a path holding a newline cannot be one word of the batch's list: it gets a stat of its own
   const batched = (r: ProbeRequest): boolean => !r.path.includes('\n')
   const wants = requests.filter(batched).map((r) => sh`want ${r.path} ${r.follow ? '-L' : ''}`)
-  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${r.checksum && r.content !== true ? `${r.checksum}sum` : ''} ${r.content === true ? 'all' : typeof r.content === 'number' ? r.content : ''} ${r.mime ? '1' : ''} ${r.attributes === 'flags' ? '2' : r.attributes ? '1' : ''} ${batched(r) ? '1' : ''}`)
+  const digest = (r: ProbeRequest): string => (r.checksum && r.content !== true ? `${r.checksum}sum` : '')
+  // one file's sum is as cheap alone
+  const sumTogether = requests.filter((r) => batchedSum(r, digest(r))).length > 1
+  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${digest(r)} ${r.content === true ? 'all' : typeof r.content === 'number' ? r.content : ''} ${r.mime ? '1' : ''} ${r.attributes === 'flags' ? '2' : r.attributes ? '1' : ''} ${batched(r) ? '1' : ''} ${sumTogether && batchedSum(r, digest(r)) ? '1' : ''}`)
   return sh`${raw(PROBE_FUNCTION)}
 ${raw(wants.join('\n'))}
 ${raw(BATCHED_STAT)}
 printf 'umask '; umask
-${raw(calls.join('\n'))}`
+${raw(calls.join('\n'))}${raw(sumTogether ? `\n${BATCHED_SUM}` : '')}`
 }
+
+/** sha1sum prints a path with a backslash or a newline escaped: such a file, or a lone one, gets a sha1sum of its own. */
+const batchedSum = (r: ProbeRequest, digest: string): boolean => digest === 'sha1sum' && !/[\\\n]/.test(r.path)
 
 /** Parse the output of `probeScript` for the same requests, in order. */
 export function parseProbe(stdout: string, requests: readonly ProbeRequest[]): ProbeResult {
-  const [head = '', ...sections] = stdout.split('@@path\n')
+  // the batched sums come last (no section prints a line of its own that starts with the mark)
+  const mark = stdout.lastIndexOf(`\n${SUMS_MARK}\n`)
+  const sums = new Map((mark < 0 ? [] : stdout.slice(mark + SUMS_MARK.length + 2).split('\n')).flatMap((l) => {
+    const m = /^([0-9a-f]{40})  (.*)$/.exec(l)
+    return m ? [[m[2]!, m[1]!] as const] : []
+  }))
+  const [head = '', ...sections] = (mark < 0 ? stdout : stdout.slice(0, mark)).split('@@path\n')
   const umask = /umask (\d+)/.exec(head)
   if (sections.length !== requests.length) throw new Error(`file probe: expected ${requests.length} sections, got ${sections.length}`)
   const stats = batchedStats(head)
-  return { umask: umask ? parseInt(umask[1]!, 8) : 0o022, files: sections.map((s, i) => parseSection(withStat(s, requests[i]!.path, stats), requests[i]!)) }
+  return { umask: umask ? parseInt(umask[1]!, 8) : 0o022, files: sections.map((s, i) => parseSection(withStat(s, requests[i]!.path, stats), requests[i]!, sums)) }
 }
 
 /** The records of the batched stat by group (`S`, `L`) and path: the stat, owner and group lines of each. */
@@ -166,8 +185,48 @@ function withStat(section: string, path: string, stats: Record<'S' | 'L', Map<st
   return record === undefined ? '' : `${record}\n${section.slice(batched[0].length)}`
 }
 
-/** Probe several paths in one round trip. */
-export async function probeFiles(conn: Connection, requests: readonly ProbeRequest[]): Promise<ProbeResult> {
+/**
+ * Probe several paths in one round trip. Probes asked of the same connection view in the same turn of the event
+ * loop (the items of a loop gathering ahead share one view) go as one script, each distinct request once: one
+ * `stat` and one `sha1sum` for all their paths instead of one each per item.
+ */
+export function probeFiles(conn: Connection, requests: readonly ProbeRequest[]): Promise<ProbeResult> {
+  return new Promise((resolve, reject) => {
+    let queue = pendingProbes.get(conn)
+    if (queue === undefined) {
+      queue = []
+      pendingProbes.set(conn, queue)
+      setImmediate(() => void flushProbes(conn))
+    }
+    queue.push({ requests, resolve, reject })
+  })
+}
+
+interface PendingProbe {
+  readonly requests: readonly ProbeRequest[]
+  readonly resolve: (result: ProbeResult) => void
+  readonly reject: (error: unknown) => void
+}
+
+const pendingProbes = new WeakMap<Connection, PendingProbe[]>()
+
+async function flushProbes(conn: Connection): Promise<void> {
+  const queue = pendingProbes.get(conn) ?? []
+  pendingProbes.delete(conn)
+  if (queue.length > 1) {
+    const distinct = [...new Map(queue.flatMap((q) => q.requests).map((r) => [JSON.stringify(r), r])).values()]
+    const index = new Map(distinct.map((r, i) => [JSON.stringify(r), i]))
+    const together = await probeNow(conn, distinct).catch(() => undefined)
+    // a script that did not come back whole (one path unreadable in a way the probe did not foresee): each alone
+    if (together !== undefined) {
+      for (const q of queue) q.resolve({ umask: together.umask, files: q.requests.map((r) => together.files[index.get(JSON.stringify(r))!]!) })
+      return
+    }
+  }
+  for (const q of queue) probeNow(conn, q.requests).then(q.resolve, q.reject)
+}
+
+async function probeNow(conn: Connection, requests: readonly ProbeRequest[]): Promise<ProbeResult> {
   // text: names, numbers and base64 only, so a runner may capture it in memory
   const result = await conn.exec(probeScript(requests), { text: true })
   return parseProbe(result.stdout, requests)
@@ -188,7 +247,7 @@ const TYPES: Record<number, FileType> = {
   0o060000: 'block',
 }
 
-function parseSection(section: string, request: ProbeRequest): FileState {
+function parseSection(section: string, request: ProbeRequest, sums: ReadonlyMap<string, string>): FileState {
   const lines = section.split('\n')
   if (lines[0] === 'missing' || !lines[0]?.startsWith('stat ')) return { path: request.path, exists: false }
   const [rawMode = '0', uid, gid, size, mtime, atime, ctime, inode, dev, nlink, blocks, blockSize, rdev] = lines[0].slice(5).split(' ')
@@ -234,6 +293,7 @@ function parseSection(section: string, request: ProbeRequest): FileState {
     ...(lsflags ? { attrFlags: lsflags[1]!.replaceAll('-', '') } : {}),
     // `<alg>sum < file` prints the digest, two spaces and `-`; the digest alone is the checksum
     ...(field('sum') ? { checksum: field('sum')!.split(' ')[0]! } : {}),
+    ...(lines.includes('batched sum') && sums.has(request.path) ? { checksum: sums.get(request.path)! } : {}),
     ...(content === undefined ? {} : { content }),
     ...(content !== undefined && request.checksum && !field('sum') ? { checksum: createHash(request.checksum).update(content).digest('hex') } : {}),
   }

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs'
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -78,5 +79,38 @@ describe('probeFile on this machine', () => {
     const [summed, read] = await Promise.all([probeFile(conn, { path: join(dir, 'f'), checksum: 'sha256' }), probeFile(conn, { path: join(dir, 'f'), checksum: 'sha256', content: true })])
     expect(summed?.checksum).toBe('3a6eb0790f39ac87c94f3856b2dd2c5d110e6811602261a9a923d3bb23adc8b7')
     expect(read?.checksum).toBe(summed?.checksum)
+  })
+})
+
+describe('probes asked of one connection view in the same turn (a loop gathering ahead)', () => {
+  it('go as one script, with one stat and one sha1sum for all their files, and read what each reads alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-probe-'))
+    const path = (name: string): string => join(dir, name)
+    for (const name of ['a', 'b', 'c', 'back\\slash']) writeFileSync(path(name), `content of ${name}\n`)
+    mkdirSync(path('d'))
+    execFileSync('mkfifo', [path('fifo')])
+    const local = connectLocal('local')
+    const scripts: string[] = []
+    const conn = Object.assign(Object.create(local) as typeof local, { exec: (...a: Parameters<typeof local.exec>) => (scripts.push(a[0]), local.exec(...a)) })
+    const asks: ProbeRequest[][] = [
+      [{ path: path('a'), checksum: 'sha1' }, { path: path('d'), follow: true }],
+      [{ path: path('b'), checksum: 'sha1' }, { path: path('d'), follow: true }],
+      // a FIFO must not be read (it would block), a backslash gets a sha1sum of its own, content gives the sum
+      [{ path: path('fifo'), checksum: 'sha1' }],
+      [{ path: path('back\\slash'), checksum: 'sha1' }],
+      [{ path: path('c'), checksum: 'sha1', content: true }],
+      [{ path: path('missing'), checksum: 'sha1' }],
+    ]
+    const together = await Promise.all(asks.map((r) => probeFiles(conn, r)))
+    expect(scripts).toHaveLength(1)
+    expect(scripts[0]!.match(/exec sha1sum/g)).toHaveLength(1)
+    const alone: Awaited<ReturnType<typeof probeFiles>>[] = []
+    for (const r of asks) alone.push(await probeFiles(conn, r))
+    expect(scripts).toHaveLength(1 + asks.length)
+    const seen = (results: typeof alone) => results.map((r) => r.files.map((f) => [f.path, f.exists, f.type, f.size, f.mode, f.checksum, f.content?.toString()]))
+    expect(seen(together)).toEqual(seen(alone))
+    const sha1 = (name: string): string => createHash('sha1').update(`content of ${name}\n`).digest('hex')
+    expect(together.map((r) => r.files[0]!.checksum)).toEqual([sha1('a'), sha1('b'), undefined, sha1('back\\slash'), sha1('c'), undefined])
+    expect(together[0]!.files[1]).toMatchObject({ exists: true, type: 'directory' })
   })
 })
