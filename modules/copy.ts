@@ -194,7 +194,7 @@ async function probeTargets(ctx: ModuleContext, a: Args, tree: LocalTree): Promi
   const dirs = [...new Set([...tree.targets, ...tree.links.map((l) => l.dest)].map((t) => posix.dirname(t)))]
   const requests = [
     ...tree.targets.map((path) => ({ path, follow: a.follow, checksum: 'sha1' as const, content: ctx.diff && MAX_DIFF_SIZE })),
-    ...tree.links.map((l) => ({ path: l.dest, follow: false })),
+    ...tree.links.map((l) => ({ path: l.dest, follow: false, linkSource: false })),
     ...dirs.map((path) => ({ path, follow: true })),
   ]
   const probed = await probeFiles(ctx.conn, requests)

@@ -16,7 +16,7 @@ import { CHATTR_FAILED, chattrArgs, planChattr, type ChattrPlan } from './lib/fi
 import { asFloat, jsonDiffText } from './lib/file-diff.js'
 import { idScript, parseIds, unknownIdMessage, type OwnerIds } from './lib/file-ids.js'
 import { withAliases } from './lib/packages.js'
-import { parseProbe, probeScript, type FileState, type ProbeRequest } from './lib/file-state.js'
+import { parseProbe, probeFiles, probeScript, type FileState, type ProbeRequest } from './lib/file-state.js'
 import { epochScript, parseEpochs, planTimes, timeArgs, validTime, type Epochs, type TimesPlan } from './lib/file-times.js'
 import { parseTree, planTree, treeCommand, treeScript, type TreeEntry } from './lib/file-tree.js'
 import { parseWalk, walkScript, type PathContent } from './lib/file-walk.js'
@@ -87,26 +87,28 @@ export const file = defineModule({
   async gather(ctx, a: Args) {
     // With attributes, lsattr flags of the path (and of its directory: what a path the task creates starts from).
     const flags = a.attributes !== undefined && a.state !== 'absent' ? 'flags' as const : undefined
-    const requests: ProbeRequest[] = [{ path: a.path, ...(flags ? { attributes: flags } : {}) }, { path: a.path, follow: true, ...(flags ? { attributes: flags } : {}) }]
+    // where a link's absolute target is reported (see `reported`): the path a followed link resolves to
+    const linkSource = a.follow && a.state !== 'link' && a.state !== 'absent'
+    const requests: ProbeRequest[] = [{ path: a.path, linkSource, ...(flags ? { attributes: flags } : {}) }, { path: a.path, follow: true, ...(flags ? { attributes: flags } : {}) }]
     if (a.src !== undefined) requests.push({ path: resolveSrc(a.path, a.src, a.state === 'hard'), follow: true })
     if (flags) requests.push({ path: posix.dirname(a.path), follow: true, attributes: flags })
     // With recurse and attributes, the listing of everything below path comes in the same round trip.
     const recurse = a.recurse && (a.mode !== undefined || a.owner !== undefined || a.group !== undefined)
-    // The ids of owner/group names and, for state absent, the listing Ansible's diff shows, come in the same round trip.
+    // The ids of owner/group names and, for state absent, the listing Ansible's diff shows: a command of their own
+    // beside the probe (both leave together, see Coalescer), so that a loop's probes can go as one (probeFiles).
     const attrs = a.state !== 'absent'
-    const probe = sh`${raw(epochScript(a, a.state === 'touch'))}
-${raw(attrs ? idScript(a) : sh`:`)}
-${raw(probeScript(requests))}`
-    const walked = a.state === 'absent' ? sh`${raw(probe)}
-echo ${WALK_MARK}
-${raw(walkScript(a.path))} 2>/dev/null` : probe
-    const script = recurse ? sh`${raw(walked)}
-echo ${TREE_MARK}
-${raw(treeScript(a.path))} 2>/dev/null` : walked
-    const stdout = (await ctx.conn.exec(script, { allowFailure: recurse || a.state === 'absent' })).stdout
+    const parts = [epochScript(a, a.state === 'touch'), ...(attrs ? [idScript(a)] : [])].filter((c) => c !== ':')
+    if (a.state === 'absent') parts.push(sh`echo ${WALK_MARK}
+${raw(walkScript(a.path))} 2>/dev/null`)
+    if (recurse) parts.push(sh`echo ${TREE_MARK}
+${raw(treeScript(a.path))} 2>/dev/null`)
+    const [{ files, umask }, rest] = await Promise.all([
+      probeFiles(ctx.conn, requests),
+      parts.length === 0 ? undefined : ctx.conn.exec(sh`${raw(parts.join('\n'))}`, { allowFailure: true }),
+    ])
+    const stdout = rest?.stdout ?? ''
     const [beforeTree = '', listing] = stdout.split(`${TREE_MARK}\n`)
     const [probed = '', walk] = beforeTree.split(`${WALK_MARK}\n`)
-    const { files, umask } = parseProbe(probed, requests)
     const epochs = parseEpochs(probed)
     const [path, followed] = files as [FileState, FileState]
     const src = a.src !== undefined ? files[2] : undefined

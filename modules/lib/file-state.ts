@@ -64,6 +64,8 @@ export interface ProbeRequest {
    * `lsattr -d` for the flags alone, as ansible-core reads them before chattr (overlayfs answers only that).
    */
   readonly attributes?: boolean | 'flags'
+  /** For a link not followed: also resolve the absolute path it leads to (`readlink -f`, an exec); default true. */
+  readonly linkSource?: boolean
 }
 
 /** The probes of one round trip plus the host's umask (needed to evaluate symbolic modes like `+x`). */
@@ -78,7 +80,8 @@ const STAT_FORMAT = 'stat %f %u %g %s %.9Y %.9X %.9Z %i %d %h %b %o %r\nowner %U
 // The shell function every probe script starts with: $1 path, $2 "-L" to follow, $3 digest program or "", $4 "all" or a size limit for content,
 // $5 "1" for the mime type, $6 "1" for lsattr -v, "2" for lsattr without the version, $7 "1" when the path's stat is in the
 // script's one batched `stat` (`batched S`, or `batched L` for a link to follow) rather than run here, $8 "1" when its
-// sha1 is in the script's one batched `sha1sum` (`batched sum`; D lists the paths).
+// sha1 is in the script's one batched `sha1sum` (`batched sum`; D lists the paths), $9 "1" to resolve a link's absolute
+// path (`real`). A batched link's target comes with its stat record (`linkq`, stat's C-quoted %N): no readlink.
 // `want` notes a path for the batch: `S` gets every path that is not a link to follow (stat and stat -L agree on it).
 const PROBE_FUNCTION = `nl='
 '
@@ -98,6 +101,15 @@ probe() {
   [ "$6" = 1 ] && echo "lsattr $(lsattr -vd -- "$1" 2>/dev/null)"
   [ "$6" = 2 ] && echo "lsflags $(lsattr -d -- "$1" 2>/dev/null)"
   if [ -L "$1" ] && [ "$2" != -L ]; then
+    if [ "$7" = 1 ]; then
+      [ "$9" = 1 ] || return 0
+      r=$(readlink -f -- "$1"; echo .); r=\${r%.}; r=\${r%"$nl"}
+      case "$r" in
+      *"$nl"*) printf 'real '; readlink -f -- "$1" | base64 | tr -d '\\n'; echo;;
+      *) printf 'real= %s\\n' "$r";;
+      esac
+      return 0
+    fi
     # each output's one newline (none when readlink fails) comes off; the dot keeps any others
     l=$(readlink -- "$1"; echo .); l=\${l%.}; l=\${l%"$nl"}; r=$(readlink -f -- "$1"; echo .); r=\${r%.}; r=\${r%"$nl"}
     case "$l$r" in
@@ -113,7 +125,7 @@ probe() {
 }`
 
 // One exec of stat for all the paths `want` noted (two when some are links to follow); names are the key.
-const BATCHED_STAT = `printf '@@stats\\n'; [ -z "$S" ] || (set -f; IFS=$nl; exec stat -c '${STAT_FORMAT}\nname %n' -- $S) 2>/dev/null
+const BATCHED_STAT = `printf '@@stats\\n'; [ -z "$S" ] || (set -f; IFS=$nl; export QUOTING_STYLE=c; exec stat -c '${STAT_FORMAT}\nname %n\nlinkq %N' -- $S) 2>/dev/null
 printf '@@statsL\\n'; [ -z "$SL" ] || (set -f; IFS=$nl; exec stat -L -c '${STAT_FORMAT}\nname %n' -- $SL) 2>/dev/null
 printf '@@statsEnd\\n'`
 
@@ -134,7 +146,7 @@ export function probeScript(requests: readonly ProbeRequest[]): Command {
   const digest = (r: ProbeRequest): string => (r.checksum && r.content !== true ? `${r.checksum}sum` : '')
   // one file's sum is as cheap alone
   const sumTogether = requests.filter((r) => batchedSum(r, digest(r))).length > 1
-  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${digest(r)} ${r.content === true ? 'all' : typeof r.content === 'number' ? r.content : ''} ${r.mime ? '1' : ''} ${r.attributes === 'flags' ? '2' : r.attributes ? '1' : ''} ${batched(r) ? '1' : ''} ${sumTogether && batchedSum(r, digest(r)) ? '1' : ''}`)
+  const calls = requests.map((r) => sh`probe ${r.path} ${r.follow ? '-L' : ''} ${digest(r)} ${r.content === true ? 'all' : typeof r.content === 'number' ? r.content : ''} ${r.mime ? '1' : ''} ${r.attributes === 'flags' ? '2' : r.attributes ? '1' : ''} ${batched(r) ? '1' : ''} ${sumTogether && batchedSum(r, digest(r)) ? '1' : ''} ${r.linkSource === false ? '' : '1'}`)
   return sh`${raw(PROBE_FUNCTION)}
 ${raw(wants.join('\n'))}
 ${raw(BATCHED_STAT)}
@@ -168,9 +180,11 @@ function batchedStats(head: string): Record<'S' | 'L', Map<string, string>> {
     const records = new Map<string, string>()
     if (from < 0 || to < 0) return records
     const lines = head.slice(from + start.length, to).split('\n')
-    for (let i = 0; i + 3 < lines.length; i += 4) {
+    // stat, owner, group, name, and for `S` the C-quoted name (-> target) line
+    const size = start === '@@stats\n' ? 5 : 4
+    for (let i = 0; i + size - 1 < lines.length; i += size) {
       if (!lines[i]!.startsWith('stat ') || !lines[i + 3]!.startsWith('name ')) break
-      records.set(lines[i + 3]!.slice(5), lines.slice(i, i + 3).join('\n'))
+      records.set(lines[i + 3]!.slice(5), [...lines.slice(i, i + 3), ...lines.slice(i + 4, i + size)].join('\n'))
     }
     return records
   }
@@ -255,7 +269,7 @@ function parseSection(section: string, request: ProbeRequest, sums: ReadonlyMap<
   const field = (name: string): string | undefined => lines.find((l) => l.startsWith(`${name} `) || l === name)?.slice(name.length + 1)
   const access = field('access') ?? ''
   // plain `link= TARGET` unless a path holds a newline, then base64
-  const link = field('link=') ?? mapDefined(field('link'), decode)
+  const link = field('link=') ?? mapDefined(field('link'), decode) ?? quotedTarget(field('linkq'))
   const real = field('real=') ?? mapDefined(field('real'), decode)
   const mime = field('mime')
   const lsattr = /^(\S+)\s+(\S+)\s/.exec(field('lsattr') ?? '')
@@ -306,6 +320,40 @@ function parseSection(section: string, request: ProbeRequest, sums: ReadonlyMap<
 export function statTime(text: string | undefined): number {
   const [sec = '', nsec = '0'] = (text ?? '').split('.')
   return Number(sec) + Number(nsec.padEnd(9, '0').slice(0, 9)) * 1e-9
+}
+
+/**
+ * The target in stat's `%N` under QUOTING_STYLE=c: `"name" -> "target"` for a link (just `"name"` for anything else),
+ * each a C string literal (escapes such as \\n and \\", octal \\ooo for bytes not printable in the host's locale).
+ */
+export function quotedTarget(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined
+  const bytes = Buffer.from(text, 'utf8')
+  const name = cString(bytes, 0)
+  if (name === undefined || bytes.toString('latin1', name.end, name.end + 4) !== ' -> ') return undefined
+  return cString(bytes, name.end + 4)?.value
+}
+
+const C_ESCAPES: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, '"': 34, "'": 39, '?': 63 }
+
+/** The C string literal starting at byte `at` (its bytes decoded as UTF-8) and the byte after it; undefined when there is none. */
+function cString(text: Buffer, at: number): { value: string; end: number } | undefined {
+  if (text[at] !== 0x22) return undefined
+  const bytes: number[] = []
+  for (let i = at + 1; i < text.length; i++) {
+    if (text[i] === 0x22) return { value: Buffer.from(bytes).toString('utf8'), end: i + 1 }
+    if (text[i] !== 0x5c) {
+      bytes.push(text[i]!)
+      continue
+    }
+    const octal = /^[0-7]{1,3}/.exec(text.toString('latin1', i + 1, i + 4))
+    const escape = C_ESCAPES[String.fromCharCode(text[i + 1] ?? 0)]
+    if (octal) bytes.push(parseInt(octal[0], 8))
+    else if (escape !== undefined) bytes.push(escape)
+    else return undefined
+    i += octal ? octal[0].length : 1
+  }
+  return undefined
 }
 
 const mapDefined = <T, U>(value: T | undefined, f: (v: T) => U): U | undefined => (value === undefined ? undefined : f(value))

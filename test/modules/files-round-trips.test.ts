@@ -1,4 +1,6 @@
-// Each file module reads the host in one round trip (unarchive: two, the probe and the archive inspection).
+// Each file module reads the host in one round trip (unarchive: two, the probe and the archive inspection). file
+// with recurse sends its probe and the listing below path as two commands issued together: on the read-only view
+// a gather runs on they leave as one round trip (Coalescer), and the probe can join other loop items' (probeFiles).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -51,7 +53,7 @@ execFileSync('tar', ['-czf', join(dir, 'files/a.tgz'), '-C', join(dir, 'files'),
 describe('host round trips of gather', () => {
   it.each(([
     [file, { path: join(dir, 'd'), state: 'directory', mode: '0755' }, 1],
-    [file, { path: join(dir, 'files'), state: 'directory', recurse: true, mode: 'u+rwX' }, 1],
+    [file, { path: join(dir, 'files'), state: 'directory', recurse: true, mode: 'u+rwX' }, 2],
     [copy, { content: 'x', dest: join(dir, 'c') }, 1],
     [copy, { src: 'tree', dest: join(dir, 'out') }, 1],
     [template, { src: 't.j2', dest: join(dir, 't') }, 1],

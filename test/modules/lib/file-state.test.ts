@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { connectLocal } from '../../../engine/connection/local.js'
-import { parseProbe, probeFile, probeFiles, type ProbeRequest } from '../../../modules/lib/file-state.js'
+import { parseProbe, probeFile, probeFiles, quotedTarget, type ProbeRequest } from '../../../modules/lib/file-state.js'
 
 const fixture = readFileSync(new URL('../../fixtures/output/stat/probe-tmpdir.txt', import.meta.url), 'utf8')
 const requests: ProbeRequest[] = [
@@ -112,5 +112,32 @@ describe('probes asked of one connection view in the same turn (a loop gathering
     const sha1 = (name: string): string => createHash('sha1').update(`content of ${name}\n`).digest('hex')
     expect(together.map((r) => r.files[0]!.checksum)).toEqual([sha1('a'), sha1('b'), undefined, sha1('back\\slash'), sha1('c'), undefined])
     expect(together[0]!.files[1]).toMatchObject({ exists: true, type: 'directory' })
+  })
+})
+
+describe('link targets from the batched stat (%N, QUOTING_STYLE=c)', () => {
+  it('reads C string literals: escapes, octal bytes as UTF-8, an arrow inside the target', () => {
+    expect(quotedTarget('"l" -> "f"')).toBe('f')
+    expect(quotedTarget('"a \\"q\\" -> b" -> "../x\\\\y\\nz\\t"')).toBe('../x\\y\nz\t')
+    expect(quotedTarget('"l" -> "\\303\\251t\\303\\251 \\1"')).toBe('été \u0001')
+    expect(quotedTarget('"l" -> "raw é"')).toBe('raw é')
+    expect(quotedTarget('"plain file"')).toBeUndefined()
+    expect(quotedTarget('"l" -> "unterminated')).toBeUndefined()
+  })
+
+  it('gives exact targets of links with hostile names without readlink, and the resolved path only when asked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-probe-'))
+    const targets = ['../a b\'c"d', 'x -> y', 'été\\z', ' trailing ', 'sub/\u0007bell']
+    targets.forEach((t, i) => symlinkSync(t, join(dir, `l${i}`)))
+    const local = connectLocal('local')
+    const scripts: string[] = []
+    const conn = Object.assign(Object.create(local) as typeof local, { exec: (...a: Parameters<typeof local.exec>) => (scripts.push(a[0]), local.exec(...a)) })
+    const { files } = await probeFiles(conn, targets.map((_, i) => ({ path: join(dir, `l${i}`), linkSource: false })))
+    expect(files.map((f) => [f.type, f.linkTarget, f.linkSource])).toEqual(targets.map((t) => ['link', t, undefined]))
+    const resolved = await probeFile(conn, { path: join(dir, 'l1') })
+    expect([resolved.linkTarget, resolved.linkSource]).toEqual(['x -> y', join(dir, 'x -> y')])
+    // under a UTF-8 locale stat prints é itself rather than octal escapes: the same target
+    const utf8 = await probeFile(conn.with({ env: { LC_ALL: 'C.UTF-8' } }), { path: join(dir, 'l2'), linkSource: false })
+    expect(utf8.linkTarget).toBe('été\\z')
   })
 })
