@@ -266,7 +266,13 @@ function parseSection(section: string, request: ProbeRequest, sums: ReadonlyMap<
   if (lines[0] === 'missing' || !lines[0]?.startsWith('stat ')) return { path: request.path, exists: false }
   const [rawMode = '0', uid, gid, size, mtime, atime, ctime, inode, dev, nlink, blocks, blockSize, rdev] = lines[0].slice(5).split(' ')
   const bits = parseInt(rawMode, 16)
-  const field = (name: string): string | undefined => lines.find((l) => l.startsWith(`${name} `) || l === name)?.slice(name.length + 1)
+  // the fields come before the content (base64 lines, maybe many): look only there
+  const contentAt = lines.indexOf('content')
+  const head = contentAt >= 0 ? lines.slice(0, contentAt) : lines
+  const field = (name: string): string | undefined => {
+    const prefix = `${name} `
+    return head.find((l) => l.startsWith(prefix) || l === name)?.slice(prefix.length)
+  }
   const access = field('access') ?? ''
   // plain `link= TARGET` unless a path holds a newline, then base64
   const link = field('link=') ?? mapDefined(field('link'), decode) ?? quotedTarget(field('linkq'))
@@ -274,7 +280,6 @@ function parseSection(section: string, request: ProbeRequest, sums: ReadonlyMap<
   const mime = field('mime')
   const lsattr = /^(\S+)\s+(\S+)\s/.exec(field('lsattr') ?? '')
   const lsflags = /^(\S+)\s/.exec(field('lsflags') ?? '')
-  const contentAt = lines.indexOf('content')
   const content = contentAt >= 0 ? Buffer.from(lines.slice(contentAt + 1).join(''), 'base64') : undefined
   const owner = field('owner')
   const group = field('group')
@@ -307,7 +312,7 @@ function parseSection(section: string, request: ProbeRequest, sums: ReadonlyMap<
     ...(lsflags ? { attrFlags: lsflags[1]!.replaceAll('-', '') } : {}),
     // `<alg>sum < file` prints the digest, two spaces and `-`; the digest alone is the checksum
     ...(field('sum') ? { checksum: field('sum')!.split(' ')[0]! } : {}),
-    ...(lines.includes('batched sum') && sums.has(request.path) ? { checksum: sums.get(request.path)! } : {}),
+    ...(head.includes('batched sum') && sums.has(request.path) ? { checksum: sums.get(request.path)! } : {}),
     ...(content === undefined ? {} : { content }),
     ...(content !== undefined && request.checksum && !field('sum') ? { checksum: createHash(request.checksum).update(content).digest('hex') } : {}),
   }
