@@ -6,6 +6,7 @@
 //     sysctl_set: true
 import { z } from 'zod'
 import { raw, sh } from '../engine/connection/shell.js'
+import type { Command } from '../engine/connection/types.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type ModuleContext } from '../engine/module.js'
 import { text, yamlBool } from './lib/args.js'
@@ -58,11 +59,13 @@ const READ_FILE = `nl='
 slurp() { t=; while IFS= read -r l; do t="$t$l$nl"; done < "$1" || return; t="$t$l"; }`
 
 async function gather(ctx: ModuleContext, a: SysctlArgs): Promise<SysctlState> {
-  const script = sh`${raw(READ_FILE)}
-v=$(sysctl -e -n ${a.name} 2>/dev/null); echo "$?"; printf '%s\n' "$v"; echo ${SEPARATOR}
-if [ -e ${a.sysctl_file} ]; then echo present; slurp ${a.sysctl_file} || exit 1; printf '%s' "$t"; else echo absent; fi`
-  return parseGathered((await ctx.conn.exec(script, { text: true })).stdout)
+  return parseGathered((await ctx.conn.exec(readScript(['-n', a.name], a.sysctl_file), { text: true })).stdout)
 }
+
+/** `sysctl -e WORDS` (its status, then its output) and the file (`present` and its text, or `absent`), in one script. */
+const readScript = (words: readonly string[], file: string): Command => sh`${raw(READ_FILE)}
+v=$(sysctl -e ${words} 2>/dev/null); echo "$?"; printf '%s\n' "$v"; echo ${SEPARATOR}
+if [ -e ${file} ]; then echo present; slurp ${file} || exit 1; printf '%s' "$t"; else echo absent; fi`
 
 /**
  * Several loop items' gathers with one `sysctl` exec (names and values as `NAME = VALUE` lines, one per line of a
@@ -74,10 +77,7 @@ async function gatherMany(ctx: ModuleContext, items: readonly SysctlArgs[]): Pro
   if (!items.every((a) => PLAIN_KEY.test(a.name) && a.sysctl_file === file)) return Promise.all(items.map((a) => gather(ctx, a)))
   // each once: a key named twice would be printed twice
   const names = [...new Set(items.map((a) => a.name))]
-  const script = sh`${raw(READ_FILE)}
-v=$(sysctl -e ${names} 2>/dev/null); echo "$?"; printf '%s\n' "$v"; echo ${SEPARATOR}
-if [ -e ${file} ]; then echo present; slurp ${file} || exit 1; printf '%s' "$t"; else echo absent; fi`
-  const { live, file: content } = parseGathered((await ctx.conn.exec(script, { text: true })).stdout)
+  const { live, file: content } = parseGathered((await ctx.conn.exec(readScript(names, file), { text: true })).stdout)
   if (live === null) return Promise.all(items.map((a) => gather(ctx, a)))
   const lines = live.split('\n')
   return items.map((a) => {
