@@ -23,6 +23,7 @@ import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { packageModule } from './package.js'
 import { pause } from './pause.js'
+import { ping } from './ping.js'
 import { raw } from './raw.js'
 import { reboot } from './reboot.js'
 import { script } from './script.js'
@@ -83,6 +84,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   reboot,
   wait_for,
   wait_for_connection,
+  ping,
   // logic
   add_host,
   assert,
