@@ -106,10 +106,9 @@ ${raw(treeScript(a.path))} 2>/dev/null`)
       probeFiles(ctx.conn, requests),
       parts.length === 0 ? undefined : ctx.conn.exec(sh`${raw(parts.join('\n'))}`, { allowFailure: true }),
     ])
-    const stdout = rest?.stdout ?? ''
-    const [beforeTree = '', listing] = stdout.split(`${TREE_MARK}\n`)
-    const [probed = '', walk] = beforeTree.split(`${WALK_MARK}\n`)
-    const epochs = parseEpochs(probed)
+    const [beforeTree = '', listing] = (rest?.stdout ?? '').split(`${TREE_MARK}\n`)
+    const [noted = '', walk] = beforeTree.split(`${WALK_MARK}\n`)
+    const epochs = parseEpochs(noted)
     const [path, followed] = files as [FileState, FileState]
     const src = a.src !== undefined ? files[2] : undefined
     const parent = flags ? files[files.length - 1] : undefined
@@ -117,7 +116,7 @@ ${raw(treeScript(a.path))} 2>/dev/null`)
     return {
       path, umask, epochs,
       ...(parent ? { parentFlags: parent.attrFlags ?? null } : {}),
-      ...(attrs && (a.owner !== undefined || a.group !== undefined) ? { ids: parseIds(probed, a) } : {}),
+      ...(attrs && (a.owner !== undefined || a.group !== undefined) ? { ids: parseIds(noted, a) } : {}),
       ...(walk !== undefined && path.type === 'directory' ? { content: parseWalk(walk, a.path) } : {}),
       ...(target ? { target } : {}), ...(src ? { src } : {}), ...(listing !== undefined ? { tree: parseTree(listing) } : {}),
     }

@@ -30,6 +30,7 @@ const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa']
  * `ansible_ssh_args` (or ANSIBLE_SSH_ARGS) to something without ControlPersist to connect afresh every run.
  */
 export const DEFAULT_SSH_ARGS = '-C -o ControlMaster=auto -o ControlPersist=60s'
+
 /** The host's `ansible_ssh_args`, else ANSIBLE_SSH_ARGS, else the default; an empty value means none, as in ansible. */
 function sshArgs(vars: Vars): string {
   const own = vars.ansible_ssh_args
