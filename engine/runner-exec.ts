@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
 import { builtinModules } from '../modules/index.js'
+import { CONNECTION_VARS } from './connection/keeper-protocol.js'
 import type { BecomeSpec, Connection } from './connection/types.js'
 import { ConnectionError, ModuleError, TemplateError, TsplayError } from './errors.js'
 import { describeIssue } from './loader-args.js'
@@ -118,7 +119,11 @@ function delegation(ps: PlayState, host: string, target: string): Delegation {
   return address === undefined || address === null || String(address) === target ? { delegatedTo: target } : { delegatedTo: target, delegatedHost: String(address) }
 }
 
-/** The host's connection, opened once per run, lazily; a failure to connect is remembered as unreachable. */
+/**
+ * The host's connection, opened lazily and kept for the run; a failure to connect is remembered as unreachable.
+ * A play whose connection variables for the host differ from those it was opened with (`connection: local` after
+ * an SSH play, another `remote_user`…) closes it and opens one its own way, as ansible connects per play.
+ */
 export function connection(ps: PlayState, host: string): Promise<Connection> {
   const run = ps.run
   let state = run.hosts.get(host)
@@ -127,9 +132,25 @@ export function connection(ps: PlayState, host: string): Promise<Connection> {
     state = newHostState()
     run.hosts.set(host, state)
   }
-  state.conn ??= run.options.connect(host, connectionVars(ps, host))
+  if (state.conn !== undefined && ps.connectionsChecked.has(host)) return state.conn
+  ps.connectionsChecked.add(host)
+  const vars = connectionVars(ps, host)
+  const key = connectionKey(vars)
+  if (state.conn !== undefined && state.connKey !== key) {
+    void state.conn.then((c) => c.close(), () => undefined)
+    delete state.conn
+  }
+  state.connKey = key
+  state.conn ??= run.options.connect(host, vars)
   return state.conn
 }
+
+/** What decides where and how a connection goes, as one string. */
+function connectionKey(vars: Vars): string {
+  return JSON.stringify(KEY_VARS.map((name) => vars[name] ?? null))
+}
+
+const KEY_VARS = ['ansible_connection', ...CONNECTION_VARS, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password']
 
 /** Play keywords that stand in for connection variables the host does not set (the variables win, as in Ansible). */
 const CONNECTION_KEYWORDS: ReadonlyArray<readonly [string, string]> = [['connection', 'ansible_connection'], ['remote_user', 'ansible_user'], ['port', 'ansible_port']]

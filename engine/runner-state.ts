@@ -44,6 +44,8 @@ export interface HostState {
   /** `meta: end_host` or the end of its play: no more tasks in this play. */
   ended: boolean
   conn?: Promise<Connection>
+  /** The connection variables `conn` was opened with (runner-exec's connectionKey). */
+  connKey?: string
 }
 
 /** The whole run: hosts, counters, options. */
@@ -92,6 +94,8 @@ export interface PlayState {
   stopped: boolean
   /** `meta: end_play`: the later batches of the play do not run either. */
   playEnded: boolean
+  /** Hosts whose connection this play has held against its connection variables (keywords may differ per play). */
+  readonly connectionsChecked: Set<string>
 }
 
 /** A host's state before anything ran on it. */

@@ -116,7 +116,7 @@ async function runPlay(run: RunState, play: Play): Promise<void> {
     if (playEnded || run.aborted) break
     const batch = fullBatch.filter((h) => live.has(h))
     run.emit({ type: 'play', name: play.name, check: run.options.check })
-    const ps: PlayState = { run, play, batch, playHosts: targets, loadContext, handlers: [...play.handlers], notified: new Map(), varsFiles: {}, rescuable: new Map(), failedInBatch: new Set(), stopped: false, playEnded: false }
+    const ps: PlayState = { run, play, batch, playHosts: targets, loadContext, handlers: [...play.handlers], notified: new Map(), varsFiles: {}, rescuable: new Map(), failedInBatch: new Set(), stopped: false, playEnded: false, connectionsChecked: new Set() }
     ps.varsFiles = readVarsFiles(ps)
     await gather(ps)
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {

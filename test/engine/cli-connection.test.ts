@@ -48,6 +48,28 @@ describe('tsplay run -c/--connection', () => {
     expect(r.out).not.toContain('changed: [h2]')
   })
 
+  // ansible-playbook 2.14, same inventory: play 1 (connection: local) touched its marker; play 2 (connection: ssh)
+  // found h2 UNREACHABLE and touched nothing; recap ok=1 changed=1 unreachable=1.
+  it('honours a later play\'s connection keyword for a host an earlier play reached another way', async () => {
+    writeFileSync(join(dir, 'two.yml'), `- hosts: h2
+  gather_facts: false
+  connection: local
+  tasks:
+    - file: {path: '${marker}-first', state: touch}
+- hosts: h2
+  gather_facts: false
+  connection: ssh
+  tasks:
+    - file: {path: '${marker}-second', state: touch}
+`)
+    const r = await cli('run', join(dir, 'two.yml'), '-i', join(dir, 'hosts.ini'), '-T', '2')
+    expect(existsSync(`${marker}-first`)).toBe(true)
+    expect(existsSync(`${marker}-second`)).toBe(false)
+    expect(r.out).toMatch(/fatal: \[h2\]: UNREACHABLE!/)
+    expect(r.out).toMatch(/h2\s+: ok=1\s+changed=1\s+unreachable=1\s+failed=0/)
+    expect(r.code).toBe(4)
+  })
+
   it('takes the long form and refuses a connection tsplay does not have', async () => {
     expect(parseRunArgs(['p.yml', '--connection', 'local'])['connection']).toBe('local')
     expect(parseRunArgs(['p.yml', '-c', 'ssh'])['connection']).toBe('ssh')
