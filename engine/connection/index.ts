@@ -48,8 +48,10 @@ const SSH_CONFIG_FILES = () => [`${homedir()}/.ssh/config`, '/etc/ssh/ssh_config
  * only; TSPLAY_NO_KEEPER turns it off).
  */
 export async function openConnection(host: string, hostVars: Vars, options: ConnectOptions): Promise<Connection> {
-  // resolved here, so that a keeper started by another run with another environment connects as this run would
-  const vars: Vars = { ...hostVars, ansible_ssh_args: sshArgs(hostVars) }
+  // resolved here, so that a keeper started by another run with another environment connects as this run would;
+  // a view, not a copy: the variables are lazy, and copying would render every one (some need facts not yet gathered)
+  const resolved = sshArgs(hostVars)
+  const vars: Vars = new Proxy(hostVars, { get: (target, key) => (key === 'ansible_ssh_args' ? resolved : Reflect.get(target, key)) })
   const kind = str(vars.ansible_connection) ?? 'ssh'
   if (kind === 'local') return connectLocal(host)
   if (kind !== 'ssh' && kind !== 'smart' && kind !== 'paramiko') throw new UsageError(`${host}: unsupported ansible_connection '${kind}' (tsplay knows ssh and local)`)

@@ -98,6 +98,23 @@ describe('the connection keeper (ControlPersist)', () => {
     expect(readFileSync(knownHosts, 'utf8')).toMatch(/ ssh-ed25519 AAAA/)
   })
 
+  // A play's variables are rendered when read; connecting must read only its own (this play's `later` needs facts
+  // that the connection exists to gather). A copy of all the variables once rendered them all: ansible_distribution
+  // is undefined, at Gathering Facts.
+  it('renders no variable but the connection\'s own when it connects', async () => {
+    writeFileSync(join(dir, 'lazy.yml'), `- hosts: all
+  vars:
+    later: "{{ ansible_distribution | lower }}"
+  tasks:
+    - ansible.builtin.assert:
+        that: later | length > 0
+`)
+    let output = ''
+    const code = await main(['run', '-i', inventory('lazy'), join(dir, 'lazy.yml')], (s) => void (output += s), (s) => void (output += s))
+    expect(code, output).toBe(0)
+    expect(output).toMatch(/lazy\s+: ok=2\s+changed=0\s+unreachable=0\s+failed=0/)
+  })
+
   it('reports a host nobody answers for as UNREACHABLE, exit code 4', async () => {
     const result = await run(inventory('nowhere', '10s', 1))
     expect(result.code).toBe(4)
