@@ -34,7 +34,10 @@ run options (as ansible-playbook):
   -k, --ask-pass          ask for the SSH password
   -T, --timeout SECONDS   SSH connect timeout (default 10)
   -c, --connection TYPE   ssh (default) or local, for hosts whose ansible_connection
-                          (or play keyword connection) does not say
+                          (or play keyword connection) does not say; SSH connections are
+                          kept 60 s for the next run, as ansible's default ssh_args do
+                          (ansible_ssh_args / ANSIBLE_SSH_ARGS without ControlPersist, or
+                          TSPLAY_NO_KEEPER=1: a fresh connection per run)
       --accept-new-host-keys  record unknown host keys instead of refusing them
       --start-at-task NAME    start at the task with this name
       --force-handlers    run notified handlers even on failed hosts
@@ -59,7 +62,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') { out(`${USAGE}\n`); return command === undefined ? EXIT.usage : EXIT.ok }
     if (command === '--version') { out(`tsplay ${version()}\n`); return EXIT.ok }
     if (command === 'lab') return await (await import('./lab/index.js')).runLab(rest)
-    // the connection keeper, started by runs whose hosts ask for ControlPersist (see engine/connection/keeper.ts)
+    // the connection keeper, started by runs whose ssh args have ControlPersist, as the default ones do (engine/connection/keeper.ts)
     if (command === '__keeper' && rest[0] !== undefined) return (await (await import('./connection/keeper.js')).runKeeper(rest[0]), EXIT.ok)
     if (command === 'doc') return doc(rest, out)
     if (command === 'run') return await run(rest, out, err)
