@@ -7,6 +7,7 @@ import { runModule } from '../../engine/module.js'
 import { readSysctlFile, rewriteSysctlFile, sameSysctlValue, sysctlValue } from '../../modules/lib/sysctl-file.js'
 import { parseGathered, planSysctl, sysctl, type SysctlState } from '../../modules/sysctl.js'
 import { makeContext } from '../helpers/module-context.js'
+import { recordingLocal } from '../helpers/recording.js'
 
 const plan = (args: Record<string, unknown>, state: SysctlState) => planSysctl(sysctl.args.parse(args), state).changes.map((c) => c.kind)
 const key = { name: 'net.ipv4.ip_forward', value: 1, sysctl_file: '/etc/sysctl.d/k8s.conf' }
@@ -84,15 +85,13 @@ describe('sysctl gathering a loop\'s keys together (this machine\'s live kernel,
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-sysctl-'))
     const file = join(dir, 'sysctl.conf')
     writeFileSync(file, 'kernel.ostype = Linux\n')
-    let commands = 0
-    const local = connectLocal('local')
-    const conn = Object.assign(Object.create(local) as typeof local, { exec: (...a: Parameters<typeof local.exec>) => (commands++, local.exec(...a)), with: () => conn })
+    const { conn, commands } = recordingLocal()
     const ctx = makeContext({ conn })
     // a value with a tab, a key this kernel lacks, a key given twice
     const names = ['kernel.ostype', 'net.ipv4.ip_local_port_range', 'kernel.tsplay_no_such_key', 'kernel.pid_max', 'kernel.ostype']
     const items = names.map((name) => sysctl.args.parse({ name, value: '1', sysctl_file: file }))
     const together = await sysctl.gatherMany!(ctx, items)
-    expect(commands).toBe(1)
+    expect(commands).toHaveLength(1)
     const oneByOne = await Promise.all(items.map((a) => sysctl.gather(ctx, a)))
     expect(together).toEqual(oneByOne)
     expect(together[1]!.live).toMatch(/^\d+\t\d+$/)
@@ -101,12 +100,10 @@ describe('sysctl gathering a loop\'s keys together (this machine\'s live kernel,
   })
 
   it('falls back to one gather per key for keys sysctl would print otherwise, or different files', async () => {
-    let commands = 0
-    const local = connectLocal('local')
-    const conn = Object.assign(Object.create(local) as typeof local, { exec: (...a: Parameters<typeof local.exec>) => (commands++, local.exec(...a)), with: () => conn })
+    const { conn, commands } = recordingLocal()
     const items = [{ name: 'kernel/ostype' }, { name: 'kernel.ostype' }].map((k) => sysctl.args.parse({ ...k, value: 'Linux', sysctl_file: '/nonexistent/sysctl.conf' }))
     const states = await sysctl.gatherMany!(makeContext({ conn }), items)
-    expect(commands).toBe(2)
+    expect(commands).toHaveLength(2)
     expect(states.map((s) => s.live)).toEqual(['Linux', 'Linux'])
   })
 })

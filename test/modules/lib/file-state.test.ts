@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { connectLocal } from '../../../engine/connection/local.js'
 import { parseProbe, probeFile, probeFiles, quotedTarget, type ProbeRequest } from '../../../modules/lib/file-state.js'
+import { recordingLocal } from '../../helpers/recording.js'
 
 const fixture = readFileSync(new URL('../../fixtures/output/stat/probe-tmpdir.txt', import.meta.url), 'utf8')
 const requests: ProbeRequest[] = [
@@ -89,9 +90,7 @@ describe('probes asked of one connection view in the same turn (a loop gathering
     for (const name of ['a', 'b', 'c', 'back\\slash']) writeFileSync(path(name), `content of ${name}\n`)
     mkdirSync(path('d'))
     execFileSync('mkfifo', [path('fifo')])
-    const local = connectLocal('local')
-    const scripts: string[] = []
-    const conn = Object.assign(Object.create(local) as typeof local, { exec: (...a: Parameters<typeof local.exec>) => (scripts.push(a[0]), local.exec(...a)) })
+    const { conn, commands: scripts } = recordingLocal()
     const asks: ProbeRequest[][] = [
       [{ path: path('a'), checksum: 'sha1' }, { path: path('d'), follow: true }],
       [{ path: path('b'), checksum: 'sha1' }, { path: path('d'), follow: true }],
@@ -129,9 +128,7 @@ describe('link targets from the batched stat (%N, QUOTING_STYLE=c)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-probe-'))
     const targets = ['../a b\'c"d', 'x -> y', 'été\\z', ' trailing ', 'sub/\u0007bell']
     targets.forEach((t, i) => symlinkSync(t, join(dir, `l${i}`)))
-    const local = connectLocal('local')
-    const scripts: string[] = []
-    const conn = Object.assign(Object.create(local) as typeof local, { exec: (...a: Parameters<typeof local.exec>) => (scripts.push(a[0]), local.exec(...a)) })
+    const { conn } = recordingLocal()
     const { files } = await probeFiles(conn, targets.map((_, i) => ({ path: join(dir, `l${i}`), linkSource: false })))
     expect(files.map((f) => [f.type, f.linkTarget, f.linkSource])).toEqual(targets.map((t) => ['link', t, undefined]))
     const resolved = await probeFile(conn, { path: join(dir, 'l1') })
