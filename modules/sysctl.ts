@@ -73,12 +73,13 @@ if [ -e ${file} ]; then echo present; slurp ${file} || exit 1; printf '%s' "$t";
  * the kernel lacks prints nothing, as `sysctl -e -n` does; when sysctl fails, each key is read on its own again.
  */
 async function gatherMany(ctx: ModuleContext, items: readonly SysctlArgs[]): Promise<SysctlState[]> {
+  const oneByOne = (): Promise<SysctlState[]> => Promise.all(items.map((a) => gather(ctx, a)))
   const file = items[0]?.sysctl_file ?? ''
-  if (!items.every((a) => PLAIN_KEY.test(a.name) && a.sysctl_file === file)) return Promise.all(items.map((a) => gather(ctx, a)))
+  if (!items.every((a) => PLAIN_KEY.test(a.name) && a.sysctl_file === file)) return oneByOne()
   // each once: a key named twice would be printed twice
   const names = [...new Set(items.map((a) => a.name))]
   const { live, file: content } = parseGathered((await ctx.conn.exec(readScript(names, file), { text: true })).stdout)
-  if (live === null) return Promise.all(items.map((a) => gather(ctx, a)))
+  if (live === null) return oneByOne()
   const lines = live.split('\n')
   return items.map((a) => {
     const prefix = `${a.name} = `

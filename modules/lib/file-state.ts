@@ -174,21 +174,20 @@ export function parseProbe(stdout: string, requests: readonly ProbeRequest[]): P
 
 /** The records of the batched stat by group (`S`, `L`) and path: the stat, owner and group lines of each. */
 function batchedStats(head: string): Record<'S' | 'L', Map<string, string>> {
-  const group = (start: string, end: string): Map<string, string> => {
+  // records are stat, owner, group and name lines, and for `S` also the C-quoted name (-> target): `size` lines
+  const group = (start: string, end: string, size: number): Map<string, string> => {
     const from = head.indexOf(start)
     const to = head.indexOf(end, from)
     const records = new Map<string, string>()
     if (from < 0 || to < 0) return records
     const lines = head.slice(from + start.length, to).split('\n')
-    // stat, owner, group, name, and for `S` the C-quoted name (-> target) line
-    const size = start === '@@stats\n' ? 5 : 4
     for (let i = 0; i + size - 1 < lines.length; i += size) {
       if (!lines[i]!.startsWith('stat ') || !lines[i + 3]!.startsWith('name ')) break
       records.set(lines[i + 3]!.slice(5), [...lines.slice(i, i + 3), ...lines.slice(i + 4, i + size)].join('\n'))
     }
     return records
   }
-  return { S: group('@@stats\n', '@@statsL\n'), L: group('@@statsL\n', '@@statsEnd\n') }
+  return { S: group('@@stats\n', '@@statsL\n', 5), L: group('@@statsL\n', '@@statsEnd\n', 4) }
 }
 
 /** A section with its `batched` line replaced by the path's stat record; without one (stat failed) the section ends there, as a failed stat of its own did. */
