@@ -62,8 +62,11 @@ export async function prepare(ps: PlayState, task: Task, host: string, vars: Var
     },
     reconnect: async () => {
       const state = ps.run.hosts.get(target)
-      if (state?.conn) await (await state.conn).close()
+      const old = state?.conn
       if (state) delete state.conn
+      // a connection that never opened (the host was down at the last attempt) has nothing to close, and its
+      // failure must not stand for the attempts after it
+      await old?.then((c) => c.close(), () => undefined)
       return (await connection(ps, target)).with({ become: conn.become, env: conn.env })
     },
     log: (message) => ps.run.emit({ type: 'verbose', level: 1, message: `[${host}] ${message}` }),

@@ -119,6 +119,25 @@ describe('runner', () => {
   })
 })
 
+describe('reconnecting (reboot, wait_for_connection)', () => {
+  it('tries a fresh connection after an attempt that could not connect', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'runner-reconnect-'))
+    const bootId = join(dir, 'boot_id')
+    writeFileSync(bootId, 'old\n')
+    let attempts = 0
+    // an SSH host as far as reboot can tell (it refuses local ones), reached here through this machine's shell: the
+    // first reconnect finds it down (as in the middle of a reboot), the later ones find it up
+    const r = await run(`- hosts: a
+  gather_facts: false
+  tasks:
+    - reboot: {boot_time_command: 'cat ${bootId}', reboot_command: 'echo new >${bootId}', test_command: 'true', reboot_timeout: 20}
+`, 'a ansible_host=192.0.2.1\n', { connect: (host) => (++attempts === 2 ? Promise.reject(new ConnectionError(host, 'connection refused')) : Promise.resolve(connectLocal(host))) })
+    expect(results(r.events), JSON.stringify(r.events.filter((e) => e.type === 'result'))).toEqual(['reboot a changed'])
+    // the run's, the refused one, the boot id check's, the test command's
+    expect(attempts).toBe(4)
+  }, 30_000)
+})
+
 describe('runner errors at run time', () => {
   it('a broken included file fails the include on its hosts with the located message', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'runner-inc-'))
