@@ -22,13 +22,13 @@ const stat = (file) => {
   }
 }
 const bundle = stat('tsplay.cjs')
-const compiled = stat('engine/cli.js')
+const compiled = stat('engine/cli/main.js')
 if (compiled === undefined) {
   console.error('tsplay: not built yet; run `npm run build` (or `npm ci`) first')
   process.exit(70)
 }
 if (bundle !== undefined && bundle.mtimeMs >= compiled.mtimeMs) runBundle(fileURLToPath(new URL('tsplay.cjs', dist)), bundle)
-else await import(new URL('engine/cli.js', dist).href)
+else await import(new URL('engine/cli/main.js', dist).href)
 
 /** Run the CommonJS bundle as Node would, but compiled from (and, when worth it, into) the code cache. */
 function runBundle(file, { size, mtimeMs }) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { Connection } from './connection/types.js'
+import type { Connection } from './connection/index.js'
 import { CommandError, ModuleError } from './errors.js'
 
 /** One thing a module will do. `summary` is imperative ("set net.ipv4.ip_forward 0 → 1"); the reporter adds "would". */

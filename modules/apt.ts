@@ -5,14 +5,13 @@
 //     update_cache: true
 //     cache_valid_time: 3600
 import { z } from 'zod'
-import { raw, sh } from '../engine/connection/shell.js'
-import type { Command } from '../engine/connection/types.js'
+import { type Command, raw, sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type ModuleContext, type Plan } from '../engine/module.js'
-import { APT_ENV, CACHE_MTIME, parseAptSpec, parseAutoclean, readAptState, simulate, withPolicyRcD, type AptSpec, type AptState } from './lib/apt-state.js'
+import { APT_ENV, type AptSpec, type AptState, CACHE_MTIME, parseAptSpec, parseAutoclean, readAptState, simulate, withPolicyRcD } from './lib/apt-state.js'
 import { stringList, yamlBool, yamlInt } from './lib/args.js'
 import { compareDebVersions } from './lib/dpkg.js'
-import { packageDiff, packageSummary, versionMatches, withAliases, type PackageChange } from './lib/packages.js'
+import { type PackageChange, packageDiff, packageSummary, versionMatches, withAliases } from './lib/packages.js'
 import { waitForLock } from './lib/pkg-lock.js'
 
 const args = withAliases(z.object({

@@ -3,10 +3,9 @@
 //     url: https://nginx.org/keys/nginx_signing.key
 //     keyring: /etc/apt/keyrings/nginx.gpg
 import { z } from 'zod'
-import { lines, raw, sh } from '../engine/connection/shell.js'
-import type { Command } from '../engine/connection/types.js'
+import { type Command, lines, raw, sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
-import { defineModule, type Change, type ModuleContext, type Plan } from '../engine/module.js'
+import { type Change, defineModule, type ModuleContext, type Plan } from '../engine/module.js'
 import { yamlBool } from './lib/args.js'
 import { downloadTo } from './lib/download.js'
 

@@ -4,7 +4,7 @@
 //     filename: nginx
 //     state: present
 import { z } from 'zod'
-import { raw, sh } from '../engine/connection/shell.js'
+import { raw, sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type Diff, type ModuleContext, type Plan } from '../engine/module.js'
 import { APT_ENV } from './lib/apt-state.js'

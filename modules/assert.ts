@@ -4,7 +4,7 @@
 //       - kube_version is version('1.27', '>=')
 //     fail_msg: "need an odd number of control-plane hosts"
 import { z } from 'zod'
-import { evalCondition } from '../engine/template.js'
+import { evalCondition } from '../engine/template/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule } from '../engine/module.js'
 import { yamlBool } from './lib/args.js'

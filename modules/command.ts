@@ -11,7 +11,7 @@ import { ModuleError } from '../engine/errors.js'
 import { defineModule } from '../engine/module.js'
 import { text, yamlBool } from './lib/args.js'
 import { gatherGuards, planCommand, runCommand } from './lib/command-run.js'
-import { shlexSplit } from '../engine/shlex.js'
+import { shlexSplit } from '../engine/python/index.js'
 import { argvCommand, NOT_FOUND, refineWords } from './lib/command-words.js'
 
 /** The arguments command and shell share: guards, working directory, stdin and output trimming. */

@@ -7,7 +7,7 @@
 //     components: stable
 //     signed_by: https://download.docker.com/linux/debian/gpg
 import { z } from 'zod'
-import { lines, raw, sh } from '../engine/connection/shell.js'
+import { lines, raw, sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type ModuleContext, type Plan } from '../engine/module.js'
 import { fileMode, stringList, yamlBool, yamlInt } from './lib/args.js'

@@ -4,16 +4,15 @@
 //     state: latest
 //     enablerepo: epel
 import { z } from 'zod'
-import { and, sh } from '../engine/connection/shell.js'
-import type { Command } from '../engine/connection/types.js'
+import { and, type Command, sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type ModuleContext, type Plan } from '../engine/module.js'
 import { stringList, yamlBool, yamlInt } from './lib/args.js'
-import { parseRpmSpec, queryKey, readRpmState, withManager, type ManagerWords, type RpmSpec, type RpmState } from './lib/dnf-state.js'
-import { packageDiff, packageSummary, withAliases, type PackageChange } from './lib/packages.js'
+import { type ManagerWords, parseRpmSpec, queryKey, readRpmState, type RpmSpec, type RpmState, withManager } from './lib/dnf-state.js'
+import { type PackageChange, packageDiff, packageSummary, withAliases } from './lib/packages.js'
 import { waitForLock } from './lib/pkg-lock.js'
-import { compareEvr, evr, nevra, parseEvr, type RpmPackage } from './lib/rpm.js'
-import { groupProbe, parseGroupProbe, type GroupOp, type GroupPlan } from './lib/dnf-groups.js'
+import { compareEvr, evr, parseEvr, type RpmPackage } from './lib/rpm.js'
+import { type GroupOp, type GroupPlan, groupProbe, parseGroupProbe } from './lib/dnf-groups.js'
 
 const schema = withAliases(z.object({
   name: stringList.default([]).describe("package names or specs ('httpd', 'httpd-2.4.6', 'httpd >= 2.4', a .rpm path or URL, '@group' by id or name); '*' with state latest updates all (alias pkg)"),

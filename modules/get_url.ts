@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
 import { z } from 'zod'
-import { and, raw, sh } from '../engine/connection/shell.js'
+import { and, raw, sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change } from '../engine/module.js'
 import { yamlBool, yamlInt } from './lib/args.js'

@@ -3,7 +3,7 @@
 //     name: etcd
 //     system: true
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
+import { sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change } from '../engine/module.js'
 import { yamlBool, yamlInt } from './lib/args.js'

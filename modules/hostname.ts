@@ -2,7 +2,7 @@
 //   hostname:
 //     name: "{{ inventory_hostname }}"
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
+import { sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change } from '../engine/module.js'
 import { splitSections } from './lib/getent.js'

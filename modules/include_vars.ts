@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import { z } from 'zod'
 import { ModuleError, TsplayError } from '../engine/errors.js'
-import { readVarsFile } from '../engine/inventory.js'
+import { readVarsFile } from '../engine/inventory/index.js'
 import { defineModule } from '../engine/module.js'
 
 const args = z

@@ -4,10 +4,10 @@
 //     state: present
 //     persistent: present
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
+import { sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type ModuleContext } from '../engine/module.js'
-import { shlexSplit } from '../engine/shlex.js'
+import { shlexSplit } from '../engine/python/index.js'
 import { refineWords } from './lib/command-words.js'
 
 const LOAD_DIR = '/etc/modules-load.d'

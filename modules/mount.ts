@@ -11,7 +11,7 @@
 //     opts: noatime
 //     state: mounted
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
+import { sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type ModuleContext } from '../engine/module.js'
 import { text, yamlBool } from './lib/args.js'

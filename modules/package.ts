@@ -4,7 +4,7 @@
 //     state: present
 import { z } from 'zod'
 import { ModuleError } from '../engine/errors.js'
-import { gatherFacts } from '../engine/facts.js'
+import { gatherFacts } from '../engine/facts/index.js'
 import { defineModule, type AnyModule, type Change, type ModuleContext, type Plan } from '../engine/module.js'
 import { apt } from './apt.js'
 import { dnf } from './dnf.js'

@@ -1,7 +1,7 @@
 // - name: the host answers over SSH and runs a shell
 //   ping:
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
+import { sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule } from '../engine/module.js'
 

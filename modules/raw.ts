@@ -3,7 +3,7 @@
 //   args:
 //     executable: /bin/bash
 import { z } from 'zod'
-import { sh, userShell } from '../engine/connection/shell.js'
+import { sh, userShell } from '../engine/connection/index.js'
 import { defineModule } from '../engine/module.js'
 import { outputValues } from './lib/command-run.js'
 

@@ -3,7 +3,7 @@
 //     reboot_timeout: 900
 //     msg: "reboot by tsplay for kernel upgrade"
 import { z } from 'zod'
-import { raw, sh, userShell } from '../engine/connection/shell.js'
+import { raw, sh, userShell } from '../engine/connection/index.js'
 import { ConnectionError, ModuleError, TsplayError } from '../engine/errors.js'
 import { defineModule } from '../engine/module.js'
 import { yamlInt } from './lib/args.js'

@@ -4,12 +4,11 @@
 //     creates: /etc/kubernetes/prepared
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
-import type { Command } from '../engine/connection/types.js'
+import { type Command, sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule } from '../engine/module.js'
-import { shlexSplit } from '../engine/shlex.js'
-import { gatherGuards, outputValues, type GuardState } from './lib/command-run.js'
+import { shlexSplit } from '../engine/python/index.js'
+import { gatherGuards, type GuardState, outputValues } from './lib/command-run.js'
 import { refineWords } from './lib/command-words.js'
 
 const args = z

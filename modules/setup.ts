@@ -2,8 +2,8 @@
 //     gather_subset: ['!all', 'network']
 //     filter: ['ansible_default_ipv4', 'ansible_*_mb']
 import { z } from 'zod'
-import { gatherFacts } from '../engine/facts.js'
-import { fnmatchRegExp } from '../engine/fnmatch.js'
+import { gatherFacts } from '../engine/facts/index.js'
+import { fnmatchRegExp } from '../engine/python/index.js'
 import { defineModule } from '../engine/module.js'
 import { stringList, yamlInt } from './lib/args.js'
 

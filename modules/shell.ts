@@ -4,7 +4,7 @@
 //     creates: /etc/kubernetes/kubelet.conf
 //     executable: /bin/bash
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
+import { sh } from '../engine/connection/index.js'
 import { defineModule } from '../engine/module.js'
 import { commandOptions } from './command.js'
 import { gatherGuards, planCommand, runCommand } from './lib/command-run.js'

@@ -5,10 +5,9 @@
 //     sysctl_file: /etc/sysctl.d/99-kubernetes.conf
 //     sysctl_set: true
 import { z } from 'zod'
-import { raw, sh } from '../engine/connection/shell.js'
-import type { Command } from '../engine/connection/types.js'
+import { type Command, raw, sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
-import { defineModule, type Change, type ModuleContext } from '../engine/module.js'
+import { type Change, defineModule, type ModuleContext } from '../engine/module.js'
 import { text, yamlBool } from './lib/args.js'
 import { withAliases } from './lib/packages.js'
 import { readSysctlFile, rewriteSysctlFile, sameSysctlValue, sysctlValue } from './lib/sysctl-file.js'

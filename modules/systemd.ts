@@ -5,10 +5,9 @@
 //     enabled: true
 //     daemon_reload: true
 import { z } from 'zod'
-import { raw, sh } from '../engine/connection/shell.js'
-import type { Command } from '../engine/connection/types.js'
+import { type Command, raw, sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
-import { defineModule, type Change, type ModuleContext } from '../engine/module.js'
+import { type Change, defineModule, type ModuleContext } from '../engine/module.js'
 import { yamlBool } from './lib/args.js'
 import { withAliases } from './lib/packages.js'
 import { isEnabled, isRunning, parseSystemctlShow } from './lib/systemd-show.js'

@@ -6,7 +6,7 @@
 //     home: /var/lib/etcd
 //     create_home: false
 import { z } from 'zod'
-import { raw, sh } from '../engine/connection/shell.js'
+import { raw, sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type ModuleContext } from '../engine/module.js'
 import { stringList, yamlBool, yamlInt, yamlNumber } from './lib/args.js'

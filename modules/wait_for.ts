@@ -7,7 +7,7 @@
 //     path: /var/log/kubeadm.log
 //     search_regex: "Your Kubernetes control-plane has initialized"
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
+import { sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule } from '../engine/module.js'
 import { yamlInt } from './lib/args.js'

@@ -7,7 +7,7 @@
 //     gpgkey: file:///etc/pki/rpm-gpg/RPM-GPG-KEY-EPEL
 import { posix } from 'node:path'
 import { z } from 'zod'
-import { sh } from '../engine/connection/shell.js'
+import { sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type ModuleContext, type Plan } from '../engine/module.js'
 import { fileMode, stringList, text, yamlBool } from './lib/args.js'

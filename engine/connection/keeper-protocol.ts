@@ -5,7 +5,7 @@ import { tmpdir, userInfo } from 'node:os'
 import type { Socket } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { ConnectOptions } from './index.js'
+import type { ConnectOptions } from './types.js'
 
 /** Inventory variables that decide how a host is reached; the keeper keys its connections by them. */
 export const CONNECTION_VARS = [

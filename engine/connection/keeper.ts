@@ -4,7 +4,7 @@
 import { rmSync } from 'node:fs'
 import { createServer, type Socket } from 'node:net'
 import { ConnectionError, UsageError } from '../errors.js'
-import { openSshTransport } from './index.js'
+import { openSshTransport } from './open.js'
 import { encodeFrame, onFrames, type KeeperReply, type KeeperRequest } from './keeper-protocol.js'
 import type { SshTransport } from './ssh.js'
 

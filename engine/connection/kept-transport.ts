@@ -5,11 +5,10 @@ import { closeSync, openSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { ConnectionError, UsageError } from '../errors.js'
-import { projectRoot } from '../lab/layout.js'
-import { connectionVars, encodeFrame, keeperSocket, onFrames, type KeeperReply, type KeeperRequest } from './keeper-protocol.js'
-import type { ConnectOptions } from './index.js'
+import { projectRoot } from '../lab/index.js'
+import { connectionVars, encodeFrame, type KeeperReply, type KeeperRequest, keeperSocket, onFrames } from './keeper-protocol.js'
+import type { BufferedResult, ConnectOptions, RemoteProcess, Transport } from './types.js'
 import type { SshTransport } from './ssh.js'
-import type { BufferedResult, RemoteProcess, Transport } from './types.js'
 
 /** How long a client waits for a keeper it started to listen. */
 const START_TIMEOUT_MS = 3000

@@ -1,14 +1,9 @@
 import { appendFileSync } from 'node:fs'
-import { ConnectionError, TsplayError } from '../errors.js'
 import { BECOME_MARKER, BECOME_PROMPT, exportEnv, finish, raw, sh, wrapBecome } from './shell.js'
 import { Coalescer } from './coalesce.js'
 import { runSuOnPty, SU_PROMPT } from './su-pty.js'
-import type { BecomeSpec, BufferedResult, Command, ConnectionSettings, Connection, ExecOptions, ExecResult, RawExecResult, RemoteProcess, Transport, WriteOptions } from './types.js'
-
-/** Become failed: wrong or missing password, or the user may not sudo. A task failure, not unreachable. */
-export class BecomeError extends TsplayError {
-  override readonly name: string = 'BecomeError'
-}
+import { BecomeError, type BecomeSpec, type BufferedResult, type Command, type Connection, type ConnectionSettings, type ExecOptions, type ExecResult, type RawExecResult, type Transport, type WriteOptions } from './types.js'
+import { waitForExit } from './wait.js'
 
 /** With TSPLAY_TRACE_FILE set, every command line sent to a host is appended there (the benchmark's floor replays them). */
 const TRACE_FILE = process.env['TSPLAY_TRACE_FILE']
@@ -200,21 +195,6 @@ trap - EXIT`
   }
 }
 
-/** The exit code of a process, killing it and throwing ConnectionError when it outlives `timeoutMs`. */
-export async function waitForExit(proc: RemoteProcess, host: string, shown: Command, timeoutMs: number | undefined): Promise<number | null> {
-  let timedOut = false
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
-    timedOut = true
-    proc.kill()
-  }, timeoutMs)
-  try {
-    const code = await proc.exit
-    if (!timedOut) return code
-  } finally {
-    if (timer) clearTimeout(timer)
-  }
-  throw new ConnectionError(host, `command timed out after ${timeoutMs} ms: ${shown}`)
-}
 
 function becomeFailure(become: BecomeSpec, stderr: string): BecomeError {
   const text = stderr.replaceAll(BECOME_PROMPT, '').trim()

@@ -1,7 +1,7 @@
 import { homedir, userInfo } from 'node:os'
 import SSHConfig from 'ssh-config'
 import { UsageError } from '../errors.js'
-import { ShlexError, shlexSplit } from '../shlex.js'
+import { ShlexError, shlexSplit } from '../python/index.js'
 
 /** Where and how to reach one SSH host once inventory, ssh arguments and ssh_config are merged. */
 export interface SshTarget {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import { ConnectionError } from '../errors.js'
-import { BecomeError, waitForExit } from './shell-connection.js'
 import { raw, sh } from './shell.js'
-import type { BecomeSpec, Command, ExecOptions, RawExecResult, Transport } from './types.js'
+import { BecomeError, type BecomeSpec, type Command, type ExecOptions, type RawExecResult, type Transport } from './types.js'
+import { waitForExit } from './wait.js'
 
 /** su's password prompt, in the most common of the languages Ansible's su plugin knows. */
 export const SU_PROMPT = /(password|passwort|mot de passe|contraseña|senha|wachtwoord|lösenord|пароль|密码|密碼|パスワード|암호)\s*[:：]\s*$/i

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream'
-import type { ExecResult } from '../errors.js'
+import { TsplayError, type ExecResult } from '../errors.js'
 
 export type { ExecResult } from '../errors.js'
 
@@ -123,4 +123,21 @@ export interface Transport {
    */
   runBuffered?(commandLine: string, stdin: Buffer, text?: boolean): Promise<BufferedResult | undefined>
   close(): Promise<void>
+}
+
+/** Become failed: wrong or missing password, or the user may not sudo. A task failure, not unreachable. */
+export class BecomeError extends TsplayError {
+  override readonly name: string = 'BecomeError'
+}
+
+/** How `openConnection` reaches a host beyond its variables. */
+export interface ConnectOptions {
+  /** Record unknown host keys instead of refusing them (`--accept-new-host-keys`). */
+  readonly acceptNewHostKeys: boolean
+  /** Password from `--ask-pass`, used when the host has no `ansible_password`. */
+  readonly password?: string
+  /** Seconds to wait for the TCP connection and the SSH handshake (`--timeout`, default 10). */
+  readonly timeoutSeconds: number
+  /** Verbose-only messages (accepted host keys, skipped key files); never receives secrets. */
+  readonly log?: (message: string) => void
 }

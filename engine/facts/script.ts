@@ -1,5 +1,4 @@
-import { raw, sh } from '../connection/shell.js'
-import type { Command } from '../connection/types.js'
+import { type Command, raw, sh } from '../connection/index.js'
 
 /** The fact groups the remote script can collect; `gather_subset` selects among them. */
 export type FactGroup = 'platform' | 'distribution' | 'user' | 'env' | 'date_time' | 'system' | 'service' | 'hardware' | 'dmi' | 'virtual' | 'network'

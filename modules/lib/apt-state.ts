@@ -1,8 +1,7 @@
-import { lines, raw, sh } from '../../engine/connection/shell.js'
-import type { Command, Connection } from '../../engine/connection/types.js'
+import { type Command, type Connection, lines, raw, sh } from '../../engine/connection/index.js'
 import { ModuleError } from '../../engine/errors.js'
 import { downloadTo } from './download.js'
-import { DPKG_QUERY_FORMAT, parseAptCachePolicy, parseAptSimulate, parseDpkgQuery, type AptPolicy, type AptSimulation, type DpkgStatus } from './dpkg.js'
+import { type AptPolicy, type AptSimulation, DPKG_QUERY_FORMAT, type DpkgStatus, parseAptCachePolicy, parseAptSimulate, parseDpkgQuery } from './dpkg.js'
 
 /** A package argument split as Ansible's `package_split`: `name`, `name=1.0*`, `name>=1.0`. */
 export interface AptSpec {

@@ -1,4 +1,4 @@
-import { pythonRegex } from '../../engine/template-regex.js'
+import { pythonRegex } from '../../engine/template/index.js'
 import { readLines, searchLine } from './line-edit.js'
 
 /** What blockinfile is asked to do, already validated. */

@@ -1,6 +1,5 @@
-import { raw, sh } from '../../engine/connection/shell.js'
-import type { Command, Connection } from '../../engine/connection/types.js'
-import { ModuleError, type ExecResult } from '../../engine/errors.js'
+import { type Command, type Connection, raw, sh } from '../../engine/connection/index.js'
+import { type ExecResult, ModuleError } from '../../engine/errors.js'
 import type { Plan } from '../../engine/module.js'
 import { expandingPrologue, expandingWord, splitLines } from './command-words.js'
 

@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { quote, raw, sh } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
-import { shlexSplit } from '../../engine/shlex.js'
+import { type Command, quote, raw, sh } from '../../engine/connection/index.js'
+import { shlexSplit } from '../../engine/python/index.js'
 
 const VARIABLE = /\$(\w+|\{[^}/]*\})/g
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/

@@ -1,6 +1,5 @@
-import { raw, sh } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
-import { packageSummary, type PackageChange } from './packages.js'
+import { type Command, raw, sh } from '../../engine/connection/index.js'
+import { type PackageChange, packageSummary } from './packages.js'
 
 /** What dnf does with a group for a state: Ansible's group_install, group_upgrade (install when not installed), group_remove. */
 export type GroupOp = 'install' | 'upgrade' | 'remove'

@@ -1,5 +1,4 @@
-import { lines, raw, sh } from '../../engine/connection/shell.js'
-import type { Command, Connection } from '../../engine/connection/types.js'
+import { type Command, type Connection, lines, raw, sh } from '../../engine/connection/index.js'
 import { ModuleError } from '../../engine/errors.js'
 import { parseDnfList, parseRpmQuery, RPM_QUERY_FORMAT, RPM_SPEC_MARKER, type RpmPackage } from './rpm.js'
 

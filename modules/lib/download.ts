@@ -1,5 +1,4 @@
-import { raw, sh, type Raw } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
+import { type Command, raw, type Raw, sh } from '../../engine/connection/index.js'
 
 /** How to fetch a URL on the host. */
 export interface DownloadOptions {

@@ -1,10 +1,9 @@
 import { posix } from 'node:path'
-import { sh } from '../../engine/connection/shell.js'
-import type { Connection } from '../../engine/connection/types.js'
+import { type Connection, sh } from '../../engine/connection/index.js'
 import { ModuleError } from '../../engine/errors.js'
 import type { ModuleContext, Plan } from '../../engine/module.js'
-import { attrDiffFields, jsonDiffText, type AttrRequest } from './file-attrs.js'
-import { probeFiles, type FileState } from './file-state.js'
+import { attrDiffFields, type AttrRequest, jsonDiffText } from './file-attrs.js'
+import { type FileState, probeFiles } from './file-state.js'
 import { applyWrite, planWrite, type WriteChange } from './write-file.js'
 
 /** A text file to edit in place and its directory, read in one round trip. */

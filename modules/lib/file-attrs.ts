@@ -1,9 +1,7 @@
 import { z } from 'zod'
-import { and, sh } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
+import { and, type Command, sh } from '../../engine/connection/index.js'
 import type { Change } from '../../engine/module.js'
 import { fileMode } from './args.js'
-import type { OwnerIds } from './file-ids.js'
 import type { FileState } from './file-state.js'
 
 /** The `mode`/`owner`/`group` arguments every file-writing module shares, as Ansible's file common arguments. */
@@ -11,6 +9,17 @@ export const attrArgs = {
   mode: fileMode.optional().describe("permissions of the result: octal string ('0644') or symbolic ('u=rw,g=r,o=r')"),
   owner: z.string().optional().describe('name (or numeric id) of the user that should own the result'),
   group: z.string().optional().describe('name (or numeric id) of the group that should own the result'),
+}
+
+/**
+ * The numeric ids behind `owner` and `group`, as ansible-core resolves them before comparing (and shows them in
+ * its diff); `undefined` for a name the host does not know. `self` is the connection user's uid and gid, which a
+ * path created by the task gets.
+ */
+export interface OwnerIds {
+  readonly uid?: number
+  readonly gid?: number
+  readonly self?: { readonly uid: number; readonly gid: number }
 }
 
 /** The attribute values a module asks for. */

@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { sh } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
+import { type Command, sh } from '../../engine/connection/index.js'
 
 /** The `attributes` argument (alias `attr`) of Ansible's file common arguments: chattr flags. */
 export const chattrArgs = {

@@ -1,4 +1,4 @@
-import { pyJson } from '../../engine/report-json.js'
+import { pyJson } from '../../engine/python/index.js'
 
 const FLOAT = '\u0000float:'
 

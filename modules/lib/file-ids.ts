@@ -1,17 +1,6 @@
-import { and, sh } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
-import type { AttrRequest } from './file-attrs.js'
+import { and, type Command, sh } from '../../engine/connection/index.js'
+import type { AttrRequest, OwnerIds } from './file-attrs.js'
 
-/**
- * The numeric ids behind `owner` and `group`, as ansible-core resolves them before comparing (and shows them in
- * its diff); `undefined` for a name the host does not know. `self` is the connection user's uid and gid, which a
- * path created by the task gets.
- */
-export interface OwnerIds {
-  readonly uid?: number
-  readonly gid?: number
-  readonly self?: { readonly uid: number; readonly gid: number }
-}
 
 const isId = (v: string): boolean => /^\d+$/.test(v)
 

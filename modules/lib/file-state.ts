@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Command, Connection } from '../../engine/connection/types.js'
-import { raw, sh } from '../../engine/connection/shell.js'
+import { type Command, type Connection, raw, sh } from '../../engine/connection/index.js'
 
 /** What kind of file system object a path is, in Ansible's words where it has them. */
 export type FileType = 'file' | 'directory' | 'link' | 'fifo' | 'socket' | 'char' | 'block'

@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { and, sh } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
-import { statTime, type FileState } from './file-state.js'
+import { and, type Command, sh } from '../../engine/connection/index.js'
+import { type FileState, statTime } from './file-state.js'
 
 const DEFAULT_FORMAT = '%Y%m%d%H%M.%S'
 const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{2})$/

@@ -1,7 +1,6 @@
-import { and, sh } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
-import { planAttrs, type AttrRequest } from './file-attrs.js'
-import type { OwnerIds } from './file-ids.js'
+import { and, type Command, sh } from '../../engine/connection/index.js'
+import { type AttrRequest, planAttrs } from './file-attrs.js'
+import type { OwnerIds } from './file-attrs.js'
 import type { FileState } from './file-state.js'
 
 /** One object below a directory, as `find -printf` reports it. */

@@ -1,5 +1,4 @@
-import { sh } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
+import { type Command, sh } from '../../engine/connection/index.js'
 
 /** What ansible-core lists under `path_content` when it removes a directory: os.walk's directories and files. */
 export interface PathContent {

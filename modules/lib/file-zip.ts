@@ -1,5 +1,4 @@
-import { sh } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
+import { type Command, sh } from '../../engine/connection/index.js'
 import { resolveMode } from './file-attrs.js'
 import { statTime } from './file-state.js'
 

@@ -1,4 +1,4 @@
-import { pythonRegex, pythonReplacement } from '../../engine/template-regex.js'
+import { pythonRegex, pythonReplacement } from '../../engine/template/index.js'
 
 /** What lineinfile is asked to do, already validated. */
 export interface LineRequest {

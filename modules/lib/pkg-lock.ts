@@ -1,5 +1,4 @@
-import { raw, sh } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
+import { type Command, raw, sh } from '../../engine/connection/index.js'
 
 /** Messages package managers print when another process holds their lock (apt/dpkg, dnf/yum, rpm). */
 const LOCK_MESSAGES = [

@@ -1,5 +1,4 @@
-import { userShell } from '../../engine/connection/shell.js'
-import type { Connection } from '../../engine/connection/types.js'
+import { type Connection, userShell } from '../../engine/connection/index.js'
 import { TsplayError } from '../../engine/errors.js'
 import type { ModuleContext } from '../../engine/module.js'
 

@@ -1,8 +1,7 @@
 import { posix } from 'node:path'
-import { and, raw, sh } from '../../engine/connection/shell.js'
-import type { Command, Connection } from '../../engine/connection/types.js'
+import { and, type Command, type Connection, raw, sh } from '../../engine/connection/index.js'
 import type { Change } from '../../engine/module.js'
-import { tempAttrCommands, type AttrRequest } from './file-attrs.js'
+import { type AttrRequest, tempAttrCommands } from './file-attrs.js'
 
 /** A directory on the host copied to another place on the host (`copy` with remote_src and a directory src). */
 export interface RemoteTree {

@@ -1,5 +1,4 @@
-import { raw, sh } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
+import { type Command, raw, sh } from '../../engine/connection/index.js'
 import { splitSections } from './getent.js'
 
 /** The user module's key arguments, as Ansible names them. */

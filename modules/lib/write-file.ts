@@ -1,14 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { posix } from 'node:path'
 import { z } from 'zod'
-import { quote, raw, sh } from '../../engine/connection/shell.js'
-import type { Command } from '../../engine/connection/types.js'
+import { type Command, quote, raw, sh } from '../../engine/connection/index.js'
 import { ModuleError } from '../../engine/errors.js'
 import type { Change, Diff, ModuleContext, Plan } from '../../engine/module.js'
-import { shlexSplit } from '../../engine/shlex.js'
+import { shlexSplit } from '../../engine/python/index.js'
 import { yamlBool } from './args.js'
-import { attrArgs, attrCommand, attrDiffFields, jsonDiffText, octal, planAttrs, type AttrChange, type AttrRequest } from './file-attrs.js'
-import { probeFile, type FileState } from './file-state.js'
+import { attrArgs, type AttrChange, attrCommand, attrDiffFields, type AttrRequest, jsonDiffText, octal, planAttrs } from './file-attrs.js'
+import { type FileState, probeFile } from './file-state.js'
 
 /** Arguments shared by every module that writes a whole file (`copy`, `template`), as Ansible names them. */
 export const writeArgs = {

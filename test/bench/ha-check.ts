@@ -6,7 +6,7 @@ import { appendFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import minimist from 'minimist'
-import { projectRoot } from '../../engine/lab/layout.js'
+import { projectRoot } from '../../engine/lab/index.js'
 import { labInventoryFor } from '../e2e/tsplay-run.js'
 import { changedInRecap, measure, summarize, type Measurement } from './measure.js'
 

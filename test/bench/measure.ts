@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadInventory } from '../../engine/inventory.js'
+import { loadInventory } from '../../engine/inventory/index.js'
 
 /** Wall time, controller CPU and peak memory of one command, as GNU time reports them. */
 export interface Measurement {

@@ -11,7 +11,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import minimist from 'minimist'
-import { loadInventory } from '../../engine/inventory.js'
+import { loadInventory } from '../../engine/inventory/index.js'
 import { readTrace, runFloor, type FloorHost } from './floor.js'
 import { changedInRecap, commonSshArgs, measure, PERSIST_ARGS, summarize, type Measurement } from './measure.js'
 

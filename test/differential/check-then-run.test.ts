@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { main } from '../../engine/cli.js'
+import { main } from '../../engine/cli/index.js'
 import { FIXTURES } from './harness.js'
 
 type Changed = string[]

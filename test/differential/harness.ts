@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { expect } from 'vitest'
-import { main } from '../../engine/cli.js'
+import { main } from '../../engine/cli/index.js'
 
 const run = promisify(execFile)
 

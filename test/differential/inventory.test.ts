@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { loadInventory } from '../../engine/inventory.js'
+import { loadInventory } from '../../engine/inventory/index.js'
 
 /** What ansible-inventory --list reports: group → direct hosts and children, host → merged inventory vars. */
 interface AnsibleList {

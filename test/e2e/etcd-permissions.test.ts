@@ -3,7 +3,7 @@
 // denied") and root's sessions have umask 077. The member runs as user `etcd` and must still read its
 // certificate and key, start, and answer over TLS; a second run changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hostAddress, hostIndex } from '../../engine/lab/layout.js'
+import { hostAddress, hostIndex } from '../../engine/lab/index.js'
 import { sshCheck, sshRun } from '../lab/helpers.js'
 import { changedTasks } from './run-output.js'
 import { leaseFreshHosts, type LabLease } from './lab-lease.js'

@@ -1,8 +1,7 @@
 // End-to-end tests own lab hosts for minutes: they hold the lab lock for their whole run, so no other lab
 // command (another test run's `lab up`, `lab down`, `lab stop`, a host removal) can re-create, stop or remove
 // a host under a playbook run, and they record boot ids to prove afterwards that nothing did.
-import { withLabLock } from '../../engine/lab/lock.js'
-import { removeHost } from '../../engine/lab/host.js'
+import { removeHost, withLabLock } from '../../engine/lab/index.js'
 import { ensureLab, sshCheck } from '../lab/helpers.js'
 
 /** A held lab lock; `release` ends the hold (idempotent). */

@@ -5,8 +5,7 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { inventoryText } from '../../engine/lab/inventory-file.js'
-import { projectRoot } from '../../engine/lab/layout.js'
+import { inventoryText, projectRoot } from '../../engine/lab/index.js'
 import { parseRunOutput, type RunReport } from './run-output.js'
 
 export const ROOT = projectRoot()

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { Command, Connection } from '../../engine/connection/types.js'
+import type { Command, Connection } from '../../engine/connection/index.js'
 import type { AnyModule, ModuleOutcome } from '../../engine/module.js'
 
 /** Runs a module's arguments in check mode (`true`) or for real (`false`). */

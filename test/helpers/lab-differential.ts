@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
-import { main } from '../../engine/cli.js'
-import type { Command, Connection } from '../../engine/connection/types.js'
+import { main } from '../../engine/cli/index.js'
+import type { Command, Connection } from '../../engine/connection/index.js'
 import { labKeyFile, labKnownHosts, type LabHost } from '../lab/helpers.js'
 
 /** Task banners, verdict lines and the recap of a run, in order, without result bodies. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Connection } from '../../engine/connection/types.js'
+import type { Connection } from '../../engine/connection/index.js'
 import { ModuleError } from '../../engine/errors.js'
 import type { ModuleContext } from '../../engine/module.js'
 

@@ -1,5 +1,4 @@
-import { connectLocal } from '../../engine/connection/local.js'
-import type { Connection } from '../../engine/connection/types.js'
+import { type Connection, connectLocal } from '../../engine/connection/index.js'
 
 /** This machine as a connection whose `exec` records every command line it runs (views made by `with` do not). */
 export function recordingLocal(): { readonly conn: Connection; readonly commands: string[] } {

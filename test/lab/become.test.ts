@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openConnection, type ConnectOptions } from '../../engine/connection/index.js'
-import { BecomeError } from '../../engine/connection/shell-connection.js'
-import { sh } from '../../engine/connection/shell.js'
-import type { BecomeSpec, Connection } from '../../engine/connection/types.js'
+import { BecomeError, type BecomeSpec, type Connection, type ConnectOptions, openConnection, sh } from '../../engine/connection/index.js'
 import { ensurePasswordUser, labHostFromEnd, labVars, PASSWORD_USER, passwordVars } from '../helpers/lab-ssh.js'
-import { sshCheck, type LabHost } from './helpers.js'
+import { type LabHost, sshCheck } from './helpers.js'
 
 // become over real SSH on a lab host: from root by key, and from an unprivileged user who logged in with a password.
 const options: ConnectOptions = { acceptNewHostKeys: false, timeoutSeconds: 10 }

@@ -6,11 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sh } from '../../engine/connection/shell.js'
-import type { Connection } from '../../engine/connection/types.js'
+import { type Connection, sh } from '../../engine/connection/index.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
 import { connectLabHost } from './lab-connection.js'
-import { labHostNamed, type LabHost } from './helpers.js'
+import { type LabHost, labHostNamed } from './helpers.js'
 
 const KEYRING = '/etc/apt/keyrings/tsdiff.gpg'
 const gnupg = mkdtempSync(join(tmpdir(), 'tsplay-aptkey-'))

@@ -3,11 +3,10 @@
 // first run and a second run, and what each registered (rc, stdout, stderr, cmd; not the timings), written
 // to a file on the host and compared with the files the commands made.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sh } from '../../engine/connection/shell.js'
-import type { Connection } from '../../engine/connection/types.js'
+import { type Connection, sh } from '../../engine/connection/index.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
 import { connectLabHost } from './lab-connection.js'
-import { labHostNamed, type LabHost } from './helpers.js'
+import { type LabHost, labHostNamed } from './helpers.js'
 
 const ROOT = '/srv/tscmd'
 let lab: LabHost

@@ -7,10 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { raw, sh } from '../../engine/connection/shell.js'
-import type { Connection } from '../../engine/connection/types.js'
+import { type Connection, raw, sh } from '../../engine/connection/index.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
-import { labHostNamed, type LabHost } from './helpers.js'
+import { type LabHost, labHostNamed } from './helpers.js'
 import { connectLabHost } from './lab-connection.js'
 import { buildRpmRepo, canBuildRpms, repoFile } from './rpm-repo.js'
 

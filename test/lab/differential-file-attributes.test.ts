@@ -2,11 +2,10 @@
 // from the same starting state, on the host's overlayfs root (lsattr answers -d, not -v) and on its tmpfs /tmp: the
 // verdicts of a check run, a first and a second run (with --diff), the --diff bodies, and lsattr's flags after each.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { raw, sh } from '../../engine/connection/shell.js'
-import type { Connection } from '../../engine/connection/types.js'
+import { type Connection, raw, sh } from '../../engine/connection/index.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
 import { connectLabHost } from './lab-connection.js'
-import { labHostNamed, type LabHost } from './helpers.js'
+import { type LabHost, labHostNamed } from './helpers.js'
 
 const ROOT = '/srv/tsdiff-attr'
 const TMP = '/tmp/tsdiff-attr'

@@ -1,12 +1,10 @@
 // reboot against ansible-playbook on a lab host: check run (nothing happens), first and second run (the host
 // really reboots each time, twice per engine), the same verdicts and the same host state after each.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { openConnection } from '../../engine/connection/index.js'
-import { sh } from '../../engine/connection/shell.js'
-import type { Command, Connection, ExecOptions, ExecResult } from '../../engine/connection/types.js'
+import { type Command, type Connection, type ExecOptions, type ExecResult, openConnection, sh } from '../../engine/connection/index.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
 import { labVars } from '../helpers/lab-ssh.js'
-import { labHostNamed, type LabHost } from './helpers.js'
+import { type LabHost, labHostNamed } from './helpers.js'
 
 let lab: LabHost
 

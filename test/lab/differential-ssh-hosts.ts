@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { quote } from '../../engine/connection/shell.js'
+import { quote } from '../../engine/connection/index.js'
 import { FIXTURES, readTree, type Hosts } from '../differential/harness.js'
 import { labVars } from '../helpers/lab-ssh.js'
 import { labHosts, sshCheck, type LabHost } from './helpers.js'

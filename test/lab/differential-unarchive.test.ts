@@ -8,11 +8,10 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sh } from '../../engine/connection/shell.js'
-import type { Command, Connection } from '../../engine/connection/types.js'
+import { type Command, type Connection, sh } from '../../engine/connection/index.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
 import { connectLabHost } from './lab-connection.js'
-import { labHostNamed, type LabHost } from './helpers.js'
+import { type LabHost, labHostNamed } from './helpers.js'
 
 const ROOT = '/srv/tsdiff-unarchive'
 let lab: LabHost

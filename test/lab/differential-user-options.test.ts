@@ -3,10 +3,9 @@
 // one with a comment holding quotes and $(…)). Verdicts of a check run, a first and a second run; the shadow
 // expiry fields, the key files (mode, owner), what the keys say of themselves, and the registered key values.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sh } from '../../engine/connection/shell.js'
-import type { Connection } from '../../engine/connection/types.js'
+import { type Connection, sh } from '../../engine/connection/index.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
-import { labHostNamed, type LabHost } from './helpers.js'
+import { type LabHost, labHostNamed } from './helpers.js'
 import { connectLabHost } from './lab-connection.js'
 
 let lab: LabHost

@@ -1,8 +1,7 @@
 // Global setup of the `lab` vitest project: the lab must be up with at least 6 hosts (what the HA playbook
 // e2e test needs). A lab that cannot start fails the run loudly; it is never a reason to skip.
 import type { TestProject } from 'vitest/node'
-import { existingHosts, hostStatus } from '../../engine/lab/host.js'
-import { runLab } from '../../engine/lab/index.js'
+import { existingHosts, hostStatus, runLab } from '../../engine/lab/index.js'
 import { registerLabUser, unregisterLabUser } from './helpers.js'
 
 const HOSTS = 6

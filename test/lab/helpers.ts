@@ -2,11 +2,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { existingHosts, hostStatus } from '../../engine/lab/host.js'
-import { runLab } from '../../engine/lab/index.js'
-import { defaultInventoryPath, hostAddress, hostIndex, paths, STATE_DIR } from '../../engine/lab/layout.js'
-import { sshOptions } from '../../engine/lab/ssh.js'
-import { pidExists } from '../../engine/lab/system.js'
+import { defaultInventoryPath, existingHosts, hostAddress, hostIndex, hostStatus, paths, pidExists, runLab, sshOptions, STATE_DIR } from '../../engine/lab/index.js'
 
 /** A lab host as tests see it. */
 export interface LabHost {

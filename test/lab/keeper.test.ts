@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../engine/cli.js'
+import { main } from '../../engine/cli/index.js'
 import { labHostNamed, labKeyFile, labKnownHosts, sshCheck, type LabHost } from './helpers.js'
 
 let host: LabHost

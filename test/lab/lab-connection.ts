@@ -1,5 +1,4 @@
-import { openConnection } from '../../engine/connection/index.js'
-import type { Connection } from '../../engine/connection/types.js'
+import { type Connection, openConnection } from '../../engine/connection/index.js'
 import { labVars } from '../helpers/lab-ssh.js'
 import type { LabHost } from './helpers.js'
 

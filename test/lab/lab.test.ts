@@ -3,12 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
-import { hostStatus } from '../../engine/lab/host.js'
-import { runLab } from '../../engine/lab/index.js'
-import { BRIDGE, paths } from '../../engine/lab/layout.js'
-import { withLabLock } from '../../engine/lab/lock.js'
-import { readState } from '../../engine/lab/state.js'
-import { ensureLab, labHosts, otherLabUsers, labInventory, serveLabRepo, sshCheck, sshRun, startHost, stopHost, stopLabRepo } from './helpers.js'
+import { BRIDGE, hostStatus, paths, readState, runLab, withLabLock } from '../../engine/lab/index.js'
+import { ensureLab, labHosts, labInventory, otherLabUsers, serveLabRepo, sshCheck, sshRun, startHost, stopHost, stopLabRepo } from './helpers.js'
 
 const work = mkdtempSync(join(tmpdir(), 'tsplay-lab-test-'))
 afterAll(() => rmSync(work, { recursive: true, force: true }))

@@ -2,10 +2,8 @@
 // each change runs in check mode first (host untouched, same prediction), then for real, then again with
 // no change. The reboot test really reboots the host and comes back on a new connection.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openConnection } from '../../engine/connection/index.js'
-import { raw, sh } from '../../engine/connection/shell.js'
-import type { Command, Connection } from '../../engine/connection/types.js'
-import { runModule, type AnyModule, type ModuleContext, type ModuleOutcome } from '../../engine/module.js'
+import { type Command, type Connection, openConnection, raw, sh } from '../../engine/connection/index.js'
+import { type AnyModule, type ModuleContext, type ModuleOutcome, runModule } from '../../engine/module.js'
 import { command } from '../../modules/command.js'
 import { group } from '../../modules/group.js'
 import { hostname } from '../../modules/hostname.js'
@@ -21,7 +19,7 @@ import { converge as convergeOn } from '../helpers/converge.js'
 import { runBothEngines } from '../helpers/lab-differential.js'
 import { labVars } from '../helpers/lab-ssh.js'
 import { makeContext } from '../helpers/module-context.js'
-import { labHostNamed, type LabHost } from './helpers.js'
+import { type LabHost, labHostNamed } from './helpers.js'
 
 let lab: LabHost
 let conn: Connection

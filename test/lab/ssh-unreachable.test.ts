@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../engine/cli.js'
+import { main } from '../../engine/cli/index.js'
 import { labHostFromEnd } from '../helpers/lab-ssh.js'
 import { labKeyFile, labKnownHosts, startHost, stopHost, type LabHost } from './helpers.js'
 

@@ -3,12 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openConnection, type ConnectOptions } from '../../engine/connection/index.js'
-import { sh } from '../../engine/connection/shell.js'
-import type { Connection } from '../../engine/connection/types.js'
+import { type Connection, type ConnectOptions, openConnection, sh } from '../../engine/connection/index.js'
 import { ConnectionError } from '../../engine/errors.js'
 import { ensurePasswordUser, labHostFromEnd, labVars, PASSWORD_USER, passwordVars } from '../helpers/lab-ssh.js'
-import { labKeyFile, labKnownHosts, sshCheck, startHost, stopHost, type LabHost } from './helpers.js'
+import { type LabHost, labKeyFile, labKnownHosts, startHost, stopHost } from './helpers.js'
 
 // Real SSH to lab hosts (systemd-nspawn containers running OpenSSH), through tsplay's ssh2 connection.
 const options: ConnectOptions = { acceptNewHostKeys: false, timeoutSeconds: 5 }

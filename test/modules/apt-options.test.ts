@@ -5,11 +5,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { sh } from '../../engine/connection/shell.js'
-import type { Command, Connection, ExecResult } from '../../engine/connection/types.js'
+import { type Command, type Connection, type ExecResult, sh } from '../../engine/connection/index.js'
 import { runModule } from '../../engine/module.js'
 import { apt } from '../../modules/apt.js'
-import { parseAutoclean, withPolicyRcD, type AptState } from '../../modules/lib/apt-state.js'
+import { type AptState, parseAutoclean, withPolicyRcD } from '../../modules/lib/apt-state.js'
 import { makeContext } from '../helpers/module-context.js'
 
 // Captured on a bookworm lab host with one stale archive in /var/cache/apt/archives.

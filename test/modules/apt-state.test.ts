@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { connectLocal } from '../../engine/connection/local.js'
-import type { Command, Connection } from '../../engine/connection/types.js'
-import { readAptState, type AptSpec } from '../../modules/lib/apt-state.js'
+import { type Command, type Connection, connectLocal } from '../../engine/connection/index.js'
+import { type AptSpec, readAptState } from '../../modules/lib/apt-state.js'
 
 /** This machine's dpkg, with the scripts sent to it kept. */
 function recording(): { conn: Connection; scripts: string[] } {

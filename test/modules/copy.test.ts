@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { connectLocal } from '../../engine/connection/local.js'
+import { connectLocal } from '../../engine/connection/index.js'
 import { runModule } from '../../engine/module.js'
 import { copy } from '../../modules/copy.js'
 import type { FileState } from '../../modules/lib/file-state.js'

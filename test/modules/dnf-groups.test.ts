@@ -1,7 +1,7 @@
 // dnf `@group` names: dnf 4.14's `--assumeno` previews (captured on a bookworm lab host with Debian's dnf and a
 // comps.xml repository) read into package changes, and the plan and results Ansible's dnf module gives.
 import { describe, expect, it } from 'vitest'
-import { connectLocal } from '../../engine/connection/local.js'
+import { connectLocal } from '../../engine/connection/index.js'
 import { dnf } from '../../modules/dnf.js'
 import { groupProbe, parseGroupProbe, parsePreview } from '../../modules/lib/dnf-groups.js'
 import { makeContext } from '../helpers/module-context.js'

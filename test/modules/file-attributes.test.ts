@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { connectLocal } from '../../engine/connection/local.js'
+import { connectLocal } from '../../engine/connection/index.js'
 import { file } from '../../modules/file.js'
 import { planChattr } from '../../modules/lib/file-chattr.js'
 import { parseProbe, probeScript, type FileState } from '../../modules/lib/file-state.js'

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, statSync, symlinkSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { connectLocal } from '../../engine/connection/local.js'
+import { connectLocal } from '../../engine/connection/index.js'
 import { runModule } from '../../engine/module.js'
 import { file } from '../../modules/file.js'
 import { jsonDiffText, asFloat } from '../../modules/lib/file-diff.js'

@@ -2,7 +2,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, statSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { connectLocal } from '../../engine/connection/local.js'
+import { connectLocal } from '../../engine/connection/index.js'
 import { runModule } from '../../engine/module.js'
 import { file } from '../../modules/file.js'
 import type { FileState } from '../../modules/lib/file-state.js'

@@ -1,6 +1,6 @@
 import { hostname as osHostname } from 'node:os'
 import { describe, expect, it } from 'vitest'
-import { connectLocal } from '../../engine/connection/local.js'
+import { connectLocal } from '../../engine/connection/index.js'
 import { hostname, planHostname } from '../../modules/hostname.js'
 import { makeContext } from '../helpers/module-context.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { connectLocal } from '../../engine/connection/local.js'
+import { connectLocal } from '../../engine/connection/index.js'
 import { modprobe, parseGathered, planModprobe, type ModprobeState } from '../../modules/modprobe.js'
 import { makeContext } from '../helpers/module-context.js'
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { connectLocal } from '../../engine/connection/local.js'
+import { connectLocal } from '../../engine/connection/index.js'
 import { runModule } from '../../engine/module.js'
 import { packageModule } from '../../modules/package.js'
 import { buildRpmRepo, canBuildRpms, repoFile } from '../lab/rpm-repo.js'

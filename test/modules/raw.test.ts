@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { connectLocal } from '../../engine/connection/local.js'
+import { connectLocal } from '../../engine/connection/index.js'
 import { runModule } from '../../engine/module.js'
 import { raw } from '../../modules/raw.js'
 import { makeContext } from '../helpers/module-context.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { connectLocal } from '../../engine/connection/local.js'
+import { connectLocal } from '../../engine/connection/index.js'
 import { runModule } from '../../engine/module.js'
-import { fnmatchRegExp } from '../../engine/fnmatch.js'
+import { fnmatchRegExp } from '../../engine/python/index.js'
 import { filterFacts, setup } from '../../modules/setup.js'
 import { makeContext } from '../helpers/module-context.js'
 

@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, existsSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectLocal } from '../../../engine/connection/local.js'
-import { raw, sh } from '../../../engine/connection/shell.js'
+import { connectLocal, raw, sh } from '../../../engine/connection/index.js'
 import { downloadScript, downloadTo, HTTP_ERROR, NO_DOWNLOADER, parseStatus } from '../../../modules/lib/download.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-download-'))

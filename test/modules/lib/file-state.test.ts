@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { connectLocal } from '../../../engine/connection/local.js'
+import { connectLocal } from '../../../engine/connection/index.js'
 import { parseProbe, probeFile, probeFiles, quotedTarget, type ProbeRequest } from '../../../modules/lib/file-state.js'
 import { recordingLocal } from '../../helpers/recording.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { schemaShape } from '../../../engine/loader-args.js'
+import { schemaShape } from '../../../engine/load/index.js'
 import { packageDiff, versionMatches, withAliases } from '../../../modules/lib/packages.js'
 
 describe('withAliases', () => {

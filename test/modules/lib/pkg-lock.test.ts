@@ -2,8 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { connectLocal } from '../../../engine/connection/local.js'
-import { sh } from '../../../engine/connection/shell.js'
+import { connectLocal, sh } from '../../../engine/connection/index.js'
 import { waitForLock } from '../../../modules/lib/pkg-lock.js'
 
 const conn = connectLocal('controller')

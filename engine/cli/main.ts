@@ -1,0 +1,231 @@
+import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import minimist from 'minimist'
+import { parse as parseYamlText } from 'yaml'
+import { connectLocal } from '../connection/index.js'
+import { PlaybookError, TsplayError, UsageError } from '../errors.js'
+import { gatherFacts } from '../facts/index.js'
+import { loadInventory } from '../inventory/index.js'
+import { loadPlaybook } from '../load/index.js'
+import { docList, docModule } from './doc.js'
+import { listPlaybook } from './list.js'
+import { jsonReporter, plainReporter, ttyReporter } from '../report/index.js'
+import { playHosts, runPlaybook, type RunState } from '../run/index.js'
+import { parseExtraVars } from '../vars/index.js'
+
+const USAGE = `usage: tsplay run PLAYBOOK -i INVENTORY [options]
+       tsplay doc [MODULE | --list]
+       tsplay lab <up|down|status|ssh|stop|start> ...
+
+run options (as ansible-playbook):
+  -i, --inventory SRC     inventory file, directory or host list "h1,h2," (repeatable)
+  -C, --check             predict changes without making them
+  -D, --diff              show file differences
+  -l, --limit PATTERN     restrict to hosts matching the pattern
+  -t, --tags TAGS         only tasks tagged with these (comma separated)
+      --skip-tags TAGS    skip tasks tagged with these
+  -e, --extra-vars VARS   k=v, JSON/YAML, or @file (repeatable)
+  -f, --forks N           hosts to run at once (default 50)
+  -b, --become            become root (or --become-user) on every task
+      --become-user USER  --become-method sudo|su
+  -K, --ask-become-pass   ask for the become password
+  -k, --ask-pass          ask for the SSH password
+  -T, --timeout SECONDS   SSH connect timeout (default 10)
+  -c, --connection TYPE   ssh (default) or local, for hosts whose ansible_connection
+                          (or play keyword connection) does not say; SSH connections are
+                          kept 60 s for the next run, as ansible's default ssh_args do
+                          (ansible_ssh_args / ANSIBLE_SSH_ARGS without ControlPersist, or
+                          TSPLAY_NO_KEEPER=1: a fresh connection per run)
+      --accept-new-host-keys  record unknown host keys instead of refusing them
+      --start-at-task NAME    start at the task with this name
+      --force-handlers    run notified handlers even on failed hosts
+      --list-hosts, --list-tasks, --list-tags, --syntax-check
+      --json              print a machine-readable report on stdout instead of the log
+  -v, --verbose           more detail (repeat for more)
+  -h, --help, --version`
+
+const BOOLEAN = ['check', 'diff', 'list-hosts', 'list-tasks', 'list-tags', 'syntax-check', 'force-handlers', 'json', 'help', 'version', 'become', 'ask-become-pass', 'ask-pass', 'accept-new-host-keys', 'verbose', 'list']
+const STRING = ['inventory', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'start-at-task', 'become-user', 'become-method', 'timeout', 'connection']
+const ALIAS = { i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help', c: 'connection' }
+// ansible-core's names for its SSH connection plugins; tsplay runs all of them over ssh2
+const CONNECTIONS = ['ssh', 'local', 'smart', 'paramiko']
+
+/** Exit codes, as ansible-playbook's; 250 is tsplay's own for internal errors. */
+export const EXIT = { ok: 0, failed: 2, unreachable: 4, parse: 4, usage: 5, interrupted: 99, internal: 250 } as const
+
+/** Run the command line `argv` (without node and script); returns the exit code. Writes to the given streams. */
+export async function main(argv: readonly string[], out: (s: string) => void = (s) => void process.stdout.write(s), err: (s: string) => void = (s) => void process.stderr.write(s)): Promise<number> {
+  try {
+    const [command, ...rest] = argv
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') { out(`${USAGE}\n`); return command === undefined ? EXIT.usage : EXIT.ok }
+    if (command === '--version') { out(`tsplay ${version()}\n`); return EXIT.ok }
+    if (command === 'lab') return await (await import('../lab/index.js')).runLab(rest)
+    // the connection keeper, started by runs whose ssh args have ControlPersist, as the default ones do (engine/connection/keeper.ts)
+    if (command === '__keeper' && rest[0] !== undefined) return (await (await import('../connection/index.js')).runKeeper(rest[0]), EXIT.ok)
+    if (command === 'doc') return doc(rest, out)
+    if (command === 'run') return await run(rest, out, err)
+    throw new UsageError(`unknown command '${command}' (expected run, doc or lab)`)
+  } catch (error) {
+    if (error instanceof UsageError) { err(`tsplay: ${error.message}\n${USAGE.split('\n')[0]}\n`); return EXIT.usage }
+    if (error instanceof PlaybookError) { err(`${error.explain()}\n`); return EXIT.parse }
+    if (error instanceof TsplayError) { err(`tsplay: ${error.message}\n`); return EXIT.parse }
+    err(`tsplay: internal error, please report it\n${(error as Error)?.stack ?? String(error)}\n`)
+    return EXIT.internal
+  }
+}
+
+function doc(args: readonly string[], out: (s: string) => void): number {
+  if (args.length === 0 || args[0] === '--list' || args[0] === '-l') out(docList())
+  else out(docModule(args[0]!))
+  return EXIT.ok
+}
+
+/** The parsed `run` options; exported for tests. */
+export function parseRunArgs(args: readonly string[]): minimist.ParsedArgs & { verbosity: number } {
+  const unknown: string[] = []
+  const parsed = minimist([...args], { boolean: BOOLEAN, string: STRING, alias: ALIAS, unknown: (a) => { if (a.startsWith('-') && !/^-v+$/.test(a)) unknown.push(a); return !a.startsWith('-') } })
+  if (unknown.length > 0) throw new UsageError(`unknown option '${unknown[0]}'`)
+  const verbosity = args.reduce((n, a) => n + (/^-v+$/.test(a) ? a.length - 1 : a === '--verbose' ? 1 : 0), 0)
+  return Object.assign(parsed, { verbosity })
+}
+
+async function run(args: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const o = parseRunArgs(args)
+  if (o['help']) { out(`${USAGE}\n`); return EXIT.ok }
+  if (o['version']) { out(`tsplay ${version()}\n`); return EXIT.ok }
+  const [playbookPath, ...extra] = o._.map(String)
+  if (playbookPath === undefined) throw new UsageError('missing PLAYBOOK')
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (one playbook per run)`)
+  const forks = o['forks'] === undefined ? 50 : Number(o['forks'])
+  if (!Number.isInteger(forks) || forks < 1) throw new UsageError(`--forks: expected a positive integer, got '${String(o['forks'])}'`)
+  const timeout = o['timeout'] === undefined ? 10 : Number(o['timeout'])
+  if (!(timeout > 0)) throw new UsageError(`--timeout: expected seconds, got '${String(o['timeout'])}'`)
+  const connection = o['connection'] === undefined ? 'ssh' : String(o['connection'])
+  if (!CONNECTIONS.includes(connection)) throw new UsageError(`--connection: tsplay knows ssh and local, got '${connection}'`)
+  const sources = [o['inventory'] ?? []].flat().map(String)
+  const extraVars = Object.assign({}, ...[o['extra-vars'] ?? []].flat().map((e) => parseExtraVars(String(e), (p) => readFile(p), (text) => parseYamlText(text) as unknown)))
+  const splitList = (v: unknown): string[] => [v ?? []].flat().flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean)
+  const playbook = loadPlaybook(playbookPath)
+  if (o['syntax-check']) { out(`\nplaybook: ${playbookPath}\n`); return EXIT.ok }
+  const inventory = loadInventory(sources.length ? sources : ['localhost,'])
+  const askBecome = o['ask-become-pass'] ? await prompt('BECOME password: ') : undefined
+  const askPass = o['ask-pass'] ? await prompt('SSH password: ') : undefined
+  const verbosity = o.verbosity
+  const json = o['json'] === true
+  const reporterJson = jsonReporter()
+  const tty = !json && process.stdout.isTTY === true && process.env['CI'] === undefined && process.env['TERM'] !== 'dumb'
+  const reportOptions = { verbosity, color: tty && process.env['NO_COLOR'] === undefined, diff: o['diff'] === true, check: o['check'] === true, write: out }
+  const live = tty ? ttyReporter(reportOptions) : undefined
+  const plain = live?.handle ?? plainReporter(reportOptions)
+  const options = {
+    inventory,
+    extraVars,
+    check: o['check'] === true,
+    diff: o['diff'] === true,
+    ...(o['limit'] !== undefined ? { limit: limitPattern(String(o['limit'])) } : {}),
+    tags: splitList(o['tags']),
+    skipTags: splitList(o['skip-tags']),
+    forks,
+    ...(o['start-at-task'] !== undefined ? { startAtTask: String(o['start-at-task']) } : {}),
+    forceHandlers: o['force-handlers'] === true,
+    verbosity,
+    ...(o['become'] ? { become: true } : {}),
+    ...(o['become-user'] !== undefined ? { becomeUser: String(o['become-user']) } : {}),
+    ...(o['become-method'] !== undefined ? { becomeMethod: String(o['become-method']) } : {}),
+    ...(askBecome !== undefined ? { becomePassword: askBecome } : {}),
+    // ssh2 is loaded only when a host needs SSH: local-only runs start faster.
+    // -c is the default below the host's ansible_connection and the play's connection keyword, as in ansible-playbook.
+    connect: async (host: string, vars: Record<string, unknown>) => (vars['ansible_connection'] ?? connection) === 'local' ? connectLocal(host) : (await import('../connection/index.js')).openConnection(host, vars, { acceptNewHostKeys: o['accept-new-host-keys'] === true, timeoutSeconds: timeout, ...(askPass !== undefined ? { password: askPass } : {}), log: (m) => { if (verbosity >= 3) err(`${host}: ${m}\n`) } }),
+    gatherFacts,
+  }
+  if (o['list-hosts'] || o['list-tasks'] || o['list-tags']) {
+    const state = { options, hosts: new Map(), implicit: new Map(), warnedPatterns: new Set(), emit: () => {} } as unknown as RunState
+    out(listPlaybook(playbook, playbookPath, { hosts: o['list-hosts'] === true, tasks: o['list-tasks'] === true, tags: o['list-tags'] === true, onlyTags: options.tags, skipTags: options.skipTags, hostsOf: (play) => playHosts(state, play) }, inventory))
+    return EXIT.ok
+  }
+  let onInterrupt: (() => void) | undefined
+  const interrupted = new Promise<number>((resolve) => {
+    onInterrupt = () => { err('\n[ERROR]: User interrupted execution\n'); resolve(EXIT.interrupted) }
+    process.once('SIGINT', onInterrupt)
+  })
+  const summary = runPlaybook(playbook, options, (event) => { if (json) reporterJson.handle(event); else plain(event) })
+  const code = await Promise.race([summary.then((s) => s.exitCode), interrupted])
+  if (onInterrupt) process.removeListener('SIGINT', onInterrupt)
+  await live?.done()
+  if (json && code !== EXIT.interrupted) out(`${reporterJson.report()}\n`)
+  return code
+}
+
+/** `--limit @file` reads host names one a line (Ansible's retry files); anything else is a pattern. */
+function limitPattern(limit: string): string {
+  if (!limit.startsWith('@')) return limit
+  return readFile(limit.slice(1)).split('\n').map((l) => l.trim()).filter(Boolean).join(',')
+}
+
+function readFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+  }
+}
+
+function prompt(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true })
+  return new Promise((resolve) => rl.question(question, (answer) => { rl.close(); resolve(answer) }))
+}
+
+function version(): string {
+  // the source is engine/cli/main.ts, the compiled CLI dist/engine/cli/main.js, the bundled one dist/tsplay.cjs
+  for (const rel of ['../package.json', '../../package.json', '../../../package.json']) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string }
+      if (manifest.name === 'tsplay') return manifest.version
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown'
+}
+
+/**
+ * Stdout that collects what is written during one turn of the event loop and writes it in one go: on hosts where
+ * a system call is slow, a write per result line cost a 50-host run a noticeable share of its time. Whatever goes
+ * to stderr first flushes stdout, so the two streams keep their order.
+ */
+function batchedStdout(): { readonly out: (s: string) => void; readonly err: (s: string) => void; readonly flush: () => void } {
+  let pending: string[] = []
+  const flush = (): void => {
+    if (pending.length === 0) return
+    const text = pending.join('')
+    pending = []
+    process.stdout.write(text)
+  }
+  return {
+    out: (s) => {
+      if (pending.length === 0) setImmediate(flush)
+      pending.push(s)
+    },
+    err: (s) => {
+      flush()
+      process.stderr.write(s)
+    },
+    flush,
+  }
+}
+
+if (process.argv[1] !== undefined && /(?:^|[\\/])(tsplay(\.js)?|cli[\\/]main\.js)$/.test(process.argv[1])) {
+  const stdout = batchedStdout()
+  main(process.argv.slice(2), stdout.out, stdout.err).then(
+    (code) => {
+      stdout.flush()
+      process.exitCode = code
+      if (code === EXIT.interrupted) process.exit(code)
+    },
+    (error: unknown) => {
+      stdout.flush()
+      console.error(error)
+      process.exitCode = EXIT.internal
+    },
+  )
+}

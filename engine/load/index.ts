@@ -1,0 +1,10 @@
+// Loading playbooks, task files and roles into the typed model (plays, blocks, tasks, role instances), with every
+// keyword and module argument checked against its schema and located at its file:line:col.
+// May import: yaml, template, module (the contract), modules (the registry), errors.
+// This file is the folder's only public door: code outside the folder imports from here, never from its files.
+export { describeIssue, schemaShape } from './args.js'
+export type { Block, Item, Play, Playbook, RoleInstance, Scope, Task } from './model.js'
+export { flattenTasks } from './model.js'
+export { checkNotified, findTaskFile, handlerNames, loadContext, loadPlaybook, loadTaskFile } from './playbook.js'
+export { roleFromTask } from './roles.js'
+export type { LoadContext } from './roles.js'

@@ -1,0 +1,285 @@
+import { statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml'
+import { builtinModules, resolveModuleName } from '../../modules/index.js'
+import { didYouMean } from '../errors.js'
+import { validateArgs, parseKeyValues, schemaShape } from './args.js'
+import { loadRoleBlock, roleFromTask, type LoadContext } from './roles.js'
+import { flattenTasks, includeParams, type Block, type Item, type Keywords, type Play, type Playbook, type Scope, type Task } from './model.js'
+import { isObject, keywordsOf, nodeAt, pairOf, valueOf } from './nodes.js'
+import { BLOCK_KEYWORDS, ENGINE_ACTIONS, HANDLER_KEYWORDS, LOOP_CONTROL_KEYWORDS, META_ACTIONS, PLAY_KEYWORDS, TASK_KEYWORDS, WITH_LOOKUPS } from './keywords.js'
+import { errorAt, loadYaml, nodeLocation, type SourceFile } from '../yaml/index.js'
+
+/** Load a playbook and everything static in it (roles, import_*), checked before any host is touched. */
+/** Fresh loading state for one play (or one include at run time) whose role runs are counted in `seenRoles`. */
+export function loadContext(playbookDir: string, seenRoles: LoadContext['seenRoles']): LoadContext {
+  return { playbookDir, handlers: [], roles: [], seenRoles, notified: [], loadTasks: loadTaskFile }
+}
+
+export function loadPlaybook(path: string): Playbook {
+  const abs = resolve(path)
+  return { path: abs, dir: dirname(abs), plays: loadPlays(abs, new Set()) }
+}
+
+function loadPlays(abs: string, seen: Set<string>): Play[] {
+  const src = loadYaml(abs)
+  const root = src.doc.contents as Node | null
+  if (root === null) return []
+  if (!isSeq(root)) throw errorAt(src, nodeLocation(src, root), 'a playbook must be a list of plays')
+  const plays: Play[] = []
+  for (const node of root.items as Node[]) {
+    if (!isMap(node)) throw errorAt(src, nodeLocation(src, node), 'a play must be a mapping')
+    const imported = pairOf(node, 'import_playbook') ?? pairOf(node, 'ansible.builtin.import_playbook')
+    if (imported) {
+      const target = resolve(dirname(abs), String(valueOf(imported)))
+      if (seen.has(target)) throw errorAt(src, nodeLocation(src, imported.value as Node), `import_playbook: recursive import of ${target}`)
+      plays.push(...loadPlays(target, new Set([...seen, abs])))
+      continue
+    }
+    plays.push(loadPlay(src, node, dirname(abs)))
+  }
+  return plays
+}
+
+function loadPlay(src: SourceFile, node: YAMLMap, dir: string): Play {
+  checkKeys(src, node, PLAY_KEYWORDS, 'play')
+  const keywords = keywordsOf(node)
+  const location = nodeLocation(src, node)
+  if (keywords['hosts'] === undefined) throw errorAt(src, location, "play: missing 'hosts'")
+  const scope: Scope = { keywords: withoutSections(keywords), parent: undefined, dir, location }
+  const ctx = loadContext(dir, new Map())
+  const preTasks = loadItems(src, nodeAt(node, 'pre_tasks'), scope, ctx, false)
+  const roleBlocks: Item[] = []
+  const rolesNode = nodeAt(node, 'roles')
+  if (rolesNode !== undefined && rolesNode !== null) {
+    if (!isSeq(rolesNode)) throw errorAt(src, nodeLocation(src, rolesNode), 'roles: expected a list of roles')
+    for (const entry of rolesNode.items as Node[]) roleBlocks.push(...loadRoleBlock(src, entry, scope, ctx))
+  }
+  const tasks = [...roleBlocks, ...loadItems(src, nodeAt(node, 'tasks'), scope, ctx, false)]
+  const postTasks = loadItems(src, nodeAt(node, 'post_tasks'), scope, ctx, false)
+  const ownHandlers = flattenTasks(loadItems(src, nodeAt(node, 'handlers'), scope, ctx, true))
+  const handlers = [...ctx.handlers, ...ownHandlers]
+  checkNotified(ctx, handlers)
+  const varsValue = keywords['vars']
+  const varsFiles = keywords['vars_files']
+  const name = keywords['name'] !== undefined ? String(keywords['name']) : [keywords['hosts']].flat().join(',')
+  return {
+    name,
+    hosts: keywords['hosts'] as string | string[],
+    keywords,
+    vars: isObject(varsValue) ? varsValue : {},
+    varsFiles: varsFiles === undefined || varsFiles === null ? [] : [varsFiles].flat(),
+    preTasks,
+    tasks,
+    postTasks,
+    handlers,
+    roles: ctx.roles,
+    seenRoles: ctx.seenRoles,
+    scope,
+    location,
+  }
+}
+
+/** The names a notify can use for a handler: its name, `role : name`, and its listen topics. */
+export function handlerNames(handler: Task): string[] {
+  const names = [...handler.listen]
+  if (handler.keywords['name'] !== undefined) {
+    names.push(String(handler.keywords['name']))
+    const role = roleOf(handler.scope)
+    if (role) names.push(`${role} : ${String(handler.keywords['name'])}`)
+  }
+  return names
+}
+
+const roleOf = (scope: Scope | undefined): string | undefined => (scope === undefined ? undefined : (scope.role?.name ?? roleOf(scope.parent)))
+
+/** Every notify written in the play must name a handler or a listen topic (Ansible's default). */
+export function checkNotified(ctx: LoadContext, handlers: readonly Task[]): void {
+  const known = new Set(handlers.flatMap(handlerNames))
+  for (const n of ctx.notified) {
+    if (known.has(n.name) || /{{|{%/.test(n.name)) continue
+    const hint = didYouMean(n.name, known)
+    throw errorAt(n.src, n.location, `notify: no handler named '${n.name}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
+  }
+  ctx.notified.length = 0
+}
+
+/** Load a list of tasks and blocks from a sequence node (absent or null is an empty list). */
+export function loadItems(src: SourceFile, node: Node | null | undefined, scope: Scope, ctx: LoadContext, handler: boolean): Item[] {
+  if (node === undefined || node === null) return []
+  if (!isSeq(node)) throw errorAt(src, nodeLocation(src, node), 'expected a list of tasks')
+  return (node.items as Node[]).flatMap((n) => loadItem(src, n, scope, ctx, handler))
+}
+
+/** Load the task file at `path` under `scope` (import_tasks at load, include_tasks at run time). */
+export function loadTaskFile(path: string, scope: Scope, ctx: LoadContext, handler = false): Item[] {
+  const src = loadYaml(path)
+  const root = src.doc.contents as Node | null
+  if (root === null) return []
+  return loadItems(src, root, scope, ctx, handler)
+}
+
+function loadItem(src: SourceFile, node: Node, scope: Scope, ctx: LoadContext, handler: boolean): Item[] {
+  if (!isMap(node)) throw errorAt(src, nodeLocation(src, node), 'a task must be a mapping')
+  if (pairOf(node, 'block')) return [loadBlock(src, node, scope, ctx, handler)]
+  const task = loadTask(src, node, scope, ctx, handler)
+  if (task.action === 'import_tasks') return [importTasks(task, ctx, handler)]
+  if (task.action === 'import_role') return roleFromTask(task, ctx)
+  return [task]
+}
+
+function loadBlock(src: SourceFile, node: YAMLMap, scope: Scope, ctx: LoadContext, handler: boolean): Block {
+  checkKeys(src, node, BLOCK_KEYWORDS, 'block')
+  const keywords = keywordsOf(node)
+  const own: Scope = { keywords: withoutSections(keywords), parent: scope, dir: scope.dir, location: nodeLocation(src, node) }
+  noteNotify(src, node, keywords, ctx)
+  return {
+    kind: 'block',
+    ...own,
+    block: loadItems(src, nodeAt(node, 'block'), own, ctx, handler),
+    rescue: loadItems(src, nodeAt(node, 'rescue'), own, ctx, handler),
+    always: loadItems(src, nodeAt(node, 'always'), own, ctx, handler),
+  }
+}
+
+function importTasks(task: Task, ctx: LoadContext, handler: boolean): Block {
+  const file = String(task.args['file'] ?? task.args['_raw_params'] ?? '')
+  if (/{{|{%/.test(file)) throw errorAt(task.src, task.location, 'import_tasks: the file name cannot be templated; use include_tasks')
+  const path = findTaskFile(file, task.scope, ctx)
+  const own: Scope = { keywords: task.keywords, parent: task.scope, dir: dirname(path), location: task.location, ...includeParams(task) }
+  return { kind: 'block', ...own, block: loadTaskFile(path, own, ctx, handler), rescue: [], always: [] }
+}
+
+/** Resolve a task file name: the role's tasks/ first, then beside the including file, then the playbook dir. */
+export function findTaskFile(file: string, scope: Scope, ctx: LoadContext): string {
+  const role = findRole(scope)
+  const candidates = [...(role ? [resolve(role.path, 'tasks', file)] : []), resolve(scope.dir, file), resolve(ctx.playbookDir, file)]
+  return candidates.find((c) => existsFile(c)) ?? candidates[0]!
+}
+
+const findRole = (scope: Scope | undefined): Scope['role'] => (scope === undefined ? undefined : (scope.role ?? findRole(scope.parent)))
+
+function loadTask(src: SourceFile, node: YAMLMap, scope: Scope, ctx: LoadContext, handler: boolean): Task {
+  const allowed = handler ? HANDLER_KEYWORDS : TASK_KEYWORDS
+  const location = nodeLocation(src, node)
+  let actionKey: string | undefined
+  let actionNode: Node | null = null
+  const keywords: Record<string, unknown> = {}
+  for (const pair of node.items as Pair[]) {
+    const key = String((pair.key as { value?: unknown } | null)?.value ?? pair.key)
+    if (allowed.has(key) || key.startsWith('with_')) {
+      if (key.startsWith('with_') && !WITH_LOOKUPS.has(key)) throw errorAt(src, nodeLocation(src, pair.key as Node), `unsupported loop '${key}' (tsplay supports ${[...WITH_LOOKUPS].join(', ')})`)
+      keywords[key] = valueOf(pair)
+      continue
+    }
+    if (resolveModuleName(key) !== undefined || ENGINE_ACTIONS.has(bareName(key))) {
+      if (actionKey !== undefined) throw errorAt(src, nodeLocation(src, pair.key as Node), `conflicting action statements: ${actionKey}, ${key}`)
+      actionKey = key
+      actionNode = pair.value as Node | null
+      continue
+    }
+    const hint = didYouMean(key, [...allowed, ...Object.keys(builtinModules), ...ENGINE_ACTIONS])
+    throw errorAt(src, nodeLocation(src, pair.key as Node), `unknown keyword or module '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
+  }
+  for (const form of ['action', 'local_action'] as const) {
+    if (keywords[form] === undefined) continue
+    if (actionKey !== undefined) throw errorAt(src, location, `conflicting action statements: ${actionKey}, ${form}`)
+    ;({ actionKey, actionNode } = actionFromKeyword(src, node, form))
+    if (form === 'local_action') keywords['delegate_to'] = 'localhost'
+  }
+  if (actionKey === undefined) throw errorAt(src, location, 'task has no action: expected a module name such as command, copy or debug')
+  const action = resolveModuleName(actionKey) ?? bareName(actionKey)
+  checkLoopControl(src, node, keywords)
+  const args = argsOf(src, node, action, actionKey, actionNode, keywords)
+  noteNotify(src, node, keywords, ctx)
+  if (action === 'meta' && !META_ACTIONS.has(String(args['_raw_params']))) {
+    const hint = didYouMean(String(args['_raw_params']), META_ACTIONS)
+    throw errorAt(src, nodeLocation(src, actionNode), `meta: unknown action '${String(args['_raw_params'])}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
+  }
+  const mod = builtinModules[action]
+  const staticArgs = mod ? validateArgs(mod, args, src, isMap(actionNode) ? actionNode : null, location) : undefined
+  const name = keywords['name'] !== undefined && keywords['name'] !== null ? String(keywords['name']) : actionKey
+  return { kind: 'task', name, action, args, ...(staticArgs !== undefined ? { staticArgs } : {}), keywords, scope, src, location, listen: [keywords['listen'] ?? []].flat().map(String) }
+}
+
+function actionFromKeyword(src: SourceFile, node: YAMLMap, form: string): { actionKey: string; actionNode: Node | null } {
+  const pair = pairOf(node, form)!
+  const value = pair.value as Node | null
+  if (isMap(value)) {
+    const module = value.get('module')
+    if (typeof module !== 'string') throw errorAt(src, nodeLocation(src, value), `${form}: expected 'module:' naming the module`)
+    const copy = value.clone() as YAMLMap
+    copy.delete('module')
+    return { actionKey: module, actionNode: copy }
+  }
+  const text = String(valueOf(pair) ?? '').trim()
+  const [first = '', ...rest] = text.split(/\s+/)
+  if (resolveModuleName(first) === undefined && !ENGINE_ACTIONS.has(first)) {
+    const hint = didYouMean(first, Object.keys(builtinModules))
+    throw errorAt(src, nodeLocation(src, value), `unknown module '${first}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
+  }
+  const argText = text.slice(first.length).trim()
+  return { actionKey: first, actionNode: rest.length ? new (value!.constructor as new (v: unknown) => Node)(argText) : null }
+}
+
+function argsOf(src: SourceFile, node: YAMLMap, action: string, actionKey: string, actionNode: Node | null, keywords: Record<string, unknown>): Record<string, unknown> {
+  const mod = builtinModules[action]
+  const raw = actionNode === null ? null : isScalar(actionNode) ? actionNode.value : actionNode.toJSON()
+  const extra = isObject(keywords['args']) ? keywords['args'] : {}
+  if (raw === null || raw === undefined) return { ...extra }
+  if (isObject(raw)) return { ...extra, ...raw }
+  if (typeof raw !== 'string' && typeof raw !== 'number') throw errorAt(src, nodeLocation(src, actionNode), `${actionKey}: expected arguments as a mapping or k=v text`)
+  if (action === 'meta' || action === 'include_tasks' || action === 'import_tasks' || action === 'include_role' || action === 'import_role') {
+    const parsed = parseKeyValues(String(raw), '_raw_params', new Set(['file', 'name', 'tasks_from', 'apply']))
+    if (action.endsWith('_role') && parsed.args['_raw_params'] !== undefined) return { ...extra, name: parsed.args['_raw_params'] }
+    return { ...extra, ...parsed.args }
+  }
+  const known = new Set(Object.keys(mod ? (schemaShape(mod.args) ?? {}) : {}))
+  const parsed = parseKeyValues(String(raw), mod?.freeForm, mod?.freeForm ? known : new Set())
+  if (parsed.stray !== undefined) throw errorAt(src, nodeLocation(src, actionNode), `${actionKey}: expected key=value arguments, got '${parsed.stray}'`)
+  void node
+  return { ...extra, ...parsed.args }
+}
+
+function checkLoopControl(src: SourceFile, node: YAMLMap, keywords: Record<string, unknown>): void {
+  const lc = keywords['loop_control']
+  if (lc === undefined || lc === null) return
+  const lcNode = nodeAt(node, 'loop_control')
+  if (!isObject(lc)) throw errorAt(src, nodeLocation(src, lcNode), 'loop_control: expected a mapping')
+  if (isMap(lcNode)) checkKeys(src, lcNode, LOOP_CONTROL_KEYWORDS, 'loop_control')
+  if (keywords['loop'] !== undefined && Object.keys(keywords).some((k) => k.startsWith('with_'))) throw errorAt(src, nodeLocation(src, node), 'loop and with_* cannot be used together')
+}
+
+function noteNotify(src: SourceFile, node: YAMLMap, keywords: Keywords, ctx: LoadContext): void {
+  const notify = keywords['notify']
+  if (notify === undefined || notify === null) return
+  const notifyNode = nodeAt(node, 'notify')
+  const items = isSeq(notifyNode) ? (notifyNode.items as Node[]) : [notifyNode]
+  for (const item of items) {
+    if (!isScalar(item)) throw errorAt(src, nodeLocation(src, item), 'notify: expected a handler name or a list of names (quote names containing ": ")')
+    ctx.notified.push({ name: String(item.value), src, location: nodeLocation(src, item) })
+  }
+}
+
+/** Reject keys outside `allowed` with a did-you-mean; `what` names the construct. */
+export function checkKeys(src: SourceFile, node: YAMLMap, allowed: ReadonlySet<string>, what: string): void {
+  for (const pair of node.items as Pair[]) {
+    const key = String((pair.key as { value?: unknown } | null)?.value ?? pair.key)
+    if (allowed.has(key)) continue
+    const hint = didYouMean(key, allowed)
+    throw errorAt(src, nodeLocation(src, pair.key as Node), `${what}: unknown keyword '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
+  }
+}
+
+const SECTIONS = new Set(['pre_tasks', 'tasks', 'post_tasks', 'handlers', 'roles', 'block', 'rescue', 'always'])
+const withoutSections = (k: Record<string, unknown>): Keywords => Object.fromEntries(Object.entries(k).filter(([key]) => !SECTIONS.has(key)))
+
+const bareName = (key: string): string => key.replace(/^ansible\.(builtin|legacy)\./, '')
+
+function existsFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}

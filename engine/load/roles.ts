@@ -1,0 +1,145 @@
+import { existsSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { isMap, isScalar, isSeq, type Node } from 'yaml'
+import type { SourceLocation } from '../errors.js'
+import { flattenTasks, includeParams, type Block, type Item, type RoleInstance, type Scope, type Task } from './model.js'
+import { isObject, keywordsOf } from './nodes.js'
+import { ROLE_KEYWORDS } from './keywords.js'
+import { errorAt, loadYaml, nodeLocation, type SourceFile } from '../yaml/index.js'
+import type { Vars } from '../template/index.js'
+
+/** State shared while loading one play: role handlers, roles seen, notifies to check. */
+export interface LoadContext {
+  readonly playbookDir: string
+  readonly handlers: Task[]
+  readonly roles: RoleInstance[]
+  /** Role instances by name and parameters: Ansible runs a role once per play unless its parameters differ. */
+  readonly seenRoles: Map<string, RoleInstance>
+  readonly notified: Array<{ readonly name: string; readonly src: SourceFile; readonly location: SourceLocation }>
+  /** Load a task file (playbook.ts's loadTaskFile, passed in because task files in turn load roles). */
+  readonly loadTasks: (path: string, scope: Scope, ctx: LoadContext, handler?: boolean) => Item[]
+}
+
+/** Where roles are looked up: `roles/` beside the playbook, `../roles` (tsplay's layout), the playbook dir, then $ANSIBLE_ROLES_PATH. */
+export function rolePaths(playbookDir: string): string[] {
+  const env = (process.env['TSPLAY_ROLES_PATH'] ?? process.env['ANSIBLE_ROLES_PATH'] ?? '').split(':').filter(Boolean)
+  return [join(playbookDir, 'roles'), join(playbookDir, '..', 'roles'), playbookDir, ...env]
+}
+
+/** A `roles:` entry (name or mapping) as blocks: its dependencies first, then its tasks; empty when already run. */
+export function loadRoleBlock(src: SourceFile, entry: Node, scope: Scope, ctx: LoadContext): Item[] {
+  const location = nodeLocation(src, entry)
+  if (isScalar(entry)) return useRole(String(entry.value), {}, {}, scope, ctx, src, location, { dedupe: true })
+  if (!isMap(entry)) throw errorAt(src, location, 'roles: expected a role name or a mapping with role:')
+  const all = keywordsOf(entry)
+  const name = all['role'] ?? all['name']
+  if (typeof name !== 'string') throw errorAt(src, location, "roles: missing 'role:' naming the role")
+  const keywords: Record<string, unknown> = {}
+  const params: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(all)) {
+    if (k === 'role' || k === 'name') continue
+    if (k === 'vars' && isObject(v)) Object.assign(params, v)
+    else if (ROLE_KEYWORDS.has(k)) keywords[k] = v
+    else params[k] = v
+  }
+  return useRole(name, keywords, params, scope, ctx, src, location, { dedupe: true })
+}
+
+/** `import_role:` at load time: the role's tasks (or `tasks_from`) under the task's keywords. */
+export function roleFromTask(task: Task, ctx: LoadContext): Item[] {
+  const name = task.args['name']
+  if (typeof name !== 'string') throw errorAt(task.src, task.location, `${task.action}: missing 'name' naming the role`)
+  const keywords = Object.fromEntries(Object.entries(task.keywords).filter(([k]) => k !== 'vars' && k !== 'name'))
+  const params = includeParams(task).params?.vars ?? {}
+  return useRole(name, keywords, params, task.scope, ctx, task.src, task.location, {
+    dedupe: false,
+    ...(typeof task.args['tasks_from'] === 'string' ? { tasksFrom: task.args['tasks_from'] } : {}),
+    ...(typeof task.args['vars_from'] === 'string' ? { varsFrom: task.args['vars_from'] } : {}),
+    ...(typeof task.args['defaults_from'] === 'string' ? { defaultsFrom: task.args['defaults_from'] } : {}),
+  })
+}
+
+interface RoleOptions {
+  readonly dedupe: boolean
+  readonly tasksFrom?: string
+  readonly varsFrom?: string
+  readonly defaultsFrom?: string
+}
+
+function useRole(name: string, keywords: Record<string, unknown>, params: Vars, scope: Scope, ctx: LoadContext, src: SourceFile, location: SourceLocation, options: RoleOptions): Item[] {
+  const path = findRoleDir(name, ctx, scope)
+  if (path === undefined) throw errorAt(src, location, `role '${name}' not found in ${rolePaths(ctx.playbookDir).join(', ')}`)
+  const key = `${path}\0${JSON.stringify(params)}\0${options.tasksFrom ?? ''}`
+  if (options.dedupe && ctx.seenRoles.has(key)) return []
+  const deps: Item[] = []
+  const depRoles: RoleInstance[] = []
+  const meta = readRoleFile(path, 'meta', 'main')
+  const depList = meta?.value && isObject(meta.value) ? meta.value['dependencies'] : undefined
+  if (Array.isArray(depList) && meta) {
+    const depsNode = (meta.src.doc.contents as { get?: (k: string, keep: boolean) => unknown }).get?.('dependencies', true)
+    // Dependencies inherit the keywords (when, tags, become…) of the role entry that pulled them in.
+    const depScope: Scope = { keywords, parent: scope, dir: scope.dir, location }
+    for (const dep of isSeq(depsNode) ? (depsNode.items as Node[]) : []) {
+      const before = ctx.roles.length
+      deps.push(...loadRoleBlock(meta.src, dep, depScope, ctx))
+      depRoles.push(...ctx.roles.slice(before))
+    }
+  }
+  const role: RoleInstance = {
+    name: roleNameOf(name),
+    path,
+    defaults: varsFile(path, 'defaults', options.defaultsFrom ?? 'main'),
+    vars: varsFile(path, 'vars', options.varsFrom ?? 'main'),
+    dependencies: depRoles,
+  }
+  ctx.seenRoles.set(key, role)
+  ctx.roles.push(role)
+  const own: Scope = { keywords, parent: scope, role, params: { level: 'role_params', vars: params }, dir: join(path, 'tasks'), location }
+  // Every use of a role brings its own copy of its handlers; a notify picks the last one loaded, as in Ansible.
+  const handlersFile = roleFile(path, 'handlers', 'main')
+  if (handlersFile) ctx.handlers.push(...flattenTasks(ctx.loadTasks(handlersFile, { ...own, dir: join(path, 'handlers') }, ctx, true)))
+  const tasksFile = roleFile(path, 'tasks', options.tasksFrom ?? 'main')
+  if (options.tasksFrom !== undefined && tasksFile === undefined) throw errorAt(src, location, `role '${name}': no tasks file '${options.tasksFrom}' in ${join(path, 'tasks')}`)
+  const block: Block = { kind: 'block', ...own, block: tasksFile ? ctx.loadTasks(tasksFile, own, ctx) : [], rescue: [], always: [] }
+  return [...deps, block]
+}
+
+const roleNameOf = (name: string): string => name.split('/').filter(Boolean).pop() ?? name
+
+/** The directory of role `name`: a path as given, or the first match in rolePaths. */
+export function findRoleDir(name: string, ctx: Pick<LoadContext, 'playbookDir'>, scope?: Scope): string | undefined {
+  if (name.includes('/')) {
+    const p = resolve(scope?.dir ?? ctx.playbookDir, name)
+    if (isDir(p)) return p
+  }
+  return rolePaths(ctx.playbookDir).map((p) => join(p, name)).find(isDir)
+}
+
+/** `dir/name.yml`, `.yaml`, or `name` itself inside a role folder, when it exists. */
+export function roleFile(rolePath: string, dir: string, name: string): string | undefined {
+  const base = join(rolePath, dir, name)
+  return [base, `${base}.yml`, `${base}.yaml`, `${base}.json`].find((p) => existsSync(p) && statSync(p).isFile())
+}
+
+function readRoleFile(rolePath: string, dir: string, name: string): { value: unknown; src: SourceFile } | undefined {
+  const file = roleFile(rolePath, dir, name)
+  if (file === undefined) return undefined
+  const src = loadYaml(file)
+  return { value: src.doc.toJS() as unknown, src }
+}
+
+function varsFile(rolePath: string, dir: string, name: string): Vars {
+  const read = readRoleFile(rolePath, dir, name)
+  if (read === undefined || read.value === null || read.value === undefined) return {}
+  if (!isObject(read.value)) throw errorAt(read.src, { file: read.src.path, line: 1, col: 1 }, `${dir}/${name}: expected a mapping of variables`)
+  return read.value
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory()
+  } catch {
+    return false
+  }
+}
+

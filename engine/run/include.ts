@@ -1,0 +1,96 @@
+import { resolve } from 'node:path'
+import { PlaybookError, TsplayError } from '../errors.js'
+import { checkNotified, findTaskFile, type Item, loadTaskFile, roleFromTask, type Scope, type Task } from '../load/index.js'
+import type { TaskResult } from './result.js'
+import { failed } from './exec.js'
+import { itemLabel, loopControl, loopItems, loopKey, loopVars } from './loop.js'
+import type { PlayState } from './state.js'
+import { whenHolds } from './task.js'
+import { hostVars, templateVars } from './vars.js'
+import { record, statsOf, withIgnore } from './record.js'
+import { renderValue, type Vars } from '../template/index.js'
+
+/** The task walk's runItems, passed in because the walk in turn runs includes. */
+export type RunItems = (ps: PlayState, items: readonly Item[], hosts: readonly string[]) => Promise<void>
+
+interface Inclusion {
+  readonly path: string
+  readonly params: Vars
+  readonly hosts: string[]
+  readonly label?: string
+}
+
+/**
+ * include_tasks / include_role: per host, `when` and the loop decide which files (or roles) with which
+ * parameters; hosts sharing one are run together, after every `included:` line, as Ansible prints them.
+ */
+export async function runInclude(ps: PlayState, task: Task, hosts: readonly string[], runItems: RunItems): Promise<void> {
+  const inclusions: Inclusion[] = []
+  for (const host of hosts) {
+    try {
+      const base = templateVars(hostVars(ps, host, task))
+      const items = loopKey(task) === undefined ? [undefined] : loopItems(task, base)
+      const lc = loopControl(task)
+      let any = false
+      for (let i = 0; i < items.length; i++) {
+        const extra = loopKey(task) === undefined ? {} : loopVars(lc, items, i)
+        const vars = templateVars(hostVars(ps, host, task, extra))
+        if (!whenHolds(task, vars)) continue
+        any = true
+        const target = task.action === 'include_role' ? String(renderValue(task.args['name'], vars, task.location)) : findTaskFile(String(renderValue(task.args['file'] ?? task.args['_raw_params'], vars, task.location)), task.scope, ps.loadContext)
+        const params = { ...(renderValue(task.keywords['vars'] ?? {}, vars, task.location) as Vars), ...extra }
+        const key = JSON.stringify([target, params])
+        const found = inclusions.find((x) => JSON.stringify([x.path, x.params]) === key)
+        if (found) found.hosts.push(host)
+        else inclusions.push({ path: target, params, hosts: [host], ...(loopKey(task) !== undefined ? { label: itemLabel(lc, items[i], vars) } : {}) })
+      }
+      if (!any) {
+        const r: TaskResult = { host, status: 'skipped', data: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, diff: [], changes: [] }
+        record(ps, task, r, [host])
+        ps.run.emit({ type: 'result', result: r, taskName: task.name })
+      }
+    } catch (error) {
+      if (!(error instanceof TsplayError)) throw error
+      const r = failed(host, error.message)
+      record(ps, task, r, [host])
+      ps.run.emit({ type: 'result', result: withIgnore(ps, task, r), taskName: task.name })
+    }
+  }
+  for (const inc of inclusions) {
+    if (task.action === 'include_role') continue
+    ps.run.emit({ type: 'included', file: inc.path, hosts: inc.hosts, ...(inc.label !== undefined ? { label: inc.label } : {}) })
+    for (const h of inc.hosts) statsOf(ps, h).ok++
+  }
+  for (const inc of inclusions) {
+    let items: Item[]
+    try {
+      items = loadIncluded(ps, task, inc)
+      checkNotified(ps.loadContext, ps.handlers)
+    } catch (error) {
+      // A broken included file fails the include for its hosts, as in Ansible; the message keeps file:line:col.
+      if (!(error instanceof PlaybookError)) throw error
+      ps.loadContext.notified.length = 0
+      for (const host of inc.hosts) {
+        const r = failed(host, error.explain())
+        record(ps, task, r, [host])
+        ps.run.emit({ type: 'result', result: withIgnore(ps, task, r), taskName: task.name })
+      }
+      continue
+    }
+    await runItems(ps, items, inc.hosts)
+  }
+}
+
+function loadIncluded(ps: PlayState, task: Task, inc: Inclusion): Item[] {
+  const applyKeywords = (typeof task.args['apply'] === 'object' && task.args['apply'] !== null ? task.args['apply'] : {}) as Record<string, unknown>
+  if (task.action === 'include_role') {
+    const before = ps.loadContext.handlers.length
+    const roleTask: Task = { ...task, args: { ...task.args, name: inc.path }, keywords: { ...applyKeywords, vars: inc.params }, scope: task.scope }
+    const items = roleFromTask(roleTask, ps.loadContext)
+    for (const h of ps.loadContext.handlers.slice(before)) if (!ps.handlers.includes(h)) ps.handlers.push(h)
+    return items
+  }
+  const scope: Scope = { keywords: applyKeywords, parent: task.scope, dir: resolve(inc.path, '..'), location: task.location, params: { level: 'include_params', vars: inc.params } }
+  return loadTaskFile(inc.path, scope, ps.loadContext)
+}
+

@@ -1,0 +1,171 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { TsplayError } from '../errors.js'
+import type { Task } from '../load/index.js'
+import { censor, type TaskResult, type TaskStatus } from './result.js'
+import { AheadWindow, gatherAhead, mayGatherAhead, stillCurrent, type Ahead } from './ahead.js'
+import { execute, executeOnce, failed } from './exec.js'
+import { itemLabel, loopControl, loopItems, loopKey, loopVars } from './loop.js'
+import type { PlayState } from './state.js'
+import { hostVars, keyword, scopeChain, templateVars } from './vars.js'
+import { evalCondition, renderValue, type Vars } from '../template/index.js'
+
+/** The `when` conditions that apply to a task: inherited ones first, then its own. */
+export function conditionsOf(task: Task): unknown[] {
+  const own = task.keywords['when']
+  return [...scopeChain(task.scope).map((s) => s.keywords['when']), own].filter((c) => c !== undefined && c !== null)
+}
+
+/** Evaluate `when`; a template error is thrown as TsplayError for the caller to report as a failure. */
+export function whenHolds(task: Task, vars: Vars): boolean {
+  return conditionsOf(task).every((c) => evalCondition(c, vars, task.location))
+}
+
+/** A loop item's variables and whether its `when` holds (or why it could not be evaluated). */
+interface ItemSetup {
+  readonly extra: Vars
+  readonly vars: Vars
+  readonly holds: boolean | TsplayError
+}
+
+const skippedResult = (host: string): TaskResult => ({ host, status: 'skipped', data: { changed: false, skip_reason: 'Conditional result was False', skipped: true }, diff: [], changes: [] })
+
+/** Run one task on one host: `when`, the loop, retries, changed_when/failed_when. Never throws a TsplayError. */
+export async function runOnHost(ps: PlayState, task: Task, host: string, itemSink: (r: TaskResult) => void): Promise<TaskResult> {
+  try {
+    if (ps.run.options.verbosity >= 2) explainVars(ps, task, host)
+    if (loopKey(task) === undefined) {
+      const vars = templateVars(hostVars(ps, host, task))
+      if (!whenHolds(task, vars)) return skippedResult(host)
+      return await attempt(ps, task, host, {}, vars)
+    }
+    return await runLoop(ps, task, host, itemSink)
+  } catch (error) {
+    if (error instanceof TsplayError) return failed(host, error.message)
+    throw error
+  }
+}
+
+async function runLoop(ps: PlayState, task: Task, host: string, itemSink: (r: TaskResult) => void): Promise<TaskResult> {
+  const items = loopItems(task, templateVars(hostVars(ps, host, task)))
+  if (items.length === 0) return { host, status: 'skipped', data: { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] }, diff: [], changes: [] }
+  const lc = loopControl(task)
+  const setup = (i: number): ItemSetup => {
+    const extra = loopVars(lc, items, i)
+    const vars = templateVars(hostVars(ps, host, task, extra))
+    try {
+      return { extra, vars, holds: whenHolds(task, vars) }
+    } catch (error) {
+      if (!(error instanceof TsplayError)) throw error
+      return { extra, vars, holds: error }
+    }
+  }
+  // modules that opt in read several items' state in one round trip before the first of them runs
+  const early = mayGatherAhead(task, items.length, lc.pauseSeconds) ? items.map((_, i) => setup(i)) : undefined
+  const window = new AheadWindow(items.length, ps.run.options.check)
+  const ahead: Array<Ahead | undefined> = []
+  const results: TaskResult[] = []
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && lc.pauseSeconds > 0) await sleep(lc.pauseSeconds * 1000)
+    if (early && i === window.next) {
+      const end = window.take(ahead.slice(window.start, i))
+      ahead.push(...(await gatherAhead(ps, task, host, early.slice(i, end).map((s) => (s.holds === true ? s.vars : undefined)))))
+    }
+    const { extra, vars, holds } = early?.[i] ?? setup(i)
+    // as in ansible-core, a condition that cannot be evaluated fails the whole task, not just the item
+    if (holds instanceof TsplayError) return failed(host, holds.message)
+    let result: TaskResult
+    try {
+      result = holds ? await attempt(ps, task, host, extra, vars, ahead[i]) : skippedResult(host)
+    } catch (error) {
+      if (!(error instanceof TsplayError)) throw error
+      result = failed(host, error.message)
+    }
+    const data: Record<string, unknown> = { ...result.data, [lc.loopVar]: items[i], ansible_loop_var: lc.loopVar }
+    if (lc.indexVar !== undefined) Object.assign(data, { [lc.indexVar]: i, ansible_index_var: lc.indexVar })
+    if (result.status !== 'skipped' && data['failed'] === undefined) data['failed'] = false
+    const itemResult: TaskResult = { ...result, data, label: itemLabel(lc, items[i], vars) }
+    itemSink(itemResult)
+    results.push(itemResult)
+  }
+  const anyFailed = results.some((r) => r.status === 'failed')
+  const allSkipped = results.every((r) => r.status === 'skipped')
+  const changed = results.some((r) => r.data['changed'] === true)
+  const status = results.some((r) => r.status === 'unreachable') ? 'unreachable' : anyFailed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok'
+  const data: Record<string, unknown> = { changed, msg: anyFailed ? 'One or more items failed' : 'All items completed', results: results.map((r) => r.data), skipped: allSkipped }
+  if (anyFailed) data['failed'] = true
+  return { host, status, data, diff: results.flatMap((r) => r.diff), changes: results.flatMap((r) => r.changes), items: results, ...delegationOf(results[0]) }
+}
+
+/** With -vv: where each variable the task's templates name comes from (precedence level and file). */
+function explainVars(ps: PlayState, task: Task, host: string): void {
+  const merged = hostVars(ps, host, task)
+  const text = JSON.stringify([task.args, task.keywords['when'] ?? null, task.keywords['loop'] ?? null])
+  const names = new Set<string>()
+  for (const block of text.match(/{{.*?}}|{%.*?%}/g) ?? []) for (const id of block.match(/(?<![.\w'"])[A-Za-z_]\w*/g) ?? []) names.add(id)
+  if (typeof task.keywords['when'] === 'string') for (const id of task.keywords['when'].match(/(?<![.\w'"])[A-Za-z_]\w*/g) ?? []) names.add(id)
+  for (const name of names) {
+    const source = merged.sourceOf(name)
+    if (source !== undefined && !source.startsWith('magic')) ps.run.emit({ type: 'verbose', level: 2, message: `[${host}] ${name} from ${source}` })
+  }
+}
+
+/** Execute with `until`/`retries`/`delay`, then apply changed_when and failed_when; `vars` are the host's with `loop`'s. */
+async function attempt(ps: PlayState, task: Task, host: string, loop: Vars, vars: Vars, ahead?: Ahead): Promise<TaskResult> {
+  const until = task.keywords['until']
+  const register = typeof task.keywords['register'] === 'string' ? task.keywords['register'] : undefined
+  const retries = until === undefined ? 0 : Math.max(0, Number(renderValue(keyword(task, 'retries') ?? 3, vars)))
+  const delay = Number(renderValue(keyword(task, 'delay') ?? 5, vars))
+  for (let n = 1; ; n++) {
+    // the first try of an item prepared ahead reuses its arguments, and its state while that is still current
+    let result = n === 1 && ahead ? await execute(ahead.prepared, stillCurrent(ahead)) : await executeOnce(ps, task, host, vars)
+    if (result.status === 'unreachable') return result
+    result = judge(ps, task, host, result, loop, register)
+    if (until === undefined) return result
+    const withResult = templateVars(hostVars(ps, host, task, { ...loop, ...(register ? { [register]: result.data } : {}) }))
+    const done = result.status !== 'failed' && evalCondition(until, withResult, task.location)
+    if (done || n > retries) {
+      // ansible-core 2.14 reports `retries` attempts after running out of retries+1 tries
+      const data = { ...result.data, attempts: done ? n : retries }
+      if (!done) Object.assign(data, { failed: true })
+      return { ...result, status: done ? result.status : 'failed', data }
+    }
+    ps.run.emit({ type: 'retry', host, taskName: task.name, retriesLeft: retries - n + 1, result: { ...result, data: { ...result.data, attempts: n } } })
+    if (delay > 0) await sleep(delay * 1000)
+  }
+}
+
+/** changed_when and failed_when, evaluated with the result registered, as Ansible does. */
+function judge(ps: PlayState, task: Task, host: string, result: TaskResult, loop: Vars, register: string | undefined): TaskResult {
+  const changedWhen = task.keywords['changed_when']
+  const failedWhen = task.keywords['failed_when']
+  if (changedWhen === undefined && failedWhen === undefined) return result
+  const data = { ...result.data }
+  const vars = (): Vars => templateVars(hostVars(ps, host, task, { ...loop, ...(register ? { [register]: data } : {}), ...data }))
+  if (changedWhen !== undefined && result.status !== 'skipped') data['changed'] = evalCondition(changedWhen, vars(), task.location)
+  let status: TaskStatus = result.status === 'failed' || result.status === 'skipped' ? result.status : data['changed'] === true ? 'changed' : 'ok'
+  if (failedWhen !== undefined && result.status !== 'skipped') {
+    const isFailed = evalCondition(failedWhen, vars(), task.location)
+    data['failed_when_result'] = isFailed
+    data['failed'] = isFailed
+    status = isFailed ? 'failed' : data['changed'] === true ? 'changed' : 'ok'
+  }
+  return { ...result, status, data }
+}
+
+/** The dict `register` stores: the result plus `failed`, as Ansible registers it. */
+export function registered(result: TaskResult): Record<string, unknown> {
+  if (result.items !== undefined || result.status === 'skipped') return result.data
+  return { ...result.data, failed: result.status === 'failed' }
+}
+
+/** The result as shown: censored when `no_log` is set. */
+export function shown(task: Task, result: TaskResult, vars: Vars): TaskResult {
+  const noLog = keyword(task, 'no_log')
+  if (noLog === undefined || noLog === null || noLog === false) return result
+  if (typeof noLog === 'string' && !['true', 'yes', '1', 'on'].includes(String(renderValue(noLog, vars)).toLowerCase())) return result
+  return { ...result, data: censor(result.data), diff: [], ...(result.items ? { items: result.items.map((i) => ({ ...i, data: censor(i.data), label: '(censored due to no_log)' })) } : {}) }
+}
+
+// A looped task shows the delegation of its first item, as ansible's callback does with the task's delegate_to.
+const delegationOf = (r: TaskResult | undefined): Pick<TaskResult, 'delegatedTo' | 'delegatedHost'> =>
+  r?.delegatedTo ? { delegatedTo: r.delegatedTo, ...(r.delegatedHost ? { delegatedHost: r.delegatedHost } : {}) } : {}

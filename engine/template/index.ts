@@ -1,0 +1,7 @@
+// Jinja2 as ansible-core 2.14 renders it, on nunjucks: expressions, conditions, filters, tests, lazy variables.
+// May import: yaml, python, errors.
+// This file is the folder's only public door: code outside the folder imports from here, never from its files.
+export { pythonRegex, pythonReplacement } from './regex.js'
+export { toPythonJson } from './serialize.js'
+export { OMIT, evalCondition, evalExpression, isTemplated, lazyVars, pythonRepr, renderText, renderValue } from './template.js'
+export type { Vars } from './template.js'
