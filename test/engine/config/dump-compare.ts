@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { configCommand, SETTINGS } from '../../../engine/config/index.js'
@@ -19,9 +19,17 @@ export interface Laid {
   readonly env: Record<string, string>
 }
 
+const roots: string[] = []
+
+/** Removes every folder `layOut` made so far; for afterAll. */
+export function removeLaidOut(): void {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
+}
+
 /** Writes a scenario into a fresh temporary folder. `@ROOT@` in env values and files stands for that folder. */
 export function layOut(scenario: Scenario): Laid {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'tsplay-config-')))
+  roots.push(root)
   const fill = (text: string) => text.replaceAll('@ROOT@', root)
   mkdirSync(join(root, 'home'))
   mkdirSync(join(root, 'project'))

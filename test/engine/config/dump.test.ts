@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest'
-import { ansibleConfig, knownOnly, layOut, tsplayConfig, type Scenario } from './dump-compare.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ansibleConfig, knownOnly, layOut, removeLaidOut, tsplayConfig, type Scenario } from './dump-compare.js'
+
+afterAll(removeLaidOut)
 
 // Each scenario is run by the real `ansible-config dump` and by `tsplay config dump` in the same folder with the same
 // environment; ansible's output, cut to the settings tsplay knows, must be tsplay's byte for byte.

@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, expectTypeOf, it } from 'vitest'
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../../engine/config/index.js'
-import { layOut, type Scenario } from './dump-compare.js'
+import { layOut, removeLaidOut, type Scenario } from './dump-compare.js'
+
+afterAll(removeLaidOut)
 
 function load(scenario: Scenario, systemFile = '/nonexistent/ansible.cfg') {
   const laid = layOut(scenario)
