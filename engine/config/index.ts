@@ -1,0 +1,8 @@
+// The public door of engine/config: ansible.cfg found, read and typed as ansible-core 2.14 does, and `tsplay config`.
+export { configCommand, type ConfigIo } from './command.js'
+export { ensureType, type ConfigValue, type SettingType } from './convert.js'
+export { ConfigError } from './error.js'
+export { findConfigFile, type FoundConfig } from './find.js'
+export { parseIni, type IniFile, type IniValue } from './ini.js'
+export { AnsibleConfig, loadConfig, SETTINGS, type LoadConfigOptions, type Setting, type SettingName, type SettingValue } from './load.js'
+export type { SettingDef } from './settings.js'
