@@ -89,13 +89,17 @@ export class ShellConnection implements Connection {
   }
 
   async writeFile(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
-    // The temp file lives beside the target so the final rename is atomic (same file system).
+    // The temp file lives beside the target so the final rename is atomic (same file system). The rename happens
+    // only when the temp file holds every byte: if tsplay dies mid-upload (Ctrl-C, SIGTERM, a dropped connection),
+    // the writer sees its input end early and leaves the destination as it was.
+    const size = Buffer.byteLength(data)
     const script = sh`set -e
 p=${path}
 d=$(dirname -- "$p")
 t=$(mktemp -- "$d/.tsplay.XXXXXXXX")
 trap 'rm -f -- "$t"' EXIT
-cat > "$t"
+head -c ${String(size)} > "$t"
+[ "$(wc -c < "$t")" -eq ${String(size)} ] || { echo "tsplay: short write to $p (input ended early), left unchanged" >&2; exit 1; }
 if [ -e "$p" ]; then chmod --reference="$p" -- "$t"; chown --reference="$p" -- "$t" 2>/dev/null || true
 else chmod "$(printf '%o' $((0666 & ~$(umask))))" -- "$t"; fi
 ${raw(options.owner === undefined ? '' : sh`chown -- ${options.owner} "$t"`)}
