@@ -9,3 +9,5 @@ export { loadVaultSecrets, type VaultSecretIO, type VaultSecretOptions } from '.
 export { decryptVault, decryptVaultScalar, decryptVaultText, encryptVaultText, type VaultDecryption, type VaultSource } from './vault-text.js'
 export { formatVaultYaml } from './encrypt-string.js'
 export { vaultCommand, type VaultCommandIO } from './command.js'
+export { terminalVaultIO } from './terminal.js'
+export { decryptVaultNode, isVaultNode, VAULT_YAML_TAGS } from './yaml.js'

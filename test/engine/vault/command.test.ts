@@ -1,5 +1,5 @@
 // `tsplay vault` against `ansible-vault` on the same command lines: output layout, stderr, exit codes.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { lstatSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ansibleVault, tsplayVault, workspace } from './ansible.js'
@@ -14,7 +14,7 @@ const read = (name: string): string => readFileSync(join(dir, name), 'utf8')
 /** Output with the random hex lines replaced, so two encryptions of the same input compare equal. */
 const shape = (text: string): string => text.replace(/^( *)[0-9a-f]{2,80}$/gm, '$1HEX')
 
-describe('tsplay vault prints what ansible-vault prints', () => {
+describe('tsplay vault prints what ansible-vault prints', { timeout: 120_000 }, () => {
   it('encrypt_string: the !vault | blocks, delimiters and name warnings', async () => {
     for (const argv of [
       ['encrypt_string', '--vault-password-file', 'pw1', 'hello'],
@@ -68,6 +68,18 @@ describe('tsplay vault prints what ansible-vault prints', () => {
     expect(view).toMatchObject({ code: 0, stdout: 'p\n', prompts: ['Vault password: '] })
   })
 
+  it('writes atomically, follows symlinks, and leaves no temporary file', async () => {
+    file('target.yml', 'secret: 1\n')
+    symlinkSync('target.yml', join(dir, 'link.yml'))
+    expect((await tsplayVault(['encrypt', '--vault-password-file', 'pw1', 'link.yml'], dir)).code).toBe(0)
+    expect(lstatSync(join(dir, 'link.yml')).isSymbolicLink()).toBe(true)
+    expect(read('target.yml')).toMatch(/^\$ANSIBLE_VAULT;1\.1;AES256\n/)
+    const failed = await tsplayVault(['decrypt', '--vault-password-file', 'pw1', 'target.yml', '--output', 'no/such/dir/out'], dir)
+    expect(failed).toMatchObject({ code: 1, stderr: `tsplay vault: ${join(dir, 'no/such/dir/out')}: cannot write: ENOENT\n` })
+    expect(read('target.yml')).toMatch(/^\$ANSIBLE_VAULT/)
+    expect(readdirSync(dir).filter((f) => f.includes('tsplay-vault'))).toEqual([])
+  })
+
   it('names the ids it tried on a wrong password and exits 1, as ansible-vault', async () => {
     file('w', 'w\n')
     expect((await ansibleVault(['encrypt', '--vault-id', 'prod@pw1', 'w'], dir)).code).toBe(0)
@@ -78,7 +90,7 @@ describe('tsplay vault prints what ansible-vault prints', () => {
     expect(ours.stderr).toBe(`tsplay vault: ${join(dir, 'w')}:1:1: cannot decrypt vault labelled 'prod': tried vault ids dev, ops (no secret was given for vault id 'prod')\n`)
   })
 
-  it('exits with ansible-vault’s code for each failure', { timeout: 120_000 }, async () => {
+  it('exits with ansible-vault’s code for each failure', async () => {
     file('plain', 'x: 1\n')
     file('exists', 'x\n')
     const locked = await ansibleVault(['encrypt', '--vault-password-file', 'pw1', '--output', '-'], dir, { input: 'x\n' })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { LineCounter, parseDocument, type Scalar } from 'yaml'
 import {
-  decryptVault, decryptVaultScalar, decryptVaultText, encryptVaultText, isVaultText, VaultDecryptError, VaultFormatError, VaultSecret, VaultSecrets,
+  decryptVault, decryptVaultNode, isVaultNode, VAULT_YAML_TAGS, decryptVaultScalar, decryptVaultText, encryptVaultText, isVaultText, VaultDecryptError, VaultFormatError, VaultSecret, VaultSecrets,
 } from '../../../engine/vault/index.js'
 
 // Both made by ansible-vault 2.14: `ansible-vault encrypt --vault-password-file pw f` (pw: secret1) and
@@ -125,6 +126,20 @@ describe('vault format', () => {
     expect(() => decryptVaultScalar(bad, secrets(['prod', 'secret2']), { file: 'host_vars/a.yml', line: 8, col: 11 }))
       .toThrow('host_vars/a.yml:10:25: vault payload: " " is not a hexadecimal digit')
     expect(decryptVaultScalar(ANSIBLE_12, secrets(['prod', 'secret2']))).toBe('token: abc\n')
+  })
+
+  it('decrypts a !vault scalar of a parsed document and locates faults in it', () => {
+    const indented = (vault: string): string => vault.trimEnd().split('\n').map((l) => `    ${l}`).join('\n')
+    const text = `---\nuser: admin\npassword: !vault |\n${indented(ANSIBLE_12)}\nbroken: !vault-encrypted |\n${indented(ANSIBLE_12.replace('32393633', '3239g633'))}\n`
+    const lines = new LineCounter()
+    const doc = parseDocument(text, { lineCounter: lines, customTags: [...VAULT_YAML_TAGS] })
+    const s = secrets(['prod', 'secret2'])
+    const password = doc.get('password', true)
+    expect(isVaultNode(password) && decryptVaultNode(password, text, lines, 'h.yml', s)).toBe('token: abc\n')
+    const broken = doc.get('broken', true)
+    expect(isVaultNode(broken)).toBe(true)
+    expect(() => decryptVaultNode(broken as Scalar<string>, text, lines, 'h.yml', s)).toThrow('h.yml:14:9: vault payload: "g" is not a hexadecimal digit')
+    expect(isVaultNode(doc.get('user', true))).toBe(false)
   })
 
   it('never shows a password when a secret is printed', () => {

@@ -1,9 +1,9 @@
 // tsplay's vault and the real ansible-vault 2.14 must read each other's files and strings, both ways.
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { parseDocument } from 'yaml'
+import { LineCounter, parseDocument, type Scalar } from 'yaml'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { decryptVaultScalar, decryptVaultText, loadVaultSecrets } from '../../../engine/vault/index.js'
+import { decryptVaultNode, decryptVaultText, isVaultNode, loadVaultSecrets, VAULT_YAML_TAGS } from '../../../engine/vault/index.js'
 import { ansibleVault, loadWithAnsible, tsplayVault, workspace } from './ansible.js'
 
 let dir = ''
@@ -17,7 +17,7 @@ const file = (name: string, content?: string): string => {
 }
 const read = (name: string): string => readFileSync(join(dir, name), 'utf8')
 
-describe('files made by ansible-vault open in tsplay', () => {
+describe('files made by ansible-vault open in tsplay', { timeout: 60_000 }, () => {
   it('1.1 with a password file, 1.2 with labels and several ids', async () => {
     file('a.yml', 'a: 1\n')
     file('b.yml', 'b: 2\n')
@@ -50,13 +50,20 @@ describe('files made by ansible-vault open in tsplay', () => {
   it('encrypt_string output, parsed as YAML and decrypted as an inline !vault value', async () => {
     const made = await ansibleVault(['encrypt_string', '--vault-id', 'prod@pw2', '-n', 'token', 's3cr3t value'], dir)
     expect(made.code).toBe(0)
-    const doc = parseDocument(made.stdout, { customTags: [{ tag: '!vault', resolve: (s: string) => s }] })
+    const text = `# made by ansible-vault\n${made.stdout}\n`
+    const lines = new LineCounter()
+    const doc = parseDocument(text, { lineCounter: lines, customTags: [...VAULT_YAML_TAGS] })
+    expect(doc.warnings).toEqual([])
+    const node = doc.get('token', true)
+    expect(isVaultNode(node)).toBe(true)
     const secrets = await loadVaultSecrets({ vaultIds: ['prod@pw2'] }, { cwd: dir })
-    expect(decryptVaultScalar(String(doc.get('token')), secrets)).toBe('s3cr3t value')
+    expect(decryptVaultNode(node as Scalar<string>, text, lines, 'vars.yml', secrets)).toBe('s3cr3t value')
+    const wrong = await loadVaultSecrets({ vaultIds: ['prod@pw1'] }, { cwd: dir })
+    expect(() => decryptVaultNode(node as Scalar<string>, text, lines, 'vars.yml', wrong)).toThrow("vars.yml:3:11: cannot decrypt vault labelled 'prod'")
   })
 })
 
-describe('files made by tsplay open in ansible-vault', () => {
+describe('files made by tsplay open in ansible-vault', { timeout: 60_000 }, () => {
   it('encrypt: 1.1 for a password file, 1.2 for a label, mode 0600', async () => {
     file('a.yml', 'a: 1\n')
     chmodSync(file('a.yml'), 0o644)
