@@ -15,6 +15,7 @@ import { parseExtraVars } from '../vars/index.js'
 
 const USAGE = `usage: tsplay run PLAYBOOK -i INVENTORY [options]
        tsplay doc [MODULE | --list]
+       tsplay vault create|encrypt|decrypt|view|edit|rekey|encrypt_string ...  (as ansible-vault)
        tsplay config dump [--only-changed] | view | list    (as ansible-config)
        tsplay lab <up|down|status|ssh|stop|start> ...
 
@@ -64,9 +65,10 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     // the connection keeper, started by runs whose ssh args have ControlPersist, as the default ones do (engine/connection/keeper.ts)
     if (command === '__keeper' && rest[0] !== undefined) return (await (await import('../connection/index.js')).runKeeper(rest[0]), EXIT.ok)
     if (command === 'doc') return doc(rest, out)
+    if (command === 'vault') { const vault = await import('../vault/index.js'); return await vault.vaultCommand(rest, vault.terminalVaultIO()) }
     if (command === 'config') return await (await import('../config/index.js')).configCommand(rest, { out, err })
     if (command === 'run') return await run(rest, out, err)
-    throw new UsageError(`unknown command '${command}' (expected run, doc, config or lab)`)
+    throw new UsageError(`unknown command '${command}' (expected run, doc, vault, config or lab)`)
   } catch (error) {
     if (error instanceof UsageError) { err(`tsplay: ${error.message}\n${USAGE.split('\n')[0]}\n`); return EXIT.usage }
     if (error instanceof PlaybookError) { err(`${error.explain()}\n`); return EXIT.parse }
