@@ -144,7 +144,7 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   }
   if (o['list-hosts'] || o['list-tasks'] || o['list-tags']) {
     const state = { options, hosts: new Map(), implicit: new Map(), warnedPatterns: new Set(), emit: () => {} } as unknown as RunState
-    out(listPlaybook(playbook, playbookPath, { hosts: o['list-hosts'] === true, tasks: o['list-tasks'] === true, tags: o['list-tags'] === true, onlyTags: options.tags, skipTags: options.skipTags, hostsOf: (play) => playHosts(state, play) }, inventory))
+    out(listPlaybook(playbook, playbookPath, { hosts: o['list-hosts'] === true, tasks: o['list-tasks'] === true, tags: o['list-tags'] === true, onlyTags: options.tags, skipTags: options.skipTags, hostsOf: (play) => playHosts(state, play), extraVars }, inventory))
     return EXIT.ok
   }
   let onInterrupt: (() => void) | undefined

@@ -45,6 +45,11 @@ export interface Block extends Scope {
   readonly block: readonly Item[]
   readonly rescue: readonly Item[]
   readonly always: readonly Item[]
+  /**
+   * A role the play names again with the same parameters: ansible compiles it again (so --list-tasks lists it) but
+   * runs a role once per play; the runner skips it.
+   */
+  readonly repeat?: true
 }
 
 export type Item = Task | Block

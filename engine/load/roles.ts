@@ -70,7 +70,7 @@ function useRole(name: string, keywords: Record<string, unknown>, params: Vars, 
   const path = findRoleDir(name, ctx, scope)
   if (path === undefined) throw errorAt(src, location, `role '${name}' not found in ${rolePaths(ctx.playbookDir).join(', ')}`)
   const key = `${path}\0${JSON.stringify(params)}\0${options.tasksFrom ?? ''}`
-  if (options.dedupe && ctx.seenRoles.has(key)) return []
+  const repeat = options.dedupe && ctx.seenRoles.has(key)
   const deps: Item[] = []
   const depRoles: RoleInstance[] = []
   const meta = readRoleFile(path, 'meta', 'main')
@@ -86,25 +86,26 @@ function useRole(name: string, keywords: Record<string, unknown>, params: Vars, 
     }
   }
   const role: RoleInstance = {
-    name: roleNameOf(name),
+    name,
     path,
     defaults: varsFile(path, 'defaults', options.defaultsFrom ?? 'main'),
     vars: varsFile(path, 'vars', options.varsFrom ?? 'main'),
     dependencies: depRoles,
   }
-  ctx.seenRoles.set(key, role)
-  ctx.roles.push(role)
+  if (!repeat) {
+    ctx.seenRoles.set(key, role)
+    ctx.roles.push(role)
+  }
   const own: Scope = { keywords, parent: scope, role, params: { level: 'role_params', vars: params }, dir: join(path, 'tasks'), location }
   // Every use of a role brings its own copy of its handlers; a notify picks the last one loaded, as in Ansible.
   const handlersFile = roleFile(path, 'handlers', 'main')
-  if (handlersFile) ctx.handlers.push(...flattenTasks(ctx.loadTasks(handlersFile, { ...own, dir: join(path, 'handlers') }, ctx, true)))
+  if (handlersFile && !repeat) ctx.handlers.push(...flattenTasks(ctx.loadTasks(handlersFile, { ...own, dir: join(path, 'handlers') }, ctx, true)))
   const tasksFile = roleFile(path, 'tasks', options.tasksFrom ?? 'main')
   if (options.tasksFrom !== undefined && tasksFile === undefined) throw errorAt(src, location, `role '${name}': no tasks file '${options.tasksFrom}' in ${join(path, 'tasks')}`)
-  const block: Block = { kind: 'block', ...own, block: tasksFile ? ctx.loadTasks(tasksFile, own, ctx) : [], rescue: [], always: [] }
+  const block: Block = { kind: 'block', ...own, block: tasksFile ? ctx.loadTasks(tasksFile, own, ctx) : [], rescue: [], always: [], ...(repeat ? { repeat } : {}) }
   return [...deps, block]
 }
 
-const roleNameOf = (name: string): string => name.split('/').filter(Boolean).pop() ?? name
 
 /** The directory of role `name`: a path as given, or the first match in rolePaths. */
 export function findRoleDir(name: string, ctx: Pick<LoadContext, 'playbookDir'>, scope?: Scope): string | undefined {

@@ -2,10 +2,14 @@ import type { Task } from '../load/index.js'
 import type { RunOptions } from './state.js'
 import { scopeChain } from './vars.js'
 
-/** A task's tags: its own and every enclosing play, role, block and import's. */
-export function tagsOf(task: Task): Set<string> {
+/** Renders a templated `tags:` value; ansible templates tags with the play's variables, not the host's. */
+export type RenderTags = (value: unknown) => unknown
+
+/** A task's tags: its own and every enclosing play, role, block and import's (templated ones through `render`). */
+export function tagsOf(task: Task, render: RenderTags = (value) => value): Set<string> {
   const tags = new Set<string>()
-  for (const value of [...scopeChain(task.scope).map((s) => s.keywords['tags']), task.keywords['tags']]) {
+  for (const raw of [...scopeChain(task.scope).map((s) => s.keywords['tags']), task.keywords['tags']]) {
+    const value = raw === undefined || raw === null ? raw : render(raw)
     if (value === undefined || value === null) continue
     for (const t of [value].flat()) for (const part of String(t).split(',')) if (part.trim() !== '') tags.add(part.trim())
   }
@@ -13,8 +17,8 @@ export function tagsOf(task: Task): Set<string> {
 }
 
 /** Ansible's tag selection (Taggable.evaluate_tags): `always`, `never`, `tagged`, `untagged`, `all`. */
-export function selectedByTags(options: Pick<RunOptions, 'tags' | 'skipTags'>, task: Task): boolean {
-  return evaluateTags(tagsOf(task), options.tags.length ? options.tags : ['all'], options.skipTags)
+export function selectedByTags(options: Pick<RunOptions, 'tags' | 'skipTags'>, task: Task, render?: RenderTags): boolean {
+  return evaluateTags(tagsOf(task, render), options.tags.length ? options.tags : ['all'], options.skipTags)
 }
 
 /** The selection rule on a set of tags; an untagged task counts as tagged `untagged`. */

@@ -31,6 +31,7 @@ export async function runItems(ps: PlayState, items: readonly Item[], hosts: rea
 }
 
 async function runBlock(ps: PlayState, block: Block, hosts: string[]): Promise<void> {
+  if (block.repeat) return
   const rescuable = block.rescue.length > 0
   if (rescuable) for (const h of hosts) ps.rescuable.set(h, (ps.rescuable.get(h) ?? 0) + 1)
   try {
