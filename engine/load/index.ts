@@ -1,6 +1,6 @@
 // Loading playbooks, task files and roles into the typed model (plays, blocks, tasks, role instances), with every
 // keyword and module argument checked against its schema and located at its file:line:col.
-// May import: yaml, template, module (the contract), modules (the registry), errors.
+// May import: yaml, template, module (the contract), modules (the registry), ansible (finding Ansible's modules), errors.
 // This file is the folder's only public door: code outside the folder imports from here, never from its files.
 export { describeIssue, schemaShape } from './args.js'
 export type { Block, Item, Play, Playbook, RoleInstance, Scope, Task } from './model.js'

@@ -1,3 +1,4 @@
+import type { AnsibleModuleRef } from '../ansible/index.js'
 import type { SourceLocation } from '../errors.js'
 import type { SourceFile } from '../yaml/index.js'
 import type { Vars } from '../template/index.js'
@@ -31,6 +32,8 @@ export interface Task {
   readonly args: Readonly<Record<string, unknown>>
   /** The argument values already validated at load (nothing templated), reused on every host. */
   readonly staticArgs?: unknown
+  /** A module tsplay has no native version of, run as Ansible's own (engine/ansible/). */
+  readonly ansibleModule?: AnsibleModuleRef
   readonly keywords: Keywords
   readonly scope: Scope
   readonly src: SourceFile

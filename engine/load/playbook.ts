@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml'
 import { builtinModules, resolveModuleName } from '../../modules/index.js'
+import { findAnsibleModule, type AnsibleModuleRef } from '../ansible/index.js'
 import { didYouMean } from '../errors.js'
 import { validateArgs, parseKeyValues, schemaShape } from './args.js'
 import { loadRoleBlock, roleFromTask, type LoadContext } from './roles.js'
@@ -172,7 +173,7 @@ function loadTask(src: SourceFile, node: YAMLMap, scope: Scope, ctx: LoadContext
       keywords[key] = valueOf(pair)
       continue
     }
-    if (resolveModuleName(key) !== undefined || ENGINE_ACTIONS.has(bareName(key))) {
+    if (resolveModuleName(key) !== undefined || ENGINE_ACTIONS.has(bareName(key)) || ansibleModuleOf(key, scope, ctx) !== undefined) {
       if (actionKey !== undefined) throw errorAt(src, nodeLocation(src, pair.key as Node), `conflicting action statements: ${actionKey}, ${key}`)
       actionKey = key
       actionNode = pair.value as Node | null
@@ -184,7 +185,7 @@ function loadTask(src: SourceFile, node: YAMLMap, scope: Scope, ctx: LoadContext
   for (const form of ['action', 'local_action'] as const) {
     if (keywords[form] === undefined) continue
     if (actionKey !== undefined) throw errorAt(src, location, `conflicting action statements: ${actionKey}, ${form}`)
-    ;({ actionKey, actionNode } = actionFromKeyword(src, node, form))
+    ;({ actionKey, actionNode } = actionFromKeyword(src, node, form, scope, ctx))
     if (form === 'local_action') keywords['delegate_to'] = 'localhost'
   }
   if (actionKey === undefined) throw errorAt(src, location, 'task has no action: expected a module name such as command, copy or debug')
@@ -198,11 +199,19 @@ function loadTask(src: SourceFile, node: YAMLMap, scope: Scope, ctx: LoadContext
   }
   const mod = builtinModules[action]
   const staticArgs = mod ? validateArgs(mod, args, src, isMap(actionNode) ? actionNode : null, location) : undefined
+  const ansibleModule = mod === undefined && !ENGINE_ACTIONS.has(action) ? ansibleModuleOf(actionKey, scope, ctx) : undefined
   const name = keywords['name'] !== undefined && keywords['name'] !== null ? String(keywords['name']) : actionKey
-  return { kind: 'task', name, action, args, ...(staticArgs !== undefined ? { staticArgs } : {}), keywords, scope, src, location, listen: [keywords['listen'] ?? []].flat().map(String) }
+  return { kind: 'task', name, action, args, ...(staticArgs !== undefined ? { staticArgs } : {}), ...(ansibleModule ? { ansibleModule } : {}), keywords, scope, src, location, listen: [keywords['listen'] ?? []].flat().map(String) }
 }
 
-function actionFromKeyword(src: SourceFile, node: YAMLMap, form: string): { actionKey: string; actionNode: Node | null } {
+/** The Ansible module a name not native to tsplay stands for: library/ beside the playbook and its roles, collections, ansible-core. */
+function ansibleModuleOf(name: string, scope: Scope, ctx: LoadContext): AnsibleModuleRef | undefined {
+  const roleDirs: string[] = []
+  for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) if (s.role) roleDirs.push(join(s.role.path, 'library'))
+  return findAnsibleModule(name, { libraryDirs: [join(ctx.playbookDir, 'library'), ...roleDirs] })
+}
+
+function actionFromKeyword(src: SourceFile, node: YAMLMap, form: string, scope: Scope, ctx: LoadContext): { actionKey: string; actionNode: Node | null } {
   const pair = pairOf(node, form)!
   const value = pair.value as Node | null
   if (isMap(value)) {
@@ -214,7 +223,7 @@ function actionFromKeyword(src: SourceFile, node: YAMLMap, form: string): { acti
   }
   const text = String(valueOf(pair) ?? '').trim()
   const [first = '', ...rest] = text.split(/\s+/)
-  if (resolveModuleName(first) === undefined && !ENGINE_ACTIONS.has(first)) {
+  if (resolveModuleName(first) === undefined && !ENGINE_ACTIONS.has(first) && ansibleModuleOf(first, scope, ctx) === undefined) {
     const hint = didYouMean(first, Object.keys(builtinModules))
     throw errorAt(src, nodeLocation(src, value), `unknown module '${first}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
   }

@@ -42,8 +42,8 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
     return pyJson(data, r.verboseAlways || o.verbosity > 2 ? 4 : undefined)
   }
   const verbose = (r: TaskResult): boolean => r.verboseAlways === true || o.verbosity > 0
+  // a result carries diffs only when the task ran with diff on (--diff, or its own `diff: true`)
   const showDiff = (r: TaskResult): void => {
-    if (!o.diff) return
     for (const d of r.diff) {
       for (const l of unifiedDiff(d).split('\n').slice(0, -1)) line(l, l.startsWith('+') && !l.startsWith('+++') ? 'green' : l.startsWith('-') && !l.startsWith('---') ? 'red' : l.startsWith('@@') ? 'cyan' : undefined)
       // ansible's default callback leaves a blank line after each before/after diff (not after a prepared one)

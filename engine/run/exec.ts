@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, join, resolve } from 'node:path'
+import { z } from 'zod'
 import { builtinModules } from '../../modules/index.js'
+import { type AnsibleModuleRef, runAnsibleModule } from '../ansible/index.js'
 import { type BecomeSpec, type Connection, CONNECTION_VARS } from '../connection/index.js'
 import { ConnectionError, ModuleError, TemplateError, TsplayError } from '../errors.js'
 import { describeIssue, type Task } from '../load/index.js'
@@ -25,11 +27,24 @@ export interface Prepared {
   readonly args: unknown
   readonly ctx: ModuleContext
   readonly delegated: Delegation
+  /** Set for a module tsplay has no native version of: it runs as Ansible's own, and `mod` is only a stand-in. */
+  readonly ansible?: { readonly ref: AnsibleModuleRef; readonly noLog: boolean; readonly verbosity: number }
+}
+
+// The stand-in `mod` of a task that runs as Ansible's own module: never gathers ahead, never runs through runModule.
+const ANSIBLE_MODULE: AnyModule = {
+  name: 'ansible',
+  args: z.record(z.unknown()),
+  description: "a module tsplay has no native version of, run as Ansible's own",
+  example: '',
+  gather: () => Promise.reject(new Error('an Ansible module has no gather step')),
+  plan: () => ({ changes: [] }),
+  apply: () => Promise.resolve(),
 }
 
 /** Everything executeOnce does before the module runs; a failure (bad arguments, unreachable delegate) as a result. */
 export async function prepare(ps: PlayState, task: Task, host: string, vars: Vars): Promise<Prepared | TaskResult> {
-  const mod = builtinModules[task.action]
+  const mod = task.ansibleModule ? ANSIBLE_MODULE : builtinModules[task.action]
   if (mod === undefined) return failed(host, `${task.action}: not a module`)
   let args: unknown
   let target = host
@@ -69,19 +84,26 @@ export async function prepare(ps: PlayState, task: Task, host: string, vars: Var
     },
     log: (message) => ps.run.emit({ type: 'verbose', level: 1, message: `[${host}] ${message}` }),
   }
+  if (task.ansibleModule) return { mod, args, ctx, delegated, ansible: { ref: task.ansibleModule, noLog: flag(keyword(task, 'no_log'), vars, false), verbosity: ps.run.options.verbosity } }
   return { mod, args, ctx, delegated }
 }
 
 /** Run a prepared task's module; `gathered` is its state when startGather already read it. */
-export async function execute({ mod, args, ctx, delegated }: Prepared, gathered?: Promise<unknown>): Promise<TaskResult> {
+export async function execute({ mod, args, ctx, delegated, ansible }: Prepared, gathered?: Promise<unknown>): Promise<TaskResult> {
   const host = ctx.host
   try {
+    if (ansible) {
+      const interpreter = ctx.vars['ansible_python_interpreter']
+      const options = { check: ctx.check, diff: ctx.diff, noLog: ansible.noLog, verbosity: ansible.verbosity, ...(typeof interpreter === 'string' ? { interpreter } : {}) }
+      const outcome = await runAnsibleModule(ctx.conn, ansible.ref, args as Record<string, unknown>, options)
+      return { host, status: outcome.status, ...delegated, data: outcome.data, diff: outcome.diff, changes: outcome.status === 'changed' ? [`${ansible.ref.name} reported a change`] : [] }
+    }
     const outcome = await runModule(mod, ctx, args, gathered)
     const data: Record<string, unknown> = { ...outcome.values, changed: outcome.changed }
     if (outcome.msg !== undefined) data['msg'] = outcome.msg
     if (outcome.status === 'failed') data['failed'] = true
     if (outcome.status === 'skipped') data['skipped'] = true
-    return { host, status: outcome.status, ...delegated, data, diff: outcome.diff, changes: outcome.changes, ...(mod.name === 'debug' ? { verboseAlways: true } : {}) }
+    return { host, status: outcome.status, ...delegated, data, diff: ctx.diff ? outcome.diff : [], changes: outcome.changes, ...(mod.name === 'debug' ? { verboseAlways: true } : {}) }
   } catch (error) {
     if (error instanceof ConnectionError) return unreachable(host, error.message, delegated)
     if (error instanceof TsplayError) return failed(host, error.message)
@@ -92,6 +114,7 @@ export async function execute({ mod, args, ctx, delegated }: Prepared, gathered?
 function parseArgs(task: Task, vars: Vars): unknown {
   const rendered = renderValue(task.args, vars, task.location) as Record<string, unknown>
   const args = Object.fromEntries(Object.entries(rendered).filter(([, v]) => v !== OMIT))
+  if (task.ansibleModule) return args
   const mod = builtinModules[task.action]!
   const parsed = mod.args.safeParse(args)
   return parsed.success ? parsed.data : describeIssue(mod.name, parsed.error.issues[0]!)

@@ -1,0 +1,117 @@
+// Where ansible-playbook would find a module tsplay has no native version of: the `library/` folders beside the
+// playbook and in its roles, the configured library paths, installed collections, and ansible-core's own modules.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
+/** A module file found for a task, and the name ansible would give it. */
+export interface AnsibleModuleRef {
+  /** The name as ansible passes it to the module (`community.general.ini_file`, `kube`). */
+  readonly name: string
+  readonly path: string
+}
+
+/** Folders a module name is looked up in, nearest first. */
+export interface ModuleSearch {
+  /** `library/` beside the playbook, then each enclosing role's, innermost first (ansible adds them in that order). */
+  readonly libraryDirs: readonly string[]
+}
+
+/** Whether a directory exists; missing and unreadable alike are no. */
+const isDir = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+let python: string | undefined
+
+/**
+ * The controller's Python that has ansible-core: the interpreter of `ansible-playbook` on PATH (its shebang), else
+ * /usr/bin/python3, else python3 (a pyenv or venv python3 first on PATH often lacks it).
+ */
+export function controllerPython(env: NodeJS.ProcessEnv = process.env): string {
+  if (python !== undefined) return python
+  for (const dir of (env['PATH'] ?? '').split(':').filter(Boolean)) {
+    try {
+      const shebang = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(readFileSync(join(dir, 'ansible-playbook'), 'utf8').slice(0, 200))
+      if (shebang) return (python = shebang[1]!.endsWith('/env') && shebang[2] ? shebang[2] : shebang[1]!)
+    } catch {
+      // not in this folder
+    }
+  }
+  return (python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3')
+}
+
+let corePaths: { readonly modules?: string; readonly collections: readonly string[] } | undefined
+
+/**
+ * ansible-core's module folder and the `ansible_collections` folders Python can import (Debian's `ansible` package
+ * puts its collections there), asked of python3 once; none when python3 or ansible-core is missing.
+ */
+function installedAnsible(): { readonly modules?: string; readonly collections: readonly string[] } {
+  if (corePaths !== undefined) return corePaths
+  const script = [
+    'import json, os, sys',
+    'out = {"collections": [p for p in sys.path if p and os.path.isdir(os.path.join(p, "ansible_collections"))]}',
+    'try:',
+    '    import ansible.modules',
+    '    out["modules"] = os.path.dirname(ansible.modules.__file__)',
+    'except Exception:',
+    '    pass',
+    'print(json.dumps(out))',
+  ].join('\n')
+  try {
+    corePaths = JSON.parse(execFileSync(controllerPython(), ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 })) as typeof corePaths
+  } catch {
+    corePaths = { collections: [] }
+  }
+  return corePaths!
+}
+
+/** The collection roots ansible searches: ANSIBLE_COLLECTIONS_PATH(S) or its defaults, then Python's path. */
+export function collectionRoots(env: NodeJS.ProcessEnv = process.env): string[] {
+  const configured = env['ANSIBLE_COLLECTIONS_PATH'] ?? env['ANSIBLE_COLLECTIONS_PATHS']
+  const roots = (configured ?? `${join(homedir(), '.ansible/collections')}:/usr/share/ansible/collections`).split(':').filter(Boolean)
+  return [...roots, ...installedAnsible().collections]
+}
+
+/** A collection's folder (`ns.coll`), found under a root as `ROOT/ansible_collections/ns/coll` (or `ROOT/ns/coll`). */
+export function findCollection(namespace: string, collection: string, env?: NodeJS.ProcessEnv): string | undefined {
+  for (const root of collectionRoots(env)) {
+    for (const dir of [join(root, 'ansible_collections', namespace, collection), join(root, namespace, collection)]) if (isDir(dir)) return dir
+  }
+  return undefined
+}
+
+const LEGACY = /^ansible\.(builtin|legacy)\./
+
+/**
+ * The module file ansible would run for `name`, or undefined. Bare and `ansible.legacy.` names look in the library
+ * folders first, then ansible-core's modules; `ansible.builtin.` names only in ansible-core; `ns.coll.name` in that
+ * installed collection's plugins/modules.
+ */
+export function findAnsibleModule(name: string, search: ModuleSearch, env: NodeJS.ProcessEnv = process.env): AnsibleModuleRef | undefined {
+  if (!/^[A-Za-z_][\w.]*$/.test(name)) return undefined
+  const parts = name.split('.')
+  const leaf = parts[parts.length - 1]!
+  if (parts.length === 1 || name.startsWith('ansible.legacy.')) {
+    const configured = (env['ANSIBLE_LIBRARY'] ?? '').split(':').filter(Boolean)
+    for (const dir of [...search.libraryDirs, ...configured]) {
+      const file = join(dir, `${leaf}.py`)
+      if (existsSync(file)) return { name: leaf, path: file }
+    }
+  }
+  if (parts.length === 1 || LEGACY.test(name)) {
+    const modules = installedAnsible().modules
+    const file = modules === undefined ? undefined : join(modules, `${leaf}.py`)
+    return file !== undefined && existsSync(file) ? { name: parts.length === 1 ? leaf : name, path: file } : undefined
+  }
+  if (parts.length !== 3) return undefined
+  const collection = findCollection(parts[0]!, parts[1]!, env)
+  const file = collection === undefined ? undefined : join(collection, 'plugins', 'modules', `${leaf}.py`)
+  return file !== undefined && existsSync(file) ? { name, path: file } : undefined
+}
