@@ -8,7 +8,7 @@ import { type AnyModule, type ModuleContext, runModule } from '../module.js'
 import type { TaskResult } from './result.js'
 import { newHostState, type PlayState } from './state.js'
 import { hostVars, keyword, scopeChain, taskRole, templateVars } from './vars.js'
-import { evalExpression, OMIT, renderText, renderValue, type Vars } from '../template/index.js'
+import { evalExpression, OMIT, renderStored, renderText, renderValue, type Vars } from '../template/index.js'
 
 /**
  * Run a task's module once on a host with the given variables: render and check the arguments, pick the
@@ -90,7 +90,8 @@ export async function execute({ mod, args, ctx, delegated }: Prepared, gathered?
 }
 
 function parseArgs(task: Task, vars: Vars): unknown {
-  const rendered = renderValue(task.args, vars, task.location) as Record<string, unknown>
+  // set_fact's values are stored as variables: what it made from unsafe data must stay unsafe
+  const rendered = (task.action === 'set_fact' ? renderStored : renderValue)(task.args, vars, task.location) as Record<string, unknown>
   const args = Object.fromEntries(Object.entries(rendered).filter(([, v]) => v !== OMIT))
   const mod = builtinModules[task.action]!
   const parsed = mod.args.safeParse(args)
