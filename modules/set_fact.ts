@@ -21,7 +21,9 @@ export const set_fact = defineModule({
       if (k === 'cacheable') { cacheable = v === true || String(v).toLowerCase() === 'true' || String(v).toLowerCase() === 'yes'; continue }
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new ModuleError(`The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`)
       // Ansible turns explicit boolean strings into booleans here (action/set_fact.py), even outside k=v.
-      facts[k] = typeof v === 'string' && ['true', 'false', 'yes', 'no'].includes(v.toLowerCase()) ? ['true', 'yes'].includes(v.toLowerCase()) : v
+      // (a String object is an unsafe value, made from a host's output: still a str to ansible)
+      const text = typeof v === 'string' || v instanceof String ? v.toLowerCase() : undefined
+      facts[k] = text !== undefined && ['true', 'false', 'yes', 'no'].includes(text) ? ['true', 'yes'].includes(text) : v
     }
     if (Object.keys(facts).length === 0) throw new ModuleError('No key/value pairs provided, at least one is required for this action to succeed')
     return { changes: [], values: { ansible_facts: facts, ...(cacheable ? { ansible_facts_cacheable: true } : {}) } }

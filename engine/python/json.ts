@@ -3,7 +3,7 @@ export function pyJson(value: unknown, indent?: number, level = 0): string {
   if (value === undefined || value === null) return 'null'
   if (typeof value === 'boolean') return value ? 'true' : 'false'
   if (typeof value === 'number') return Number.isFinite(value) ? (Number.isInteger(value) ? String(value) : pyFloat(value)) : value > 0 ? 'Infinity' : value < 0 ? '-Infinity' : 'NaN'
-  if (typeof value === 'string') return quote(value)
+  if (typeof value === 'string' || value instanceof String) return quote(value.valueOf())
   const pad = indent === undefined ? '' : '\n' + ' '.repeat(indent * (level + 1))
   const close = indent === undefined ? '' : '\n' + ' '.repeat(indent * level)
   const sep = indent === undefined ? ', ' : ','

@@ -37,6 +37,8 @@ export function pythonRepr(value: unknown): string {
       return '<function>'
   }
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`
+  // a boxed string (an unsafe value, yaml/unsafe.ts) is a str to Python
+  if (value instanceof String) return reprString(value.valueOf())
   if (value instanceof Date) return reprString(value.toISOString())
   const entries = Object.keys(value as object).map((k) => `${reprString(k)}: ${pythonRepr((value as Record<string, unknown>)[k])}`)
   return `{${entries.join(', ')}}`
@@ -44,7 +46,7 @@ export function pythonRepr(value: unknown): string {
 
 /** Python's `str()`: strings as they are, everything else as its repr. */
 export function pythonStr(value: unknown): string {
-  return typeof value === 'string' ? value : pythonRepr(value)
+  return typeof value === 'string' ? value : value instanceof String ? value.valueOf() : pythonRepr(value)
 }
 
 /** Python truthiness: empty strings, lists and dicts, 0 and None are false. */

@@ -10,7 +10,7 @@ import { type AnyModule, type ModuleContext, runModule } from '../module.js'
 import type { TaskResult } from './result.js'
 import { newHostState, type PlayState } from './state.js'
 import { hostVars, keyword, scopeChain, taskRole, templateVars } from './vars.js'
-import { evalExpression, OMIT, renderText, renderValue, type Vars } from '../template/index.js'
+import { evalExpression, OMIT, renderStored, renderText, renderValue, type Vars } from '../template/index.js'
 
 /**
  * Run a task's module once on a host with the given variables: render and check the arguments, pick the
@@ -112,7 +112,8 @@ export async function execute({ mod, args, ctx, delegated, ansible }: Prepared, 
 }
 
 function parseArgs(task: Task, vars: Vars): unknown {
-  const rendered = renderValue(task.args, vars, task.location) as Record<string, unknown>
+  // set_fact's values are stored as variables: what it made from unsafe data must stay unsafe
+  const rendered = (task.action === 'set_fact' ? renderStored : renderValue)(task.args, vars, task.location) as Record<string, unknown>
   const args = Object.fromEntries(Object.entries(rendered).filter(([, v]) => v !== OMIT))
   if (task.ansibleModule) return args
   const mod = builtinModules[task.action]!

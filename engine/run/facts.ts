@@ -1,7 +1,7 @@
 import type { Task } from '../load/index.js'
 import type { TaskResult } from './result.js'
 import type { PlayState } from './state.js'
-import type { Vars } from '../template/index.js'
+import { markUnsafe, storedUnsafe, type Vars } from '../template/index.js'
 
 /**
  * Apply what a result asks of the engine, as Ansible's strategy does: `ansible_facts` (set_fact to its own
@@ -36,6 +36,7 @@ export function applyFacts(ps: PlayState, task: Task, host: string, result: Task
 /** Store gathered facts as Ansible does: under `ansible_facts` and injected as top-level `ansible_*`. */
 export function setHostFacts(target: Vars, facts: Vars): void {
   const all = { ...((target['ansible_facts'] as Vars | undefined) ?? {}), ...facts }
-  target['ansible_facts'] = all
-  for (const [k, v] of Object.entries(facts)) target[k.startsWith('ansible_') ? k : `ansible_${k}`] = v
+  // Facts are the host's word: unsafe, never templated again, as ansible-core wraps its fact cache.
+  target['ansible_facts'] = markUnsafe(all)
+  for (const [k, v] of Object.entries(facts)) target[k.startsWith('ansible_') ? k : `ansible_${k}`] = storedUnsafe(v)
 }

@@ -1,6 +1,6 @@
 import { TemplateError } from '../errors.js'
 import type { Task } from '../load/index.js'
-import { pythonRepr, renderValue, type Vars } from '../template/index.js'
+import { isUnsafe, markUnsafe, pythonRepr, renderStored, renderValue, storedUnsafe, type Vars } from '../template/index.js'
 
 /** True when the task loops (`loop:` or `with_*`). */
 export const loopKey = (task: Task): string | undefined => (task.keywords['loop'] !== undefined ? 'loop' : Object.keys(task.keywords).find((k) => k.startsWith('with_')))
@@ -9,7 +9,13 @@ export const loopKey = (task: Task): string | undefined => (task.keywords['loop'
 export function loopItems(task: Task, vars: Vars): unknown[] {
   const key = loopKey(task)!
   const raw = task.keywords[key]
-  const value = renderValue(raw, vars, task.location)
+  const value = renderStored(raw, vars, task.location)
+  const items = listItems(key, value)
+  // Items made from unsafe data (a registered result, facts, a lookup) stay unsafe: see loopVars.
+  return isUnsafe(value) ? markUnsafe(items) : items
+}
+
+function listItems(key: string, value: unknown): unknown[] {
   const list = (v: unknown): unknown[] => {
     if (Array.isArray(v)) return v
     if (v === null || v === undefined) return []
@@ -90,7 +96,9 @@ export function loopControl(task: Task): LoopControl {
 
 /** The variables a loop adds for item `index` of `items`. */
 export function loopVars(lc: LoopControl, items: readonly unknown[], index: number): Vars {
-  const vars: Vars = { [lc.loopVar]: items[index], ansible_loop_var: lc.loopVar }
+  // an item of a list marked unsafe is itself stored unsafe (boxed or marked), so it is not templated when read
+  const item = isUnsafe(items) ? (i: number): unknown => (i >= 0 && i < items.length ? storedUnsafe(items[i]) : undefined) : (i: number): unknown => items[i]
+  const vars: Vars = { [lc.loopVar]: item(index), ansible_loop_var: lc.loopVar }
   if (lc.indexVar !== undefined) {
     vars[lc.indexVar] = index
     vars['ansible_index_var'] = lc.indexVar
@@ -105,8 +113,8 @@ export function loopVars(lc: LoopControl, items: readonly unknown[], index: numb
       first: index === 0,
       last: index === items.length - 1,
       length: items.length,
-      previtem: index > 0 ? items[index - 1] : undefined,
-      nextitem: index < items.length - 1 ? items[index + 1] : undefined,
+      previtem: index > 0 ? item(index - 1) : undefined,
+      nextitem: index < items.length - 1 ? item(index + 1) : undefined,
     }
   }
   return vars
@@ -115,5 +123,5 @@ export function loopVars(lc: LoopControl, items: readonly unknown[], index: numb
 /** The label shown as `(item=…)`: `loop_control.label` rendered, or the item as Python prints it. */
 export function itemLabel(lc: LoopControl, item: unknown, vars: Vars): string {
   const value = lc.label !== undefined ? renderValue(lc.label, vars) : item
-  return typeof value === 'string' ? value : pythonRepr(value)
+  return typeof value === 'string' || value instanceof String ? value.valueOf() : pythonRepr(value)
 }

@@ -30,7 +30,7 @@ export function record(ps: PlayState, task: Task, result: TaskResult, alsoFor: r
   for (const h of alsoFor) {
     const s = ps.run.hosts.get(h)
     if (s === undefined) continue
-    if (typeof register === 'string') s.setFacts[register] = registered(result)
+    if (typeof register === 'string') s.setFacts[register] = registered(task, result)
     applyFacts(ps, task, result.delegatedTo !== undefined && truthy(keyword(task, 'delegate_facts')) ? result.delegatedTo : h, result)
   }
   const changed = result.data['changed'] === true
@@ -61,7 +61,7 @@ export function record(ps: PlayState, task: Task, result: TaskResult, alsoFor: r
         if ((ps.rescuable.get(host) ?? 0) > 0) {
           stats.rescued++
           state.setFacts['ansible_failed_task'] = { name: task.keywords['name'] ?? '', action: task.action, args: task.args }
-          state.setFacts['ansible_failed_result'] = registered(result)
+          state.setFacts['ansible_failed_result'] = registered(task, result)
         } else stats.failed++
         state.failed = true
         ps.failedInBatch.add(host)

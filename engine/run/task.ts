@@ -7,7 +7,7 @@ import { execute, executeOnce, failed } from './exec.js'
 import { itemLabel, loopControl, loopItems, loopKey, loopVars } from './loop.js'
 import type { PlayState } from './state.js'
 import { hostVars, keyword, scopeChain, templateVars } from './vars.js'
-import { evalCondition, renderValue, type Vars } from '../template/index.js'
+import { evalCondition, markUnsafe, renderValue, storedUnsafe, type Vars } from '../template/index.js'
 
 /** The `when` conditions that apply to a task: inherited ones first, then its own. */
 export function conditionsOf(task: Task): unknown[] {
@@ -121,7 +121,7 @@ async function attempt(ps: PlayState, task: Task, host: string, loop: Vars, vars
     if (result.status === 'unreachable') return result
     result = judge(ps, task, host, result, loop, register)
     if (until === undefined) return result
-    const withResult = templateVars(hostVars(ps, host, task, { ...loop, ...(register ? { [register]: result.data } : {}) }))
+    const withResult = templateVars(hostVars(ps, host, task, { ...loop, ...(register ? { [register]: hostData(task, result.data) } : {}) }))
     const done = result.status !== 'failed' && evalCondition(until, withResult, task.location)
     if (done || n > retries) {
       // ansible-core 2.14 reports `retries` attempts after running out of retries+1 tries
@@ -140,7 +140,7 @@ function judge(ps: PlayState, task: Task, host: string, result: TaskResult, loop
   const failedWhen = task.keywords['failed_when']
   if (changedWhen === undefined && failedWhen === undefined) return result
   const data = { ...result.data }
-  const vars = (): Vars => templateVars(hostVars(ps, host, task, { ...loop, ...(register ? { [register]: data } : {}), ...data }))
+  const vars = (): Vars => templateVars(hostVars(ps, host, task, { ...loop, ...(register ? { [register]: hostData(task, data) } : {}), ...resultVars(task, data) }))
   if (changedWhen !== undefined && result.status !== 'skipped') data['changed'] = evalCondition(changedWhen, vars(), task.location)
   let status: TaskStatus = result.status === 'failed' || result.status === 'skipped' ? result.status : data['changed'] === true ? 'changed' : 'ok'
   if (failedWhen !== undefined && result.status !== 'skipped') {
@@ -152,10 +152,27 @@ function judge(ps: PlayState, task: Task, host: string, result: TaskResult, loop
   return { ...result, status, data }
 }
 
-/** The dict `register` stores: the result plus `failed`, as Ansible registers it. */
-export function registered(result: TaskResult): Record<string, unknown> {
-  if (result.items !== undefined || result.status === 'skipped') return result.data
-  return { ...result.data, failed: result.status === 'failed' }
+/** The dict `register` stores: the result plus `failed`, as Ansible registers it; unsafe (see hostData). */
+export function registered(task: Task, result: TaskResult): Record<string, unknown> {
+  if (result.items !== undefined || result.status === 'skipped') return hostData(task, result.data)
+  return hostData(task, { ...result.data, failed: result.status === 'failed' })
+}
+
+// Actions whose results ansible-core does not mark unsafe: their facts are the playbook's own templated values.
+const CLEAN_FACTS = new Set(['set_fact', 'include_vars'])
+
+/**
+ * A result as variables see it: marked unsafe (never templated again, see yaml/unsafe.ts) unless the action's
+ * values are the playbook's own, as ansible-core wraps every other module's result.
+ */
+export function hostData(task: Task, data: Record<string, unknown>): Record<string, unknown> {
+  return CLEAN_FACTS.has(task.action) ? data : markUnsafe(data)
+}
+
+/** The result's keys as variables (changed_when and failed_when read `rc`, `stdout`… directly), unsafe unless set_fact's or include_vars'. */
+function resultVars(task: Task, data: Record<string, unknown>): Vars {
+  if (CLEAN_FACTS.has(task.action)) return data
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, storedUnsafe(v)]))
 }
 
 /** The result as shown: censored when `no_log` is set. */

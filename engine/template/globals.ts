@@ -4,6 +4,7 @@ import { TemplateError } from '../errors.js'
 import { pythonRepr } from '../python/index.js'
 import { splitArgs } from './args.js'
 import { Undefined, UndefinedUse } from './undefined.js'
+import { noteUnsafe } from './unsafe.js'
 
 /** What lookups can see of the template's variables (nunjucks calls globals with its context as `this`). */
 interface Scope {
@@ -58,6 +59,8 @@ function runLookup(scope: Scope | undefined, kind: unknown, args: unknown[], wan
   const { positional, keywords } = splitArgs(args)
   const name = String(kind).replace(/^ansible\.builtin\./, '')
   const values = positional.flatMap((term) => lookupTerm(scope, name, term, keywords))
+  // ansible-core marks what a lookup returns unsafe (allow_unsafe off): a file's `{{ }}` is never templated.
+  if (values.length > 0) noteUnsafe()
   if (wantlist || keywords.wantlist === true) return values
   // Ansible joins string results with commas; other results come back as they are.
   if (values.every((v) => typeof v === 'string')) return values.join(',')

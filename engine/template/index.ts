@@ -3,5 +3,7 @@
 // This file is the folder's only public door: code outside the folder imports from here, never from its files.
 export { pythonRegex, pythonReplacement } from './regex.js'
 export { toPythonJson } from './serialize.js'
-export { OMIT, evalCondition, evalExpression, isTemplated, lazyVars, pythonRepr, renderText, renderValue } from './template.js'
+export { OMIT, evalCondition, evalExpression, isTemplated, lazyVars, pythonRepr, renderStored, renderText, renderValue } from './template.js'
 export type { Vars } from './template.js'
+export { storedUnsafe } from './unsafe.js'
+export { isUnsafe, markUnsafe } from '../yaml/index.js'

@@ -2,6 +2,8 @@ import { TemplateError } from '../errors.js'
 import { explainedError, explanation } from './errors.js'
 import { isTemplated, type Vars } from './marks.js'
 import { isLazy } from './undefined.js'
+import { beginRender, endRender, noteUnsafe, readUnsafe } from './unsafe.js'
+import { isUnsafe, UnsafeText } from '../yaml/index.js'
 
 /** Renders one variable's template against the view's root (template.ts's renderValue). */
 export type Render = (text: string, vars: Vars) => unknown
@@ -51,6 +53,12 @@ function resolveString(view: View, name: string, text: string): unknown {
 function lazyChild(view: View, name: string, raw: unknown): unknown {
   if (typeof raw === 'string') return raw.includes('{') && isTemplated(raw) ? resolveString(view, name, raw) : raw
   if (raw === null || typeof raw !== 'object' || isLazy(raw) || !holdsTemplate(raw)) return raw
+  // Unsafe data is handed on as it is, never rendered; reading it makes the reading template's result unsafe.
+  if (raw instanceof UnsafeText) return readUnsafe(raw)
+  if (isUnsafe(raw)) {
+    noteUnsafe()
+    return raw
+  }
   let child = view.nested.get(raw)
   if (!child) {
     child = makeProxy(view, raw as Record<string | symbol, unknown>, name)
@@ -86,15 +94,26 @@ export function materialize(value: unknown): unknown {
 
 function makeProxy(view: View, target: Record<string | symbol, unknown>, path: string): object {
   const resolved = new Map<string, unknown>()
+  // Keys whose value is unsafe or was rendered from unsafe data: reading them again, from the cache, still counts.
+  let unsafeKeys: Set<string> | undefined
   return new Proxy(target, {
     get(obj, key, receiver) {
       if (typeof key !== 'string') return Reflect.get(obj, key, receiver)
       const raw = obj[key]
       if (raw === undefined || raw === null || (typeof raw !== 'object' && (typeof raw !== 'string' || !raw.includes('{')))) return raw
-      if (resolved.has(key)) return resolved.get(key)
+      if (resolved.has(key)) {
+        if (unsafeKeys?.has(key)) noteUnsafe()
+        return resolved.get(key)
+      }
       if (Array.isArray(obj) && !/^\d+$/.test(key)) return raw
       const name = path === '' ? key : Array.isArray(obj) ? `${path}[${key}]` : `${path}.${key}`
-      const value = lazyChild(view, name, raw)
+      const outer = beginRender()
+      let value: unknown
+      try {
+        value = lazyChild(view, name, raw)
+      } finally {
+        if (endRender(outer)) (unsafeKeys ??= new Set()).add(key)
+      }
       resolved.set(key, value)
       return value
     },

@@ -21,6 +21,8 @@ import { loneExpression, toNunjucks } from './lex.js'
 import './compiler.js'
 import { newFrame, TemplateContext } from './runtime.js'
 import { deepStrict, UndefinedUse } from './undefined.js'
+import { beginRender, endRender, storedUnsafe } from './unsafe.js'
+import { UnsafeText } from '../yaml/index.js'
 
 /** The value of `omit`: a module argument rendered to it is dropped, as in Ansible. */
 export const OMIT = '__omit_place_holder__tsplay'
@@ -160,9 +162,29 @@ function native(expression: string, vars: Vars, origin: SourceLocation | undefin
   }
 }
 
+// Whether the last renderString read unsafe data (unsafe.ts); read right after the call.
+let lastUnsafe = false
+
+/** renderString, noting in lastUnsafe whether the template read unsafe data. */
+function renderTracked(text: string, vars: Vars, origin: SourceLocation | undefined): unknown {
+  const outer = beginRender()
+  try {
+    return renderUntracked(text, vars, origin)
+  } finally {
+    lastUnsafe = endRender(outer)
+  }
+}
+
 /** Render one string: native value for a lone `{{ expr }}`, else text, with Ansible 2.14's list/dict/bool literal conversion. */
 function renderString(text: string, vars: Vars, origin: SourceLocation | undefined): unknown {
-  if (!MARKS.test(text)) return text
+  if (!MARKS.test(text)) {
+    lastUnsafe = false
+    return text
+  }
+  return renderTracked(text, vars, origin)
+}
+
+function renderUntracked(text: string, vars: Vars, origin: SourceLocation | undefined): unknown {
   const { text: source, lone } = shape(text)
   if (lone !== undefined) {
     const saved = stringTypeResults.current
@@ -209,11 +231,29 @@ function fromLiteral(out: string): unknown {
  * Throws TemplateError naming the undefined variable and `origin`.
  */
 export function renderValue(value: unknown, vars: Vars, origin?: SourceLocation): unknown {
-  if (typeof value === 'string') return renderString(value, vars, origin)
+  return renderDeep(value, vars, origin, false)
+}
+
+/**
+ * renderValue for a value that is stored as a variable (set_fact, loop items): what a template made from unsafe
+ * data (a host's output, `!unsafe`, a lookup) comes back unsafe (an UnsafeText, a marked list or dict), never
+ * to be templated again, as ansible-core wraps such results.
+ */
+export function renderStored(value: unknown, vars: Vars, origin?: SourceLocation): unknown {
+  return renderDeep(value, vars, origin, true)
+}
+
+function renderDeep(value: unknown, vars: Vars, origin: SourceLocation | undefined, stored: boolean): unknown {
+  if (typeof value === 'string') {
+    const rendered = renderString(value, vars, origin)
+    return stored && lastUnsafe ? storedUnsafe(rendered) : rendered
+  }
   if (value === null || typeof value !== 'object') return value
-  if (Array.isArray(value)) return value.map((item) => renderValue(item, vars, origin))
+  // `!unsafe` text is used as written.
+  if (value instanceof UnsafeText) return stored ? value : value.valueOf()
+  if (Array.isArray(value)) return value.map((item) => renderDeep(item, vars, origin, stored))
   const out: Record<string, unknown> = {}
-  for (const [key, item] of Object.entries(value)) out[MARKS.test(key) ? String(renderString(key, vars, origin)) : key] = renderValue(item, vars, origin)
+  for (const [key, item] of Object.entries(value)) out[MARKS.test(key) ? String(renderString(key, vars, origin)) : key] = renderDeep(item, vars, origin, stored)
   return out
 }
 
@@ -249,8 +289,13 @@ export function renderText(text: string, vars: Vars, origin: string): string {
 
 /** Evaluate a bare expression (`when`, `changed_when`, `failed_when`, `until`, `that`). */
 export function evalExpression(expression: string, vars: Vars, origin?: SourceLocation): unknown {
-  const value = native(expression, vars, origin, expression)
-  return value === undefined ? null : value
+  const outer = beginRender()
+  try {
+    const value = native(expression, vars, origin, expression)
+    return value === undefined ? null : value
+  } finally {
+    endRender(outer)
+  }
 }
 
 /** A condition as Ansible reads it: a bool, a bare expression, or a list of them (all must hold). */
@@ -266,6 +311,8 @@ export function evalCondition(condition: unknown, vars: Vars, origin?: SourceLoc
     // Ansible warns about templating delimiters in conditionals, renders the text, then evaluates the result.
     const rendered = renderString(text, vars, origin)
     if (typeof rendered !== 'string') return pythonTruthy(rendered)
+    // As ansible-core: text made from unsafe data is never evaluated as an expression.
+    if (lastUnsafe && rendered !== '') throw located(origin, `conditional is marked as unsafe, and cannot be evaluated: ${shown(text)}`)
     return rendered !== '' && pythonTruthy(native(rendered, vars, origin, text))
   }
   return pythonTruthy(evalExpression(text, vars, origin))

@@ -3,3 +3,4 @@
 // This file is the folder's only public door: code outside the folder imports from here, never from its files.
 export { displayPath, errorAt, lineOf, loadYaml, nodeLocation } from './source.js'
 export type { SourceFile } from './source.js'
+export { isUnsafe, markUnsafe, toUnsafe, UnsafeText } from './unsafe.js'

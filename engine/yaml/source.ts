@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
 import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node, type Tags } from 'yaml'
 import { PlaybookError, type SourceLocation } from '../errors.js'
+import { UnsafeText } from './unsafe.js'
 
 /** A parsed YAML file that still knows where every node came from. */
 export interface SourceFile {
@@ -26,7 +27,7 @@ export function displayPath(path: string): string {
  */
 export function parseYaml(text: string, path: string): SourceFile {
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.1', uniqueKeys: false, customTags: pyyamlBooleans })
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.1', uniqueKeys: false, customTags: (tags) => [...pyyamlBooleans(tags), UNSAFE_TAG] })
   const shown = displayPath(path)
   const [first] = doc.errors
   if (first) {
@@ -47,6 +48,9 @@ function pyyamlBooleans(tags: Tags): Tags {
     return { ...tag, test: tag.test.test('yes') ? PY_TRUE : PY_FALSE } as typeof tag
   })
 }
+
+// Ansible's `!unsafe`: the text is used as it is, never templated (a scalar, as ansible reads it: `!unsafe 1` is '1').
+const UNSAFE_TAG = { tag: '!unsafe', resolve: (text: string) => new UnsafeText(text) }
 
 /**
  * Read and parse a YAML file; see parseYaml. A file read again with the same text (a role applied twice, a task
