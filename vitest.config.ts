@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config'
 
-// Four projects: `unit` needs nothing but this machine; `differential` runs ansible-playbook beside tsplay
+// Five projects: `unit` and `injection` need nothing but this machine; `differential` runs ansible-playbook beside tsplay
 // on local hosts; `lab` and `e2e` need real lab hosts (their global setup starts them and fails loudly when it
 // cannot). vitest applies pool options (so file parallelism) to the whole run, not per project: `npm test`
 // runs the projects one after the other, `differential`, `lab` and `e2e` with --no-file-parallelism, because
@@ -18,6 +18,15 @@ export default defineConfig({
           name: 'unit',
           include: ['test/engine/**/*.test.ts', 'test/modules/**/*.test.ts'],
           testTimeout: 30_000,
+          env,
+        },
+      },
+      {
+        // Hostile values through every module argument that reaches a host command, over the real local connection.
+        test: {
+          name: 'injection',
+          include: ['test/injection/**/*.test.ts'],
+          testTimeout: 300_000,
           env,
         },
       },

@@ -71,15 +71,15 @@ function aptCommand(a: Args, changes: readonly PackageChange[], simulated: boole
   const specs = (kinds: PackageChange['kind'][]): string[] => changes.filter((c) => kinds.includes(c.kind) && c.spec).map((c) => c.spec!)
   if (a.state === 'absent') {
     const remove = specs(['remove', 'purge'])
-    return remove.length ? sh`${APT_ENV} apt-get -q -y ${s} ${aptOptions(a)} ${a.purge ? ['--purge'] : []} remove ${remove}` : undefined
+    return remove.length ? sh`${APT_ENV} apt-get -q -y ${s} ${aptOptions(a)} ${a.purge ? ['--purge'] : []} remove -- ${remove}` : undefined
   }
-  if (a.state === 'build-dep') return sh`${APT_ENV} apt-get -y ${s} ${aptOptions(a)} build-dep ${a.name}`
+  if (a.state === 'build-dep') return sh`${APT_ENV} apt-get -y ${s} ${aptOptions(a)} build-dep -- ${a.name}`
   const upgradeAll = changes.find((c) => c.kind === 'upgrade-all')
   if (upgradeAll) return sh`${APT_ENV} apt-get -y ${s} ${aptOptions(a)} ${upgradeAll.spec === 'dist' ? ['dist-upgrade'] : ['upgrade', '--with-new-pkgs']}`
   const install = specs(['install', 'upgrade', 'downgrade'])
   if (install.length) {
     const flags = [...(a.only_upgrade ? ['--only-upgrade'] : []), ...(a.state === 'fixed' ? ['--fix-broken'] : [])]
-    return sh`${APT_ENV} apt-get -y ${s} ${aptOptions(a)} ${flags} install ${install}`
+    return sh`${APT_ENV} apt-get -y ${s} ${aptOptions(a)} ${flags} install -- ${install}`
   }
   if (changes.some((c) => c.kind === 'autoremove')) return sh`${APT_ENV} apt-get -y ${s} ${aptOptions(a)} autoremove`
   // Ansible's cleanup(): dpkg options, --purge and --force-yes only.
@@ -235,7 +235,7 @@ export const apt = defineModule({
     if (command) {
       const names = plan.changes.filter((c) => c.spec !== undefined && c.name !== undefined && ['install', 'upgrade', 'downgrade'].includes(c.kind) && !c.spec.includes('/')).map((c) => c.name!)
       // Ansible marks what the task names as manually installed, so a later autoremove keeps it.
-      const mark = names.length && a.state !== 'build-dep' ? sh` && apt-mark manual ${names} >/dev/null` : sh``
+      const mark = names.length && a.state !== 'build-dep' ? sh` && apt-mark manual -- ${names} >/dev/null` : sh``
       const result = await ctx.conn.exec(sh`${raw(withPolicyRcD(waitForLock(command, a.lock_timeout), a.policy_rc_d))}${raw(mark)}`, { allowFailure: true })
       stdout = result.stdout
       stderr = result.stderr

@@ -8,6 +8,7 @@ import { ModuleError } from '../engine/errors.js'
 import { type Change, defineModule, type ModuleContext, type Plan } from '../engine/module.js'
 import { yamlBool } from './lib/args.js'
 import { downloadTo } from './lib/download.js'
+import { pathArg } from './lib/path-arg.js'
 
 const args = z.object({
   id: z.string().optional().describe('key id (8, 16 or more hex digits); derived from the key data when omitted'),
@@ -63,7 +64,7 @@ const listKeys = (a: Args): Command => sh`${raw(aptKey(a))} adv --list-public-ke
 function fetchKey(a: Args): Command {
   if (a.url !== undefined) return sh`t=$(mktemp) && { ${raw(downloadTo(a.url, 't', a.validate_certs))}; } || { echo ${`Failed to download key at ${a.url}`} >&2; exit 3; }`
   if (a.data !== undefined) return sh`t=$(mktemp) && cat > "$t"`
-  return sh`t=${a.file ?? ''}`
+  return sh`t=${pathArg(a.file ?? '')}`
 }
 
 /** Adds or removes an apt key with apt-key, as Ansible's (deprecated) apt_key. */

@@ -155,11 +155,11 @@ function transactions(a: Args, changes: readonly DnfChange[]): Command[] {
   const groups = new Map(changes.flatMap((c) => (c.group ? [[c.group.pattern, c.group.op] as const] : [])))
   for (const [pattern, op] of groups) commands.push(sh`"$pm" -y ${words} ${op === 'remove' ? [] : flags} group ${op} -- ${pattern}`)
   const remove = specs('remove')
-  if (remove.length) commands.push(sh`"$pm" -y ${words} ${a.autoremove ? ['--setopt=clean_requirements_on_remove=True'] : []} remove ${remove}`)
+  if (remove.length) commands.push(sh`"$pm" -y ${words} ${a.autoremove ? ['--setopt=clean_requirements_on_remove=True'] : []} remove -- ${remove}`)
   const install = [...specs('install'), ...specs('downgrade')]
-  if (install.length) commands.push(sh`"$pm" -y ${words} ${flags} install ${install}`)
+  if (install.length) commands.push(sh`"$pm" -y ${words} ${flags} install -- ${install}`)
   const upgrade = specs('upgrade')
-  if (upgrade.length) commands.push(sh`"$pm" -y ${words} ${flags} ${filters} upgrade ${upgrade}`)
+  if (upgrade.length) commands.push(sh`"$pm" -y ${words} ${flags} ${filters} upgrade -- ${upgrade}`)
   else if (a.name.includes('*') && changes.some((c) => c.kind === 'upgrade')) commands.push(sh`"$pm" -y ${words} ${flags} ${filters} upgrade`)
   return commands.map((c) => waitForLock(c, a.lock_timeout))
 }

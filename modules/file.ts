@@ -20,6 +20,7 @@ import { type FileState, parseProbe, probeFiles, type ProbeRequest, probeScript 
 import { type Epochs, epochScript, parseEpochs, planTimes, timeArgs, type TimesPlan, validTime } from './lib/file-times.js'
 import { parseTree, planTree, treeCommand, type TreeEntry, treeScript } from './lib/file-tree.js'
 import { parseWalk, type PathContent, walkScript } from './lib/file-walk.js'
+import { pathArg } from './lib/path-arg.js'
 
 const STATES = ['absent', 'directory', 'file', 'hard', 'link', 'touch'] as const
 type FileStateArg = (typeof STATES)[number]
@@ -145,7 +146,7 @@ ${raw(treeScript(a.path))} 2>/dev/null`)
       case 'touch':
         if (prev === 'absent') {
           subject = newPath(a.path, 'file', 0o666 & ~s.umask, s.ids)
-          changes.push({ kind: 'touch', summary: `create ${a.path}`, command: sh`touch -- ${a.path}` })
+          changes.push({ kind: 'touch', summary: `create ${a.path}`, command: sh`touch -- ${pathArg(a.path)}` })
         }
         break
       case 'link':

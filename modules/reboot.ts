@@ -38,7 +38,7 @@ export const reboot = defineModule({
   async apply(ctx, _plan, a) {
     const start = Date.now()
     const before = (await ctx.conn.exec(userShell(a.boot_time_command))).stdout.trim()
-    const command = a.reboot_command === undefined ? sh`shutdown -r now ${a.msg}` : userShell(a.reboot_command)
+    const command = a.reboot_command === undefined ? sh`shutdown -r -- now ${a.msg}` : userShell(a.reboot_command)
     // Detached, so that the connection dropping under us is the expected outcome, not an error.
     const delayed = sh`(sleep ${a.pre_reboot_delay}; ${raw(command)}) >/dev/null 2>&1 </dev/null &`
     try {

@@ -58,12 +58,12 @@ const READ_FILE = `nl='
 slurp() { t=; while IFS= read -r l; do t="$t$l$nl"; done < "$1" || return; t="$t$l"; }`
 
 async function gather(ctx: ModuleContext, a: SysctlArgs): Promise<SysctlState> {
-  return parseGathered((await ctx.conn.exec(readScript(['-n', a.name], a.sysctl_file), { text: true })).stdout)
+  return parseGathered((await ctx.conn.exec(readScript(['-n'], [a.name], a.sysctl_file), { text: true })).stdout)
 }
 
 /** `sysctl -e WORDS` (its status, then its output) and the file (`present` and its text, or `absent`), in one script. */
-const readScript = (words: readonly string[], file: string): Command => sh`${raw(READ_FILE)}
-v=$(sysctl -e ${words} 2>/dev/null); echo "$?"; printf '%s\n' "$v"; echo ${SEPARATOR}
+const readScript = (flags: readonly string[], names: readonly string[], file: string): Command => sh`${raw(READ_FILE)}
+v=$(sysctl -e ${flags} -- ${names} 2>/dev/null); echo "$?"; printf '%s\n' "$v"; echo ${SEPARATOR}
 if [ -e ${file} ]; then echo present; slurp ${file} || exit 1; printf '%s' "$t"; else echo absent; fi`
 
 /**
@@ -77,7 +77,7 @@ async function gatherMany(ctx: ModuleContext, items: readonly SysctlArgs[]): Pro
   if (!items.every((a) => PLAIN_KEY.test(a.name) && a.sysctl_file === file)) return oneByOne()
   // each once: a key named twice would be printed twice
   const names = [...new Set(items.map((a) => a.name))]
-  const { live, file: content } = parseGathered((await ctx.conn.exec(readScript(names, file), { text: true })).stdout)
+  const { live, file: content } = parseGathered((await ctx.conn.exec(readScript([], names, file), { text: true })).stdout)
   if (live === null) return oneByOne()
   const lines = live.split('\n')
   return items.map((a) => {
@@ -149,13 +149,13 @@ export const sysctl = defineModule({
     const value = a.value === undefined ? '' : sysctlValue(a.value)
     for (const change of plan.changes) {
       if (change.kind === 'set') {
-        const result = await ctx.conn.exec(sh`sysctl -w ${`${a.name}=${value}`}`, { allowFailure: true })
+        const result = await ctx.conn.exec(sh`sysctl -w -- ${`${a.name}=${value}`}`, { allowFailure: true })
         if (result.exitCode !== 0) throw new ModuleError(`setting ${a.name} failed: ${result.stdout}${result.stderr}`)
       }
       if (change.kind === 'write') await ctx.conn.writeFile(a.sysctl_file, change.content ?? '')
     }
     if (plan.changes.some((c) => c.kind === 'reload')) {
-      const result = await ctx.conn.exec(sh`LANG=C sysctl ${raw(a.ignoreerrors ? '-e ' : '')}-p ${a.sysctl_file}`, { allowFailure: true })
+      const result = await ctx.conn.exec(sh`LANG=C sysctl ${raw(a.ignoreerrors ? '-e ' : '')}-p -- ${a.sysctl_file}`, { allowFailure: true })
       if (result.exitCode !== 0 || RELOAD_FAILURE.test(result.stderr)) throw new ModuleError(`Failed to reload sysctl: ${result.stdout}${result.stderr}`)
     }
   },

@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process'
+import type { Writable } from 'node:stream'
 import { ConnectionError } from '../errors.js'
 import { ShellConnection } from './shell-connection.js'
 import type { BecomeSpec, RemoteProcess, Transport } from './types.js'
+
+const LONG_COMMAND = 64 * 1024
+const READ_FD3 = 'tsplay_command=$(cat <&3; echo .); exec 3<&-; eval "${tsplay_command%.}"'
 
 /** Runs command lines with the controller's own /bin/sh (`ansible_connection=local`). */
 export class LocalTransport implements Transport {
@@ -9,8 +13,18 @@ export class LocalTransport implements Transport {
 
   spawn(commandLine: string, options: { readonly pty?: boolean } = {}): Promise<RemoteProcess> {
     // util-linux script(1) gives the command a pseudo-terminal without a native module; -e keeps its exit code.
-    const argv = options.pty ? ['script', ['-q', '-e', '-c', commandLine, '/dev/null']] as const : ['/bin/sh', ['-c', commandLine]] as const
-    const child = spawn(argv[0], [...argv[1]], { stdio: ['pipe', 'pipe', 'pipe'] })
+    // An argument longer than the kernel's MAX_ARG_STRLEN (128 KiB) fails exec with E2BIG: a long command line
+    // reaches the shell on a pipe of its own (fd 3, closed before the command runs) instead.
+    const long = Buffer.byteLength(commandLine) > LONG_COMMAND
+    const line = long ? READ_FD3 : commandLine
+    const argv = options.pty ? ['script', ['-q', '-e', '-c', line, '/dev/null']] as const : ['/bin/sh', ['-c', line]] as const
+    let child
+    try {
+      child = spawn(argv[0], [...argv[1]], { stdio: long ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'] })
+    } catch (error) {
+      return Promise.reject(new ConnectionError(this.host, `cannot run /bin/sh: ${(error as Error).message}`, { cause: error }))
+    }
+    if (long) (child.stdio[3] as Writable).on('error', () => {}).end(commandLine)
     // A command that exits before reading its stdin makes writes fail with EPIPE; that is not an error here.
     child.stdin.on('error', () => {})
     const exit = new Promise<number | null>((resolve, reject) => {

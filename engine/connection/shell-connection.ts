@@ -67,7 +67,7 @@ export class ShellConnection implements Connection {
   }
 
   async execRaw(command: Command, options: ExecOptions = {}): Promise<RawExecResult> {
-    let line = options.cwd === undefined ? command : sh`cd ${options.cwd} && ${raw(command)}`
+    let line = options.cwd === undefined ? command : sh`cd -- ${options.cwd} && ${raw(command)}`
     line = (exportEnv(this.env) + line) as Command
     // su with a password needs a terminal; everything else runs on plain pipes.
     const suPty = this.become?.method === 'su' && this.become.password !== undefined

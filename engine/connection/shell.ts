@@ -68,7 +68,7 @@ export const BECOME_PROMPT = '[tsplay-become-password]'
 export function wrapBecome(command: Command, become: BecomeSpec): Command {
   const inner = sh`echo ${BECOME_MARKER} >&2; ${raw(command)}`
   const flags = become.flags ?? []
-  if (become.method === 'su') return sh`su ${flags} -s /bin/sh -c ${inner} ${become.user}`
+  if (become.method === 'su') return sh`su ${flags} -s /bin/sh -c ${inner} -- ${become.user}`
   const promptArgs = become.password === undefined ? ['-n'] : ['-S', '-p', BECOME_PROMPT]
   return sh`sudo -H ${promptArgs} ${flags} -u ${become.user} -- /bin/sh -c ${inner}`
 }

@@ -20,7 +20,7 @@ export async function runSuOnPty(transport: Transport, command: Command, shown: 
   const input = options.stdin === undefined ? Buffer.alloc(0) : Buffer.from(options.stdin)
   const feed = input.length > 0 ? sh`head -c ${input.length} |` : sh`</dev/null`
   const inner = sh`stty raw -echo 2>/dev/null; e=$(mktemp) || exit 125; printf %s ${ready}; ${raw(feed)} /bin/sh -c ${command} 2>"$e"; rc=$?; printf %s ${errors}; cat "$e"; rm -f "$e"; exit $rc`
-  const proc = await transport.spawn(sh`su ${become.flags ?? []} -s /bin/sh -c ${inner} ${become.user}`, { pty: true })
+  const proc = await transport.spawn(sh`su ${become.flags ?? []} -s /bin/sh -c ${inner} -- ${become.user}`, { pty: true })
   let output = Buffer.alloc(0)
   let start = -1
   let prompted = false

@@ -1,6 +1,7 @@
 import { type Command, type Connection, lines, raw, sh } from '../../engine/connection/index.js'
 import { ModuleError } from '../../engine/errors.js'
 import { downloadTo } from './download.js'
+import { pathArg } from './path-arg.js'
 import { type AptPolicy, type AptSimulation, DPKG_QUERY_FORMAT, type DpkgStatus, parseAptCachePolicy, parseAptSimulate, parseDpkgQuery } from './dpkg.js'
 
 /** A package argument split as Ansible's `package_split`: `name`, `name=1.0*`, `name>=1.0`. */
@@ -63,7 +64,7 @@ export async function readAptState(conn: Connection, specs: readonly AptSpec[], 
   const names = [...new Set(specs.map((s) => s.name))]
   const release = options.defaultRelease === undefined ? [] : ['-o', `APT::Default-Release=${options.defaultRelease}`]
   const query: Command[] = names.length === 0 ? [sh`echo ${SECTION}`] : [
-    sh`q=$(dpkg-query -W -f=${DPKG_QUERY_FORMAT} ${names} 2>/dev/null); printf '%s\n' "$q"`,
+    sh`q=$(dpkg-query -W -f=${DPKG_QUERY_FORMAT} -- ${names} 2>/dev/null); printf '%s\n' "$q"`,
     sh`echo ${SECTION}`,
     // how many of the names are installed (status ?i, duplicates of multi-arch packages once): builtins only
     sh`n=0 seen=' '
@@ -72,7 +73,7 @@ while IFS= read -r l; do r=\${l#*"	"}; r=\${r#*"	"}; p=\${l%%"	"*}
 done <<EOF
 $q
 EOF`,
-    sh`if [ ${options.alwaysPolicy ? 1 : 0} = 1 ] || [ "$n" -lt ${names.length} ]; then apt-cache ${release} policy ${names}; fi`,
+    sh`if [ ${options.alwaysPolicy ? 1 : 0} = 1 ] || [ "$n" -lt ${names.length} ]; then apt-cache ${release} policy -- ${names}; fi`,
   ]
   // the clock only matters for cache_valid_time / update_cache (an exec less otherwise)
   const script = lines(sh`export LC_ALL=C`, options.clock === false ? sh`echo 0` : sh`date +%s`, CACHE_MTIME, sh`echo ${SECTION}`, ...query, sh`echo ${SECTION}`, ...debs.map(debProbe))
@@ -102,11 +103,11 @@ const DEB_CACHE = '/var/cache/tsplay/debs'
 function debProbe(deb: string): Command {
   const fetch = /^[a-z]+:\/\//.test(deb)
     ? sh`mkdir -p ${DEB_CACHE} && f=${`${DEB_CACHE}/${deb.replace(/.*\//, '').replace(/[^A-Za-z0-9._+~-]/g, '_') || 'package.deb'}`} && { ${raw(downloadTo(deb, 'f'))}; }`
-    : sh`f=${deb.includes('/') ? deb : `./${deb}`}`
+    : sh`f=${deb.includes('/') ? pathArg(deb) : `./${deb}`}`
   return sh`${raw(fetch)}
 p=$(dpkg-deb -f "$f" Package 2>/dev/null)
 printf '@deb\t%s\t%s\t%s\t%s\n' "$f" "$p" "$(dpkg-deb -f "$f" Version 2>/dev/null)" "$(dpkg-deb -f "$f" Architecture 2>/dev/null)"
-[ -n "$p" ] && dpkg-query -W -f=${DPKG_QUERY_FORMAT} "$p" 2>/dev/null`
+[ -n "$p" ] && dpkg-query -W -f=${DPKG_QUERY_FORMAT} -- "$p" 2>/dev/null`
 }
 
 /** Run `apt-get -s` (simulate, changes nothing) for a planned command and parse what it would do. */

@@ -28,7 +28,7 @@ const NO_CHDIR = 'tsplay-no-chdir'
  */
 export async function gatherGuards(conn: Connection, args: GuardArgs): Promise<GuardState> {
   if (args.chdir === undefined && args.creates === undefined && args.removes === undefined) return { createsFound: false, removesFound: true }
-  const script = [expandingPrologue]
+  const script = [expandingPrologue(...[args.chdir, args.creates, args.removes].filter((w) => w !== undefined))]
   if (args.chdir !== undefined) script.push(`cd -- ${expandingWord(args.chdir)} || { echo ${NO_CHDIR}; exit 0; }`)
   for (const [name, pattern] of [['creates', args.creates], ['removes', args.removes]] as const) {
     if (pattern === undefined) continue
@@ -98,7 +98,7 @@ export interface RunOptions {
  */
 export async function runCommand(conn: Connection, command: Command, cmd: unknown, options: RunOptions = {}): Promise<Record<string, unknown>> {
   let line = command
-  if (options.chdir !== undefined) line = sh`${raw(expandingPrologue)}cd -- ${raw(expandingWord(options.chdir))} || exit 1; set +f; unset IFS; ${raw(command)}`
+  if (options.chdir !== undefined) line = sh`${raw(expandingPrologue(options.chdir))}cd -- ${raw(expandingWord(options.chdir))} || exit 1; set +f; unset IFS; ${raw(command)}`
   // Python's run_command appends the newline to any non-empty data, even one ending in a newline.
   const stdin = options.stdin === undefined || options.stdin === '' ? undefined : options.stdin + (options.stdinAddNewline === false ? '' : '\n')
   const startWall = Date.now()

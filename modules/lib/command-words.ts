@@ -8,10 +8,10 @@ const TILDE = /^~[A-Za-z0-9._-]*(?=\/|$)/
 
 /**
  * One shell word for an argument that ansible-core would pass through `expanduser(expandvars(…))`:
- * `$NAME` and `${NAME}` become the host's value (left as written when unset), a leading `~` or `~user`
- * the home directory; everything else is quoted. Only validated names reach the shell unquoted, and
- * expansions are never parsed again, so a value is still data. Needs `IFS=` (no field splitting) and
- * `set -f` (no globbing) in effect, which `expandingPrologue` sets.
+ * `$NAME` and `${NAME}` become the value of the environment variable (left as written when the environment has
+ * none), a leading `~` or `~user` the home directory; everything else is quoted. Only validated names reach the
+ * shell unquoted, and expansions are never parsed again, so a value is still data. Needs `expandingPrologue` of
+ * the same words in effect: it looks the names up and sets `IFS=` (no field splitting) and `set -f` (no globbing).
  */
 export function expandingWord(word: string): string {
   let out = ''
@@ -27,7 +27,7 @@ export function expandingWord(word: string): string {
     const name = m[1]!.startsWith('{') ? m[1]!.slice(1, -1) : m[1]!
     if (!IDENTIFIER.test(name)) continue
     out += literal(rest.slice(last, m.index))
-    out += `\${${name}-${quote(m[0])}}`
+    out += `\${${ENV_PREFIX}${name}-${quote(m[0])}}`
     last = m.index + m[0].length
     expanded = true
   }
@@ -39,8 +39,27 @@ export function expandingWord(word: string): string {
 
 const literal = (s: string): string => (s === '' ? '' : quote(s))
 
-/** `IFS=` and `set -f`: unquoted expansions in `expandingWord` output are neither split nor globbed. */
-export const expandingPrologue = 'IFS=; set -f; '
+// Where the prologue puts an environment variable's value: Python's os.environ holds exported variables only,
+// so the shell's own (IFS, PS1, OPTIND, PPID, bash's UID…) and tsplay's script variables must not expand.
+const ENV_PREFIX = 'tsplay_env_'
+
+/**
+ * The lines `expandingWord` output needs: each `$NAME` of the words read from the environment (`printenv`, so a
+ * variable the shell has but does not export stays as written), then `IFS=` and `set -f`: unquoted expansions
+ * are neither split nor globbed.
+ */
+export function expandingPrologue(...words: readonly string[]): string {
+  const names = new Set<string>()
+  for (const word of words) {
+    for (const m of word.matchAll(VARIABLE)) {
+      const name = m[1]!.startsWith('{') ? m[1]!.slice(1, -1) : m[1]!
+      if (IDENTIFIER.test(name)) names.add(name)
+    }
+  }
+  // printenv's one newline comes off after the dot that keeps the value's own trailing newlines
+  const lookups = [...names].map((n) => `${ENV_PREFIX}${n}=$(printenv ${n} && echo .) && ${ENV_PREFIX}${n}=\${${ENV_PREFIX}${n}%??} || unset ${ENV_PREFIX}${n}; `)
+  return `${lookups.join('')}IFS=; set -f; `
+}
 
 /** Printed on stderr by `argvCommand` when the program does not exist; nothing else prints it. */
 export const NOT_FOUND = 'tsplay: program not found'
@@ -51,7 +70,7 @@ export const NOT_FOUND = 'tsplay: program not found'
  */
 export function argvCommand(argv: readonly string[]): Command {
   const words = argv.map(expandingWord)
-  return sh`${raw(expandingPrologue)}command -v -- ${raw(words[0] ?? "''")} >/dev/null 2>&1 || { echo ${NOT_FOUND} >&2; exit 2; }; ${raw(words.join(' '))}`
+  return sh`${raw(expandingPrologue(...argv))}command -v -- ${raw(words[0] ?? "''")} >/dev/null 2>&1 || { echo ${NOT_FOUND} >&2; exit 2; }; ${raw(words.join(' '))}`
 }
 
 /** A zod refinement: `text` must split into words (balanced quotes, no trailing backslash), reported on `key`. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { and, type Command, sh } from '../../engine/connection/index.js'
 import { type FileState, statTime } from './file-state.js'
+import { pathArg } from './path-arg.js'
 
 const DEFAULT_FORMAT = '%Y%m%d%H%M.%S'
 const TIMESTAMP = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\.(\d{2})$/
@@ -74,9 +75,9 @@ export function planTimes(r: TimeRequest, file: FileState, epochs: Epochs, touch
     const v = value ?? fallback
     if (v === 'preserve') return
     const previous = current ?? first
-    if (v === 'now') plan.commands.push(sh`touch ${flag} -- ${file.path}`)
+    if (v === 'now') plan.commands.push(sh`touch ${flag} -- ${pathArg(file.path)}`)
     else if (epoch !== undefined && previous === epoch) return
-    else plan.commands.push(sh`touch ${flag} -d ${`@${epoch}`} -- ${file.path}`)
+    else plan.commands.push(sh`touch ${flag} -d ${`@${epoch}`} -- ${pathArg(file.path)}`)
     plan.before[key] = previous
     plan.after[key] = v === 'now' ? later : epoch!
   }

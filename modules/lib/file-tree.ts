@@ -1,5 +1,6 @@
 import { and, type Command, sh } from '../../engine/connection/index.js'
 import { type AttrRequest, planAttrs } from './file-attrs.js'
+import { pathArg } from './path-arg.js'
 import type { OwnerIds } from './file-attrs.js'
 import type { FileState } from './file-state.js'
 
@@ -16,8 +17,8 @@ export interface TreeEntry {
 
 const FORMAT = '%y %m %U %G %u %g %p\\0'
 
-/** The find command that lists everything below `path` (not following links), NUL-separated. */
-export const treeScript = (path: string): Command => sh`find ${path} -mindepth 1 -printf ${FORMAT}`
+/** The find command that lists everything below `path` (not following links), NUL-separated; relative paths print with `./`. */
+export const treeScript = (path: string): Command => sh`find ${pathArg(path)} -mindepth 1 -printf ${FORMAT}`
 
 /** Parse `treeScript` output. */
 export function parseTree(stdout: string): TreeEntry[] {
@@ -46,7 +47,8 @@ export function planTree(request: AttrRequest, path: string, entries: readonly T
 }
 
 /** chown/chgrp/chmod over the whole tree below `path` (links themselves, never their targets). */
-export function treeCommand(request: AttrRequest, path: string): Command {
+export function treeCommand(request: AttrRequest, dir: string): Command {
+  const path = pathArg(dir)
   const commands: Command[] = []
   if (request.owner !== undefined) commands.push(sh`find ${path} -mindepth 1 -exec chown -h -- ${request.owner} {} +`)
   if (request.group !== undefined) commands.push(sh`find ${path} -mindepth 1 -exec chgrp -h -- ${request.group} {} +`)

@@ -1,4 +1,5 @@
 import { type Command, sh } from '../../engine/connection/index.js'
+import { pathArg, unPathArg } from './path-arg.js'
 
 /** What ansible-core lists under `path_content` when it removes a directory: os.walk's directories and files. */
 export interface PathContent {
@@ -10,7 +11,7 @@ export interface PathContent {
  * Everything below a directory (not a link to one) in readdir order, NUL-separated: the entry's own type, its
  * type through links, and its path; nothing for anything else.
  */
-export const walkScript = (path: string): Command => sh`if [ -d ${path} ] && [ ! -L ${path} ]; then find ${path} -mindepth 1 -printf '%y %Y %p\\0'; fi`
+export const walkScript = (path: string): Command => sh`if [ -d ${path} ] && [ ! -L ${path} ]; then find ${pathArg(path)} -mindepth 1 -printf '%y %Y %p\\0'; fi`
 
 /**
  * The listing as Python's os.walk(path) builds it top-down: at each directory its subdirectories (links to
@@ -21,7 +22,7 @@ export function parseWalk(stdout: string, root: string): PathContent {
   for (const record of stdout.split('\0')) {
     const match = /^(\S) (\S) (.*)$/s.exec(record)
     if (!match) continue
-    const path = match[3]!
+    const path = unPathArg(match[3]!, root)
     const parent = path.slice(0, path.lastIndexOf('/'))
     if (!children.has(parent)) children.set(parent, [])
     children.get(parent)!.push({ path, own: match[1]!, followed: match[2]! })

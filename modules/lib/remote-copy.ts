@@ -27,7 +27,7 @@ const MARK = '@@tsplay-dest'
 /** Read both trees (files with sha1, directories) in one round trip. */
 export async function gatherRemoteTree(conn: Connection, src: string, dest: string): Promise<RemoteTree> {
   const root = src.endsWith('/') ? dest : posix.join(dest, posix.basename(src.replace(/\/+$/, '')))
-  const list = (dir: string): Command => sh`if [ -d ${dir} ]; then cd ${dir} && find . -type d -printf 'd %P\\0' && find . -type f -exec sha1sum -z -- {} + ; fi`
+  const list = (dir: string): Command => sh`if [ -d ${dir} ]; then cd -- ${dir} && find . -type d -printf 'd %P\\0' && find . -type f -exec sha1sum -z -- {} + ; fi`
   const result = await conn.exec(sh`(${raw(list(src))}); printf '%s\\0' ${MARK}; (${raw(list(root))})`)
   const [srcText = '', destText = ''] = result.stdout.split(`${MARK}\0`)
   const parse = (text: string) => {

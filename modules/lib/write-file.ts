@@ -8,6 +8,7 @@ import { shlexSplit } from '../../engine/python/index.js'
 import { yamlBool } from './args.js'
 import { attrArgs, type AttrChange, attrCommand, attrDiffFields, type AttrRequest, jsonDiffText, octal, planAttrs } from './file-attrs.js'
 import { type FileState, probeFile } from './file-state.js'
+import { pathArg } from './path-arg.js'
 
 /** Arguments shared by every module that writes a whole file (`copy`, `template`), as Ansible names them. */
 export const writeArgs = {
@@ -116,7 +117,8 @@ export async function applyWrite(ctx: ModuleContext, changes: readonly WriteChan
     await ctx.conn.writeFile(request.dest, request.content, options)
     return changes.some((c) => c.creates) ? ownerValues(await probeFile(ctx.conn, { path: request.dest })) : {}
   }
-  const temp = posix.join(posix.dirname(request.dest), `.tsplay.${randomBytes(6).toString('hex')}`)
+  // `%s` in validate is this path: a program must not read it as an option
+  const temp = pathArg(posix.join(posix.dirname(request.dest), `.tsplay.${randomBytes(6).toString('hex')}`))
   await ctx.conn.writeFile(temp, request.content, options)
   const keep = mode === undefined ? sh`[ ! -e "$p" ] || chmod --reference="$p" -- "$t"; ` : sh``
   const own = request.owner === undefined && request.group === undefined ? sh`[ ! -e "$p" ] || chown --reference="$p" -- "$t" 2>/dev/null || true; ` : sh``
