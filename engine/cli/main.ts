@@ -7,6 +7,8 @@ import { PlaybookError, TsplayError, UsageError } from '../errors.js'
 import { gatherFacts } from '../facts/index.js'
 import { loadInventory } from '../inventory/index.js'
 import { loadPlaybook } from '../load/index.js'
+import type { VaultSecrets } from '../vault/index.js'
+import { useVaultSecrets } from '../yaml/index.js'
 import { docList, docModule } from './doc.js'
 import { listPlaybook } from './list.js'
 import { jsonReporter, plainReporter, ttyReporter } from '../report/index.js'
@@ -31,6 +33,8 @@ run options (as ansible-playbook):
   -b, --become            become root (or --become-user) on every task
       --become-user USER  --become-method sudo|su
   -K, --ask-become-pass   ask for the become password
+      --vault-id ID@SOURCE, --vault-password-file FILE, -J/--ask-vault-pass
+                          vault secrets for vaulted files and !vault values (as ansible)
   -k, --ask-pass          ask for the SSH password
   -T, --timeout SECONDS   SSH connect timeout (default 10)
   -c, --connection TYPE   ssh (default) or local, for hosts whose ansible_connection
@@ -46,9 +50,9 @@ run options (as ansible-playbook):
   -v, --verbose           more detail (repeat for more)
   -h, --help, --version`
 
-const BOOLEAN = ['check', 'diff', 'list-hosts', 'list-tasks', 'list-tags', 'syntax-check', 'force-handlers', 'json', 'help', 'version', 'become', 'ask-become-pass', 'ask-pass', 'accept-new-host-keys', 'verbose', 'list']
-const STRING = ['inventory', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'start-at-task', 'become-user', 'become-method', 'timeout', 'connection']
-const ALIAS = { i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help', c: 'connection' }
+const BOOLEAN = ['ask-vault-pass', 'check', 'diff', 'list-hosts', 'list-tasks', 'list-tags', 'syntax-check', 'force-handlers', 'json', 'help', 'version', 'become', 'ask-become-pass', 'ask-pass', 'accept-new-host-keys', 'verbose', 'list']
+const STRING = ['vault-id', 'vault-password-file', 'inventory', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'start-at-task', 'become-user', 'become-method', 'timeout', 'connection']
+const ALIAS = { i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help', c: 'connection', J: 'ask-vault-pass' }
 // ansible-core's names for its SSH connection plugins; tsplay runs all of them over ssh2
 const CONNECTIONS = ['ssh', 'local', 'smart', 'paramiko']
 
@@ -109,6 +113,7 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   const sources = [o['inventory'] ?? []].flat().map(String)
   const extraVars = Object.assign({}, ...[o['extra-vars'] ?? []].flat().map((e) => parseExtraVars(String(e), (p) => readFile(p), (text) => parseYamlText(text) as unknown)))
   const splitList = (v: unknown): string[] => [v ?? []].flat().flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean)
+  useVaultSecrets(await runVaultSecrets(o))
   const playbook = loadPlaybook(playbookPath)
   if (o['syntax-check']) { out(`\nplaybook: ${playbookPath}\n`); return EXIT.ok }
   const inventory = loadInventory(sources.length ? sources : ['localhost,'])
@@ -172,6 +177,20 @@ function readFile(path: string): string {
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
   }
+}
+
+/** The vault secrets a run was given (--vault-id, --vault-password-file, --ask-vault-pass, ANSIBLE_VAULT_*), if any. */
+async function runVaultSecrets(o: ReturnType<typeof parseRunArgs>): Promise<VaultSecrets | undefined> {
+  const list = (name: string): string[] => [o[name] ?? []].flat().map(String)
+  const { loadVaultSecrets, terminalVaultIO } = await import('../vault/index.js')
+  const secrets = await loadVaultSecrets({
+    vaultIds: list('vault-id'),
+    vaultPasswordFiles: list('vault-password-file'),
+    askVaultPass: o['ask-vault-pass'] === true,
+    identityList: (process.env['ANSIBLE_VAULT_IDENTITY_LIST'] ?? '').split(',').map((id) => id.trim()).filter(Boolean),
+    defaultPasswordFile: process.env['ANSIBLE_VAULT_PASSWORD_FILE'] || undefined,
+  }, terminalVaultIO())
+  return secrets.ids.length > 0 ? secrets : undefined
 }
 
 function prompt(question: string): Promise<string> {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConnectionError, TsplayError } from '../errors.js'
 import type { EventSink } from './events.js'
@@ -162,8 +163,9 @@ function readVarsFiles(ps: PlayState): Vars {
   for (const entry of ps.play.varsFiles) {
     const vars = host ? templateVars(hostVars(ps, host)) : ps.run.options.extraVars
     const candidates = [entry].flat().map((e) => resolve(ps.run.playbook.dir, String(renderValue(e, vars))))
-    const file = candidates.find((c) => { try { readVarsFile(c); return true } catch { return false } })
-    if (file === undefined) throw new TsplayError(`vars_files: cannot read ${candidates.join(' or ')}`)
+    // the first candidate that exists is read, and an error in it (YAML, vault) is reported as it is, with its line
+    const file = candidates.find((c) => existsSync(c))
+    if (file === undefined) throw new TsplayError(`vars_files: cannot find ${candidates.join(' or ')}`)
     Object.assign(out, readVarsFile(file))
   }
   return out

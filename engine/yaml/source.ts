@@ -3,6 +3,8 @@ import { relative } from 'node:path'
 import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node, type Tags } from 'yaml'
 import { PlaybookError, type SourceLocation } from '../errors.js'
 import { UnsafeText } from './unsafe.js'
+import { decryptedFile, decryptVaultValues } from './vault.js'
+import { VAULT_YAML_TAGS } from '../vault/index.js'
 
 /** A parsed YAML file that still knows where every node came from. */
 export interface SourceFile {
@@ -27,7 +29,7 @@ export function displayPath(path: string): string {
  */
 export function parseYaml(text: string, path: string): SourceFile {
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.1', uniqueKeys: false, customTags: (tags) => [...pyyamlBooleans(tags), UNSAFE_TAG] })
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.1', uniqueKeys: false, customTags: (tags) => [...pyyamlBooleans(tags), UNSAFE_TAG, ...VAULT_YAML_TAGS] })
   const shown = displayPath(path)
   const [first] = doc.errors
   if (first) {
@@ -35,6 +37,7 @@ export function parseYaml(text: string, path: string): SourceFile {
     const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
     throw new PlaybookError(`yaml syntax error: ${lowerFirst(message)}`, { file: shown, ...at }, lineOf(text, at.line))
   }
+  decryptVaultValues(doc, text, lines, shown)
   return { path: shown, text, doc, lines }
 }
 
@@ -66,7 +69,7 @@ export function loadYaml(path: string): SourceFile {
   }
   const known = parsedFiles.get(path)
   if (known?.text === text && known.path === displayPath(path)) return known
-  const parsed = parseYaml(text, path)
+  const parsed = parseYaml(decryptedFile(text, displayPath(path)), path)
   parsedFiles.set(path, parsed)
   return parsed
 }
