@@ -48,7 +48,11 @@ export const varnamesLookup: LookupPlugin = (terms, _options, ctx) => {
     } catch (error) {
       throw new LookupError(`Unable to use "${pattern}" as a search parameter: ${(error as Error).message}`)
     }
-    return names.filter((n) => re.test(n))
+    return names.filter((n) => {
+      // re.search from the start of every name (the compiled pattern is global)
+      re.lastIndex = 0
+      return re.test(n)
+    })
   })
 }
 
