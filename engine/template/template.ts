@@ -198,7 +198,7 @@ function trailing(text: string): number {
 /** ansible-core 2.14 reads rendered text that looks like a list, a dict or a bool back as that value. */
 function fromLiteral(out: string): unknown {
   if (out.startsWith('{') || out.startsWith('[') || out === 'True' || out === 'False') {
-    const value = literalEval(out)
+    const value = literalEval(out, { jsonNames: true })
     if (value !== undefined) return value
   }
   return out

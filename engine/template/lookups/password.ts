@@ -117,5 +117,6 @@ export const passwordLookup: LookupPlugin = (terms, options, ctx) =>
       if (changed && path !== '/dev/null') writePasswordFile(path, encrypt || salt ? `${parsed.password} salt=${salt}` : parsed.password)
       return { password: parsed.password, salt }
     })
-    return encrypt ? shaCrypt(HASHES[encrypt]!, password, salt!) : password
+    // ansible without passlib hashes through crypt(3): 5000 rounds, not shown (passlib would use 656000/535000 and show them)
+    return encrypt ? shaCrypt(HASHES[encrypt]!, password, salt!, 5000) : password
   })

@@ -70,3 +70,7 @@ export const debugTasks = (expressions: readonly string[], indent = '    '): str
 
 /** A play on localhost without facts, running `tasks` (already indented YAML). */
 export const play = (tasks: string, extra = ''): string => `- hosts: localhost\n  gather_facts: false\n${extra}  tasks:\n${tasks}`
+
+/** A task's output as both tools are compared: failures by the fact only (messages differ on purpose), and None
+ * printed as '' by ansible (Jinja2 finalize) equal to tsplay's null. */
+export const comparable = (p: Printed): Printed => ({ ...p, msg: p.failed ? 'FAILED' : p.msg === '' ? null : p.msg })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { groupsPattern } from '../../../../engine/run/lookups.js'
 import { renderValue } from '../../../../engine/template/index.js'
-import { ansiblePrinted, debugTasks, fixture, play, tsplayPrinted } from './compare.js'
+import { ansiblePrinted, comparable, debugTasks, fixture, play, tsplayPrinted } from './compare.js'
 
 const VARS = `  vars:
     users:
@@ -88,8 +89,7 @@ describe('list lookups and their with_ loops', () => {
   it('print what ansible-playbook prints', { timeout: 180_000 }, async () => {
     const dir = fixture({ 'site.yml': play(debugTasks(LOOKUPS) + WITH, VARS) })
     const [ansible, tsplay] = await Promise.all([ansiblePrinted(dir), tsplayPrinted(dir)])
-    const same = (p: { msg: unknown; failed: boolean; skipped: boolean }): unknown => ({ ...p, msg: p.failed ? 'FAILED' : p.msg })
-    expect(tsplay.map(same)).toEqual(ansible.map(same))
+    expect(tsplay.map(comparable)).toEqual(ansible.map(comparable))
     expect(ansible.length).toBe(LOOKUPS.length + 14)
   })
 
@@ -98,5 +98,17 @@ describe('list lookups and their with_ loops', () => {
     expect(() => renderValue("{{ query('sequence', 'start=5 end=1') }}", {})).toThrow('to count backwards make stride negative')
     expect(() => renderValue("{{ query('sequence', 'start=010 end=12') }}", {})).toThrow("can't parse start=010 as integer")
     expect(() => renderValue("{{ query('subelements', [{'a': 1}], 'k') }}", {})).toThrow("could not find 'k' key in iterated item '{'a': 1}'")
+  })
+})
+
+describe('inventory_hostnames patterns', () => {
+  // ansible 2.14 with an inventory of these groups: `web:&db` → b, `all:!web` → c, `web[1]` → b, `~^[ab]$` → a, b
+  it('reads the whole host pattern language over the groups variable', () => {
+    const groups = { all: ['a', 'b', 'c'], web: ['a', 'b'], db: ['b', 'c'], ungrouped: [] }
+    expect(groupsPattern('web:&db', groups)).toEqual(['b'])
+    expect(groupsPattern('all:!web', groups)).toEqual(['c'])
+    expect(groupsPattern('web[1]', groups)).toEqual(['b'])
+    expect(groupsPattern('~^[ab]$', groups)).toEqual(['a', 'b'])
+    expect(groupsPattern(['db', 'web'], groups)).toEqual(['b', 'c', 'a'])
   })
 })
