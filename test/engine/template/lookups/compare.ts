@@ -36,6 +36,8 @@ function printed(report: { plays: { tasks: { hosts: Record<string, HostResult> }
     const h = t.hosts['localhost']
     // tasks that print nothing (include_role, set_fact…) are not compared
     if (h === undefined || (!('msg' in h) && h.results === undefined && h.failed !== true)) return []
+    // a looped include reports its items in ansible's json only
+    if (h.results !== undefined && h.results.length > 0 && h.results.every((r) => !('msg' in r) && r.failed !== true)) return []
     const msg = h.results ? h.results.map((r) => (r.msg !== undefined ? r.msg : r.item)) : h.msg
     return [{ msg: msg === undefined ? null : msg, failed: h.failed === true || h.results?.some((r) => r.failed === true) === true, skipped: h.skipped === true }]
   })

@@ -49,6 +49,11 @@ const ROLE_TASKS = `${debugTasks([
 - debug:
     msg: "{{ item | basename }}"
   with_fileglob: ["sub/a.*"]
+- include_tasks: "{{ lookup('first_found', files) }}"
+  vars:
+    files: ["{{ ansible_os_family | default('none') | lower }}.yml", default.yml]
+- include_tasks: "{{ item }}"
+  with_first_found: ["{{ ansible_os_family | lower }}.yml", "{{ ansible_distribution }}.yml", default.yml]
 - include_role: name=dep
 `
 
@@ -57,6 +62,7 @@ const FILES = {
   'roles/r/tasks/main.yml': ROLE_TASKS,
   'roles/dep/tasks/main.yml': debugTasks(["lookup('first_found', ['depfile.txt'])", "lookup('first_found', ['rfile.txt'])"], ''),
   'roles/dep/files/depfile.txt': 'dep\n',
+  'roles/r/tasks/default.yml': debugTasks(["'included ' ~ lookup('first_found', ['rfile.txt'])"], ''),
   'roles/r/files/rfile.txt': 'role file\n\n',
   'roles/r/files/sub/a.cfg': 'x\n',
   'roles/r/files/sub/b.cfg': 'y\n',
