@@ -7,10 +7,8 @@ function runShell(what: string, term: unknown, ctx: LookupContext): string {
   const command = termText(term, what)
   const result = spawnSync('/bin/sh', ['-c', command], { cwd: baseDir(ctx), input: '', stdio: ['pipe', 'pipe', 'inherit'], maxBuffer: 1 << 30 })
   if (result.error) throw new LookupError(`lookup_plugin.${what}(${command}) could not run: ${result.error.message}`)
-  const code = result.status ?? 128 + (result.signal === null ? 0 : 1)
-  // Python reports a signal as a negative return code
-  const shown = result.signal !== null ? -signalNumber(result.signal) : code
-  if (result.status !== 0) throw new LookupError(`lookup_plugin.${what}(${command}) returned ${shown}`)
+  // Python reports death by a signal as a negative return code
+  if (result.status !== 0) throw new LookupError(`lookup_plugin.${what}(${command}) returned ${result.signal !== null ? -signalNumber(result.signal) : result.status}`)
   return result.stdout.toString('utf8')
 }
 

@@ -111,3 +111,11 @@ print(json.dumps(out))`
     expect(() => renderValue("{{ lookup('unvault', 'none.txt') }}", { playbook_dir: dir })).toThrow('Unable to find file matching "none.txt"')
   })
 })
+
+describe('template lookup', () => {
+  it('reads custom comment markers, and Jinja2`s own markers as plain text under custom ones', () => {
+    const dir = fixture({ 'templates/c.j2': 'a <# hidden #> {# shown #} [[ x ]] {{ y }}\n' })
+    const options = "comment_start_string='<#', comment_end_string='#>', variable_start_string='[[', variable_end_string=']]'"
+    expect(renderValue(`{{ lookup('template', 'c.j2', ${options}) }}`, { playbook_dir: dir, x: 1 })).toBe('a  {# shown #} 1 {{ y }}\n')
+  })
+})
