@@ -1,3 +1,5 @@
+import { LOOKUP_NAMES } from '../template/index.js'
+
 /**
  * The keywords of plays, blocks, tasks, handlers and role entries, as ansible-core 2.14 accepts them.
  * A key that is neither a keyword nor a module is an error with a did-you-mean.
@@ -37,7 +39,7 @@ export const ROLE_KEYWORDS: ReadonlySet<string> = new Set([...INHERITED, 'role',
 export const LOOP_CONTROL_KEYWORDS: ReadonlySet<string> = new Set(['loop_var', 'index_var', 'label', 'pause', 'extended', 'extended_allitems'])
 
 /** `with_<lookup>` forms tsplay runs, each turning its value into a list of items. */
-export const WITH_LOOKUPS: ReadonlySet<string> = new Set(['with_items', 'with_list', 'with_dict', 'with_indexed_items', 'with_flattened', 'with_sequence', 'with_together', 'with_nested', 'with_subelements'])
+export const WITH_LOOKUPS: ReadonlySet<string> = new Set(LOOKUP_NAMES.map((name) => `with_${name}`))
 
 /** Actions the engine itself carries out (they load tasks or steer the run rather than touch a host). */
 export const ENGINE_ACTIONS: ReadonlySet<string> = new Set(['include_tasks', 'import_tasks', 'include_role', 'import_role', 'meta', 'import_playbook', 'include'])

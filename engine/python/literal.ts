@@ -2,8 +2,8 @@
  * Python's `ast.literal_eval` for the values Ansible's INI inventory reads: strings, numbers, True/False/None,
  * lists, tuples and dicts. Returns `undefined` when the text is not a literal (the caller keeps the string).
  */
-export function literalEval(text: string): unknown {
-  const parser = new LiteralParser(text)
+export function literalEval(text: string, options: { readonly jsonNames?: boolean } = {}): unknown {
+  const parser = new LiteralParser(text, options.jsonNames === true ? [...PYTHON_NAMES, ...JSON_NAMES] : PYTHON_NAMES)
   try {
     const value = parser.value()
     parser.skipSpace()
@@ -19,9 +19,16 @@ class NotALiteral extends Error {}
 const NUMBER = /^[+-]?(?:0[xX][0-9a-fA-F](?:_?[0-9a-fA-F])*|0[oO][0-7](?:_?[0-7])*|0[bB][01](?:_?[01])*|(?:\d(?:_?\d)*)?\.?\d(?:_?\d)*(?:[eE][+-]?\d+)?\.?|\d(?:_?\d)*\.)/
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' }
 
+const PYTHON_NAMES = [['True', true], ['False', false], ['None', null]] as const
+// ansible's Json2Python: rendered template text may spell its constants the JSON way
+const JSON_NAMES = [['true', true], ['false', false], ['null', null]] as const
+
 class LiteralParser {
   private pos = 0
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly names: readonly (readonly [string, boolean | null])[],
+  ) {}
 
   atEnd(): boolean {
     return this.pos >= this.text.length
@@ -39,7 +46,7 @@ class LiteralParser {
     if (c === '(') return this.sequence(')')
     if (c === '{') return this.mapping()
     if (c === "'" || c === '"') return this.string()
-    for (const [word, value] of [['True', true], ['False', false], ['None', null]] as const) {
+    for (const [word, value] of this.names) {
       if (this.text.startsWith(word, this.pos) && !/\w/.test(this.text[this.pos + word.length] ?? '')) {
         this.pos += word.length
         return value

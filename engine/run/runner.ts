@@ -12,6 +12,7 @@ import { hostVars, templateVars, truthy } from './vars.js'
 import { activeHosts, flush, noMoreHosts, pool, runItems } from './walk.js'
 import { statsOf } from './record.js'
 import { renderValue, type Vars } from '../template/index.js'
+import { connectLookups } from './lookups.js'
 
 export type { RunOptions } from './state.js'
 
@@ -23,6 +24,7 @@ export interface RunSummary {
 
 /** Run every play of a playbook; emits events and never prints. Connections are closed at the end. */
 export async function runPlaybook(playbook: Playbook, options: RunOptions, emit: EventSink): Promise<RunSummary> {
+  connectLookups()
   const run: RunState = {
     options,
     emit,

@@ -77,7 +77,7 @@ export function hostVars(ps: PlayState, host: string, task?: Task, loop?: Vars):
     role_params: chain.flatMap((s) => (s.params?.level === 'role_params' ? [layer(`role params ${s.location.file}:${s.location.line}`, s.params.vars)] : [])),
     include_params: chain.flatMap((s) => (s.params?.level === 'include_params' ? [layer(`include params ${s.location.file}:${s.location.line}`, s.params.vars)] : [])),
     extra_vars: [layer('extra vars', run.options.extraVars)],
-    magic: [layer('magic', magicVars(ps, host, current))],
+    magic: [layer('magic', magicVars(ps, host, current, task))],
     ...(loop ? { loop: [layer('loop', loop)] } : {}),
   }
   return mergeVars(layers)
@@ -86,7 +86,7 @@ export function hostVars(ps: PlayState, host: string, task?: Task, loop?: Vars):
 /** The same variables as templates see them: string values templated when read. */
 export const templateVars = (merged: MergedVars): Vars => lazyVars(merged.vars)
 
-function magicVars(ps: PlayState, host: string, role: RoleInstance | undefined): Vars {
+function magicVars(ps: PlayState, host: string, role: RoleInstance | undefined, task: Task | undefined): Vars {
   const run = ps.run
   const inv = run.options.inventory
   const live = (h: string): boolean => { const s = run.hosts.get(h); return s !== undefined && !s.failed && !s.unreachable }
@@ -112,12 +112,24 @@ function magicVars(ps: PlayState, host: string, role: RoleInstance | undefined):
     ansible_role_names: ps.play.roles.map((r) => r.name),
     omit: OMIT,
   }
+  if (task) magic['ansible_search_path'] = searchPath(task, run.playbook.dir)
   if (role) {
     magic['role_name'] = role.name
     magic['role_path'] = role.path
     magic['ansible_role_name'] = role.name
   }
   return magic
+}
+
+/**
+ * ansible's task.get_search_path() plus the playbook's folder: the roles the task is in (innermost first), the
+ * folder of the task's file, then the playbook's folder; lookups find relative files there.
+ */
+function searchPath(task: Task, playbookDir: string): string[] {
+  const paths: string[] = []
+  for (let s: Scope | undefined = task.scope; s !== undefined; s = s.parent) if (s.role && !paths.includes(s.role.path)) paths.push(s.role.path)
+  for (const dir of [task.scope.dir, playbookDir]) if (!paths.includes(dir)) paths.push(dir)
+  return paths
 }
 
 function groupsVar(run: RunState): Record<string, string[]> {

@@ -1,80 +1,40 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { isAbsolute, join } from 'node:path'
 import { TemplateError } from '../errors.js'
-import { pythonRepr } from '../python/index.js'
 import { splitArgs } from './args.js'
-import { Undefined, UndefinedUse } from './undefined.js'
-import { noteUnsafe } from './unsafe.js'
+import { runLookup, type LookupContext } from './lookups/index.js'
 
-/** What lookups can see of the template's variables (nunjucks calls globals with its context as `this`). */
+/** What lookups can see of the template (nunjucks calls globals with its context as `this`). */
 interface Scope {
   lookup(name: string): unknown
+  getVariables(): Record<string, unknown>
 }
 
-/**
- * Where ansible's file lookup finds a relative path: the role's `files/` and the role itself (a task of a role),
- * then the playbook's `files/` and directory; the first that exists, else the path as given (for the error).
- */
-function findLookupFile(scope: Scope | undefined, term: string): string {
-  if (isAbsolute(term)) return term
-  const dirOf = (name: string): string | undefined => {
-    const value = scope?.lookup(name)
-    return typeof value === 'string' && value !== '' ? value : undefined
-  }
-  const bases = [dirOf('role_path'), dirOf('playbook_dir')].filter((d): d is string => d !== undefined)
-  const candidates = bases.flatMap((base) => [join(base, 'files', term), join(base, term)])
-  return candidates.find((candidate) => existsSync(candidate)) ?? term
-}
-
-function lookupTerm(scope: Scope | undefined, kind: string, term: unknown, keywords: Record<string, unknown>): unknown[] {
-  switch (kind) {
-    case 'env':
-      return [process.env[String(term)] ?? (keywords.default !== undefined ? keywords.default : '')]
-    case 'file': {
-      const path = findLookupFile(scope, String(term))
-      try {
-        return [readFileSync(path, 'utf8').replace(/\n+$/, '')]
-      } catch (error) {
-        throw new TemplateError(`lookup('file'): could not read ${String(term)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
-      }
-    }
-    case 'vars': {
-      const value = scope?.lookup(String(term))
-      if (value !== undefined && !(value instanceof Undefined)) return [value]
-      if (keywords.default !== undefined) return [keywords.default]
-      throw new UndefinedUse(`no variable found with this name: ${String(term)}`)
-    }
-    case 'dict':
-      if (term === null || typeof term !== 'object' || Array.isArray(term)) throw new TemplateError(`lookup('dict'): expected a dict, got ${pythonRepr(term)}`)
-      return Object.keys(term).map((key) => ({ key, value: (term as Record<string, unknown>)[key] }))
-    case 'items':
-    case 'list':
-      return Array.isArray(term) ? term : [term]
-    default:
-      throw new TemplateError(`unknown lookup plugin '${kind}' (tsplay supports env, file, vars, dict, items, list)`)
+function contextOf(scope: Scope | undefined): LookupContext {
+  return {
+    variable: (name) => scope?.lookup(name),
+    variableNames: () => {
+      const names: string[] = []
+      const vars = scope?.getVariables() ?? {}
+      for (const name in vars) names.push(name)
+      return names
+    },
+    vars: () => scope?.getVariables() ?? {},
+    subdir: 'files',
   }
 }
 
-function runLookup(scope: Scope | undefined, kind: unknown, args: unknown[], wantlist: boolean): unknown {
+function callLookup(scope: Scope | undefined, kind: unknown, args: unknown[], wantlist: boolean): unknown {
   const { positional, keywords } = splitArgs(args)
-  const name = String(kind).replace(/^ansible\.builtin\./, '')
-  const values = positional.flatMap((term) => lookupTerm(scope, name, term, keywords))
-  // ansible-core marks what a lookup returns unsafe (allow_unsafe off): a file's `{{ }}` is never templated.
-  if (values.length > 0) noteUnsafe()
-  if (wantlist || keywords.wantlist === true) return values
-  // Ansible joins string results with commas; other results come back as they are.
-  if (values.every((v) => typeof v === 'string')) return values.join(',')
-  return values.length === 1 ? values[0] : values
+  return runLookup(kind, positional, wantlist ? { ...keywords, wantlist: true } : keywords, contextOf(scope))
 }
 
 /** Ansible's `lookup(kind, terms...)`: comma-joined text for several string results unless `wantlist=True`. */
 function lookup(this: Scope | undefined, kind: unknown, ...args: unknown[]): unknown {
-  return runLookup(this, kind, args, false)
+  return callLookup(this, kind, args, false)
 }
 
 /** Ansible's `query(kind, terms...)` (alias `q`): always a list. */
 function query(this: Scope | undefined, kind: unknown, ...args: unknown[]): unknown {
-  return runLookup(this, kind, args, true)
+  return callLookup(this, kind, args, true)
 }
 
 /** Python's `range(stop)` / `range(start, stop[, step])`. */

@@ -7,3 +7,5 @@ export { OMIT, evalCondition, evalExpression, isTemplated, lazyVars, pythonRepr,
 export type { Vars } from './template.js'
 export { storedUnsafe } from './unsafe.js'
 export { isUnsafe, markUnsafe } from '../yaml/index.js'
+export { configureLookups, isUndefinedError, LOOKUP_NAMES, loopLookup, loopSubdir, markLookupResult, runLookup } from './lookups/index.js'
+export type { LookupContext, LookupHooks } from './lookups/index.js'

@@ -18,6 +18,7 @@ import { explainedError, explanation } from './errors.js'
 import { lazyView, materialize } from './lazy.js'
 import { isTemplated, MARKS, type Vars } from './marks.js'
 import { loneExpression, toNunjucks } from './lex.js'
+import { rendering } from './lookups/index.js'
 import './compiler.js'
 import { newFrame, TemplateContext } from './runtime.js'
 import { deepStrict, UndefinedUse } from './undefined.js'
@@ -219,7 +220,7 @@ function trailing(text: string): number {
 /** ansible-core 2.14 reads rendered text that looks like a list, a dict or a bool back as that value. */
 function fromLiteral(out: string): unknown {
   if (out.startsWith('{') || out.startsWith('[') || out === 'True' || out === 'False') {
-    const value = literalEval(out)
+    const value = literalEval(out, { jsonNames: true })
     if (value !== undefined) return value
   }
   return out
@@ -285,6 +286,15 @@ includes.render = (name, vars, whitespace, frame) => {
 export function renderText(text: string, vars: Vars, origin: string): string {
   const { whitespace, body } = fileWhitespace(text)
   return renderFile(body, vars, whitespace, origin)
+}
+
+rendering.text = (text, vars) => renderValue(text, vars)
+rendering.file = (text, vars, origin, convertData) => {
+  const out = renderText(text, vars, displayPath(origin))
+  if (convertData) return fromLiteral(out)
+  // ansible's NativeJinjaText: text that stays text even where a lone expression would read it as a literal
+  stringTypeResults.current.add(out)
+  return out
 }
 
 /** Evaluate a bare expression (`when`, `changed_when`, `failed_when`, `until`, `that`). */

@@ -4,4 +4,4 @@
 export { displayPath, errorAt, lineOf, loadYaml, nodeLocation } from './source.js'
 export type { SourceFile } from './source.js'
 export { isUnsafe, markUnsafe, toUnsafe, UnsafeText } from './unsafe.js'
-export { useVaultSecrets } from './vault.js'
+export { decryptedFile, useVaultSecrets } from './vault.js'

@@ -119,8 +119,8 @@ describe('loader errors', () => {
   })
 
   it('unsupported with_ lookup', () => {
-    const { error, file } = load(play('    - debug: msg=x\n      with_first_found: [a]\n'))
-    expect(error.message).toMatch(new RegExp(`^${file}:4:7: unsupported loop 'with_first_found' \\(tsplay supports with_items, `))
+    const { error, file } = load(play('    - debug: msg=x\n      with_firstfound: [a]\n'))
+    expect(error.message).toMatch(new RegExp(`^${file}:4:7: unsupported loop 'with_firstfound' \\(tsplay supports with_config, `))
   })
 
   it('import_tasks with a templated file name', () => {

@@ -165,11 +165,11 @@ describe('python-isms', () => {
   it('looks up variables and dicts like Ansible lookups', () => {
     expect(render('{{ lookup("vars", "var_" ~ a) }}', { var_1: 'one' })).toBe('one')
     expect(render('{{ lookup("vars", "nope", default=0) }}')).toBe(0)
-    expect(() => render('{{ lookup("vars", "nope") }}')).toThrow('no variable found with this name: nope')
+    expect(() => render('{{ lookup("vars", "nope") }}')).toThrow('No variable found with this name: nope')
     expect(render('{{ lookup("dict", d) }}')).toEqual({ key: 'x', value: 'y' })
     expect(render('{{ query("dict", {"a": 1, "b": 2}) | map(attribute="key") | list }}')).toEqual(['a', 'b'])
     expect(render('{{ lookup("env", "TSPLAY_NOT_SET_ANYWHERE", "TSPLAY_NOT_SET_EITHER") }}')).toBe(',')
-    expect(() => render('{{ lookup("pipe", "date") }}')).toThrow(`unknown lookup plugin 'pipe'`)
+    expect(() => render('{{ lookup("nope", "date") }}')).toThrow('lookup plugin (nope) not found')
   })
 
   it('supports hostvars style lookups', () => {
