@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config'
 
-// Five projects: `unit` and `injection` need nothing but this machine; `differential` runs ansible-playbook beside tsplay
+// Six projects: `unit`, `injection` and `secrets` need nothing but this machine; `differential` runs ansible-playbook beside tsplay
 // on local hosts; `lab` and `e2e` need real lab hosts (their global setup starts them and fails loudly when it
 // cannot). vitest applies pool options (so file parallelism) to the whole run, not per project: `npm test`
 // runs the projects one after the other, `differential`, `lab` and `e2e` with --no-file-parallelism, because
@@ -27,6 +27,16 @@ export default defineConfig({
           name: 'injection',
           include: ['test/injection/**/*.test.ts'],
           testTimeout: 300_000,
+          env,
+        },
+      },
+      {
+        // no_log and passwords: a marker per case grepped in every output channel (test/secrets/), run after unit
+        test: {
+          name: 'secrets',
+          include: ['test/secrets/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
           env,
         },
       },

@@ -12,20 +12,22 @@ import type { BufferedResult, Transport } from './types.js'
  * would be lost there, which stderr text does not have). The nonce is random per batch, so no output can fake it.
  */
 export class Coalescer {
-  private queue: Array<{ readonly line: string; readonly text: boolean; readonly settle: (result: Promise<BufferedResult | undefined>) => void }> = []
+  private queue: Array<{ readonly line: string; readonly text: boolean; readonly noLog: boolean; readonly settle: (result: Promise<BufferedResult | undefined>) => void }> = []
 
   constructor(
     private readonly transport: Transport,
-    private readonly trace: (line: string) => void,
+    /** Logs a script sent; `noLog` when one of its commands belongs to a `no_log` task. */
+    private readonly trace: (line: string, noLog: boolean) => void,
   ) {}
 
   /**
    * Run `line` (no stdin) with whatever else is queued in this turn; undefined when the transport has no buffered
-   * runner. `text` as for Transport.runBuffered: a batch is text when all its commands are.
+   * runner. `text` as for Transport.runBuffered: a batch is text when all its commands are. `noLog`: the line
+   * must not be logged.
    */
-  run(line: string, text = false): Promise<BufferedResult | undefined> {
+  run(line: string, text = false, noLog = false): Promise<BufferedResult | undefined> {
     return new Promise((resolve) => {
-      this.queue.push({ line, text, settle: resolve })
+      this.queue.push({ line, text, noLog, settle: resolve })
       if (this.queue.length === 1) setImmediate(() => this.flush())
     })
   }
@@ -34,12 +36,12 @@ export class Coalescer {
     const batch = this.queue
     this.queue = []
     if (batch.length === 1) {
-      this.trace(batch[0]!.line)
+      this.trace(batch[0]!.line, batch[0]!.noLog)
       return batch[0]!.settle(this.transport.runBuffered!(batch[0]!.line, Buffer.alloc(0), batch[0]!.text))
     }
     const nonce = `TSPLAY-B-${randomBytes(12).toString('hex')}`
     const script = batchScript(batch.map((b) => b.line), nonce)
-    this.trace(script)
+    this.trace(script, batch.some((b) => b.noLog))
     const whole = this.transport.runBuffered!(script, Buffer.alloc(0), batch.every((b) => b.text))
     const parts = whole.then((result) => (result === undefined ? undefined : splitBatch(result, nonce, batch.length)))
     batch.forEach((b, i) =>

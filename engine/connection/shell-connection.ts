@@ -8,7 +8,11 @@ import { waitForExit } from './wait.js'
 /** With TSPLAY_TRACE_FILE set, every command line sent to a host is appended there (the benchmark's floor replays them). */
 const TRACE_FILE = process.env['TSPLAY_TRACE_FILE']
 
-function traceCommand(host: string, line: string, stdin: string | Buffer | undefined): void {
+/** What the trace file shows in place of a command line (and its input) of a `no_log` task. */
+const CENSORED_COMMAND = '(censored due to no_log)'
+
+function traceCommand(host: string, line: string, stdin: string | Buffer | undefined, noLog: boolean): void {
+  if (noLog) return appendFileSync(TRACE_FILE!, `${JSON.stringify({ host, line: CENSORED_COMMAND, ms: Math.round(performance.now()) })}\n`)
   const data = stdin === undefined ? {} : { stdin: Buffer.from(stdin).toString('base64') }
   // `ms`: when the command was sent, in milliseconds since the process started (for finding where time goes)
   appendFileSync(TRACE_FILE!, `${JSON.stringify({ host, line, ...data, ms: Math.round(performance.now()) })}\n`)
@@ -25,7 +29,7 @@ const shared = new WeakMap<Transport, HostShared>()
 function sharedOf(transport: Transport): HostShared {
   let s = shared.get(transport)
   if (s === undefined) {
-    const trace = (line: string): void => (TRACE_FILE ? traceCommand(transport.host, line, undefined) : undefined)
+    const trace = (line: string, noLog: boolean): void => (TRACE_FILE ? traceCommand(transport.host, line, undefined, noLog) : undefined)
     shared.set(transport, (s = { coalescer: new Coalescer(transport, trace), writeEpoch: 0 }))
   }
   return s
@@ -47,6 +51,7 @@ export class ShellConnection implements Connection {
     readonly become: BecomeSpec | null = null,
     readonly env: Readonly<Record<string, string>> = {},
     private readonly reads = false,
+    private readonly noLog = false,
   ) {}
 
   get host(): string {
@@ -58,7 +63,7 @@ export class ShellConnection implements Connection {
   }
 
   with(settings: ConnectionSettings): Connection {
-    return new ShellConnection(this.transport, settings.become === undefined ? this.become : settings.become, settings.env ?? this.env, settings.reads ?? this.reads)
+    return new ShellConnection(this.transport, settings.become === undefined ? this.become : settings.become, settings.env ?? this.env, settings.reads ?? this.reads, settings.noLog ?? this.noLog)
   }
 
   async exec(command: Command, options: ExecOptions = {}): Promise<ExecResult> {
@@ -120,10 +125,10 @@ trap - EXIT`
     // only a read's output may be captured in memory: a command that starts a daemon would hold the capture open
     const text = this.reads && options.text === true
     if (this.reads && options.stdin === undefined && this.bufferable(options)) {
-      buffered = await host.coalescer.run(line, text)
+      buffered = await host.coalescer.run(line, text, this.noLog)
     } else {
       if (!this.reads) host.writeEpoch++
-      if (TRACE_FILE) traceCommand(this.host, line, options.stdin)
+      if (TRACE_FILE) traceCommand(this.host, line, options.stdin, this.noLog)
       if (this.bufferable(options)) buffered = await this.transport.runBuffered!(line, Buffer.from(options.stdin ?? ''), text)
     }
     if (buffered) return this.fromBuffered(buffered, shown)

@@ -59,6 +59,8 @@ export interface ConnectionSettings {
    * issued together may share one round trip, and they leave `writeEpoch` alone.
    */
   readonly reads?: boolean
+  /** The view runs a `no_log` task: its command lines and input never reach a log (the trace file shows a placeholder). */
+  readonly noLog?: boolean
 }
 
 /** What a module sees of a host: run commands, read and write files. Nothing else. */

@@ -75,13 +75,15 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
         if (o.verbosity >= event.level) line(event.message, 'blue')
         return
       case 'retry':
-        line(`FAILED - RETRYING: [${event.host}]: ${event.taskName} (${event.retriesLeft} retries left).${o.verbosity > 0 ? `Result was: ${dump(event.result, 'other')}` : ''}`, 'red')
+        // ansible shows the result of a try from -vvv on
+        line(`FAILED - RETRYING: [${event.host}]: ${event.taskName} (${event.retriesLeft} retries left).${o.verbosity > 2 ? `Result was: ${dump(event.result, 'other')}` : ''}`, 'red')
         return
       case 'item': {
         const r = event.result
         const label = `(item=${r.label ?? ''})`
         showDiff(r)
-        if (r.status === 'skipped') line(`skipping: ${hostTag(r)} => ${label} ${o.verbosity > 0 ? `=> ${dump(r, kind(r))}` : ''}`, 'cyan')
+        // ansible's callback ends the label with a space and starts the result with one: two spaces between
+        if (r.status === 'skipped') line(`skipping: ${hostTag(r)} => ${label} ${o.verbosity > 0 ? ` => ${dump(r, kind(r))}` : ''}`, 'cyan')
         else if (r.status === 'failed') line(`failed: ${hostTag(r)} ${label} => ${dump(r, kind(r))}`, 'red')
         else if (r.status === 'unreachable') line(`fatal: ${hostTag(r)}: UNREACHABLE! => ${label} => ${dump(r, 'other')}`, 'red')
         else line(`${r.data['changed'] === true ? 'changed' : 'ok'}: ${hostTag(r)} => ${label}${verbose(r) ? ` => ${dump(r, kind(r))}` : ''}`, r.data['changed'] === true ? 'yellow' : 'green')

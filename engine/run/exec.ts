@@ -9,7 +9,7 @@ import { describeIssue, type Task } from '../load/index.js'
 import { type AnyModule, type ModuleContext, runModule } from '../module.js'
 import type { TaskResult } from './result.js'
 import { newHostState, type PlayState } from './state.js'
-import { hostVars, keyword, scopeChain, taskRole, templateVars } from './vars.js'
+import { hostVars, keyword, noLogOf, scopeChain, taskRole, templateVars } from './vars.js'
 import { evalExpression, OMIT, renderStored, renderText, renderValue, type Vars } from '../template/index.js'
 
 /**
@@ -54,7 +54,7 @@ export async function prepare(ps: PlayState, task: Task, host: string, vars: Var
     if (typeof args === 'string') return failed(host, args)
     const delegate = keyword(task, 'delegate_to')
     if (delegate !== undefined && delegate !== null) target = String(renderValue(delegate, vars, task.location))
-    conn = (await connection(ps, target)).with({ become: becomeOf(ps, task, vars), env: environmentOf(task, vars) })
+    conn = (await connection(ps, target)).with({ become: becomeOf(ps, task, vars), env: environmentOf(task, vars), noLog: noLogOf(task, vars) })
   } catch (error) {
     if (error instanceof ConnectionError) return unreachable(host, error.message, delegation(ps, host, target))
     if (error instanceof TsplayError) return failed(host, error.message)
@@ -80,7 +80,7 @@ export async function prepare(ps: PlayState, task: Task, host: string, vars: Var
       // a connection that never opened (the host was down at the last attempt) has nothing to close, and its
       // failure must not stand for the attempts after it
       await old?.then((c) => c.close(), () => undefined)
-      return (await connection(ps, target)).with({ become: conn.become, env: conn.env })
+      return (await connection(ps, target)).with({ become: conn.become, env: conn.env, noLog: noLogOf(task, vars) })
     },
     log: (message) => ps.run.emit({ type: 'verbose', level: 1, message: `[${host}] ${message}` }),
   }

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path'
 import { PlaybookError, TsplayError } from '../errors.js'
 import { checkNotified, findTaskFile, type Item, loadTaskFile, roleFromTask, type Scope, type Task } from '../load/index.js'
-import type { TaskResult } from './result.js'
+import { shown, type TaskResult } from './result.js'
 import { failed } from './exec.js'
 import { itemLabel, loopControl, loopItems, loopKey, loopVars } from './loop.js'
 import type { PlayState } from './state.js'
 import { whenHolds } from './task.js'
-import { hostVars, templateVars } from './vars.js'
+import { hostVars, noLogOf, templateVars } from './vars.js'
 import { record, statsOf, withIgnore } from './record.js'
 import { renderValue, type Vars } from '../template/index.js'
 
@@ -26,9 +26,11 @@ interface Inclusion {
  */
 export async function runInclude(ps: PlayState, task: Task, hosts: readonly string[], runItems: RunItems): Promise<void> {
   const inclusions: Inclusion[] = []
+  const hidden = new Set<string>()
   for (const host of hosts) {
     try {
       const base = templateVars(hostVars(ps, host, task))
+      if (noLogOf(task, base)) hidden.add(host)
       const items = loopKey(task) === undefined ? [undefined] : loopItems(task, base)
       const lc = loopControl(task)
       let any = false
@@ -41,8 +43,10 @@ export async function runInclude(ps: PlayState, task: Task, hosts: readonly stri
         const params = { ...(renderValue(task.keywords['vars'] ?? {}, vars, task.location) as Vars), ...extra }
         const key = JSON.stringify([target, params])
         const found = inclusions.find((x) => JSON.stringify([x.path, x.params]) === key)
+        // ansible names an item of a no_log include this way (not "None" as for a module's items)
+        const label = (): string => (hidden.has(host) || noLogOf(task, vars) ? '(censored due to no_log)' : itemLabel(lc, items[i], vars))
         if (found) found.hosts.push(host)
-        else inclusions.push({ path: target, params, hosts: [host], ...(loopKey(task) !== undefined ? { label: itemLabel(lc, items[i], vars) } : {}) })
+        else inclusions.push({ path: target, params, hosts: [host], ...(loopKey(task) !== undefined ? { label: label() } : {}) })
       }
       if (!any) {
         const r: TaskResult = { host, status: 'skipped', data: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, diff: [], changes: [] }
@@ -51,34 +55,34 @@ export async function runInclude(ps: PlayState, task: Task, hosts: readonly stri
       }
     } catch (error) {
       if (!(error instanceof TsplayError)) throw error
-      const r = failed(host, error.message)
+      const r: TaskResult = { ...failed(host, error.message), ...(hidden.has(host) ? { noLog: true } : {}) }
       record(ps, task, r, [host])
-      ps.run.emit({ type: 'result', result: withIgnore(ps, task, r), taskName: task.name })
+      ps.run.emit({ type: 'result', result: shown(withIgnore(ps, task, r)), taskName: task.name })
     }
   }
+  // a file that cannot be loaded fails the include for its hosts without an `included:` line, as in ansible
+  const loaded: Array<{ inc: Inclusion; items: Item[] }> = []
   for (const inc of inclusions) {
-    if (task.action === 'include_role') continue
-    ps.run.emit({ type: 'included', file: inc.path, hosts: inc.hosts, ...(inc.label !== undefined ? { label: inc.label } : {}) })
-    for (const h of inc.hosts) statsOf(ps, h).ok++
-  }
-  for (const inc of inclusions) {
-    let items: Item[]
     try {
-      items = loadIncluded(ps, task, inc)
+      loaded.push({ inc, items: loadIncluded(ps, task, inc) })
       checkNotified(ps.loadContext, ps.handlers)
     } catch (error) {
       // A broken included file fails the include for its hosts, as in Ansible; the message keeps file:line:col.
       if (!(error instanceof PlaybookError)) throw error
       ps.loadContext.notified.length = 0
       for (const host of inc.hosts) {
-        const r = failed(host, error.explain())
+        const r: TaskResult = { ...failed(host, error.explain()), ...(hidden.has(host) ? { noLog: true } : {}) }
         record(ps, task, r, [host])
-        ps.run.emit({ type: 'result', result: withIgnore(ps, task, r), taskName: task.name })
+        ps.run.emit({ type: 'result', result: shown(withIgnore(ps, task, r)), taskName: task.name })
       }
-      continue
     }
-    await runItems(ps, items, inc.hosts)
   }
+  for (const { inc } of loaded) {
+    if (task.action === 'include_role') continue
+    ps.run.emit({ type: 'included', file: inc.path, hosts: inc.hosts, ...(inc.label !== undefined ? { label: inc.label } : {}) })
+    for (const h of inc.hosts) statsOf(ps, h).ok++
+  }
+  for (const { inc, items } of loaded) await runItems(ps, items, inc.hosts)
 }
 
 function loadIncluded(ps: PlayState, task: Task, inc: Inclusion): Item[] {

@@ -23,6 +23,8 @@ export interface TaskResult {
   readonly items?: readonly TaskResult[]
   /** Show the data even without -v (debug does, as Ansible's `_ansible_verbose_always`). */
   readonly verboseAlways?: boolean
+  /** The task ran with `no_log`: `data` is what `register` stores, and only `shown(result)` may leave the runner. */
+  readonly noLog?: boolean
 }
 
 /** The recap counters of one host, named as in Ansible's PLAY RECAP. */
@@ -42,10 +44,19 @@ export const emptyStats = (): HostStats => ({ ok: 0, changed: 0, unreachable: 0,
 /** The text Ansible puts in place of a result of a task with `no_log: true`. */
 export const NO_LOG_MESSAGE = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 
-/** The result dict reduced to what no_log lets through. */
-export function censor(data: Record<string, unknown>): Record<string, unknown> {
-  const kept: Record<string, unknown> = { censored: NO_LOG_MESSAGE, changed: data['changed'] ?? false }
-  if (data['failed'] === true) kept['failed'] = true
-  if (data['skipped'] === true) kept['skipped'] = true
-  return kept
+// what ansible-core's TaskResult.clean_copy keeps of a no_log result
+const PRESERVED = ['attempts', 'changed', 'retries']
+
+/**
+ * The result as events carry it: a `no_log` result reduced to what ansible shows of it (the censored message and
+ * attempts, changed, retries), without its diff, change summaries, items or label. debug's result also loses
+ * `changed` and is no longer shown without -v, as in ansible, whose callback then cleans it as any debug result.
+ */
+export function shown(result: TaskResult): TaskResult {
+  if (result.noLog !== true) return result
+  const data: Record<string, unknown> = { censored: NO_LOG_MESSAGE }
+  for (const key of PRESERVED) if (result.data[key] !== undefined && !(key === 'changed' && result.verboseAlways)) data[key] = result.data[key]
+  // the fields no display or --json may use: what remains says how the task ended and where it ran
+  const { host, status, delegatedTo, delegatedHost, ignored } = result
+  return { host, status, ...(delegatedTo !== undefined ? { delegatedTo } : {}), ...(delegatedHost !== undefined ? { delegatedHost } : {}), ...(ignored !== undefined ? { ignored } : {}), ...(result.label !== undefined ? { label: 'None' } : {}), data, diff: [], changes: [], noLog: true }
 }

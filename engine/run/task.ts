@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TsplayError } from '../errors.js'
 import type { Task } from '../load/index.js'
-import { censor, type TaskResult, type TaskStatus } from './result.js'
+import { shown, type TaskResult, type TaskStatus } from './result.js'
 import { AheadWindow, gatherAhead, mayGatherAhead, stillCurrent, type Ahead } from './ahead.js'
 import { execute, executeOnce, failed } from './exec.js'
 import { itemLabel, loopControl, loopItems, loopKey, loopVars } from './loop.js'
 import type { PlayState } from './state.js'
-import { hostVars, keyword, scopeChain, templateVars } from './vars.js'
+import { hostVars, keyword, noLogOf, scopeChain, templateVars } from './vars.js'
 import { evalCondition, markUnsafe, renderValue, storedUnsafe, type Vars } from '../template/index.js'
 
 /** The `when` conditions that apply to a task: inherited ones first, then its own. */
@@ -25,38 +25,51 @@ interface ItemSetup {
   readonly extra: Vars
   readonly vars: Vars
   readonly holds: boolean | TsplayError
+  /** The item's no_log (an error hides it: what the item would show is unknown). */
+  readonly hidden: boolean
 }
 
 const skippedResult = (host: string): TaskResult => ({ host, status: 'skipped', data: { changed: false, skip_reason: 'Conditional result was False', skipped: true }, diff: [], changes: [] })
 
 /** Run one task on one host: `when`, the loop, retries, changed_when/failed_when. Never throws a TsplayError. */
 export async function runOnHost(ps: PlayState, task: Task, host: string, itemSink: (r: TaskResult) => void): Promise<TaskResult> {
+  let hidden = false
   try {
     if (ps.run.options.verbosity >= 2) explainVars(ps, task, host)
+    const vars = templateVars(hostVars(ps, host, task))
+    // templated before anything runs, as the other keywords are: a task whose no_log cannot be decided fails
+    hidden = noLogOf(task, vars)
     if (loopKey(task) === undefined) {
-      const vars = templateVars(hostVars(ps, host, task))
-      if (!whenHolds(task, vars)) return skippedResult(host)
-      return await attempt(ps, task, host, {}, vars)
+      if (!whenHolds(task, vars)) return hide(task, skippedResult(host), hidden)
+      return hide(task, await attempt(ps, task, host, {}, vars, hidden), hidden)
     }
-    return await runLoop(ps, task, host, itemSink)
+    return await runLoop(ps, task, host, hidden, itemSink)
   } catch (error) {
-    if (error instanceof TsplayError) return failed(host, error.message)
+    if (error instanceof TsplayError) return hide(task, failed(host, error.message), hidden)
     throw error
   }
 }
 
-async function runLoop(ps: PlayState, task: Task, host: string, itemSink: (r: TaskResult) => void): Promise<TaskResult> {
+/**
+ * The result marked `noLog` when the task hides it; a debug task's result is also marked verbose, which `shown`
+ * reads as ansible's callback reads the action: to drop `changed` from any debug result, skipped and looped ones too.
+ */
+const hide = (task: Task, result: TaskResult, noLog: boolean): TaskResult => (noLog ? { ...result, noLog, ...(task.action === 'debug' ? { verboseAlways: true } : {}) } : result)
+
+async function runLoop(ps: PlayState, task: Task, host: string, hostHidden: boolean, itemSink: (r: TaskResult) => void): Promise<TaskResult> {
   const items = loopItems(task, templateVars(hostVars(ps, host, task)))
-  if (items.length === 0) return { host, status: 'skipped', data: { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] }, diff: [], changes: [] }
+  if (items.length === 0) return hide(task, { host, status: 'skipped', data: { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] }, diff: [], changes: [] }, hostHidden)
   const lc = loopControl(task)
+  // as in ansible-core, one item with no_log hides the whole task's result
+  let hidden = hostHidden
   const setup = (i: number): ItemSetup => {
     const extra = loopVars(lc, items, i)
     const vars = templateVars(hostVars(ps, host, task, extra))
     try {
-      return { extra, vars, holds: whenHolds(task, vars) }
+      return { extra, vars, holds: whenHolds(task, vars), hidden: hostHidden || noLogOf(task, vars) }
     } catch (error) {
       if (!(error instanceof TsplayError)) throw error
-      return { extra, vars, holds: error }
+      return { extra, vars, holds: error, hidden: true }
     }
   }
   // modules that opt in read several items' state in one round trip before the first of them runs
@@ -70,12 +83,13 @@ async function runLoop(ps: PlayState, task: Task, host: string, itemSink: (r: Ta
       const end = window.take(ahead.slice(window.start, i))
       ahead.push(...(await gatherAhead(ps, task, host, early.slice(i, end).map((s) => (s.holds === true ? s.vars : undefined)))))
     }
-    const { extra, vars, holds } = early?.[i] ?? setup(i)
+    const { extra, vars, holds, hidden: itemHidden } = early?.[i] ?? setup(i)
+    hidden ||= itemHidden
     // as in ansible-core, a condition that cannot be evaluated fails the whole task, not just the item
-    if (holds instanceof TsplayError) return failed(host, holds.message)
+    if (holds instanceof TsplayError) return hide(task, failed(host, holds.message), hidden)
     let result: TaskResult
     try {
-      result = holds ? await attempt(ps, task, host, extra, vars, ahead[i]) : skippedResult(host)
+      result = holds ? await attempt(ps, task, host, extra, vars, itemHidden, ahead[i]) : skippedResult(host)
     } catch (error) {
       if (!(error instanceof TsplayError)) throw error
       result = failed(host, error.message)
@@ -83,8 +97,9 @@ async function runLoop(ps: PlayState, task: Task, host: string, itemSink: (r: Ta
     const data: Record<string, unknown> = { ...result.data, [lc.loopVar]: items[i], ansible_loop_var: lc.loopVar }
     if (lc.indexVar !== undefined) Object.assign(data, { [lc.indexVar]: i, ansible_index_var: lc.indexVar })
     if (result.status !== 'skipped' && data['failed'] === undefined) data['failed'] = false
-    const itemResult: TaskResult = { ...result, data, label: itemLabel(lc, items[i], vars) }
-    itemSink(itemResult)
+    // a hidden item's label is never rendered: nothing of it may be shown
+    const itemResult = hide(task, { ...result, data, label: itemHidden ? 'None' : itemLabel(lc, items[i], vars) }, itemHidden)
+    itemSink(shown(itemResult))
     results.push(itemResult)
   }
   const anyFailed = results.some((r) => r.status === 'failed')
@@ -93,7 +108,7 @@ async function runLoop(ps: PlayState, task: Task, host: string, itemSink: (r: Ta
   const status = results.some((r) => r.status === 'unreachable') ? 'unreachable' : anyFailed ? 'failed' : allSkipped ? 'skipped' : changed ? 'changed' : 'ok'
   const data: Record<string, unknown> = { changed, msg: anyFailed ? 'One or more items failed' : 'All items completed', results: results.map((r) => r.data), skipped: allSkipped }
   if (anyFailed) data['failed'] = true
-  return { host, status, data, diff: results.flatMap((r) => r.diff), changes: results.flatMap((r) => r.changes), items: results, ...delegationOf(results[0]) }
+  return hide(task, { host, status, data, diff: results.flatMap((r) => r.diff), changes: results.flatMap((r) => r.changes), items: results, ...delegationOf(results[0]) }, hidden)
 }
 
 /** With -vv: where each variable the task's templates name comes from (precedence level and file). */
@@ -110,7 +125,7 @@ function explainVars(ps: PlayState, task: Task, host: string): void {
 }
 
 /** Execute with `until`/`retries`/`delay`, then apply changed_when and failed_when; `vars` are the host's with `loop`'s. */
-async function attempt(ps: PlayState, task: Task, host: string, loop: Vars, vars: Vars, ahead?: Ahead): Promise<TaskResult> {
+async function attempt(ps: PlayState, task: Task, host: string, loop: Vars, vars: Vars, noLog: boolean, ahead?: Ahead): Promise<TaskResult> {
   const until = task.keywords['until']
   const register = typeof task.keywords['register'] === 'string' ? task.keywords['register'] : undefined
   const retries = until === undefined ? 0 : Math.max(0, Number(renderValue(keyword(task, 'retries') ?? 3, vars)))
@@ -129,7 +144,7 @@ async function attempt(ps: PlayState, task: Task, host: string, loop: Vars, vars
       if (!done) Object.assign(data, { failed: true })
       return { ...result, status: done ? result.status : 'failed', data }
     }
-    ps.run.emit({ type: 'retry', host, taskName: task.name, retriesLeft: retries - n + 1, result: { ...result, data: { ...result.data, attempts: n } } })
+    ps.run.emit({ type: 'retry', host, taskName: task.name, retriesLeft: retries - n + 1, result: shown(hide(task, { ...result, data: { ...result.data, attempts: n } }, noLog)) })
     if (delay > 0) await sleep(delay * 1000)
   }
 }
@@ -173,14 +188,6 @@ export function hostData(task: Task, data: Record<string, unknown>): Record<stri
 function resultVars(task: Task, data: Record<string, unknown>): Vars {
   if (CLEAN_FACTS.has(task.action)) return data
   return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, storedUnsafe(v)]))
-}
-
-/** The result as shown: censored when `no_log` is set. */
-export function shown(task: Task, result: TaskResult, vars: Vars): TaskResult {
-  const noLog = keyword(task, 'no_log')
-  if (noLog === undefined || noLog === null || noLog === false) return result
-  if (typeof noLog === 'string' && !['true', 'yes', '1', 'on'].includes(String(renderValue(noLog, vars)).toLowerCase())) return result
-  return { ...result, data: censor(result.data), diff: [], ...(result.items ? { items: result.items.map((i) => ({ ...i, data: censor(i.data), label: '(censored due to no_log)' })) } : {}) }
 }
 
 // A looped task shows the delegation of its first item, as ansible's callback does with the task's delegate_to.

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path'
 import type { VarLayer, VarsDirs } from '../inventory/index.js'
 import type { RoleInstance, Scope, Task } from '../load/index.js'
 import type { PlayState, RunState } from './state.js'
-import { OMIT, lazyVars, type Vars } from '../template/index.js'
+import { OMIT, lazyVars, renderValue, type Vars } from '../template/index.js'
 import { layer, mergeVars, type Layers, type MergedVars } from '../vars/index.js'
 
 /** Scopes from the play down to `scope`, outermost first. */
@@ -17,6 +17,13 @@ export function keyword(task: Task, name: string): unknown {
   if (task.keywords[name] !== undefined) return task.keywords[name]
   for (let s: Scope | undefined = task.scope; s !== undefined; s = s.parent) if (s.keywords[name] !== undefined) return s.keywords[name]
   return undefined
+}
+
+/** Whether the task's `no_log` (its own or inherited from a block, role or play) holds, templated with `vars`. */
+export function noLogOf(task: Task, vars: Vars): boolean {
+  const value = keyword(task, 'no_log')
+  if (value === undefined || value === null) return false
+  return truthy(typeof value === 'string' ? renderValue(value, vars, task.location) : value)
 }
 
 /** The role the task belongs to (innermost), if any. */

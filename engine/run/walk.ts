@@ -1,8 +1,8 @@
 import type { Block, Item, Task } from '../load/index.js'
-import type { TaskResult } from './result.js'
 import { flushHandlers } from './handlers.js'
 import type { PlayState } from './state.js'
-import { runOnHost, shown, whenHolds } from './task.js'
+import { runOnHost, whenHolds } from './task.js'
+import { shown, type TaskResult } from './result.js'
 import { hostVars, keyword, scopeChain, templateVars, truthy } from './vars.js'
 import { renderValue } from '../template/index.js'
 import { selectedByTags } from './tags.js'
@@ -76,9 +76,9 @@ export async function runTask(ps: PlayState, task: Task, hosts: readonly string[
   const throttle = Number(keyword(task, 'throttle') ?? 0)
   const forks = throttle > 0 ? Math.min(throttle, ps.run.options.forks) : ps.run.options.forks
   const results = await pool(targets, forks, async (host) => {
-    const result = await runOnHost(ps, task, host, (item) => ps.run.emit({ type: 'item', result: shown(task, item, {}), taskName: task.name }))
+    const result = await runOnHost(ps, task, host, (item) => ps.run.emit({ type: 'item', result: item, taskName: task.name }))
     record(ps, task, result, runOnce && !bypass ? hosts : [host])
-    ps.run.emit({ type: 'result', result: shown(task, withIgnore(ps, task, result), {}), taskName: task.name })
+    ps.run.emit({ type: 'result', result: shown(withIgnore(ps, task, result)), taskName: task.name })
     return result
   })
   checkFatal(ps, task, results)
