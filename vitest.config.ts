@@ -22,6 +22,16 @@ export default defineConfig({
         },
       },
       {
+        // issue 16's hostile-input suite: generated malformed input through main() in one process, a stratified
+        // sample compared with ansible-playbook; prints its counts
+        test: {
+          name: 'hostile',
+          include: ['test/hostile/**/*.test.ts'],
+          testTimeout: 600_000,
+          env,
+        },
+      },
+      {
         test: {
           name: 'differential',
           include: ['test/differential/**/*.test.ts'],

@@ -201,7 +201,10 @@ function environmentOf(task: Task, vars: Vars): Record<string, string> {
     const rendered = renderValue(level, vars, task.location)
     for (const entry of [rendered].flat()) {
       if (typeof entry !== 'object' || entry === null) throw new TemplateError(`environment: expected a mapping, got ${JSON.stringify(entry)}`)
-      for (const [k, v] of Object.entries(entry)) env[k] = typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v)
+      for (const [k, v] of Object.entries(entry)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new ModuleError(`environment: invalid variable name '${k}'`)
+        env[k] = typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v)
+      }
     }
   }
   return env
