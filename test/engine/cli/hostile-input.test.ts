@@ -96,6 +96,12 @@ describe('bad values at run time fail their task, not the run', () => {
     expect(existsSync(join(r.dir, 'ran'))).toBe(true)
   })
 
+  it('range() of a billion items fails the task instead of aborting the process', async () => {
+    const r = await run({ 'site.yml': PLAY(`    - debug: msg="{{ range(1000000000) | list | length }}"\n`) })
+    expect(r.out).toMatch(/range\(\) of 1000000000 items is more than the 100000 allowed/)
+    expect(r.code).toBe(2)
+  })
+
   it('an environment name with a space fails the task (exit 2)', async () => {
     const r = await run({ 'site.yml': PLAY(`    - command: "true"\n      environment: {"A B": "1"}\n`) })
     expect(r.out).toMatch(/environment: invalid variable name 'A B'/)
