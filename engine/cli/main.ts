@@ -115,7 +115,9 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   const inventory = loadInventory(sources.length ? sources : ['localhost,'])
   const limit = o['limit'] === undefined ? undefined : limitPattern(String(o['limit']))
   // as ansible-playbook: a --limit that leaves no host of a non-empty inventory stops the run before the playbook loads
-  if (limit !== undefined && inventory.hosts.size > 0 && inventory.select(['all']).length > 0 && !inventory.select(limit).some((h) => inventory.hosts.has(h))) {
+  const all = new Set(inventory.select(['all']))
+  // the implicit localhost is not in `all`: a --limit naming only it leaves no host either, as in ansible
+  if (limit !== undefined && all.size > 0 && !inventory.select(limit).some((h) => all.has(h))) {
     throw new StartError('specified inventory, host pattern and/or --limit leaves us with no hosts to target')
   }
   const playbook = loadPlaybook(playbookPath)

@@ -69,6 +69,7 @@ describe('command-line errors exit as ansible-playbook', () => {
     ['-e @ a missing file', ['-e', '@/nonexistent.yml'], 1, /unable to retrieve file contents/],
     ['--limit with a broken regex', ['--limit', '~('], 1, /invalid host list pattern: ~\(/],
     ['--limit matching nothing', ['--limit', 'nomatch'], 1, /leaves us with no hosts to target/],
+    ['--limit naming the implicit localhost only', ['--limit', 'localhost'], 1, /leaves us with no hosts to target/],
     ['--check=no', ['--check=no'], 2, /argument --check: ignored explicit argument 'no'/],
     ['an unknown option', ['--bogus'], 2, /unknown option '--bogus'/],
   ]
