@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config'
 
-// Six projects: `unit`, `injection` and `secrets` need nothing but this machine; `differential` runs ansible-playbook beside tsplay
+// Seven projects: `unit`, `injection`, `secrets` and `hostile` need nothing but this machine; `differential` runs ansible-playbook beside tsplay
 // on local hosts; `lab` and `e2e` need real lab hosts (their global setup starts them and fails loudly when it
 // cannot). vitest applies pool options (so file parallelism) to the whole run, not per project: `npm test`
 // runs the projects one after the other, `differential`, `lab` and `e2e` with --no-file-parallelism, because
@@ -37,6 +37,16 @@ export default defineConfig({
           include: ['test/secrets/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
+          env,
+        },
+      },
+      {
+        // issue 16's hostile-input suite: generated malformed input through main() in one process, a stratified
+        // sample compared with ansible-playbook; prints its counts
+        test: {
+          name: 'hostile',
+          include: ['test/hostile/**/*.test.ts'],
+          testTimeout: 600_000,
           env,
         },
       },

@@ -82,9 +82,19 @@ export class ConnectionError extends TsplayError {
   }
 }
 
-/** Bad command-line input: exit code 5, as ansible-playbook. */
+/** A command line that does not parse (unknown option, missing argument): exit code 2, as ansible-playbook's argparse. */
 export class UsageError extends TsplayError {
   override readonly name: string = 'UsageError'
+}
+
+/** An option whose value is refused (`-e '[1, 2]'`): exit code 5, as ansible-playbook's AnsibleOptionsError. */
+export class OptionsError extends TsplayError {
+  override readonly name: string = 'OptionsError'
+}
+
+/** The run cannot start (playbook not found, no hosts to target): exit code 1, as ansible-playbook's AnsibleError. */
+export class StartError extends TsplayError {
+  override readonly name: string = 'StartError'
 }
 
 /** A template could not be rendered (syntax error, undefined variable, bad filter argument). */

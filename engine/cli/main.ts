@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import minimist from 'minimist'
-import { parse as parseYamlText } from 'yaml'
 import { connectLocal } from '../connection/index.js'
-import { PlaybookError, TsplayError, UsageError } from '../errors.js'
+import { OptionsError, PlaybookError, StartError, TemplateError, TsplayError, UsageError } from '../errors.js'
 import { gatherFacts } from '../facts/index.js'
 import { loadInventory } from '../inventory/index.js'
 import { loadPlaybook } from '../load/index.js'
 import type { VaultSecrets } from '../vault/index.js'
 import { useVaultSecrets } from '../yaml/index.js'
+import { parseYaml } from '../yaml/index.js'
 import { docList, docModule } from './doc.js'
 import { listPlaybook } from './list.js'
 import { jsonReporter, plainReporter, ttyReporter } from '../report/index.js'
@@ -57,7 +57,7 @@ const ALIAS = { i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e:
 const CONNECTIONS = ['ssh', 'local', 'smart', 'paramiko']
 
 /** Exit codes, as ansible-playbook's; 250 is tsplay's own for internal errors. */
-export const EXIT = { ok: 0, failed: 2, unreachable: 4, parse: 4, usage: 5, interrupted: 99, internal: 250 } as const
+export const EXIT = { ok: 0, start: 1, failed: 2, usage: 2, unreachable: 4, parse: 4, options: 5, interrupted: 99, internal: 250 } as const
 
 /** Run the command line `argv` (without node and script); returns the exit code. Writes to the given streams. */
 export async function main(argv: readonly string[], out: (s: string) => void = (s) => void process.stdout.write(s), err: (s: string) => void = (s) => void process.stderr.write(s)): Promise<number> {
@@ -75,6 +75,9 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     throw new UsageError(`unknown command '${command}' (expected run, doc, vault, config or lab)`)
   } catch (error) {
     if (error instanceof UsageError) { err(`tsplay: ${error.message}\n${USAGE.split('\n')[0]}\n`); return EXIT.usage }
+    if (error instanceof OptionsError) { err(`tsplay: ${error.message}\n`); return EXIT.options }
+    // a template that cannot be rendered outside a task (a play's hosts) stops the run as ansible's AnsibleError
+    if (error instanceof StartError || error instanceof TemplateError) { err(`tsplay: ${error.message}\n`); return EXIT.start }
     if (error instanceof PlaybookError) { err(`${error.explain()}\n`); return EXIT.parse }
     if (error instanceof TsplayError) { err(`tsplay: ${error.message}\n`); return EXIT.parse }
     err(`tsplay: internal error, please report it\n${(error as Error)?.stack ?? String(error)}\n`)
@@ -91,6 +94,9 @@ function doc(args: readonly string[], out: (s: string) => void): number {
 /** The parsed `run` options; exported for tests. */
 export function parseRunArgs(args: readonly string[]): minimist.ParsedArgs & { verbosity: number } {
   const unknown: string[] = []
+  // minimist would read `--check=no` as check mode; argparse refuses a value given to a flag
+  const valued = args.find((a) => /^--[^=]+=/.test(a) && BOOLEAN.includes(a.slice(2, a.indexOf('='))))
+  if (valued !== undefined) throw new UsageError(`argument ${valued.slice(0, valued.indexOf('='))}: ignored explicit argument '${valued.slice(valued.indexOf('=') + 1)}'`)
   const parsed = minimist([...args], { boolean: BOOLEAN, string: STRING, alias: ALIAS, unknown: (a) => { if (a.startsWith('-') && !/^-v+$/.test(a)) unknown.push(a); return !a.startsWith('-') } })
   if (unknown.length > 0) throw new UsageError(`unknown option '${unknown[0]}'`)
   const verbosity = args.reduce((n, a) => n + (/^-v+$/.test(a) ? a.length - 1 : a === '--verbose' ? 1 : 0), 0)
@@ -111,12 +117,20 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   const connection = o['connection'] === undefined ? 'ssh' : String(o['connection'])
   if (!CONNECTIONS.includes(connection)) throw new UsageError(`--connection: tsplay knows ssh and local, got '${connection}'`)
   const sources = [o['inventory'] ?? []].flat().map(String)
-  const extraVars = Object.assign({}, ...[o['extra-vars'] ?? []].flat().map((e) => parseExtraVars(String(e), (p) => readFile(p), (text) => parseYamlText(text) as unknown)))
+  const extraVars = Object.assign({}, ...[o['extra-vars'] ?? []].flat().map((e) => parseExtraVars(String(e), (p) => readFile(p), (text, origin) => parseYaml(text, origin).doc.toJS() as unknown)))
   const splitList = (v: unknown): string[] => [v ?? []].flat().flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean)
   useVaultSecrets(await runVaultSecrets(o))
+  if (!existsSync(playbookPath) || !statSync(playbookPath).isFile()) throw new StartError(`the playbook: ${playbookPath} could not be found`)
+  const inventory = loadInventory(sources.length ? sources : ['localhost,'])
+  const limit = o['limit'] === undefined ? undefined : limitPattern(String(o['limit']))
+  // as ansible-playbook: a --limit that leaves no host of a non-empty inventory stops the run before the playbook loads
+  const all = new Set(inventory.select(['all']))
+  // the implicit localhost is not in `all`: a --limit naming only it leaves no host either, as in ansible
+  if (limit !== undefined && all.size > 0 && !inventory.select(limit).some((h) => all.has(h))) {
+    throw new StartError('specified inventory, host pattern and/or --limit leaves us with no hosts to target')
+  }
   const playbook = loadPlaybook(playbookPath)
   if (o['syntax-check']) { out(`\nplaybook: ${playbookPath}\n`); return EXIT.ok }
-  const inventory = loadInventory(sources.length ? sources : ['localhost,'])
   const askBecome = o['ask-become-pass'] ? await prompt('BECOME password: ') : undefined
   const askPass = o['ask-pass'] ? await prompt('SSH password: ') : undefined
   const verbosity = o.verbosity
@@ -131,7 +145,7 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     extraVars,
     check: o['check'] === true,
     diff: o['diff'] === true,
-    ...(o['limit'] !== undefined ? { limit: limitPattern(String(o['limit'])) } : {}),
+    ...(limit !== undefined ? { limit } : {}),
     tags: splitList(o['tags']),
     skipTags: splitList(o['skip-tags']),
     forks,
@@ -175,7 +189,7 @@ function readFile(path: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+    throw new StartError(`unable to retrieve file contents: ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
   }
 }
 

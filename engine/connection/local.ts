@@ -26,12 +26,12 @@ export class LocalTransport implements Transport {
     }
     if (long) (child.stdio[3] as Writable).on('error', () => {}).end(commandLine)
     // A command that exits before reading its stdin makes writes fail with EPIPE; that is not an error here.
-    child.stdin.on('error', () => {})
+    child.stdin!.on('error', () => {})
     const exit = new Promise<number | null>((resolve, reject) => {
       child.on('error', (error) => reject(new ConnectionError(this.host, `cannot run /bin/sh: ${error.message}`, { cause: error })))
       child.on('close', (code) => resolve(code))
     })
-    return Promise.resolve({ stdin: child.stdin, stdout: child.stdout, stderr: child.stderr, exit, kill: () => child.kill('SIGKILL') })
+    return Promise.resolve({ stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!, exit, kill: () => child.kill('SIGKILL') })
   }
 
   close(): Promise<void> {

@@ -4,6 +4,7 @@ import { Coalescer } from './coalesce.js'
 import { runSuOnPty, SU_PROMPT } from './su-pty.js'
 import { BecomeError, type BecomeSpec, type BufferedResult, type Command, type Connection, type ConnectionSettings, type ExecOptions, type ExecResult, type RawExecResult, type Transport, type WriteOptions } from './types.js'
 import { waitForExit } from './wait.js'
+import { ModuleError } from '../errors.js'
 
 /** With TSPLAY_TRACE_FILE set, every command line sent to a host is appended there (the benchmark's floor replays them). */
 const TRACE_FILE = process.env['TSPLAY_TRACE_FILE']
@@ -74,6 +75,8 @@ export class ShellConnection implements Connection {
   async execRaw(command: Command, options: ExecOptions = {}): Promise<RawExecResult> {
     let line = options.cwd === undefined ? command : sh`cd -- ${options.cwd} && ${raw(command)}`
     line = (exportEnv(this.env) + line) as Command
+    // no program can receive a NUL byte in its arguments: the task fails (ansible: "embedded null byte"), the run goes on
+    if (line.includes('\0')) throw new ModuleError(`embedded null byte in a command argument: ${command.replaceAll('\0', '\\0').slice(0, 200)}`)
     // su with a password needs a terminal; everything else runs on plain pipes.
     const suPty = this.become?.method === 'su' && this.become.password !== undefined
     const result = suPty

@@ -1,4 +1,4 @@
-import { CommandError, type ExecResult } from '../errors.js'
+import { CommandError, type ExecResult, ModuleError } from '../errors.js'
 import type { BecomeSpec, Command, ExecOptions } from './types.js'
 
 /** Quote one value for POSIX sh: the result is always a single word, never code. */
@@ -77,7 +77,7 @@ export function wrapBecome(command: Command, become: BecomeSpec): Command {
 export function exportEnv(env: Readonly<Record<string, string>>): Command {
   return Object.entries(env)
     .map(([key, value]) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new TypeError(`invalid environment variable name '${key}'`)
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new ModuleError(`environment: invalid variable name '${key}'`)
       return `export ${key}=${quote(value)}; `
     })
     .join('') as Command

@@ -1,3 +1,4 @@
+import { StartError } from '../errors.js'
 import { fnmatchRegExp } from '../python/index.js'
 
 /**
@@ -80,7 +81,7 @@ function matchName(target: PatternTarget, name: string): readonly string[] {
   const exact = target.groupHosts(name)
   if (exact) return exact
   if (target.hasHost(name)) return [name]
-  const regex = name.startsWith('~') ? new RegExp(`^(?:${name.slice(1)})`) : /[*?[]/.test(name) ? fnmatchRegExp(name) : undefined
+  const regex = name.startsWith('~') ? userRegExp(name) : /[*?[]/.test(name) ? fnmatchRegExp(name) : undefined
   if (!regex) return []
   const hosts = new Set<string>()
   for (const group of target.allGroups()) if (regex.test(group)) for (const h of target.groupHosts(group) ?? []) hosts.add(h)
@@ -89,11 +90,33 @@ function matchName(target: PatternTarget, name: string): readonly string[] {
   return target.allHosts().filter((h) => hosts.has(h))
 }
 
+function userRegExp(name: string): RegExp {
+  try {
+    return new RegExp(`^(?:${name.slice(1)})`)
+  } catch (error) {
+    throw new StartError(`invalid host list pattern: ${name} (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`)
+  }
+}
+
+/** More hosts than this from one range line is a typo, not an inventory: ansible-core builds them all and hangs. */
+export const MAX_RANGE_HOSTS = 100_000
+
 /**
  * Expand inventory host ranges: `web[01:03]` → web01, web02, web03 (leading zeros kept), `db-[a:c]`,
  * strides `[1:10:2]`, several ranges in one name. Throws RangeError for a malformed range.
  */
 export function expandHostRange(pattern: string): string[] {
+  let count = 1
+  for (const [, range] of pattern.matchAll(/\[([^\]]+)\]/g)) {
+    const [begin = '', end = '', stride = '1'] = range!.split(':')
+    const span = /^\d*$/.test(begin) && /^\d+$/.test(end) ? Number(end) - Number(begin || '0') : end.charCodeAt(0) - begin.charCodeAt(0)
+    count *= Math.max(1, Math.floor(span / Math.max(1, Number(stride) || 1)) + 1)
+  }
+  if (count > MAX_RANGE_HOSTS) throw new RangeError(`host range '${pattern}' makes ${count} hosts, more than the ${MAX_RANGE_HOSTS} tsplay accepts (a typo? ansible-core would try to build them all and hang)`)
+  return expandRange(pattern)
+}
+
+function expandRange(pattern: string): string[] {
   const m = /^(.*?)\[([^\]]+)\](.*)$/.exec(pattern)
   if (!m) return [pattern]
   const [, head, range, tail] = m as unknown as [string, string, string, string]
@@ -117,5 +140,5 @@ export function expandHostRange(pattern: string): string[] {
   } else {
     throw new RangeError(`invalid host range '[${range}]'`)
   }
-  return items.flatMap((item) => expandHostRange(`${head}${item}${tail}`))
+  return items.flatMap((item) => expandRange(`${head}${item}${tail}`))
 }

@@ -1,4 +1,4 @@
-import { formatLocation, type SourceLocation } from '../errors.js'
+import { formatLocation, PlaybookError, type SourceLocation } from '../errors.js'
 import { matchPattern, type PatternTarget } from './host-patterns.js'
 import type { Inventory, InventoryGroup, InventoryHost, VarLayer } from './types.js'
 import type { Vars } from '../template/index.js'
@@ -80,6 +80,8 @@ export class InventoryModel implements Inventory, InventoryBuilder, PatternTarge
   child(parent: string, child: string, at: SourceLocation): void {
     this.group(parent, at)
     this.group(child, at)
+    // ansible-core refuses a loop (and would otherwise recurse forever); say where it closes
+    if (parent === child || this.isAncestor(child, parent)) throw new PlaybookError(`adding group '${child}' as child to '${parent}' creates a recursive dependency loop`, at)
     this.link(parent, child)
   }
 
@@ -188,6 +190,18 @@ export class InventoryModel implements Inventory, InventoryBuilder, PatternTarge
       const u = this.groupData.get('ungrouped')!
       u.hosts.splice(u.hosts.indexOf(host.name), 1)
     }
+  }
+
+  private isAncestor(group: string, of: string): boolean {
+    const seen = new Set<string>()
+    const up = [of]
+    for (let g = up.pop(); g !== undefined; g = up.pop()) {
+      if (g === group) return true
+      if (seen.has(g)) continue
+      seen.add(g)
+      up.push(...(this.groupData.get(g)?.parents ?? []))
+    }
+    return false
   }
 
   private link(parent: string, child: string): void {

@@ -5,7 +5,7 @@ import { builtinModules, resolveModuleName } from '../../modules/index.js'
 import { findAnsibleModule, type AnsibleModuleRef } from '../ansible/index.js'
 import { didYouMean } from '../errors.js'
 import { validateArgs, parseKeyValues, schemaShape } from './args.js'
-import { loadRoleBlock, roleFromTask, type LoadContext } from './roles.js'
+import { importing, loadRoleBlock, roleFromTask, type LoadContext } from './roles.js'
 import { flattenTasks, includeParams, type Block, type Item, type Keywords, type Play, type Playbook, type Scope, type Task } from './model.js'
 import { isObject, keywordsOf, nodeAt, pairOf, valueOf } from './nodes.js'
 import { BLOCK_KEYWORDS, ENGINE_ACTIONS, HANDLER_KEYWORDS, LOOP_CONTROL_KEYWORDS, META_ACTIONS, PLAY_KEYWORDS, TASK_KEYWORDS, WITH_LOOKUPS } from './keywords.js'
@@ -14,18 +14,20 @@ import { errorAt, loadYaml, nodeLocation, type SourceFile } from '../yaml/index.
 /** Load a playbook and everything static in it (roles, import_*), checked before any host is touched. */
 /** Fresh loading state for one play (or one include at run time) whose role runs are counted in `seenRoles`. */
 export function loadContext(playbookDir: string, seenRoles: LoadContext['seenRoles']): LoadContext {
-  return { playbookDir, handlers: [], roles: [], seenRoles, notified: [], loadTasks: loadTaskFile }
+  return { playbookDir, handlers: [], roles: [], seenRoles, notified: [], loadTasks: loadTaskFile, importing: [] }
 }
 
 export function loadPlaybook(path: string): Playbook {
   const abs = resolve(path)
-  return { path: abs, dir: dirname(abs), plays: loadPlays(abs, new Set()) }
+  const plays = loadPlays(abs, new Set())
+  return { path: abs, dir: dirname(abs), plays }
 }
 
 function loadPlays(abs: string, seen: Set<string>): Play[] {
   const src = loadYaml(abs)
   const root = src.doc.contents as Node | null
-  if (root === null) return []
+  // ansible-playbook: "Empty playbook, nothing to do", exit 4
+  if (root === null || (isScalar(root) && root.value === null)) throw errorAt(src, { file: src.path, line: 1, col: 1 }, 'empty playbook, nothing to do')
   if (!isSeq(root)) throw errorAt(src, nodeLocation(src, root), 'a playbook must be a list of plays')
   const plays: Play[] = []
   for (const node of root.items as Node[]) {
@@ -47,6 +49,11 @@ function loadPlay(src: SourceFile, node: YAMLMap, dir: string): Play {
   const keywords = keywordsOf(node)
   const location = nodeLocation(src, node)
   if (keywords['hosts'] === undefined) throw errorAt(src, location, "play: missing 'hosts'")
+  const hosts = keywords['hosts']
+  if (hosts === null || hosts === '' || (Array.isArray(hosts) && hosts.length === 0)) throw errorAt(src, nodeLocation(src, nodeAt(node, 'hosts') ?? node), 'hosts list cannot be empty')
+  if (typeof hosts === 'object' && !(Array.isArray(hosts) && hosts.every((h) => typeof h === 'string' || typeof h === 'number'))) {
+    throw errorAt(src, nodeLocation(src, nodeAt(node, 'hosts') ?? node), 'hosts: expected a host pattern or a list of them')
+  }
   const scope: Scope = { keywords: withoutSections(keywords), parent: undefined, dir, location }
   const ctx = loadContext(dir, new Map())
   const preTasks = loadItems(src, nodeAt(node, 'pre_tasks'), scope, ctx, false)
@@ -148,7 +155,7 @@ function importTasks(task: Task, ctx: LoadContext, handler: boolean): Block {
   if (/{{|{%/.test(file)) throw errorAt(task.src, task.location, 'import_tasks: the file name cannot be templated; use include_tasks')
   const path = findTaskFile(file, task.scope, ctx)
   const own: Scope = { keywords: task.keywords, parent: task.scope, dir: dirname(path), location: task.location, ...includeParams(task) }
-  return { kind: 'block', ...own, block: loadTaskFile(path, own, ctx, handler), rescue: [], always: [] }
+  return { kind: 'block', ...own, block: importing(ctx, path, { src: task.src, location: task.location, what: 'import_tasks' }, () => loadTaskFile(path, own, ctx, handler)), rescue: [], always: [] }
 }
 
 /** Resolve a task file name: the role's tasks/ first, then beside the including file, then the playbook dir. */

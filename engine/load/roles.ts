@@ -5,7 +5,7 @@ import type { SourceLocation } from '../errors.js'
 import { flattenTasks, includeParams, type Block, type Item, type RoleInstance, type Scope, type Task } from './model.js'
 import { isObject, keywordsOf } from './nodes.js'
 import { ROLE_KEYWORDS } from './keywords.js'
-import { errorAt, loadYaml, nodeLocation, type SourceFile } from '../yaml/index.js'
+import { displayPath, errorAt, loadYaml, nodeLocation, type SourceFile } from '../yaml/index.js'
 import type { Vars } from '../template/index.js'
 
 /** State shared while loading one play: role handlers, roles seen, notifies to check. */
@@ -18,6 +18,8 @@ export interface LoadContext {
   readonly notified: Array<{ readonly name: string; readonly src: SourceFile; readonly location: SourceLocation }>
   /** Load a task file (playbook.ts's loadTaskFile, passed in because task files in turn load roles). */
   readonly loadTasks: (path: string, scope: Scope, ctx: LoadContext, handler?: boolean) => Item[]
+  /** Task files and roles being imported, outermost first: importing one of them again is a cycle. */
+  readonly importing: string[]
 }
 
 /** Where roles are looked up: `roles/` beside the playbook, `../roles` (tsplay's layout), the playbook dir, then $ANSIBLE_ROLES_PATH. */
@@ -71,6 +73,10 @@ function useRole(name: string, keywords: Record<string, unknown>, params: Vars, 
   if (path === undefined) throw errorAt(src, location, `role '${name}' not found in ${rolePaths(ctx.playbookDir).join(', ')}`)
   const key = `${path}\0${JSON.stringify(params)}\0${options.tasksFrom ?? ''}`
   const repeat = options.dedupe && ctx.seenRoles.has(key)
+  return importing(ctx, `role:${path}`, { src, location, what: `role '${name}'` }, () => loadRole(name, path, key, repeat, keywords, params, scope, ctx, src, location, options))
+}
+
+function loadRole(name: string, path: string, key: string, repeat: boolean, keywords: Record<string, unknown>, params: Vars, scope: Scope, ctx: LoadContext, src: SourceFile, location: SourceLocation, options: RoleOptions): Item[] {
   const deps: Item[] = []
   const depRoles: RoleInstance[] = []
   const meta = readRoleFile(path, 'meta', 'main')
@@ -104,6 +110,18 @@ function useRole(name: string, keywords: Record<string, unknown>, params: Vars, 
   if (options.tasksFrom !== undefined && tasksFile === undefined) throw errorAt(src, location, `role '${name}': no tasks file '${options.tasksFrom}' in ${join(path, 'tasks')}`)
   const block: Block = { kind: 'block', ...own, block: tasksFile ? ctx.loadTasks(tasksFile, own, ctx) : [], rescue: [], always: [], ...(repeat ? { repeat } : {}) }
   return [...deps, block]
+}
+
+/** Load what `key` (a task file or a role) brings in, refusing an import of something already being imported. */
+export function importing<T>(ctx: LoadContext, key: string, at: { readonly src: SourceFile; readonly location: SourceLocation; readonly what: string }, load: () => T): T {
+  const from = ctx.importing.indexOf(key)
+  if (from >= 0) throw errorAt(at.src, at.location, `${at.what}: recursive import: ${[...ctx.importing.slice(from), key].map((k) => displayPath(k.replace(/^role:/, ''))).join(' -> ')}`)
+  ctx.importing.push(key)
+  try {
+    return load()
+  } finally {
+    ctx.importing.pop()
+  }
 }
 
 

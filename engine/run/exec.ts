@@ -153,7 +153,9 @@ export function connection(ps: PlayState, host: string): Promise<Connection> {
   const run = ps.run
   let state = run.hosts.get(host)
   if (state === undefined) {
-    if (!run.options.inventory.hosts.has(host)) run.implicit.set(host, { ansible_connection: 'local' })
+    // a name not in the inventory (a delegate_to typo) is a host reached by that name over SSH, as in ansible:
+    // only the implicit localhost connects locally, never any other unknown name
+    if (!run.options.inventory.hosts.has(host)) run.implicit.set(host, LOCALHOST_NAMES.includes(host) ? { ansible_connection: 'local' } : {})
     state = newHostState()
     run.hosts.set(host, state)
   }
@@ -169,6 +171,9 @@ export function connection(ps: PlayState, host: string): Promise<Connection> {
   state.conn ??= run.options.connect(host, vars)
   return state.conn
 }
+
+// ansible-core's C.LOCALHOST: the names that mean the controller itself when the inventory does not define them
+const LOCALHOST_NAMES = ['localhost', '127.0.0.1', '::1']
 
 /** What decides where and how a connection goes, as one string. */
 function connectionKey(vars: Vars): string {
@@ -220,7 +225,10 @@ function environmentOf(task: Task, vars: Vars): Record<string, string> {
     const rendered = renderValue(level, vars, task.location)
     for (const entry of [rendered].flat()) {
       if (typeof entry !== 'object' || entry === null) throw new TemplateError(`environment: expected a mapping, got ${JSON.stringify(entry)}`)
-      for (const [k, v] of Object.entries(entry)) env[k] = typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v)
+      for (const [k, v] of Object.entries(entry)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new ModuleError(`environment: invalid variable name '${k}'`)
+        env[k] = typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v)
+      }
     }
   }
   return env

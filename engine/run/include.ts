@@ -20,6 +20,15 @@ interface Inclusion {
   readonly label?: string
 }
 
+// Ansible recurses until Python's stack gives out; a bound turns a file that includes itself into one failed task
+const MAX_INCLUDE_DEPTH = 100
+
+function depthOf(scope: Scope | undefined): number {
+  let depth = 0
+  for (let s = scope; s !== undefined; s = s.parent) depth++
+  return depth
+}
+
 /**
  * include_tasks / include_role: per host, `when` and the loop decide which files (or roles) with which
  * parameters; hosts sharing one are run together, after every `included:` line, as Ansible prints them.
@@ -29,6 +38,7 @@ export async function runInclude(ps: PlayState, task: Task, hosts: readonly stri
   const hidden = new Set<string>()
   for (const host of hosts) {
     try {
+      if (depthOf(task.scope) > MAX_INCLUDE_DEPTH) throw new TsplayError(`${task.action}: included more than ${MAX_INCLUDE_DEPTH} levels deep (does a file include itself?)`)
       const base = templateVars(hostVars(ps, host, task))
       if (noLogOf(task, base)) hidden.add(host)
       const items = loopKey(task) === undefined ? [undefined] : loopItems(task, base)

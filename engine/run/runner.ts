@@ -61,7 +61,7 @@ export function playHosts(run: RunState, play: Play): string[] {
 /** The play's hosts before hosts failed in earlier plays are removed: serial batches are cut from these. */
 function targetHosts(run: RunState, play: Play): string[] {
   const inv = run.options.inventory
-  const pattern = renderValue(play.hosts, run.options.extraVars) as string | string[]
+  const pattern = renderValue(play.hosts, run.options.extraVars, play.location) as string | string[]
   let hosts = inv.select(pattern)
   if (hosts.length === 0 && !run.warnedPatterns.has(String(pattern))) {
     run.warnedPatterns.add(String(pattern))
@@ -165,9 +165,9 @@ function readVarsFiles(ps: PlayState): Vars {
   for (const entry of ps.play.varsFiles) {
     const vars = host ? templateVars(hostVars(ps, host)) : ps.run.options.extraVars
     const candidates = [entry].flat().map((e) => resolve(ps.run.playbook.dir, String(renderValue(e, vars))))
-    // the first candidate that exists is read, and an error in it (YAML, vault) is reported as it is, with its line
+    // the first file that exists is read, and its own error (a YAML error at its line) is the one reported
     const file = candidates.find((c) => existsSync(c))
-    if (file === undefined) throw new TsplayError(`vars_files: cannot find ${candidates.join(' or ')}`)
+    if (file === undefined) throw new TsplayError(`vars_files: no file found: ${candidates.join(' or ')}`)
     Object.assign(out, readVarsFile(file))
   }
   return out

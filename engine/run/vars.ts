@@ -44,8 +44,9 @@ export function inventoryLayers(run: RunState, host: string): Layers {
 function computeInventoryLayers(run: RunState, host: string): Layers {
   const inv = run.options.inventory
   const implicit = run.implicit.get(host)
-  if (implicit) return { inventory_host: [layer('implicit localhost', implicit)] }
-  const groups = inv.groupsOf(host)
+  // a host the inventory does not name (implicit localhost, a delegate_to target) is in no group but takes the
+  // vars of `all`, as ansible's implicit hosts do
+  const groups = implicit ? ['all'] : inv.groupsOf(host)
   const fromDirs = (dirs: readonly VarsDirs[], pick: (d: VarsDirs) => ReadonlyMap<string, VarLayer>, names: readonly string[]): VarLayer[] =>
     names.flatMap((g) => dirs.flatMap((d) => { const l = pick(d).get(g); return l ? [l] : [] }))
   const pbDirs = [run.playbookVarsDirs]
@@ -57,7 +58,7 @@ function computeInventoryLayers(run: RunState, host: string): Layers {
     playbook_group_vars_all: fromDirs(pbDirs, (d) => d.groups, ['all']),
     inventory_group_vars: fromDirs(inv.varsDirs, (d) => d.groups, others),
     playbook_group_vars: fromDirs(pbDirs, (d) => d.groups, others),
-    inventory_host: hostEntry ? [hostEntry.vars] : [],
+    inventory_host: implicit ? [layer('implicit host', implicit)] : hostEntry ? [hostEntry.vars] : [],
     inventory_host_vars: fromDirs(inv.varsDirs, (d) => d.hosts, [host]),
     playbook_host_vars: fromDirs(pbDirs, (d) => d.hosts, [host]),
   }

@@ -37,11 +37,16 @@ function query(this: Scope | undefined, kind: unknown, ...args: unknown[]): unkn
   return callLookup(this, kind, args, true)
 }
 
+const MAX_RANGE = 100_000
+
 /** Python's `range(stop)` / `range(start, stop[, step])`. */
 function range(start: unknown, stop?: unknown, step: unknown = 1): number[] {
   const [from, to] = stop === undefined ? [0, Number(start)] : [Number(start), Number(stop)]
   const by = Number(step)
   if (by === 0) throw new TemplateError('range() arg 3 must not be zero')
+  // ansible-core builds any range until memory runs out (V8 aborts the process); Jinja2's sandbox stops at 100,000
+  const count = Math.ceil((to - from) / by)
+  if (!Number.isFinite(count) || count > MAX_RANGE) throw new TemplateError(`range() of ${Number.isFinite(count) ? count : to} items is more than the ${MAX_RANGE} allowed`)
   const out: number[] = []
   for (let i = from; by > 0 ? i < to : i > to; i += by) out.push(i)
   return out

@@ -1,3 +1,4 @@
+import { OptionsError } from '../errors.js'
 import type { VarLayer } from '../inventory/index.js'
 import type { Vars } from '../template/index.js'
 
@@ -74,12 +75,17 @@ export const layer = (source: string, vars: Vars): VarLayer => ({ source, vars }
  * `readFile` and `parseYaml` are passed in so this stays pure.
  */
 export function parseExtraVars(value: string, readFile: (path: string) => string, parseYaml: (text: string, origin: string) => unknown): Vars {
-  if (value.startsWith('@')) {
-    const parsed = parseYaml(readFile(value.slice(1)), value.slice(1))
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Vars) : {}
+  const mapping = (parsed: unknown): Vars => {
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Vars
+    throw new OptionsError(`invalid extra vars data supplied. '${value}' could not be made into a dictionary`)
   }
+  if (value === '') return {}
+  if (value.startsWith('@')) return mapping(parseYaml(readFile(value.slice(1)), value.slice(1)))
+  // as ansible-core's load_extra_vars: a path needs its @, a value opening a JSON/YAML collection must be a mapping
+  if (value.startsWith('/') || value.startsWith('.')) throw new OptionsError(`please prepend extra_vars filename '${value}' with '@'`)
+  if (value.startsWith('{') || value.startsWith('[')) return mapping(parseYaml(value, '--extra-vars'))
   const trimmed = value.trim()
-  if (trimmed.startsWith('{') || trimmed.startsWith('---')) {
+  if (trimmed.startsWith('---')) {
     const parsed = parseYaml(trimmed, '--extra-vars')
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Vars
   }

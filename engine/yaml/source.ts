@@ -5,6 +5,7 @@ import { PlaybookError, type SourceLocation } from '../errors.js'
 import { UnsafeText } from './unsafe.js'
 import { decryptedFile, decryptVaultValues } from './vault.js'
 import { VAULT_YAML_TAGS } from '../vault/index.js'
+import { expandAliases, firstInvalidUtf8, firstUnprintable } from './hostile.js'
 
 /** A parsed YAML file that still knows where every node came from. */
 export interface SourceFile {
@@ -28,14 +29,30 @@ export function displayPath(path: string): string {
  * YAML 1.1 booleans (`yes`/`no`/`on`/`off`) are read as Ansible reads them.
  */
 export function parseYaml(text: string, path: string): SourceFile {
-  const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.1', uniqueKeys: false, customTags: (tags) => [...pyyamlBooleans(tags), UNSAFE_TAG, ...VAULT_YAML_TAGS] })
   const shown = displayPath(path)
+  // PyYAML takes a lone CR as a line break (old Mac files); the yaml package does not. One character for one
+  // keeps every offset, so positions stay right.
+  if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n')
+  const lines = new LineCounter()
+  const at = (offset: number): SourceLocation => ({ file: shown, ...lines.linePos(offset) })
+  const unprintable = firstUnprintable(text)
+  if (unprintable !== undefined) {
+    lines.addNewLine(0)
+    for (let i = text.indexOf('\n'); i >= 0 && i < unprintable; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1)
+    const code = text.codePointAt(unprintable)!.toString(16).padStart(4, '0')
+    throw new PlaybookError(`yaml: unacceptable character #x${code}: special characters are not allowed`, at(unprintable), lineOf(text, at(unprintable).line)?.replace(/[^\t\x20-\x7e\xa0-\uffff]/gu, '?'))
+  }
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.1', uniqueKeys: false, customTags: (tags) => [...pyyamlBooleans(tags), UNSAFE_TAG, ...VAULT_YAML_TAGS] })
   const [first] = doc.errors
   if (first) {
-    const at = lines.linePos(first.pos[0])
+    const where = at(first.pos[0])
     const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
-    throw new PlaybookError(`yaml syntax error: ${lowerFirst(message)}`, { file: shown, ...at }, lineOf(text, at.line))
+    throw new PlaybookError(`yaml syntax error: ${lowerFirst(message)}`, where, lineOf(text, where.line))
+  }
+  const refused = expandAliases(doc)
+  if (refused) {
+    const where = refused.node.range ? at(refused.node.range[0]) : { file: shown, line: 1, col: 1 }
+    throw new PlaybookError(refused.detail, where, lineOf(text, where.line))
   }
   decryptVaultValues(doc, text, lines, shown)
   return { path: shown, text, doc, lines }
@@ -61,12 +78,13 @@ const UNSAFE_TAG = { tag: '!unsafe', resolve: (text: string) => new UnsafeText(t
  * changes a parsed file. A file rewritten meanwhile (a play may generate what it includes) is parsed afresh.
  */
 export function loadYaml(path: string): SourceFile {
-  let text: string
+  let bytes: Buffer
   try {
-    text = readFileSync(path, 'utf8')
+    bytes = readFileSync(path)
   } catch (error) {
     throw new PlaybookError(`cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file: displayPath(path), line: 1, col: 1 })
   }
+  const text = decodeUtf8(bytes, displayPath(path))
   const known = parsedFiles.get(path)
   if (known?.text === text && known.path === displayPath(path)) return known
   const parsed = parseYaml(decryptedFile(text, displayPath(path)), path)
@@ -75,6 +93,18 @@ export function loadYaml(path: string): SourceFile {
 }
 
 const parsedFiles = new Map<string, SourceFile>()
+
+/** The text of a file, refused with its position when it is not UTF-8 (ansible-core stops with a traceback there). */
+export function decodeUtf8(bytes: Buffer, shown: string): string {
+  const bad = firstInvalidUtf8(bytes)
+  if (bad === undefined) return bytes.toString('utf8')
+  const before = bytes.subarray(0, bad)
+  const line = before.filter((b) => b === 0x0a).length + 1
+  const lineStart = before.lastIndexOf(0x0a) + 1
+  const col = bytes.subarray(lineStart, bad).toString('utf8').length + 1
+  const excerpt = bytes.subarray(lineStart, bytes.indexOf(0x0a, bad) < 0 ? bytes.length : bytes.indexOf(0x0a, bad)).toString('utf8').replace(/[^\t\x20-\x7e\xa0-\ufffc]/gu, '?')
+  throw new PlaybookError(`invalid utf-8 byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} (a binary file, or text in another encoding)`, { file: shown, line, col }, excerpt)
+}
 
 /** Location of a node in its file. */
 export function nodeLocation(src: SourceFile, node: Node | undefined | null): SourceLocation {

@@ -49,12 +49,12 @@ describe('tsplay cli', () => {
     expect(r.err).toBe(`${join(dir, 'bad.yml').replace(process.cwd() + '/', '')}:5:7: unknown keyword or module 'notifi' (did you mean 'notify'?)\n          notifi: h\n          ^\n`)
   })
 
-  it('exit 5 on bad options', async () => {
+  it('exit 2 on bad options, as ansible-playbook (argparse)', async () => {
     expect((await cli('run', join(dir, 'ok.yml'), '--bogus')).err).toContain("tsplay: unknown option '--bogus'")
-    expect((await cli('run', join(dir, 'ok.yml'), '--bogus')).code).toBe(5)
-    expect((await cli('run', join(dir, 'ok.yml'), '-f', 'zero')).code).toBe(5)
+    expect((await cli('run', join(dir, 'ok.yml'), '--bogus')).code).toBe(2)
+    expect((await cli('run', join(dir, 'ok.yml'), '-f', 'zero')).code).toBe(2)
     expect((await cli('run')).err).toContain('tsplay: missing PLAYBOOK')
-    expect((await cli('frobnicate')).code).toBe(5)
+    expect((await cli('frobnicate')).code).toBe(2)
   })
 
   it('--syntax-check and --list-tasks do not run anything', async () => {

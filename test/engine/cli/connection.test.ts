@@ -74,7 +74,7 @@ describe('tsplay run -c/--connection', () => {
     expect(parseRunArgs(['p.yml', '--connection', 'local'])['connection']).toBe('local')
     expect(parseRunArgs(['p.yml', '-c', 'ssh'])['connection']).toBe('ssh')
     const r = await cli('run', join(dir, 'play.yml'), '-i', join(dir, 'hosts.ini'), '-c', 'docker')
-    expect(r.code).toBe(5)
+    expect(r.code).toBe(2)
     expect(r.err).toContain("--connection: tsplay knows ssh and local, got 'docker'")
   })
 })

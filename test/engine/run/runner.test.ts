@@ -66,6 +66,22 @@ describe('runner', () => {
     expect(results(r.events)).toEqual(['command a->c changed'])
   })
 
+  it('delegate_to a name not in the inventory connects to that name with the default connection, never locally', async () => {
+    const seen: Array<[string, unknown, unknown]> = []
+    const connect = (host: string, vars: Record<string, unknown>): Promise<Connection> => {
+      seen.push([host, vars['ansible_connection'], vars['from_all']])
+      return vars['ansible_connection'] === 'local' ? Promise.resolve(connectLocal(host)) : Promise.reject(new ConnectionError(host, 'could not resolve hostname'))
+    }
+    const r = await run('- hosts: a\n  gather_facts: false\n  tasks:\n    - command: "true"\n      delegate_to: typo-host\n    - command: "true"\n      delegate_to: localhost\n', `${INVENTORY}[all:vars]\nfrom_all=1\n`, { connect })
+    // the delegating host's ansible_connection=local is not the delegate's; the vars of `all` are (as ansible)
+    expect(seen[0]).toEqual(['typo-host', undefined, 1])
+    expect(results(r.events)).toEqual(['command a->typo-host unreachable'])
+    expect(r.code).toBe(4)
+    const local = await run('- hosts: a\n  gather_facts: false\n  tasks:\n    - command: "true"\n      delegate_to: localhost\n', INVENTORY, { connect })
+    expect(seen.at(-1)).toEqual(['localhost', 'local', undefined])
+    expect(results(local.events)).toEqual(['command a->localhost changed'])
+  })
+
   it('hands become and environment to the connection; inventory become vars win over keywords', async () => {
     const r = await run(`- hosts: all
   gather_facts: false

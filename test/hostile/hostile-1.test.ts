@@ -1,0 +1,4 @@
+// Shard 2 of the hostile-input suite (suite.ts says what it checks).
+import { hostileSuite } from './suite.js'
+
+hostileSuite(1)
