@@ -15,6 +15,7 @@ import { dnf } from './dnf.js'
 import { file } from './file.js'
 import { group_by } from './group_by.js'
 import { include_vars } from './include_vars.js'
+import { ini_file } from './ini_file.js'
 import { get_url } from './get_url.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
@@ -26,6 +27,7 @@ import { pause } from './pause.js'
 import { ping } from './ping.js'
 import { raw } from './raw.js'
 import { reboot } from './reboot.js'
+import { replace } from './replace.js'
 import { script } from './script.js'
 import { service } from './service.js'
 import { set_fact } from './set_fact.js'
@@ -54,7 +56,9 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   fetch,
   file,
   get_url,
+  ini_file,
   lineinfile,
+  replace,
   slurp,
   stat,
   template,
