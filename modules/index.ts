@@ -13,6 +13,7 @@ import { debug } from './debug.js'
 import { fail } from './fail.js'
 import { dnf } from './dnf.js'
 import { file } from './file.js'
+import { find } from './find.js'
 import { group_by } from './group_by.js'
 import { include_vars } from './include_vars.js'
 import { ini_file } from './ini_file.js'
@@ -55,6 +56,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   copy,
   fetch,
   file,
+  find,
   get_url,
   ini_file,
   lineinfile,
