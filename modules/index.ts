@@ -38,6 +38,7 @@ import { slurp } from './slurp.js'
 import { stat } from './stat.js'
 import { sysctl } from './sysctl.js'
 import { systemd } from './systemd.js'
+import { tempfile } from './tempfile.js'
 import { template } from './template.js'
 import { unarchive } from './unarchive.js'
 import { user } from './user.js'
@@ -64,6 +65,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   slurp,
   stat,
   template,
+  tempfile,
   unarchive,
   // system, packages and commands
   apt,

@@ -73,4 +73,25 @@ describe('differential: native file modules under ansible-playbook and tsplay, l
           {% endfor %}
 `)
   })
+
+  it('find and tempfile', async () => {
+    await compare('find', `mkdir -p d/sub/deep d/.h && printf 'needle\\n' > d/a.log && printf x > d/b.txt && printf 'n\\n' > d/sub/c.log && printf 'needle\\n' > d/sub/deep/e.log && touch d/.h/f.log d/.dot && ln -s sub d/l`, `
+    - {name: files, find: {paths: '{{ r }}/d', recurse: true}, register: f1}
+    - {name: patterns, find: {paths: '{{ r }}/d', patterns: '*.log', recurse: true, hidden: true}, register: f2}
+    - {name: contains and depth, find: {paths: '{{ r }}/d', contains: needle, recurse: true, depth: 2}, register: f3}
+    - {name: any, find: {path: '{{ r }}/d', file_type: any, excludes: 'b*'}, register: f4}
+    - {name: not a directory, find: {paths: ['{{ r }}/d/a.log', '{{ r }}/d']}, register: f5}
+    - {name: tempfile, tempfile: {path: '{{ r }}', prefix: t., suffix: .x}, register: t1}
+    - {name: tempdir, tempfile: {path: '{{ r }}', state: directory}, register: t2}
+    - name: record
+      diff: false
+      copy:
+        dest: '{{ r }}/registered'
+        content: |
+          {% for x in [f1, f2, f3, f4, f5] %}{{ x.changed }} {{ x.msg }} {{ x.matched }} {{ x.examined }} {{ x.skipped_paths }} {{ x.files | map(attribute='path') | list }} {{ x.files | map(attribute='mode') | list }}
+          {% endfor %}
+          {{ t1.changed | default('-') }} {{ t1.mode | default('-') }} {{ t1.state | default('-') }} {{ (t1.path | default('')) is match(r ~ '/t\\.[A-Za-z0-9_]{8}\\.x$') }}
+          {{ t2.mode | default('-') }} {{ t2.state | default('-') }}
+`)
+  })
 })
