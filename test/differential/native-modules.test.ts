@@ -18,8 +18,8 @@ const play = (dir: string, tasks: string): string => `- hosts: all
   tasks:
 ${tasks}`
 
-const stateOf = (dir: string) => sh`cd ${dir} && find . -printf '%p %y %m\\n' | sed -E 's/\\.[0-9]+\\.[0-9]{4}-[0-9]{2}-[0-9]{2}@[0-9:]{8}~/.BACKUP~/' | sort
-find . -type f ! -name '*~' | sort | while read -r f; do echo "== $f"; cat "$f"; done; true`
+// Backup names carry a PID and a time, tempfile names eight random characters: those are normalised.
+const stateOf = (dir: string) => sh`cd ${dir} && { find . -printf '%p %y %m\\n'; find . -type f ! -name '*~' | sort | while read -r f; do echo "== $f"; cat "$f"; done; } | sed -E 's/\\.[0-9]+\\.[0-9]{4}-[0-9]{2}-[0-9]{2}@[0-9:]{8}~/.BACKUP~/; s/\\/(ansible|t)\\.[A-Za-z0-9_]{8}/\\/\\1.RANDOM/g' | sort; true`
 
 async function compare(name: string, reset: string, tasks: string) {
   const dir = join(ROOT, name)
