@@ -19,7 +19,7 @@ const play = (dir: string, tasks: string): string => `- hosts: all
 ${tasks}`
 
 // Backup names carry a PID and a time, tempfile names eight random characters: those are normalised.
-const stateOf = (dir: string) => sh`cd ${dir} && { find . -printf '%p %y %m\\n'; find . -type f ! -name '*~' | sort | while read -r f; do echo "== $f"; cat "$f"; done; } | sed -E 's/\\.[0-9]+\\.[0-9]{4}-[0-9]{2}-[0-9]{2}@[0-9:]{8}~/.BACKUP~/; s/\\/(ansible|t)\\.[A-Za-z0-9_]{8}/\\/\\1.RANDOM/g' | sort; true`
+const stateOf = (dir: string) => sh`cd ${dir} && { find . -printf '%p %y %m\\n' | sort; find . -type f ! -name '*~' | sort | while read -r f; do echo "== $f"; cat "$f"; done; } | sed -E 's/\\.[0-9]+\\.[0-9]{4}-[0-9]{2}-[0-9]{2}@[0-9:]{8}~/.BACKUP~/; s/\\/(ansible|t)\\.[A-Za-z0-9_]{8}/\\/\\1.RANDOM/g'; true`
 
 async function compare(name: string, reset: string, tasks: string) {
   const dir = join(ROOT, name)
