@@ -28,6 +28,7 @@ const args = z.object({
   headers: z.record(z.string()).optional().describe('extra HTTP request headers'),
   url_username: z.string().optional().describe('user for HTTP basic authentication'),
   url_password: z.string().optional().describe('password for HTTP basic authentication'),
+  force_basic_auth: yamlBool.default(false).describe('send the credentials with the first request instead of after a 401; tsplay always does'),
   ...attrArgs,
 }).strict()
 

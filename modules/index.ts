@@ -13,8 +13,10 @@ import { debug } from './debug.js'
 import { fail } from './fail.js'
 import { dnf } from './dnf.js'
 import { file } from './file.js'
+import { find } from './find.js'
 import { group_by } from './group_by.js'
 import { include_vars } from './include_vars.js'
+import { ini_file } from './ini_file.js'
 import { get_url } from './get_url.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
@@ -26,6 +28,7 @@ import { pause } from './pause.js'
 import { ping } from './ping.js'
 import { raw } from './raw.js'
 import { reboot } from './reboot.js'
+import { replace } from './replace.js'
 import { script } from './script.js'
 import { service } from './service.js'
 import { set_fact } from './set_fact.js'
@@ -35,6 +38,7 @@ import { slurp } from './slurp.js'
 import { stat } from './stat.js'
 import { sysctl } from './sysctl.js'
 import { systemd } from './systemd.js'
+import { tempfile } from './tempfile.js'
 import { template } from './template.js'
 import { unarchive } from './unarchive.js'
 import { user } from './user.js'
@@ -53,11 +57,15 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   copy,
   fetch,
   file,
+  find,
   get_url,
+  ini_file,
   lineinfile,
+  replace,
   slurp,
   stat,
   template,
+  tempfile,
   unarchive,
   // system, packages and commands
   apt,

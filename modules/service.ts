@@ -20,12 +20,14 @@ const args = withAliases(
       sleep: yamlInt.optional().describe('Ignored with systemd, as ansible-core does'),
       runlevel: z.string().optional().describe('Ignored with systemd (OpenRC only)'),
       use: z.string().optional().describe('Ignored: tsplay always uses systemd'),
+      daemon_reload: yamlBool.default(false).describe('Run systemctl daemon-reload first, as ansible passes it on to the systemd module (alias daemon-reload)'),
+      daemon_reexec: yamlBool.default(false).describe('Run systemctl daemon-reexec first, passed on to systemd as ansible does (alias daemon-reexec)'),
     })
     .strict()
     .superRefine((a, ctx) => {
-      if (a.state === undefined && a.enabled === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'one of the following is required: state, enabled' })
+      if (a.state === undefined && a.enabled === undefined && !a.daemon_reload && !a.daemon_reexec) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'one of the following is required: state, enabled, daemon_reload, daemon_reexec' })
     }),
-  { service: 'name', args: 'arguments' },
+  { service: 'name', args: 'arguments', 'daemon-reload': 'daemon_reload', 'daemon-reexec': 'daemon_reexec' },
 )
 
 /** The systemd arguments a service task means; the init-script-only ones are dropped, as ansible-core's service action does. */
@@ -34,8 +36,8 @@ export function toSystemdArgs(a: z.output<typeof args>): SystemdArgs {
     name: a.name,
     ...(a.state === undefined ? {} : { state: a.state }),
     ...(a.enabled === undefined ? {} : { enabled: a.enabled }),
-    daemon_reload: false,
-    daemon_reexec: false,
+    daemon_reload: a.daemon_reload,
+    daemon_reexec: a.daemon_reexec,
     scope: 'system',
     no_block: false,
   }

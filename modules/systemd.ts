@@ -29,8 +29,9 @@ const args = withAliases(
     })
     .strict()
     .superRefine((a, ctx) => {
-      if (a.state === undefined && a.enabled === undefined && a.masked === undefined && !a.daemon_reload && !a.daemon_reexec) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'one of the following is required: state, enabled, masked, daemon_reload, daemon_reexec' })
+      // With only a name it is a status query (ansible-core 2.15 and later; 2.14 refused it).
+      if (a.name === undefined && a.state === undefined && a.enabled === undefined && a.masked === undefined && !a.daemon_reload && !a.daemon_reexec) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'one of the following is required: name, state, enabled, masked, daemon_reload, daemon_reexec' })
       }
       for (const key of ['state', 'enabled', 'masked'] as const) {
         if (a[key] !== undefined && a.name === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `missing parameter(s) required by '${key}': name` })

@@ -34,6 +34,9 @@ const args = withAliases(
       remove: yamlBool.default(false).describe('With state absent, also remove the home directory and mail spool (userdel -r)'),
       force: yamlBool.default(false).describe('With state absent, remove even when logged in (userdel -f); with generate_ssh_key, replace an existing key'),
       non_unique: yamlBool.default(false).describe('Allow a uid another user already has (-o)'),
+      password_expire_min: yamlInt.optional().describe('Minimum days between password changes (chage -m; shadow field 4)'),
+      password_expire_max: yamlInt.optional().describe('Maximum days a password stays valid (chage -M; shadow field 5)'),
+      password_expire_warn: yamlInt.optional().describe('Days of warning before the password expires (chage -W; shadow field 6; ansible-core 2.16)'),
       expires: yamlNumber.optional().describe('Account expiry as seconds since the epoch (the UTC day counts); negative removes the expiry'),
       generate_ssh_key: yamlBool.default(false).describe('Generate an SSH key pair for the user unless one exists (force replaces it)'),
       ssh_key_bits: yamlInt.default(0).describe("Bits of the generated key; 0 leaves it to ssh-keygen"),
@@ -55,20 +58,26 @@ export interface UserState {
   readonly hash: string | null
   /** Days since the epoch the account expires on (shadow field 8), -1 for never; read only when expires is given. */
   readonly expire?: number
+  /** Shadow fields 4, 5 and 6 (min, max, warn days; NaN when empty); read only when a password_expire_* is given. */
+  readonly aging?: readonly [number, number, number]
   /** The SSH key at the key path; read only with generate_ssh_key. */
   readonly sshKey?: SshKeyState
 }
 
-type UserChange = Change & { readonly kind: 'useradd' | 'usermod' | 'userdel' | 'ssh-keygen'; readonly flags: readonly string[] }
+type UserChange = Change & { readonly kind: 'useradd' | 'usermod' | 'userdel' | 'ssh-keygen' | 'chage'; readonly flags: readonly string[] }
+
+const AGING = [['password_expire_min', '-m'], ['password_expire_max', '-M'], ['password_expire_warn', '-W']] as const
 
 async function gather(ctx: ModuleContext, a: UserArgs): Promise<UserState> {
   const shadow = a.password === undefined ? sh`` : sh`echo --tsplay-shadow--; getent shadow -- ${a.name} | cut -d: -f2`
   const expire = a.expires === undefined ? sh`` : sh`echo --tsplay-expire--; getent shadow -- ${a.name} | cut -d: -f8`
+  const aging = AGING.some(([k]) => a[k] !== undefined) ? sh`echo --tsplay-aging--; getent shadow -- ${a.name} | cut -d: -f4-6` : sh``
   const key = a.generate_ssh_key && a.state === 'present' ? sshKeyProbe(a) : sh``
   // The optional parts are tsplay-written commands (values quoted inside), spliced as they are.
   const result = await ctx.conn.exec(sh`echo --tsplay-passwd--; getent passwd -- ${a.name}; echo --tsplay-groups--; getent group
 ${raw(shadow)}
 ${raw(expire)}
+${raw(aging)}
 ${raw(key)}`, { allowFailure: true })
   return parseUserState(result.stdout, a.name)
 }
@@ -78,7 +87,9 @@ export function parseUserState(stdout: string, name: string): UserState {
   const sections = splitSections(stdout)
   const shadow = sections.get('shadow')?.trim()
   const expire = sections.get('expire')?.trim()
+  const aging = sections.get('aging')?.trim()
   return {
+    ...(aging === undefined || aging === '' ? {} : { aging: aging.split(':').map((f) => (f === '' ? Number.NaN : Number(f))) as unknown as [number, number, number] }),
     user: parsePasswd(sections.get('passwd') ?? '').find((u) => u.name === name) ?? null,
     groups: parseGroups(sections.get('groups') ?? ''),
     hash: shadow === undefined || shadow === '' ? null : shadow,
@@ -120,7 +131,7 @@ export function planUser(a: UserArgs, state: UserState, check = false) {
     flags.push(a.create_home ? '-m' : '-M')
     Object.assign(values, { system: a.system, create_home: a.create_home, shell: a.shell, home: a.home, comment: a.comment ?? '' })
     const key: UserChange[] = a.generate_ssh_key ? [{ kind: 'ssh-keygen', summary: `generate an SSH key for ${a.name}`, flags: [] }] : []
-    return { changes: [{ kind: 'useradd', summary: `add user ${a.name}`, flags }, ...key] as UserChange[], values }
+    return { changes: [{ kind: 'useradd', summary: `add user ${a.name}`, flags }, ...key, ...agingChange(a, undefined)] as UserChange[], values }
   }
   const summary: string[] = []
   if (a.uid !== undefined && a.uid !== user.uid) flags.push('-u', String(a.uid), ...(a.non_unique ? ['-o'] : [])), summary.push(`uid ${user.uid} → ${a.uid}`)
@@ -151,6 +162,7 @@ export function planUser(a: UserArgs, state: UserState, check = false) {
     ...(a.groups === undefined ? {} : { groups: wanted.join(',') }),
   })
   const changes: UserChange[] = flags.length === 0 ? [] : [{ kind: 'usermod', summary: `change user ${a.name}: ${summary.join(', ')}`, flags }]
+  changes.push(...agingChange(a, state.aging))
   if (a.generate_ssh_key && state.sshKey) {
     const key = state.sshKey
     if (!key.homeExists && !check) throw new ModuleError(`User ${a.name} home directory does not exist`)
@@ -162,6 +174,12 @@ export function planUser(a: UserArgs, state: UserState, check = false) {
 
 /** Ansible's returned key values. */
 const sshValues = (key: SshKeyState): Record<string, unknown> => ({ ssh_fingerprint: key.fingerprint, ssh_key_file: key.path, ssh_public_key: key.publicKey })
+
+/** chage with the password ageing values that differ from the shadow entry (all given ones for a new user), as ansible runs it last. */
+function agingChange(a: UserArgs, current: readonly number[] | undefined): UserChange[] {
+  const flags = AGING.flatMap(([key, flag], i) => (a[key] !== undefined && a[key] !== current?.[i] ? [flag, String(a[key])] : []))
+  return flags.length === 0 ? [] : [{ kind: 'chage', summary: `set password ageing of ${a.name}: ${flags.join(' ')}`, flags }]
+}
 
 /** usermod/useradd -e: the UTC day of an epoch time, or '' (no expiry) for a negative one, as Ansible. */
 function expiryDate(expires: number): string {

@@ -38,7 +38,9 @@ const range = (start: number, len: number): string => (len === 1 ? `${start + 1}
 function splitLines(text: string): string[] {
   if (text === '') return []
   const lines = text.split('\n')
+  // As ansible's callback: a last line without newline differs from the same line with one, and says so.
   if (lines.at(-1) === '') lines.pop()
+  else lines[lines.length - 1] += '\n\\ No newline at end of file'
   return lines
 }
 

@@ -34,20 +34,22 @@ export async function gatherEdit(conn: Connection, path: string): Promise<EditSt
 /**
  * Plan writing the edited text: `msg` is the edit's own message ('' when the text is unchanged), extended
  * as Ansible does when attributes change too; summaries read "<msg> in <path>". In check mode a file that
- * does not exist yet gets no attribute diff, as ansible-core returns before comparing attributes.
+ * does not exist yet gets no attribute diff, as ansible-core returns before comparing attributes. `header` names both
+ * sides of the content diff (lineinfile's `PATH (content)`, replace's bare path); `attrDiff` false leaves attribute
+ * changes out of the diff, as replace does.
  */
-export function planEdit(path: string, state: EditState, text: string, msg: string, options: EditOptions, check = false): Plan<EditChange> {
-  const plan = planWrite({ ...options, dest: path, content: Buffer.from(text), beforeHeader: `${path} (content)`, afterHeader: `${path} (content)` }, state.file, state.umask)
+export function planEdit(path: string, state: EditState, text: string, msg: string, options: EditOptions, check = false, header = `${path} (content)`, attrDiff = true): Plan<EditChange> {
+  const plan = planWrite({ ...options, dest: path, content: Buffer.from(text), beforeHeader: header, afterHeader: header }, state.file, state.umask)
   const note = 'ownership, perms or SE linux context changed'
   const attrsChanged = plan.changes.some((c) => c.kind !== 'write')
   const changes: EditChange[] = plan.changes.map((c) => (c.kind === 'write' ? { ...c, summary: `${(msg || 'create file').toLowerCase()} in ${path}` } : c))
   if (changes.length > 0 && !state.parent.exists) changes.unshift({ ...changes[0]!, summary: `create directory ${state.parent.path}`, mkdir: state.parent.path })
   // As ansible-core: the content diff, then the attributes as their own diff (without the path).
   const fields = attrDiffFields(plan.changes.flatMap((c) => (c.attr ? [c.attr] : [])))
-  const header = `${path} (file attributes)`
+  const attrHeader = `${path} (file attributes)`
   const diff = [
     ...(plan.changes.some((c) => c.kind === 'write') ? (plan.diff ?? []) : []),
-    ...(attrsChanged && !(check && !state.file.exists) ? [{ before: jsonDiffText(fields.before), after: jsonDiffText(fields.after), beforeHeader: header, afterHeader: header }] : []),
+    ...(attrDiff && attrsChanged && !(check && !state.file.exists) ? [{ before: jsonDiffText(fields.before), after: jsonDiffText(fields.after), beforeHeader: attrHeader, afterHeader: attrHeader }] : []),
   ]
   return { changes, diff, values: { msg: attrsChanged ? (msg ? `${msg} and ${note}` : note) : msg } }
 }

@@ -1,14 +1,30 @@
 import { z } from 'zod'
 import { and, type Command, sh } from '../../engine/connection/index.js'
 import type { Change } from '../../engine/module.js'
-import { fileMode } from './args.js'
+import { fileMode, yamlBool } from './args.js'
 import type { FileState } from './file-state.js'
+
+/**
+ * Ansible's SELinux file arguments and unsafe_writes: accepted and, as ansible-core does on a host without SELinux
+ * (Debian's default), ignored; tsplay ignores them everywhere (see `tsplay doc`).
+ */
+function selinuxArgs() {
+  const ignored = (what: string) => z.string().optional().describe(`SELinux ${what} of the result; accepted and ignored (as ansible on a host without SELinux)`)
+  return {
+    seuser: ignored('user'),
+    serole: ignored('role'),
+    setype: ignored('type'),
+    selevel: ignored('level'),
+    unsafe_writes: yamlBool.default(false).describe('accepted for ansible compatibility; tsplay always writes atomically'),
+  }
+}
 
 /** The `mode`/`owner`/`group` arguments every file-writing module shares, as Ansible's file common arguments. */
 export const attrArgs = {
   mode: fileMode.optional().describe("permissions of the result: octal string ('0644') or symbolic ('u=rw,g=r,o=r')"),
   owner: z.string().optional().describe('name (or numeric id) of the user that should own the result'),
   group: z.string().optional().describe('name (or numeric id) of the group that should own the result'),
+  ...selinuxArgs(),
 }
 
 /**

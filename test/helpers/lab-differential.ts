@@ -35,7 +35,8 @@ export function diffBodies(log: string): string[] {
 
 /** What to compare: a playbook for one lab host, how to reset the host before each engine, and how to read its state. */
 export interface DifferentialCase {
-  readonly host: LabHost
+  /** The lab host to run on; or `local` for the controller itself under a local connection (temp dirs only). */
+  readonly host: LabHost | 'local'
   /** Runs the reset and state commands (only `exec` is used: a reboot test passes one that reconnects each time). */
   readonly conn: Pick<Connection, 'exec'>
   readonly playbook: string
@@ -64,7 +65,7 @@ export interface DifferentialResult {
 export async function runBothEngines(c: DifferentialCase): Promise<DifferentialResult> {
   const setUp = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-lab-differential-'))
-    writeFileSync(join(dir, 'inventory.ini'), `${c.host.name} ansible_host=${c.host.address} ansible_user=root ansible_ssh_private_key_file=${labKeyFile()} ansible_ssh_common_args='-o UserKnownHostsFile=${labKnownHosts()} -o StrictHostKeyChecking=yes'\n`)
+    writeFileSync(join(dir, 'inventory.ini'), c.host === 'local' ? 'local ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n' : `${c.host.name} ansible_host=${c.host.address} ansible_user=root ansible_ssh_private_key_file=${labKeyFile()} ansible_ssh_common_args='-o UserKnownHostsFile=${labKnownHosts()} -o StrictHostKeyChecking=yes'\n`)
     writeFileSync(join(dir, 'site.yml'), c.playbook)
     for (const [path, content] of Object.entries(c.files ?? {})) {
       mkdirSync(dirname(join(dir, path)), { recursive: true })

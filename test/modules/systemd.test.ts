@@ -72,7 +72,8 @@ describe('systemd plan', () => {
   })
 
   it('validates arguments like ansible-core', () => {
-    expect(systemd.args.safeParse({ name: 'x' }).error?.issues[0]?.message).toBe('one of the following is required: state, enabled, masked, daemon_reload, daemon_reexec')
+    expect(systemd.args.safeParse({}).error?.issues[0]?.message).toBe('one of the following is required: name, state, enabled, masked, daemon_reload, daemon_reexec')
+    expect(systemd.args.parse({ name: 'x' })).toMatchObject({ name: 'x', daemon_reload: false })
     expect(systemd.args.safeParse({ state: 'started' }).error?.issues[0]?.message).toBe("missing parameter(s) required by 'state': name")
     expect(systemd.args.parse({ 'daemon-reload': 'yes' })).toMatchObject({ daemon_reload: true })
     expect(systemd.args.parse({ service: 'ssh', enabled: 'no' })).toMatchObject({ name: 'ssh', enabled: false })

@@ -27,6 +27,14 @@ describe('user plan', () => {
     expect(planned.changes).toEqual([{ kind: 'useradd', summary: 'add user etcd', flags: ['-g', 'etcd', '-G', 'docker', '-s', '/usr/sbin/nologin', '-d', '/var/lib/etcd', '-r', '-M'] }])
   })
 
+  it('sets password ageing with chage, only the values that differ from the shadow entry', () => {
+    const parsed = parseUserState(`--tsplay-passwd--\n${passwdText}--tsplay-groups--\n${groupText}--tsplay-aging--\n0:99999:7\n`, 'alice')
+    expect(parsed.aging).toEqual([0, 99999, 7])
+    expect(plan({ name: 'alice', password_expire_min: 0, password_expire_max: '90' }, parsed).changes).toEqual([{ kind: 'chage', summary: 'set password ageing of alice: -M 90', flags: ['-M', '90'] }])
+    expect(plan({ name: 'alice', password_expire_min: 0, password_expire_max: 99999, password_expire_warn: 7 }, parsed).changes).toEqual([])
+    expect(plan({ name: 'new', password_expire_max: 30 }, state({ user: null })).changes.map((c) => c.kind)).toEqual(['useradd', 'chage'])
+  })
+
   it('changes only what differs, in one usermod', () => {
     expect(plan({ name: 'alice', shell: '/bin/bash', groups: ['sudo', 'docker'] }, state()).changes).toEqual([])
     const planned = plan({ name: 'alice', shell: '/bin/zsh', groups: ['sudo'], uid: 1001 }, state())

@@ -42,6 +42,8 @@ describe('report', () => {
   it('prints unified diffs with --diff', () => {
     expect(unifiedDiff({ before: 'a\nb\nc\n', after: 'a\nB\nc\n', beforeHeader: '/f', afterHeader: '/f' })).toBe('--- before: /f\n+++ after: /f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n')
     expect(unifiedDiff({ before: '', after: 'new\n' })).toBe('--- before\n+++ after\n@@ -0,0 +1 @@\n+new\n')
+    // as ansible's callback: a missing final newline is a difference of its own, marked
+    expect(unifiedDiff({ before: 'k = v', after: 'k = v\n' })).toBe('--- before\n+++ after\n@@ -1 +1 @@\n-k = v\n\\ No newline at end of file\n+k = v\n')
   })
 
   it("prints a prepared diff as it is, without headers or a blank line (unarchive's itemised zip list)", () => {
