@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
-import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node, type Tags } from 'yaml'
+import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml'
 import { PlaybookError, type SourceLocation } from '../errors.js'
+import { flattenDocument, pyyamlTags } from './pyyaml.js'
 
 /** A parsed YAML file that still knows where every node came from. */
 export interface SourceFile {
@@ -10,6 +11,8 @@ export interface SourceFile {
   readonly text: string
   readonly doc: Document.Parsed
   readonly lines: LineCounter
+  /** What ansible warns about while reading the file (a key given twice), as `file:line:col: message`. */
+  readonly warnings: readonly string[]
 }
 
 export type YamlPath = ReadonlyArray<string | number>
@@ -22,11 +25,11 @@ export function displayPath(path: string): string {
 
 /**
  * Parse YAML text with positions. Throws PlaybookError at the first syntax error, located.
- * YAML 1.1 booleans (`yes`/`no`/`on`/`off`) are read as Ansible reads them.
+ * Scalars, merge keys, aliases and duplicate keys are read as ansible-core reads them (PyYAML, see pyyaml.ts).
  */
 export function parseYaml(text: string, path: string): SourceFile {
   const lines = new LineCounter()
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.1', uniqueKeys: false, customTags: pyyamlBooleans })
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.1', uniqueKeys: false, customTags: pyyamlTags })
   const shown = displayPath(path)
   const [first] = doc.errors
   if (first) {
@@ -34,18 +37,12 @@ export function parseYaml(text: string, path: string): SourceFile {
     const message = first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')
     throw new PlaybookError(`yaml syntax error: ${lowerFirst(message)}`, { file: shown, ...at }, lineOf(text, at.line))
   }
-  return { path: shown, text, doc, lines }
-}
-
-// PyYAML (and so Ansible) reads yes/no/true/false/on/off as booleans, but not the single letters y/n that
-// the yaml package's 1.1 schema also takes: `loop: [x, y]` must stay strings.
-const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
-const PY_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/
-function pyyamlBooleans(tags: Tags): Tags {
-  return tags.map((tag) => {
-    if (typeof tag !== 'object' || !('tag' in tag) || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !(tag.test instanceof RegExp)) return tag
-    return { ...tag, test: tag.test.test('yes') ? PY_TRUE : PY_FALSE } as typeof tag
+  const { duplicates } = flattenDocument(doc)
+  const warnings = duplicates.map(({ key, node }) => {
+    const at = lines.linePos(node.range?.[0] ?? 0)
+    return `${shown}:${at.line}:${at.col}: found a duplicate dict key (${key}); using last defined value only`
   })
+  return { path: shown, text, doc, lines, warnings }
 }
 
 /**
