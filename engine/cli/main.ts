@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import minimist from 'minimist'
 import { parse as parseYamlText } from 'yaml'
@@ -47,7 +47,13 @@ run options (as ansible-playbook):
 
 const BOOLEAN = ['check', 'diff', 'list-hosts', 'list-tasks', 'list-tags', 'syntax-check', 'force-handlers', 'json', 'help', 'version', 'become', 'ask-become-pass', 'ask-pass', 'accept-new-host-keys', 'verbose', 'list']
 const STRING = ['inventory', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'start-at-task', 'become-user', 'become-method', 'timeout', 'connection']
-const ALIAS = { i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help', c: 'connection' }
+const ALIAS = { v: 'verbose', 'inventory-file': 'inventory', i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help', c: 'connection' }
+// ansible-playbook's options that tsplay does not honour yet: read (so that an option's value is not taken for
+// the playbook) and refused with a clear message rather than ignored. --flush-cache is honoured: there is no fact cache.
+const UNSUPPORTED_STRING = ['private-key', 'key-file', 'user', 'ssh-common-args', 'sftp-extra-args', 'scp-extra-args', 'ssh-extra-args', 'connection-password-file', 'conn-pass-file', 'become-password-file', 'become-pass-file', 'vault-id', 'vault-password-file', 'vault-pass-file', 'module-path']
+const UNSUPPORTED_BOOLEAN = ['ask-vault-password', 'ask-vault-pass', 'step']
+const UNSUPPORTED_ALIAS = { u: 'user', M: 'module-path' }
+const DEFAULT_INVENTORY = '/etc/ansible/hosts'
 // ansible-core's names for its SSH connection plugins; tsplay runs all of them over ssh2
 const CONNECTIONS = ['ssh', 'local', 'smart', 'paramiko']
 
@@ -85,8 +91,11 @@ function doc(args: readonly string[], out: (s: string) => void): number {
 /** The parsed `run` options; exported for tests. */
 export function parseRunArgs(args: readonly string[]): minimist.ParsedArgs & { verbosity: number } {
   const unknown: string[] = []
-  const parsed = minimist([...args], { boolean: BOOLEAN, string: STRING, alias: ALIAS, unknown: (a) => { if (a.startsWith('-') && !/^-v+$/.test(a)) unknown.push(a); return !a.startsWith('-') } })
+  // options anywhere, before or after the playbook, as ansible-playbook's argparse takes them; `--` ends options
+  const parsed = minimist([...args], { boolean: [...BOOLEAN, ...UNSUPPORTED_BOOLEAN, 'flush-cache'], string: [...STRING, ...UNSUPPORTED_STRING], alias: { ...ALIAS, ...UNSUPPORTED_ALIAS }, unknown: (a) => { if (a.startsWith('-') && a !== '-') unknown.push(a); return !a.startsWith('-') } })
   if (unknown.length > 0) throw new UsageError(`unknown option '${unknown[0]}'`)
+  const unsupported = [...UNSUPPORTED_STRING, ...UNSUPPORTED_BOOLEAN].find((name) => parsed[name] !== undefined && parsed[name] !== false)
+  if (unsupported !== undefined) throw new UsageError(`option '--${unsupported}' of ansible-playbook is not supported by tsplay yet`)
   const verbosity = args.reduce((n, a) => n + (/^-v+$/.test(a) ? a.length - 1 : a === '--verbose' ? 1 : 0), 0)
   return Object.assign(parsed, { verbosity })
 }
@@ -109,7 +118,10 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   const splitList = (v: unknown): string[] => [v ?? []].flat().flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean)
   const playbook = loadPlaybook(playbookPath)
   if (o['syntax-check']) { out(`\nplaybook: ${playbookPath}\n`); return EXIT.ok }
-  const inventory = loadInventory(sources.length ? sources : ['localhost,'])
+  // no -i: ansible's default source, else no inventory at all, where localhost is the implicit one (local connection)
+  const defaults = sources.length === 0 ? [DEFAULT_INVENTORY].filter((path) => existsSync(path)) : sources
+  if (defaults.length === 0 && o['json'] !== true) err('[WARNING]: No inventory was parsed, only implicit localhost is available\n')
+  const inventory = loadInventory(defaults)
   const askBecome = o['ask-become-pass'] ? await prompt('BECOME password: ') : undefined
   const askPass = o['ask-pass'] ? await prompt('SSH password: ') : undefined
   const verbosity = o.verbosity

@@ -2,4 +2,5 @@
 // May import: yaml, template, python, errors.
 // This file is the folder's only public door: code outside the folder imports from here, never from its files.
 export { loadInventory, loadVarsDirs, readVarsFile } from './inventory.js'
+export { LOCALHOST_NAMES, controllerPython, implicitLocalhostVars } from './localhost.js'
 export type { Inventory, VarLayer, VarsDirs } from './types.js'

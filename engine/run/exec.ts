@@ -4,6 +4,7 @@ import { builtinModules } from '../../modules/index.js'
 import { type BecomeSpec, type Connection, CONNECTION_VARS } from '../connection/index.js'
 import { ConnectionError, ModuleError, TemplateError, TsplayError } from '../errors.js'
 import { describeIssue, type Task } from '../load/index.js'
+import { implicitLocalhostVars } from '../inventory/index.js'
 import { type AnyModule, type ModuleContext, runModule } from '../module.js'
 import type { TaskResult } from './result.js'
 import { newHostState, type PlayState } from './state.js'
@@ -129,7 +130,7 @@ export function connection(ps: PlayState, host: string): Promise<Connection> {
   const run = ps.run
   let state = run.hosts.get(host)
   if (state === undefined) {
-    if (!run.options.inventory.hosts.has(host)) run.implicit.set(host, { ansible_connection: 'local' })
+    if (!run.options.inventory.hosts.has(host)) run.implicit.set(host, implicitLocalhostVars())
     state = newHostState()
     run.hosts.set(host, state)
   }

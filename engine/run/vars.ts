@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path'
-import type { VarLayer, VarsDirs } from '../inventory/index.js'
+import { controllerPython, type VarLayer, type VarsDirs } from '../inventory/index.js'
 import type { RoleInstance, Scope, Task } from '../load/index.js'
 import type { PlayState, RunState } from './state.js'
 import { OMIT, lazyVars, type Vars } from '../template/index.js'
@@ -103,6 +103,7 @@ function magicVars(ps: PlayState, host: string, role: RoleInstance | undefined):
     play_hosts: batch,
     ansible_play_name: ps.play.name,
     playbook_dir: run.playbook.dir,
+    ansible_playbook_python: controllerPython(),
     inventory_dir: inv.hosts.get(host) ? resolve(dirname(inv.hosts.get(host)!.location.file)) : null,
     ansible_check_mode: run.options.check,
     ansible_diff_mode: run.options.diff,

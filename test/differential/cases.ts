@@ -41,6 +41,7 @@ export const PLAYBOOK_CASES: readonly Case[] = [
   ['vars', ['-e', 'extra_level=extra']],
   ['vars', ['--limit', 'web', '-e', '{"extra_level": 5}']],
   ['yaml11', []],
+  ['compat', []],
 ]
 
 /** The module-family cases (files.test.ts, commands.test.ts, packages.test.ts locally). */
