@@ -17,7 +17,7 @@ function project(files: Record<string, string>): string {
   }
   return dir
 }
-const plays = (files: Record<string, string>): Play[] => loadPlaybook(join(project(files), 'site.yml')).plays
+const plays = (files: Record<string, string>): readonly Play[] => loadPlaybook(join(project(files), 'site.yml')).plays
 const tasksOf = (play: Play): Task[] => flattenTasks([...play.preTasks, ...play.tasks, ...play.postTasks])
 const PLAY = '- hosts: all\n  gather_facts: false\n'
 
