@@ -65,7 +65,8 @@ export function hostVars(ps: PlayState, host: string, task?: Task, loop?: Vars):
   const roles = [...ps.play.roles, ...(current ? roleWithDeps(current) : [])]
   const layers: Layers = {
     ...inventoryLayers(run, host),
-    role_defaults: roles.map((r) => layer(`role ${r.name} defaults`, r.defaults)),
+    // a task sees ansible_host as the host's address unless something sets it (hostvars do not show it), as in ansible
+    role_defaults: [...(task ? [layer('host address', { ansible_host: isImplicit(run, host) ? '127.0.0.1' : host })] : []), ...roles.map((r) => layer(`role ${r.name} defaults`, r.defaults))],
     facts: state ? [layer('facts', state.facts)] : [],
     play_vars: [layer('play vars', ps.play.vars)],
     play_vars_files: [layer('vars_files', ps.varsFiles)],
@@ -136,6 +137,7 @@ function hostvarsView(ps: PlayState): Vars {
   })
 }
 
+const isImplicit = (run: RunState, host: string): boolean => run.implicit.has(host) || run.options.inventory.hosts.get(host)?.location.file === '<implicit>'
 const knownHost = (run: RunState, name: string): boolean => run.options.inventory.hosts.has(name) || run.implicit.has(name)
 const isVars = (v: unknown): v is Vars => typeof v === 'object' && v !== null && !Array.isArray(v)
 
