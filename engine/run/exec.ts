@@ -5,7 +5,7 @@ import { type BecomeSpec, type Connection, CONNECTION_VARS } from '../connection
 import { ConnectionError, ModuleError, TemplateError, TsplayError } from '../errors.js'
 import { describeIssue, type Task } from '../load/index.js'
 import { implicitLocalhostVars } from '../inventory/index.js'
-import { type AnyModule, type ModuleContext, runModule } from '../module.js'
+import { type AnyModule, type Diff, type ModuleContext, runModule } from '../module.js'
 import type { TaskResult } from './result.js'
 import { newHostState, type PlayState } from './state.js'
 import { hostVars, keyword, scopeChain, taskRole, templateVars } from './vars.js'
@@ -82,6 +82,8 @@ export async function execute({ mod, args, ctx, delegated }: Prepared, gathered?
     if (outcome.msg !== undefined) data['msg'] = outcome.msg
     if (outcome.status === 'failed') data['failed'] = true
     if (outcome.status === 'skipped') data['skipped'] = true
+    // in diff mode the result carries its diff (a registered result shows it), as ansible's modules return it
+    if (ctx.diff && outcome.diff.length > 0 && data['diff'] === undefined) data['diff'] = outcome.diff.map(diffData)
     return { host, status: outcome.status, ...delegated, data, diff: outcome.diff, changes: outcome.changes, ...(mod.name === 'debug' ? { verboseAlways: true } : {}) }
   } catch (error) {
     if (error instanceof ConnectionError) return unreachable(host, error.message, delegated)
@@ -99,6 +101,9 @@ function parseArgs(task: Task, vars: Vars): unknown {
 }
 
 /** A failed result with just a message, as Ansible reports errors raised before the module runs. */
+const diffData = (d: Diff): Record<string, string> =>
+  d.prepared !== undefined ? { prepared: d.prepared } : { before: d.before, after: d.after, ...(d.beforeHeader !== undefined ? { before_header: d.beforeHeader } : {}), ...(d.afterHeader !== undefined ? { after_header: d.afterHeader } : {}) }
+
 export const failed = (host: string, msg: string): TaskResult => ({ host, status: 'failed', data: { changed: false, failed: true, msg }, diff: [], changes: [] })
 
 /** An unreachable result; `delegated` names the delegate that could not be reached, if any. */
