@@ -28,6 +28,7 @@ const args = z
   .object({
     cmd: z.string().optional().describe('The command and its arguments, split into words like a POSIX shell would quote them; no shell features'),
     argv: z.array(text).optional().describe('The command as a list of words, each passed as it is'),
+    executable: z.string().optional().describe('Ignored, as ansible-core ignores it for command (it warns that the parameter is no longer supported)'),
     ...commandOptions,
   })
   .strict()

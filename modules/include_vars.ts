@@ -3,8 +3,10 @@
 // - include_vars:
 //     file: versions.yml
 //     name: versions
-import { existsSync } from 'node:fs'
-import { isAbsolute, join } from 'node:path'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { extname, isAbsolute, join } from 'node:path'
+import { pythonRegex } from '../engine/template/index.js'
+import { stringList, yamlBool, yamlInt } from './lib/args.js'
 import { z } from 'zod'
 import { ModuleError, TsplayError } from '../engine/errors.js'
 import { readVarsFile } from '../engine/inventory/index.js'
@@ -14,9 +16,16 @@ const args = z
   .object({
     file: z.string().optional().describe("Variables file: absolute, or found in the role's vars/, the role, the playbook's vars/ or the playbook directory"),
     name: z.string().optional().describe('Put the variables under this one name instead of at the top level'),
+    dir: z.string().optional().describe("A directory of variables files, read in sorted order: in a role relative to its vars/, else to the playbook's directory"),
+    depth: yamlInt.default(0).describe('With dir: how many directories of the sorted walk to read (0: all)'),
+    files_matching: z.string().optional().describe('With dir: only file names this regular expression finds'),
+    ignore_files: stringList.default([]).describe('With dir: file names ending in one of these regular expressions are skipped'),
+    extensions: stringList.default(['yaml', 'yml', 'json']).describe('With dir: the valid file extensions; another one fails the task'),
+    ignore_unknown_extensions: yamlBool.default(false).describe('With dir: skip files of other extensions instead of failing'),
   })
   .strict()
-  .refine((a) => a.file !== undefined, { message: 'one of file or a free-form file name is required' })
+  .refine((a) => a.file !== undefined || a.dir !== undefined, { message: 'one of file, dir or a free-form file name is required' })
+  .refine((a) => a.file === undefined || a.dir === undefined, { message: 'You are mixing file only and dir only arguments, these are incompatible' })
 
 /** Reads a YAML/JSON variables file on the controller into host variables (include_vars precedence), as Ansible's `include_vars`. */
 export const include_vars = defineModule({
@@ -27,6 +36,10 @@ export const include_vars = defineModule({
   freeForm: 'file',
   gather: () => Promise.resolve(undefined),
   plan: (a, _state, ctx) => {
+    if (a.dir !== undefined) {
+      const { vars, files } = readVarsDir(a, typeof ctx.vars['role_path'] === 'string' ? ctx.vars['role_path'] : undefined, String(ctx.vars['playbook_dir'] ?? '.'))
+      return { changes: [], values: { ansible_facts: a.name === undefined ? vars : { [a.name]: vars }, ansible_included_var_files: files } }
+    }
     const file = a.file!
     const roots = [ctx.vars['role_path'], ctx.vars['playbook_dir']].filter((r): r is string => typeof r === 'string')
     const candidates = isAbsolute(file) ? [file] : roots.flatMap((r) => [join(r, 'vars', file), join(r, file)])
@@ -43,3 +56,39 @@ export const include_vars = defineModule({
   },
   apply: () => Promise.resolve(),
 })
+
+type DirArgs = Pick<z.infer<typeof args>, 'dir' | 'depth' | 'files_matching' | 'ignore_files' | 'extensions' | 'ignore_unknown_extensions'>
+
+/** include_vars `dir:` as ansible's action reads it: a sorted walk cut at `depth` entries, files filtered, merged in order. */
+function readVarsDir(a: DirArgs, rolePath: string | undefined, playbookDir: string): { vars: Record<string, unknown>; files: string[] } {
+  const given = a.dir!
+  let root = isAbsolute(given) ? given : rolePath === undefined ? join(playbookDir, given) : join(rolePath, 'vars', given)
+  if (!isAbsolute(given) && rolePath !== undefined && given.split('/')[0] === 'vars' && existsSync(join(rolePath, given))) root = join(rolePath, given)
+  if (!existsSync(root)) throw new ModuleError(`${root} directory does not exist`)
+  if (!statSync(root).isDirectory()) throw new ModuleError(`${root} is not a directory`)
+  const matching = a.files_matching === undefined ? undefined : pythonRegex(a.files_matching)
+  const ignored = a.ignore_files.map((pattern) => pythonRegex(`(?:${pattern})$`))
+  const walk = (dir: string): string[] => [dir, ...readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory()).flatMap((n) => walk(join(dir, n)))]
+  const dirs = walk(root).sort()
+  const vars: Record<string, unknown> = {}
+  const files: string[] = []
+  for (const dir of a.depth > 0 ? dirs.slice(0, a.depth) : dirs) {
+    for (const name of readdirSync(dir).filter((n) => !statSync(join(dir, n)).isDirectory()).sort()) {
+      const path = join(dir, name)
+      if (rolePath !== undefined && path === join(rolePath, 'vars', 'main.yml')) continue
+      if (matching !== undefined && !matching.test(name)) continue
+      if (ignored.some((r) => r.test(name))) continue
+      const valid = a.extensions.includes(extname(name).slice(1))
+      if (!valid && a.ignore_unknown_extensions) continue
+      if (!valid) throw new ModuleError(`${path} does not have a valid extension: ${a.extensions.join(', ')}`)
+      try {
+        Object.assign(vars, readVarsFile(path))
+      } catch (error) {
+        if (error instanceof TsplayError) throw new ModuleError(error.message)
+        throw error
+      }
+      files.push(path)
+    }
+  }
+  return { vars, files }
+}

@@ -52,7 +52,13 @@ run options (as ansible-playbook):
 
 const BOOLEAN = ['ask-vault-pass', 'check', 'diff', 'list-hosts', 'list-tasks', 'list-tags', 'syntax-check', 'force-handlers', 'json', 'help', 'version', 'become', 'ask-become-pass', 'ask-pass', 'accept-new-host-keys', 'verbose', 'list']
 const STRING = ['vault-id', 'vault-password-file', 'inventory', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'start-at-task', 'become-user', 'become-method', 'timeout', 'connection']
-const ALIAS = { i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help', c: 'connection', J: 'ask-vault-pass' }
+const ALIAS = { v: 'verbose', 'inventory-file': 'inventory', i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help', c: 'connection', J: 'ask-vault-pass', 'ask-vault-password': 'ask-vault-pass', 'vault-pass-file': 'vault-password-file' }
+// ansible-playbook's options that tsplay does not honour yet: read (so that an option's value is not taken for
+// the playbook) and refused with a clear message rather than ignored. --flush-cache is honoured: there is no fact cache.
+const UNSUPPORTED_STRING = ['private-key', 'key-file', 'user', 'ssh-common-args', 'sftp-extra-args', 'scp-extra-args', 'ssh-extra-args', 'connection-password-file', 'conn-pass-file', 'become-password-file', 'become-pass-file', 'module-path']
+const UNSUPPORTED_BOOLEAN = ['step']
+const UNSUPPORTED_ALIAS = { u: 'user', M: 'module-path' }
+const DEFAULT_INVENTORY = '/etc/ansible/hosts'
 // ansible-core's names for its SSH connection plugins; tsplay runs all of them over ssh2
 const CONNECTIONS = ['ssh', 'local', 'smart', 'paramiko']
 
@@ -97,8 +103,11 @@ export function parseRunArgs(args: readonly string[]): minimist.ParsedArgs & { v
   // minimist would read `--check=no` as check mode; argparse refuses a value given to a flag
   const valued = args.find((a) => /^--[^=]+=/.test(a) && BOOLEAN.includes(a.slice(2, a.indexOf('='))))
   if (valued !== undefined) throw new UsageError(`argument ${valued.slice(0, valued.indexOf('='))}: ignored explicit argument '${valued.slice(valued.indexOf('=') + 1)}'`)
-  const parsed = minimist([...args], { boolean: BOOLEAN, string: STRING, alias: ALIAS, unknown: (a) => { if (a.startsWith('-') && !/^-v+$/.test(a)) unknown.push(a); return !a.startsWith('-') } })
+  // options anywhere, before or after the playbook, as ansible-playbook's argparse takes them; `--` ends options
+  const parsed = minimist([...args], { boolean: [...BOOLEAN, ...UNSUPPORTED_BOOLEAN, 'flush-cache'], string: [...STRING, ...UNSUPPORTED_STRING], alias: { ...ALIAS, ...UNSUPPORTED_ALIAS }, unknown: (a) => { if (a.startsWith('-') && a !== '-') unknown.push(a); return !a.startsWith('-') } })
   if (unknown.length > 0) throw new UsageError(`unknown option '${unknown[0]}'`)
+  const unsupported = [...UNSUPPORTED_STRING, ...UNSUPPORTED_BOOLEAN].find((name) => parsed[name] !== undefined && parsed[name] !== false)
+  if (unsupported !== undefined) throw new UsageError(`option '--${unsupported}' of ansible-playbook is not supported by tsplay yet`)
   const verbosity = args.reduce((n, a) => n + (/^-v+$/.test(a) ? a.length - 1 : a === '--verbose' ? 1 : 0), 0)
   return Object.assign(parsed, { verbosity })
 }
@@ -121,7 +130,10 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   const splitList = (v: unknown): string[] => [v ?? []].flat().flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean)
   useVaultSecrets(await runVaultSecrets(o))
   if (!existsSync(playbookPath) || !statSync(playbookPath).isFile()) throw new StartError(`the playbook: ${playbookPath} could not be found`)
-  const inventory = loadInventory(sources.length ? sources : ['localhost,'])
+  // no -i: ansible's default source, else no inventory at all, where localhost is the implicit one (local connection)
+  const defaults = sources.length === 0 ? [DEFAULT_INVENTORY].filter((path) => existsSync(path)) : sources
+  if (defaults.length === 0 && o['json'] !== true) err('[WARNING]: No inventory was parsed, only implicit localhost is available\n')
+  const inventory = loadInventory(defaults)
   const limit = o['limit'] === undefined ? undefined : limitPattern(String(o['limit']))
   // as ansible-playbook: a --limit that leaves no host of a non-empty inventory stops the run before the playbook loads
   const all = new Set(inventory.select(['all']))

@@ -3,4 +3,5 @@
 // This file is the folder's only public door: code outside the folder imports from here, never from its files.
 export { matchPattern, type PatternTarget } from './host-patterns.js'
 export { loadInventory, loadVarsDirs, readVarsFile } from './inventory.js'
+export { LOCALHOST_NAMES, controllerPython, implicitLocalhostVars } from './localhost.js'
 export type { Inventory, VarLayer, VarsDirs } from './types.js'

@@ -2,6 +2,7 @@ import { formatLocation, PlaybookError, type SourceLocation } from '../errors.js
 import { matchPattern, type PatternTarget } from './host-patterns.js'
 import type { Inventory, InventoryGroup, InventoryHost, VarLayer } from './types.js'
 import type { Vars } from '../template/index.js'
+import { LOCALHOST_NAMES, implicitLocalhostVars } from './localhost.js'
 
 interface GroupData {
   name: string
@@ -31,7 +32,6 @@ export interface InventoryBuilder {
   host(name: string, group: string, vars: Vars, at: SourceLocation): void
 }
 
-const IMPLICIT_LOCALHOST: Vars = { ansible_connection: 'local' }
 
 /** The mutable inventory behind the Inventory interface; built by the readers, grown by add_host/group_by. */
 export class InventoryModel implements Inventory, InventoryBuilder, PatternTarget {
@@ -140,8 +140,8 @@ export class InventoryModel implements Inventory, InventoryBuilder, PatternTarge
     const terms = typeof pattern === 'string' ? pattern.split(/[,:]/) : pattern
     for (const term of terms) {
       const name = term.trim()
-      if ((name === 'localhost' || name === '127.0.0.1') && !this.hostData.has(name) && !hosts.includes(name)) {
-        this.implicit.set(name, { name, vars: { ...IMPLICIT_LOCALHOST }, location: { file: '<implicit>', line: 1, col: 1 }, groups: new Set() })
+      if (LOCALHOST_NAMES.includes(name) && !this.hostData.has(name) && !hosts.includes(name)) {
+        this.implicit.set(name, { name, vars: implicitLocalhostVars(), location: { file: '<implicit>', line: 1, col: 1 }, groups: new Set() })
         this.hostsCache = undefined
         hosts.push(name)
       }

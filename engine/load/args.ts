@@ -52,10 +52,12 @@ export function parseKeyValues(text: string, freeForm: string | undefined, known
   const args: Record<string, unknown> = {}
   const free: string[] = []
   for (const word of splitArgs(text)) {
-    const eq = word.indexOf('=')
-    const key = eq > 0 ? word.slice(0, eq) : ''
-    if (eq > 0 && /^[A-Za-z_][\w]*$/.test(key) && (freeForm === undefined || (known.has(key) && key !== freeForm))) {
-      args[key] = unquote(word.slice(eq + 1))
+    // as parse_kv: the first `=` not escaped, wherever it is; the key may be a template (`{{ item.key }}=v`),
+    // named at run time, where the module checks it
+    const eq = word.search(/(?<!\\)=/)
+    const key = eq > 0 ? word.slice(0, eq).trim() : ''
+    if (eq > 0 && (freeForm === undefined ? key !== '' : known.has(key) && key !== freeForm)) {
+      args[key] = unquote(word.slice(eq + 1).trim())
     } else if (freeForm !== undefined) {
       free.push(word)
     } else {

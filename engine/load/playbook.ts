@@ -4,11 +4,11 @@ import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml
 import { builtinModules, resolveModuleName } from '../../modules/index.js'
 import { findAnsibleModule, type AnsibleModuleRef } from '../ansible/index.js'
 import { didYouMean } from '../errors.js'
-import { validateArgs, parseKeyValues, schemaShape } from './args.js'
+import { validateArgs, parseKeyValues, schemaShape, splitArgs } from './args.js'
 import { importing, loadRoleBlock, roleFromTask, type LoadContext } from './roles.js'
 import { flattenTasks, includeParams, type Block, type Item, type Keywords, type Play, type Playbook, type Scope, type Task } from './model.js'
 import { isObject, keywordsOf, nodeAt, pairOf, valueOf } from './nodes.js'
-import { BLOCK_KEYWORDS, ENGINE_ACTIONS, HANDLER_KEYWORDS, LOOP_CONTROL_KEYWORDS, META_ACTIONS, PLAY_KEYWORDS, TASK_KEYWORDS, WITH_LOOKUPS } from './keywords.js'
+import { BLOCK_KEYWORDS, ENGINE_ACTIONS, ROLE_INCLUDE_ARGS, HANDLER_KEYWORDS, LOOP_CONTROL_KEYWORDS, META_ACTIONS, PLAY_KEYWORDS, TASK_KEYWORDS, WITH_LOOKUPS } from './keywords.js'
 import { errorAt, loadYaml, nodeLocation, type SourceFile } from '../yaml/index.js'
 
 /** Load a playbook and everything static in it (roles, import_*), checked before any host is touched. */
@@ -23,7 +23,7 @@ export function loadPlaybook(path: string): Playbook {
   return { path: abs, dir: dirname(abs), plays }
 }
 
-function loadPlays(abs: string, seen: Set<string>): Play[] {
+function loadPlays(abs: string, seen: Set<string>, importVars: Record<string, unknown> = {}): Play[] {
   const src = loadYaml(abs)
   const root = src.doc.contents as Node | null
   // ansible-playbook: "Empty playbook, nothing to do", exit 4
@@ -36,15 +36,18 @@ function loadPlays(abs: string, seen: Set<string>): Play[] {
     if (imported) {
       const target = resolve(dirname(abs), String(valueOf(imported)))
       if (seen.has(target)) throw errorAt(src, nodeLocation(src, imported.value as Node), `import_playbook: recursive import of ${target}`)
-      plays.push(...loadPlays(target, new Set([...seen, abs])))
+      // `import_playbook: x.yml` with `vars:` gives them to every imported play, over the play's own vars
+      const varsPair = pairOf(node, 'vars')
+      const given = varsPair ? valueOf(varsPair) : undefined
+      plays.push(...loadPlays(target, new Set([...seen, abs]), { ...importVars, ...(isObject(given) ? given : {}) }))
       continue
     }
-    plays.push(loadPlay(src, node, dirname(abs)))
+    plays.push(loadPlay(src, node, dirname(abs), importVars))
   }
   return plays
 }
 
-function loadPlay(src: SourceFile, node: YAMLMap, dir: string): Play {
+function loadPlay(src: SourceFile, node: YAMLMap, dir: string, importVars: Record<string, unknown>): Play {
   checkKeys(src, node, PLAY_KEYWORDS, 'play')
   const keywords = keywordsOf(node)
   const location = nodeLocation(src, node)
@@ -55,7 +58,11 @@ function loadPlay(src: SourceFile, node: YAMLMap, dir: string): Play {
     throw errorAt(src, nodeLocation(src, nodeAt(node, 'hosts') ?? node), 'hosts: expected a host pattern or a list of them')
   }
   const scope: Scope = { keywords: withoutSections(keywords), parent: undefined, dir, location }
-  const ctx = loadContext(dir, new Map())
+  const varsValue = keywords['vars']
+  // play vars may also be a list of mappings, merged in order
+  const ownVars = Array.isArray(varsValue) ? Object.assign({}, ...varsValue.filter(isObject)) : isObject(varsValue) ? varsValue : {}
+  const vars = { ...ownVars, ...importVars }
+  const ctx = { ...loadContext(dir, new Map()), vars }
   const preTasks = loadItems(src, nodeAt(node, 'pre_tasks'), scope, ctx, false)
   const roleBlocks: Item[] = []
   const rolesNode = nodeAt(node, 'roles')
@@ -68,14 +75,13 @@ function loadPlay(src: SourceFile, node: YAMLMap, dir: string): Play {
   const ownHandlers = flattenTasks(loadItems(src, nodeAt(node, 'handlers'), scope, ctx, true))
   const handlers = [...ctx.handlers, ...ownHandlers]
   checkNotified(ctx, handlers)
-  const varsValue = keywords['vars']
   const varsFiles = keywords['vars_files']
   const name = keywords['name'] !== undefined ? String(keywords['name']) : [keywords['hosts']].flat().join(',')
   return {
     name,
     hosts: keywords['hosts'] as string | string[],
     keywords,
-    vars: isObject(varsValue) ? varsValue : {},
+    vars,
     varsFiles: varsFiles === undefined || varsFiles === null ? [] : [varsFiles].flat(),
     preTasks,
     tasks,
@@ -131,9 +137,17 @@ function loadItem(src: SourceFile, node: Node, scope: Scope, ctx: LoadContext, h
   if (!isMap(node)) throw errorAt(src, nodeLocation(src, node), 'a task must be a mapping')
   if (pairOf(node, 'block')) return [loadBlock(src, node, scope, ctx, handler)]
   const task = loadTask(src, node, scope, ctx, handler)
-  if (task.action === 'import_tasks') return [importTasks(task, ctx, handler)]
+  if (task.action === 'import_tasks' || isStaticInclude(task)) return [importTasks(task, ctx, handler)]
   if (task.action === 'import_role') return roleFromTask(task, ctx)
   return [task]
+}
+
+// ansible-core 2.14 reads the deprecated `include:` of a task file statically, as import_tasks, unless the file
+// name is templated or the include loops
+function isStaticInclude(task: Task): boolean {
+  if (task.action !== 'include') return false
+  const file = String(task.args['file'] ?? task.args['_raw_params'] ?? '')
+  return !/{{|{%/.test(file) && task.keywords['loop'] === undefined && !Object.keys(task.keywords).some((k) => k.startsWith('with_'))
 }
 
 function loadBlock(src: SourceFile, node: YAMLMap, scope: Scope, ctx: LoadContext, handler: boolean): Block {
@@ -198,6 +212,11 @@ function loadTask(src: SourceFile, node: YAMLMap, scope: Scope, ctx: LoadContext
   if (actionKey === undefined) throw errorAt(src, location, 'task has no action: expected a module name such as command, copy or debug')
   const action = resolveModuleName(actionKey) ?? bareName(actionKey)
   checkLoopControl(src, node, keywords)
+  // ansible fails such a task when it runs; tsplay refuses it before anything runs
+  const register = keywords['register']
+  if (register !== undefined && !(typeof register === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(register))) {
+    throw errorAt(src, nodeLocation(src, nodeAt(node, 'register') ?? node), `register: invalid variable name '${String(register)}'`)
+  }
   const args = argsOf(src, node, action, actionKey, actionNode, keywords)
   noteNotify(src, node, keywords, ctx)
   if (action === 'meta' && !META_ACTIONS.has(String(args['_raw_params']))) {
@@ -245,8 +264,16 @@ function argsOf(src: SourceFile, node: YAMLMap, action: string, actionKey: strin
   if (raw === null || raw === undefined) return { ...extra }
   if (isObject(raw)) return { ...extra, ...raw }
   if (typeof raw !== 'string' && typeof raw !== 'number') throw errorAt(src, nodeLocation(src, actionNode), `${actionKey}: expected arguments as a mapping or k=v text`)
+  if (action === 'include') {
+    // the old include: `include: file.yml a=1 b=2`, the k=v words being the include's variables
+    const words = splitArgs(String(raw))
+    const file = words.filter((w) => !/^[A-Za-z_]\w*=/.test(w)).join(' ')
+    const vars = parseKeyValues(words.filter((w) => /^[A-Za-z_]\w*=/.test(w)).join(' '), undefined, new Set()).args
+    if (Object.keys(vars).length > 0) keywords['vars'] = { ...vars, ...(isObject(keywords['vars']) ? keywords['vars'] : {}) }
+    return { ...extra, _raw_params: file }
+  }
   if (action === 'meta' || action === 'include_tasks' || action === 'import_tasks' || action === 'include_role' || action === 'import_role') {
-    const parsed = parseKeyValues(String(raw), '_raw_params', new Set(['file', 'name', 'tasks_from', 'apply']))
+    const parsed = parseKeyValues(String(raw), '_raw_params', new Set(['file', 'apply', ...ROLE_INCLUDE_ARGS]))
     if (action.endsWith('_role') && parsed.args['_raw_params'] !== undefined) return { ...extra, name: parsed.args['_raw_params'] }
     return { ...extra, ...parsed.args }
   }

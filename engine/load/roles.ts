@@ -1,12 +1,12 @@
-import { existsSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { extname, join, resolve } from 'node:path'
 import { isMap, isScalar, isSeq, type Node } from 'yaml'
 import type { SourceLocation } from '../errors.js'
 import { flattenTasks, includeParams, type Block, type Item, type RoleInstance, type Scope, type Task } from './model.js'
 import { isObject, keywordsOf } from './nodes.js'
 import { ROLE_KEYWORDS } from './keywords.js'
 import { displayPath, errorAt, loadYaml, nodeLocation, type SourceFile } from '../yaml/index.js'
-import type { Vars } from '../template/index.js'
+import { renderValue, type Vars } from '../template/index.js'
 
 /** State shared while loading one play: role handlers, roles seen, notifies to check. */
 export interface LoadContext {
@@ -16,6 +16,8 @@ export interface LoadContext {
   /** Role instances by name and parameters: Ansible runs a role once per play unless its parameters differ. */
   readonly seenRoles: Map<string, RoleInstance>
   readonly notified: Array<{ readonly name: string; readonly src: SourceFile; readonly location: SourceLocation }>
+  /** The play's variables known at load time (its vars, import_playbook's vars): static role names may use them. */
+  readonly vars?: Vars
   /** Load a task file (playbook.ts's loadTaskFile, passed in because task files in turn load roles). */
   readonly loadTasks: (path: string, scope: Scope, ctx: LoadContext, handler?: boolean) => Item[]
   /** Task files and roles being imported, outermost first: importing one of them again is a cycle. */
@@ -58,6 +60,7 @@ export function roleFromTask(task: Task, ctx: LoadContext): Item[] {
     ...(typeof task.args['tasks_from'] === 'string' ? { tasksFrom: task.args['tasks_from'] } : {}),
     ...(typeof task.args['vars_from'] === 'string' ? { varsFrom: task.args['vars_from'] } : {}),
     ...(typeof task.args['defaults_from'] === 'string' ? { defaultsFrom: task.args['defaults_from'] } : {}),
+    ...(typeof task.args['handlers_from'] === 'string' ? { handlersFrom: task.args['handlers_from'] } : {}),
   })
 }
 
@@ -66,9 +69,11 @@ interface RoleOptions {
   readonly tasksFrom?: string
   readonly varsFrom?: string
   readonly defaultsFrom?: string
+  readonly handlersFrom?: string
 }
 
-function useRole(name: string, keywords: Record<string, unknown>, params: Vars, scope: Scope, ctx: LoadContext, src: SourceFile, location: SourceLocation, options: RoleOptions): Item[] {
+function useRole(given: string, keywords: Record<string, unknown>, params: Vars, scope: Scope, ctx: LoadContext, src: SourceFile, location: SourceLocation, options: RoleOptions): Item[] {
+  const name = staticName(given, ctx)
   const path = findRoleDir(name, ctx, scope)
   if (path === undefined) throw errorAt(src, location, `role '${name}' not found in ${rolePaths(ctx.playbookDir).join(', ')}`)
   const key = `${path}\0${JSON.stringify(params)}\0${options.tasksFrom ?? ''}`
@@ -83,8 +88,9 @@ function loadRole(name: string, path: string, key: string, repeat: boolean, keyw
   const depList = meta?.value && isObject(meta.value) ? meta.value['dependencies'] : undefined
   if (Array.isArray(depList) && meta) {
     const depsNode = (meta.src.doc.contents as { get?: (k: string, keep: boolean) => unknown }).get?.('dependencies', true)
-    // Dependencies inherit the keywords (when, tags, become…) of the role entry that pulled them in.
-    const depScope: Scope = { keywords, parent: scope, dir: scope.dir, location }
+    // Dependencies inherit the keywords (when, tags, become…) of the role entry that pulled them in, and see its
+    // parameters, as ansible's dependency chain gives them
+    const depScope: Scope = { keywords, parent: scope, dir: scope.dir, location, ...(Object.keys(params).length ? { params: { level: 'role_params', vars: params } } : {}) }
     for (const dep of isSeq(depsNode) ? (depsNode.items as Node[]) : []) {
       const before = ctx.roles.length
       deps.push(...loadRoleBlock(meta.src, dep, depScope, ctx))
@@ -104,7 +110,7 @@ function loadRole(name: string, path: string, key: string, repeat: boolean, keyw
   }
   const own: Scope = { keywords, parent: scope, role, params: { level: 'role_params', vars: params }, dir: join(path, 'tasks'), location }
   // Every use of a role brings its own copy of its handlers; a notify picks the last one loaded, as in Ansible.
-  const handlersFile = roleFile(path, 'handlers', 'main')
+  const handlersFile = roleFile(path, 'handlers', options.handlersFrom ?? 'main')
   if (handlersFile && !repeat) ctx.handlers.push(...flattenTasks(ctx.loadTasks(handlersFile, { ...own, dir: join(path, 'handlers') }, ctx, true)))
   const tasksFile = roleFile(path, 'tasks', options.tasksFrom ?? 'main')
   if (options.tasksFrom !== undefined && tasksFile === undefined) throw errorAt(src, location, `role '${name}': no tasks file '${options.tasksFrom}' in ${join(path, 'tasks')}`)
@@ -124,6 +130,15 @@ export function importing<T>(ctx: LoadContext, key: string, at: { readonly src: 
   }
 }
 
+// a role named by a template (`name: "{{ role_to_test }}"`) is named from the play's vars, as ansible templates it
+function staticName(name: string, ctx: LoadContext): string {
+  if (!/{{|{%/.test(name)) return name
+  try {
+    return String(renderValue(name, ctx.vars ?? {}))
+  } catch {
+    return name
+  }
+}
 
 /** The directory of role `name`: a path as given, or the first match in rolePaths. */
 export function findRoleDir(name: string, ctx: Pick<LoadContext, 'playbookDir'>, scope?: Scope): string | undefined {
@@ -148,10 +163,29 @@ function readRoleFile(rolePath: string, dir: string, name: string): { value: unk
 }
 
 function varsFile(rolePath: string, dir: string, name: string): Vars {
+  const folder = join(rolePath, dir, name)
+  if (isDir(folder)) return Object.assign({}, ...varsFilesIn(folder).map((file) => varsOfFile(loadYaml(file), `${dir}/${name}`)))
   const read = readRoleFile(rolePath, dir, name)
   if (read === undefined || read.value === null || read.value === undefined) return {}
   if (!isObject(read.value)) throw errorAt(read.src, { file: read.src.path, line: 1, col: 1 }, `${dir}/${name}: expected a mapping of variables`)
   return read.value
+}
+
+// `defaults/main/` as a folder: every vars file in it and below, in sorted order, hidden files left out (ansible's
+// find_vars_files)
+function varsFilesIn(folder: string): string[] {
+  return readdirSync(folder).filter((n) => !n.startsWith('.')).sort().flatMap((n) => {
+    const p = join(folder, n)
+    if (isDir(p)) return varsFilesIn(p)
+    return ['', '.yml', '.yaml', '.json'].includes(extname(n)) ? [p] : []
+  })
+}
+
+function varsOfFile(src: SourceFile, what: string): Vars {
+  const value = src.doc.toJS() as unknown
+  if (value === null || value === undefined) return {}
+  if (!isObject(value)) throw errorAt(src, { file: src.path, line: 1, col: 1 }, `${what}: expected a mapping of variables`)
+  return value
 }
 
 function isDir(p: string): boolean {

@@ -6,7 +6,8 @@ import { type AnsibleModuleRef, runAnsibleModule } from '../ansible/index.js'
 import { type BecomeSpec, type Connection, CONNECTION_VARS } from '../connection/index.js'
 import { ConnectionError, ModuleError, TemplateError, TsplayError } from '../errors.js'
 import { describeIssue, type Task } from '../load/index.js'
-import { type AnyModule, type ModuleContext, runModule } from '../module.js'
+import { implicitLocalhostVars } from '../inventory/index.js'
+import { type AnyModule, type Diff, type ModuleContext, runModule } from '../module.js'
 import type { TaskResult } from './result.js'
 import { newHostState, type PlayState } from './state.js'
 import { hostVars, keyword, noLogOf, scopeChain, taskRole, templateVars } from './vars.js'
@@ -103,6 +104,8 @@ export async function execute({ mod, args, ctx, delegated, ansible }: Prepared, 
     if (outcome.msg !== undefined) data['msg'] = outcome.msg
     if (outcome.status === 'failed') data['failed'] = true
     if (outcome.status === 'skipped') data['skipped'] = true
+    // in diff mode the result carries its diff (a registered result shows it), as ansible's modules return it
+    if (ctx.diff && outcome.diff.length > 0 && data['diff'] === undefined) data['diff'] = outcome.diff.map(diffData)
     return { host, status: outcome.status, ...delegated, data, diff: ctx.diff ? outcome.diff : [], changes: outcome.changes, ...(mod.name === 'debug' ? { verboseAlways: true } : {}) }
   } catch (error) {
     if (error instanceof ConnectionError) return unreachable(host, error.message, delegated)
@@ -122,6 +125,9 @@ function parseArgs(task: Task, vars: Vars): unknown {
 }
 
 /** A failed result with just a message, as Ansible reports errors raised before the module runs. */
+const diffData = (d: Diff): Record<string, string> =>
+  d.prepared !== undefined ? { prepared: d.prepared } : { before: d.before, after: d.after, ...(d.beforeHeader !== undefined ? { before_header: d.beforeHeader } : {}), ...(d.afterHeader !== undefined ? { after_header: d.afterHeader } : {}) }
+
 export const failed = (host: string, msg: string): TaskResult => ({ host, status: 'failed', data: { changed: false, failed: true, msg }, diff: [], changes: [] })
 
 /** An unreachable result; `delegated` names the delegate that could not be reached, if any. */
@@ -155,7 +161,7 @@ export function connection(ps: PlayState, host: string): Promise<Connection> {
   if (state === undefined) {
     // a name not in the inventory (a delegate_to typo) is a host reached by that name over SSH, as in ansible:
     // only the implicit localhost connects locally, never any other unknown name
-    if (!run.options.inventory.hosts.has(host)) run.implicit.set(host, LOCALHOST_NAMES.includes(host) ? { ansible_connection: 'local' } : {})
+    if (!run.options.inventory.hosts.has(host)) run.implicit.set(host, LOCALHOST_NAMES.includes(host) ? implicitLocalhostVars() : {})
     state = newHostState()
     run.hosts.set(host, state)
   }

@@ -1,10 +1,12 @@
 import { handlerNames, type Task } from '../load/index.js'
 import type { PlayState } from './state.js'
+import { keyword } from './vars.js'
 import { renderValue, type Vars } from '../template/index.js'
 
 /** Record that `host` notified the handlers named in `task`'s notify (only called for a changed result). */
 export function notify(ps: PlayState, task: Task, host: string, vars: Vars): void {
-  const raw = task.keywords['notify']
+  // a notify on import_tasks (or import_role) reaches the tasks it imports, as in ansible
+  const raw = keyword(task, 'notify')
   if (raw === undefined || raw === null) return
   for (const name of [raw].flat().map((n) => String(renderValue(n, vars, task.location)))) {
     // A name picks the last handler loaded with it; a listen topic reaches every handler listening.

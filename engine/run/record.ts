@@ -68,7 +68,7 @@ export function record(ps: PlayState, task: Task, result: TaskResult, alsoFor: r
       }
       break
   }
-  if (changed && result.status !== 'unreachable' && task.keywords['notify'] !== undefined) notify(ps, task, host, templateVars(hostVars(ps, host, task)))
+  if (changed && result.status !== 'unreachable' && keyword(task, 'notify') !== undefined) notify(ps, task, host, templateVars(hostVars(ps, host, task)))
 }
 
 /** The host's recap counters, created on first use. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConnectionError, TsplayError } from '../errors.js'
 import type { EventSink } from './events.js'
-import { loadVarsDirs, readVarsFile } from '../inventory/index.js'
+import { LOCALHOST_NAMES, implicitLocalhostVars, loadVarsDirs, readVarsFile } from '../inventory/index.js'
 import { type LoadContext, loadContext as newLoadContext, type Play, type Playbook } from '../load/index.js'
 import type { HostStats } from './result.js'
 import { connection } from './exec.js'
@@ -65,12 +65,12 @@ function targetHosts(run: RunState, play: Play): string[] {
   let hosts = inv.select(pattern)
   if (hosts.length === 0 && !run.warnedPatterns.has(String(pattern))) {
     run.warnedPatterns.add(String(pattern))
-    if (![pattern].flat().some((p) => ['localhost', '127.0.0.1'].includes(String(p)))) run.emit({ type: 'warning', message: `Could not match supplied host pattern, ignoring: ${[pattern].flat().join(',')}` })
+    if (![pattern].flat().some((p) => LOCALHOST_NAMES.includes(String(p)))) run.emit({ type: 'warning', message: `Could not match supplied host pattern, ignoring: ${[pattern].flat().join(',')}` })
   }
   const names = [pattern].flat().flatMap((p) => String(p).split(/[,:]/)).map((p) => p.trim())
-  for (const local of ['localhost', '127.0.0.1']) {
+  for (const local of LOCALHOST_NAMES) {
     if (names.includes(local) && !inv.hosts.has(local) && !hosts.includes(local)) {
-      run.implicit.set(local, { ansible_connection: 'local' })
+      run.implicit.set(local, implicitLocalhostVars())
       hosts.push(local)
     }
   }
@@ -119,7 +119,7 @@ async function runPlay(run: RunState, play: Play): Promise<void> {
     if (playEnded || run.aborted) break
     const batch = fullBatch.filter((h) => live.has(h))
     run.emit({ type: 'play', name: play.name, check: run.options.check })
-    const ps: PlayState = { run, play, batch, playHosts: targets, loadContext, handlers: [...play.handlers], notified: new Map(), varsFiles: {}, rescuable: new Map(), failedInBatch: new Set(), stopped: false, playEnded: false, connectionsChecked: new Set() }
+    const ps: PlayState = { run, play, batch, playHosts: targets, loadContext, handlers: [...play.handlers], notified: new Map(), varsFiles: {}, rescuable: new Map(), guarded: new Map(), failedInBatch: new Set(), stopped: false, playEnded: false, connectionsChecked: new Set() }
     ps.varsFiles = readVarsFiles(ps)
     await gather(ps)
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {

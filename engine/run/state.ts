@@ -87,6 +87,8 @@ export interface PlayState {
   varsFiles: Vars
   /** Hosts that entered a block with a rescue section, by depth: their failures count as rescued. */
   readonly rescuable: Map<string, number>
+  /** Hosts inside a block with a rescue or always section, by depth: their failure does not end the play yet. */
+  readonly guarded: Map<string, number>
   /** Hosts that failed in this batch (for max_fail_percentage). */
   readonly failedInBatch: Set<string>
   /** end_play, any_errors_fatal or max_fail_percentage stopped the batch. */

@@ -149,22 +149,36 @@ async function attempt(ps: PlayState, task: Task, host: string, loop: Vars, vars
   }
 }
 
-/** changed_when and failed_when, evaluated with the result registered, as Ansible does. */
+/**
+ * changed_when and failed_when, evaluated with the result registered, as Ansible does. A condition that cannot be
+ * evaluated fails the task but keeps the module's result, with the error as `changed_when_result` or
+ * `failed_when_result` (ansible's TaskExecutor does the same).
+ */
 function judge(ps: PlayState, task: Task, host: string, result: TaskResult, loop: Vars, register: string | undefined): TaskResult {
   const changedWhen = task.keywords['changed_when']
   const failedWhen = task.keywords['failed_when']
-  if (changedWhen === undefined && failedWhen === undefined) return result
+  if ((changedWhen === undefined && failedWhen === undefined) || result.status === 'skipped') return result
   const data = { ...result.data }
   const vars = (): Vars => templateVars(hostVars(ps, host, task, { ...loop, ...(register ? { [register]: hostData(task, data) } : {}), ...resultVars(task, data) }))
-  if (changedWhen !== undefined && result.status !== 'skipped') data['changed'] = evalCondition(changedWhen, vars(), task.location)
-  let status: TaskStatus = result.status === 'failed' || result.status === 'skipped' ? result.status : data['changed'] === true ? 'changed' : 'ok'
-  if (failedWhen !== undefined && result.status !== 'skipped') {
-    const isFailed = evalCondition(failedWhen, vars(), task.location)
-    data['failed_when_result'] = isFailed
-    data['failed'] = isFailed
-    status = isFailed ? 'failed' : data['changed'] === true ? 'changed' : 'ok'
+  let condition = 'changed'
+  try {
+    if (changedWhen !== undefined) data['changed'] = evalCondition(changedWhen, vars(), task.location)
+    let status: TaskStatus = result.status === 'failed' ? result.status : data['changed'] === true ? 'changed' : 'ok'
+    condition = 'failed'
+    if (failedWhen !== undefined) {
+      const isFailed = evalCondition(failedWhen, vars(), task.location)
+      data['failed_when_result'] = isFailed
+      data['failed'] = isFailed
+      status = isFailed ? 'failed' : data['changed'] === true ? 'changed' : 'ok'
+    }
+    return { ...result, status, data }
+  } catch (error) {
+    if (!(error instanceof TsplayError)) throw error
+    const text = String(condition === 'changed' ? changedWhen : failedWhen)
+    data['failed'] = true
+    data[`${condition}_when_result`] = `The conditional check '${text}' failed. The error was: ${error.message}`
+    return { ...result, status: 'failed', data }
   }
-  return { ...result, status, data }
 }
 
 /** The dict `register` stores: the result plus `failed`, as Ansible registers it; unsafe (see hostData). */

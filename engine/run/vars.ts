@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path'
-import type { VarLayer, VarsDirs } from '../inventory/index.js'
+import { controllerPython, type VarLayer, type VarsDirs } from '../inventory/index.js'
 import type { RoleInstance, Scope, Task } from '../load/index.js'
 import type { PlayState, RunState } from './state.js'
 import { OMIT, lazyVars, renderValue, type Vars } from '../template/index.js'
@@ -73,7 +73,8 @@ export function hostVars(ps: PlayState, host: string, task?: Task, loop?: Vars):
   const roles = [...ps.play.roles, ...(current ? roleWithDeps(current) : [])]
   const layers: Layers = {
     ...inventoryLayers(run, host),
-    role_defaults: roles.map((r) => layer(`role ${r.name} defaults`, r.defaults)),
+    // a task sees ansible_host as the host's address unless something sets it (hostvars do not show it), as in ansible
+    role_defaults: [...(task ? [layer('host address', { ansible_host: isImplicit(run, host) ? '127.0.0.1' : host })] : []), ...roles.map((r) => layer(`role ${r.name} defaults`, r.defaults))],
     facts: state ? [layer('facts', state.facts)] : [],
     play_vars: [layer('play vars', ps.play.vars)],
     play_vars_files: [layer('vars_files', ps.varsFiles)],
@@ -111,6 +112,7 @@ function magicVars(ps: PlayState, host: string, role: RoleInstance | undefined, 
     play_hosts: batch,
     ansible_play_name: ps.play.name,
     playbook_dir: run.playbook.dir,
+    ansible_playbook_python: controllerPython(),
     inventory_dir: inv.hosts.get(host) ? resolve(dirname(inv.hosts.get(host)!.location.file)) : null,
     ansible_check_mode: run.options.check,
     ansible_diff_mode: run.options.diff,
@@ -155,6 +157,7 @@ function hostvarsView(ps: PlayState): Vars {
   })
 }
 
+const isImplicit = (run: RunState, host: string): boolean => run.implicit.has(host) || run.options.inventory.hosts.get(host)?.location.file === '<implicit>'
 const knownHost = (run: RunState, name: string): boolean => run.options.inventory.hosts.has(name) || run.implicit.has(name)
 const isVars = (v: unknown): v is Vars => typeof v === 'object' && v !== null && !Array.isArray(v)
 

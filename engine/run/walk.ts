@@ -20,7 +20,8 @@ export async function runItems(ps: PlayState, items: readonly Item[], hosts: rea
   for (const item of items) {
     if (ps.stopped) return
     if (activeHosts(ps, ps.batch).length === 0) {
-      noMoreHosts(ps)
+      // a failed host inside a block with rescue or always has those still to run: only the block ends here
+      if (!ps.batch.some((h) => (ps.guarded.get(h) ?? 0) > 0 && ps.run.hosts.get(h)?.failed === true)) noMoreHosts(ps)
       return
     }
     const active = activeHosts(ps, hosts)
@@ -33,12 +34,16 @@ export async function runItems(ps: PlayState, items: readonly Item[], hosts: rea
 async function runBlock(ps: PlayState, block: Block, hosts: string[]): Promise<void> {
   if (block.repeat) return
   const rescuable = block.rescue.length > 0
+  const guarded = rescuable || block.always.length > 0
   if (rescuable) for (const h of hosts) ps.rescuable.set(h, (ps.rescuable.get(h) ?? 0) + 1)
+  if (guarded) for (const h of hosts) ps.guarded.set(h, (ps.guarded.get(h) ?? 0) + 1)
   try {
     await runItems(ps, block.block, hosts)
   } finally {
     if (rescuable) for (const h of hosts) ps.rescuable.set(h, (ps.rescuable.get(h) ?? 1) - 1)
   }
+  // the rescue section is still guarded by the always section
+  if (guarded && block.always.length === 0) for (const h of hosts) ps.guarded.set(h, (ps.guarded.get(h) ?? 1) - 1)
   const failedHere = hosts.filter((h) => { const s = ps.run.hosts.get(h)!; return s.failed && !s.unreachable })
   if (rescuable && failedHere.length > 0 && !ps.stopped) {
     for (const h of failedHere) {
@@ -47,11 +52,14 @@ async function runBlock(ps: PlayState, block: Block, hosts: string[]): Promise<v
     }
     await runItems(ps, block.rescue, failedHere)
   }
+  if (block.always.length > 0) for (const h of hosts) ps.guarded.set(h, (ps.guarded.get(h) ?? 1) - 1)
   if (block.always.length === 0 || ps.stopped) return
   const parked = hosts.filter((h) => { const s = ps.run.hosts.get(h)!; return s.failed && !s.unreachable && !s.ended })
   for (const h of parked) ps.run.hosts.get(h)!.failed = false
   await runItems(ps, block.always, hosts)
   for (const h of parked) ps.run.hosts.get(h)!.failed = true
+  // ansible ends the play here without "NO MORE HOSTS LEFT" when no host is left and no outer block can rescue
+  if (parked.length > 0 && parked.every((h) => (ps.guarded.get(h) ?? 0) === 0) && activeHosts(ps, ps.batch).length === 0) ps.stopped = true
 }
 
 /** Ansible's "NO MORE HOSTS LEFT": tasks remain but every host of the batch failed; said once per batch. */

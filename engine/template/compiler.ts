@@ -1,3 +1,4 @@
+import { installJinjaGrammar } from './grammar.js'
 import { internals } from './runtime.js'
 
 // nunjucks' compiler emits JavaScript operators (`||`, `!`, `==`, `+`); these patches make compiled
@@ -258,5 +259,6 @@ function installCommentTrim(): void {
 }
 
 installCompiler()
+installJinjaGrammar()
 installLoopFilter()
 installCommentTrim()

@@ -141,7 +141,8 @@ function compare(first: unknown, rest: unknown[]): boolean {
     const op = rest[i] as string
     const right = strict(rest[i + 1])
     let holds: boolean
-    if (op === '==' || op === '===') holds = pythonEquals(left, right)
+    if (op === 'in' || op === 'not in') holds = inOperator(left, right) === (op === 'in')
+    else if (op === '==' || op === '===') holds = pythonEquals(left, right)
     else if (op === '!=' || op === '!==') holds = !pythonEquals(left, right)
     else {
       const c = pythonCompare(left, right)

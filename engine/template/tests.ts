@@ -23,6 +23,12 @@ const changed = (value: unknown): boolean => {
   return pythonTruthy(r.changed)
 }
 const skipped = (value: unknown): boolean => pythonTruthy(result('skipped', value).skipped)
+const unreachable = (value: unknown): boolean => pythonTruthy(result('unreachable', value).unreachable)
+// async states are 0 or 1; a result of a task that was not async counts as started and finished
+const asyncState = (name: 'started' | 'finished') => (value: unknown): boolean => {
+  const r = result(name, value)
+  return name in r ? r[name] === 1 || r[name] === true : true
+}
 
 function regexTest(mode: 'match' | 'search' | 'fullmatch'): Test {
   return (value, ...args) => {
@@ -61,6 +67,11 @@ export const TESTS: Record<string, Test> = {
   false: (v) => v === false,
   succeeded: (v) => !failed(v),
   success: (v) => !failed(v),
+  successful: (v) => !failed(v),
+  reachable: (v) => !unreachable(v),
+  unreachable,
+  started: asyncState('started'),
+  finished: asyncState('finished'),
   failed,
   failure: failed,
   changed,

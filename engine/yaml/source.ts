@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { relative } from 'node:path'
-import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node, type Tags } from 'yaml'
+import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml'
 import { PlaybookError, type SourceLocation } from '../errors.js'
 import { UnsafeText } from './unsafe.js'
 import { decryptedFile, decryptVaultValues } from './vault.js'
 import { VAULT_YAML_TAGS } from '../vault/index.js'
 import { expandAliases, firstInvalidUtf8, firstUnprintable } from './hostile.js'
+import { flattenDocument, pyyamlTags } from './pyyaml.js'
 
 /** A parsed YAML file that still knows where every node came from. */
 export interface SourceFile {
@@ -14,6 +15,8 @@ export interface SourceFile {
   readonly text: string
   readonly doc: Document.Parsed
   readonly lines: LineCounter
+  /** What ansible warns about while reading the file (a key given twice), as `file:line:col: message`. */
+  readonly warnings: readonly string[]
 }
 
 export type YamlPath = ReadonlyArray<string | number>
@@ -26,7 +29,7 @@ export function displayPath(path: string): string {
 
 /**
  * Parse YAML text with positions. Throws PlaybookError at the first syntax error, located.
- * YAML 1.1 booleans (`yes`/`no`/`on`/`off`) are read as Ansible reads them.
+ * Scalars, merge keys, aliases and duplicate keys are read as ansible-core reads them (PyYAML, see pyyaml.ts).
  */
 export function parseYaml(text: string, path: string): SourceFile {
   const shown = displayPath(path)
@@ -42,7 +45,7 @@ export function parseYaml(text: string, path: string): SourceFile {
     const code = text.codePointAt(unprintable)!.toString(16).padStart(4, '0')
     throw new PlaybookError(`yaml: unacceptable character #x${code}: special characters are not allowed`, at(unprintable), lineOf(text, at(unprintable).line)?.replace(/[^\t\x20-\x7e\xa0-\uffff]/gu, '?'))
   }
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.1', uniqueKeys: false, customTags: (tags) => [...pyyamlBooleans(tags), UNSAFE_TAG, ...VAULT_YAML_TAGS] })
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, version: '1.1', uniqueKeys: false, customTags: (tags) => [...pyyamlTags(tags), UNSAFE_TAG, ...VAULT_YAML_TAGS] })
   const [first] = doc.errors
   if (first) {
     const where = at(first.pos[0])
@@ -54,19 +57,13 @@ export function parseYaml(text: string, path: string): SourceFile {
     const where = refused.node.range ? at(refused.node.range[0]) : { file: shown, line: 1, col: 1 }
     throw new PlaybookError(refused.detail, where, lineOf(text, where.line))
   }
+  const { duplicates } = flattenDocument(doc)
   decryptVaultValues(doc, text, lines, shown)
-  return { path: shown, text, doc, lines }
-}
-
-// PyYAML (and so Ansible) reads yes/no/true/false/on/off as booleans, but not the single letters y/n that
-// the yaml package's 1.1 schema also takes: `loop: [x, y]` must stay strings.
-const PY_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/
-const PY_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/
-function pyyamlBooleans(tags: Tags): Tags {
-  return tags.map((tag) => {
-    if (typeof tag !== 'object' || !('tag' in tag) || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !(tag.test instanceof RegExp)) return tag
-    return { ...tag, test: tag.test.test('yes') ? PY_TRUE : PY_FALSE } as typeof tag
+  const warnings = duplicates.map(({ key, node }) => {
+    const at = lines.linePos(node.range?.[0] ?? 0)
+    return `${shown}:${at.line}:${at.col}: found a duplicate dict key (${key}); using last defined value only`
   })
+  return { path: shown, text, doc, lines, warnings }
 }
 
 // Ansible's `!unsafe`: the text is used as it is, never templated (a scalar, as ansible reads it: `!unsafe 1` is '1').

@@ -23,19 +23,20 @@ export const yamlInt = z.preprocess((v) => (typeof v === 'string' && /^\s*-?\d+\
 export const yamlNumber = z.preprocess((v) => (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v), z.number({ invalid_type_error: 'expected a number' }))
 
 /**
- * A file mode as a string: octal (`'0644'`, `'644'`) or symbolic (`u=rw,g=r,o=r`, `u+x`, `preserve` where the module allows).
- * An unquoted mode is refused: YAML makes `644` decimal 644 (octal 1204) and `0644` the number 420, and once it is a
- * number nobody can tell which was meant (Ansible's most reported file-mode trap). The message shows both readings.
+ * A file mode: octal text (`'0644'`, `'644'`), symbolic (`u=rw,g=r,o=r`, `u+x`, `preserve` where the module allows),
+ * or a number, which ansible uses as the numeric mode as it is: YAML reads an unquoted `0644` as 420, which is
+ * mode 0644, while an unquoted `644` is decimal 644, mode 01204 (ansible's most reported file-mode trap, kept).
+ * Always handed on as octal text.
  */
 export const fileMode = z.union([z.string(), z.number()]).superRefine((v, ctx) => {
   if (typeof v === 'number') {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `mode must be a quoted string such as '0644': YAML read this unquoted mode as the number ${v} (octal ${v.toString(8)})` })
+    if (!Number.isInteger(v) || v < 0 || v > 0o7777) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `invalid mode ${v}: a numeric mode must be an integer from 0 to 4095 (octal 07777)` })
     return
   }
   if (!/^0?[0-7]{3,4}$/.test(v) && !/^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$/.test(v) && v !== 'preserve') {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: `invalid mode '${v}': use octal ('0644') or symbolic ('u=rw,go=r')` })
   }
-}).transform((v) => String(v))
+}).transform((v) => (typeof v === 'number' ? v.toString(8).padStart(4, '0') : v))
 
 /** A list of strings given as a YAML list or a comma-separated string (`name: nginx,curl`), as Ansible accepts. */
 export const stringList = z.preprocess((v) => {

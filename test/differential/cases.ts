@@ -40,6 +40,8 @@ export const PLAYBOOK_CASES: readonly Case[] = [
   ['converge', ['--check', '--diff']],
   ['vars', ['-e', 'extra_level=extra']],
   ['vars', ['--limit', 'web', '-e', '{"extra_level": 5}']],
+  ['yaml11', []],
+  ['compat', []],
 ]
 
 /** The module-family cases (files.test.ts, commands.test.ts, packages.test.ts locally). */

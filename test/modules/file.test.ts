@@ -68,9 +68,9 @@ describe('file plan', () => {
     expect([touch(true), touch(false)?.length]).toEqual([undefined, 1])
   })
 
-  it('refuses unknown arguments and unquoted modes', () => {
+  it('refuses unknown arguments, takes unquoted (numeric) modes as ansible does', () => {
     expect(file.args.safeParse({ path: '/x', stat: 'file' }).success).toBe(false)
-    expect(file.args.safeParse({ path: '/x', mode: 644 }).success).toBe(false)
+    expect(file.args.safeParse({ path: '/x', mode: 0o755 }).data?.mode).toBe('0755')
   })
 })
 

@@ -7,11 +7,12 @@ describe('fileMode', () => {
     expect(fileMode.parse('u=rw,go=r')).toBe('u=rw,go=r')
   })
 
-  it('refuses an unquoted mode, showing how YAML read it', () => {
-    const decimal = fileMode.safeParse(644)
-    expect(decimal.error?.issues[0]?.message).toBe("mode must be a quoted string such as '0644': YAML read this unquoted mode as the number 644 (octal 1204)")
-    const octal = fileMode.safeParse(0o644)
-    expect(octal.error?.issues[0]?.message).toBe("mode must be a quoted string such as '0644': YAML read this unquoted mode as the number 420 (octal 644)")
+  it('takes a number as the numeric mode, as ansible does (unquoted 0644 is 420, mode 0644; unquoted 644 is mode 01204)', () => {
+    expect(fileMode.parse(0o644)).toBe('0644')
+    expect(fileMode.parse(493)).toBe('0755')
+    expect(fileMode.parse(644)).toBe('1204')
+    expect(fileMode.safeParse(-1).success).toBe(false)
+    expect(fileMode.safeParse(1.5).success).toBe(false)
   })
 
   it('refuses garbage', () => {
