@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import minimist from 'minimist'
 import { parse as parseYamlText } from 'yaml'
+import { loadConfig } from '../config/index.js'
 import { connectLocal } from '../connection/index.js'
 import { PlaybookError, TsplayError, UsageError } from '../errors.js'
 import { gatherFacts } from '../facts/index.js'
@@ -9,25 +10,27 @@ import { loadInventory } from '../inventory/index.js'
 import { loadPlaybook } from '../load/index.js'
 import { docList, docModule } from './doc.js'
 import { listPlaybook } from './list.js'
+import { runSettings, withConnectionDefaults } from './settings.js'
 import { jsonReporter, plainReporter, ttyReporter } from '../report/index.js'
 import { playHosts, runPlaybook, type RunState } from '../run/index.js'
 import { parseExtraVars } from '../vars/index.js'
 
-const USAGE = `usage: tsplay run PLAYBOOK -i INVENTORY [options]
+const USAGE = `usage: tsplay run PLAYBOOK [-i INVENTORY] [options]
        tsplay doc [MODULE | --list]
        tsplay vault create|encrypt|decrypt|view|edit|rekey|encrypt_string ...  (as ansible-vault)
        tsplay config dump [--only-changed] | view | list    (as ansible-config)
        tsplay lab <up|down|status|ssh|stop|start> ...
 
 run options (as ansible-playbook):
-  -i, --inventory SRC     inventory file, directory or host list "h1,h2," (repeatable)
+  -i, --inventory SRC     inventory file, directory or host list "h1,h2," (repeatable;
+                          default: ansible.cfg's inventory, else only localhost)
   -C, --check             predict changes without making them
   -D, --diff              show file differences
   -l, --limit PATTERN     restrict to hosts matching the pattern
   -t, --tags TAGS         only tasks tagged with these (comma separated)
       --skip-tags TAGS    skip tasks tagged with these
   -e, --extra-vars VARS   k=v, JSON/YAML, or @file (repeatable)
-  -f, --forks N           hosts to run at once (default 50)
+  -f, --forks N           hosts to run at once (default: ansible.cfg's forks if set, else 50)
   -b, --become            become root (or --become-user) on every task
       --become-user USER  --become-method sudo|su
   -K, --ask-become-pass   ask for the become password
@@ -39,6 +42,11 @@ run options (as ansible-playbook):
                           (ansible_ssh_args / ANSIBLE_SSH_ARGS without ControlPersist, or
                           TSPLAY_NO_KEEPER=1: a fresh connection per run)
       --accept-new-host-keys  record unknown host keys instead of refusing them
+      --vault-id ID@SOURCE, --vault-password-file FILE, -J/--ask-vault-pass
+                          vault secrets, as ansible-playbook's (repeatable)
+
+ansible.cfg (ANSIBLE_CONFIG, ./ansible.cfg, ~/.ansible.cfg, /etc/ansible/ansible.cfg) and ANSIBLE_* are read
+as ansible-playbook reads them; command-line options override them.
       --start-at-task NAME    start at the task with this name
       --force-handlers    run notified handlers even on failed hosts
       --list-hosts, --list-tasks, --list-tags, --syntax-check
@@ -46,9 +54,9 @@ run options (as ansible-playbook):
   -v, --verbose           more detail (repeat for more)
   -h, --help, --version`
 
-const BOOLEAN = ['check', 'diff', 'list-hosts', 'list-tasks', 'list-tags', 'syntax-check', 'force-handlers', 'json', 'help', 'version', 'become', 'ask-become-pass', 'ask-pass', 'accept-new-host-keys', 'verbose', 'list']
-const STRING = ['inventory', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'start-at-task', 'become-user', 'become-method', 'timeout', 'connection']
-const ALIAS = { i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help', c: 'connection' }
+const BOOLEAN = ['ask-vault-pass', 'check', 'diff', 'list-hosts', 'list-tasks', 'list-tags', 'syntax-check', 'force-handlers', 'json', 'help', 'version', 'become', 'ask-become-pass', 'ask-pass', 'accept-new-host-keys', 'verbose', 'list']
+const STRING = ['inventory', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'start-at-task', 'become-user', 'become-method', 'timeout', 'connection', 'vault-id', 'vault-password-file']
+const ALIAS = { i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help', c: 'connection', J: 'ask-vault-pass' }
 // ansible-core's names for its SSH connection plugins; tsplay runs all of them over ssh2
 const CONNECTIONS = ['ssh', 'local', 'smart', 'paramiko']
 
@@ -100,20 +108,26 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   const [playbookPath, ...extra] = o._.map(String)
   if (playbookPath === undefined) throw new UsageError('missing PLAYBOOK')
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (one playbook per run)`)
-  const forks = o['forks'] === undefined ? 50 : Number(o['forks'])
+  // ansible.cfg from the process's cwd, as ansible-playbook reads it; command-line options override it
+  const config = loadConfig()
+  for (const warning of config.warnings) err(`[WARNING]: ${warning}\n`)
+  const settings = runSettings(config)
+  const forks = o['forks'] === undefined ? (settings.forks ?? 50) : Number(o['forks'])
   if (!Number.isInteger(forks) || forks < 1) throw new UsageError(`--forks: expected a positive integer, got '${String(o['forks'])}'`)
-  const timeout = o['timeout'] === undefined ? 10 : Number(o['timeout'])
+  const timeout = o['timeout'] === undefined ? settings.timeout : Number(o['timeout'])
   if (!(timeout > 0)) throw new UsageError(`--timeout: expected seconds, got '${String(o['timeout'])}'`)
   const connection = o['connection'] === undefined ? 'ssh' : String(o['connection'])
   if (!CONNECTIONS.includes(connection)) throw new UsageError(`--connection: tsplay knows ssh and local, got '${connection}'`)
   const sources = [o['inventory'] ?? []].flat().map(String)
   const extraVars = Object.assign({}, ...[o['extra-vars'] ?? []].flat().map((e) => parseExtraVars(String(e), (p) => readFile(p), (text) => parseYamlText(text) as unknown)))
   const splitList = (v: unknown): string[] => [v ?? []].flat().flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean)
-  const playbook = loadPlaybook(playbookPath)
+  const vaultSecrets = await loadRunVaultSecrets(o, settings, err)
+  const playbook = loadPlaybook(playbookPath, settings.paths)
   if (o['syntax-check']) { out(`\nplaybook: ${playbookPath}\n`); return EXIT.ok }
-  const inventory = loadInventory(sources.length ? sources : ['localhost,'])
-  const askBecome = o['ask-become-pass'] ? await prompt('BECOME password: ') : undefined
-  const askPass = o['ask-pass'] ? await prompt('SSH password: ') : undefined
+  const inventorySources = sources.length ? sources : settings.inventory
+  const inventory = loadInventory(inventorySources.length ? inventorySources : ['localhost,'])
+  const askBecome = o['ask-become-pass'] || settings.askBecomePass ? await prompt('BECOME password: ') : undefined
+  const askPass = o['ask-pass'] || settings.askPass ? await prompt('SSH password: ') : undefined
   const verbosity = o.verbosity
   const json = o['json'] === true
   const reporterJson = jsonReporter()
@@ -133,13 +147,18 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     ...(o['start-at-task'] !== undefined ? { startAtTask: String(o['start-at-task']) } : {}),
     forceHandlers: o['force-handlers'] === true,
     verbosity,
-    ...(o['become'] ? { become: true } : {}),
-    ...(o['become-user'] !== undefined ? { becomeUser: String(o['become-user']) } : {}),
-    ...(o['become-method'] !== undefined ? { becomeMethod: String(o['become-method']) } : {}),
+    ...(o['become'] || settings.become ? { become: true } : {}),
+    becomeUser: o['become-user'] !== undefined ? String(o['become-user']) : settings.becomeUser,
+    becomeMethod: o['become-method'] !== undefined ? String(o['become-method']) : settings.becomeMethod,
+    gathering: settings.gathering,
+    ...(settings.gatherSubset !== undefined ? { gatherSubset: settings.gatherSubset } : {}),
+    anyErrorsFatal: settings.anyErrorsFatal,
+    // for the loader's !vault values and vault files
+    vaultSecrets,
     ...(askBecome !== undefined ? { becomePassword: askBecome } : {}),
     // ssh2 is loaded only when a host needs SSH: local-only runs start faster.
     // -c is the default below the host's ansible_connection and the play's connection keyword, as in ansible-playbook.
-    connect: async (host: string, vars: Record<string, unknown>) => (vars['ansible_connection'] ?? connection) === 'local' ? connectLocal(host) : (await import('../connection/index.js')).openConnection(host, vars, { acceptNewHostKeys: o['accept-new-host-keys'] === true, timeoutSeconds: timeout, ...(askPass !== undefined ? { password: askPass } : {}), log: (m) => { if (verbosity >= 3) err(`${host}: ${m}\n`) } }),
+    connect: async (host: string, vars: Record<string, unknown>) => (vars['ansible_connection'] ?? connection) === 'local' ? connectLocal(host) : (await import('../connection/index.js')).openConnection(host, withConnectionDefaults(vars, settings), { acceptNewHostKeys: o['accept-new-host-keys'] === true, timeoutSeconds: timeout, ...(askPass !== undefined ? { password: askPass } : {}), log: (m) => { if (verbosity >= 3) err(`${host}: ${m}\n`) } }),
     gatherFacts,
   }
   if (o['list-hosts'] || o['list-tasks'] || o['list-tags']) {
@@ -158,6 +177,19 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   await live?.done()
   if (json && code !== EXIT.interrupted) out(`${reporterJson.report()}\n`)
   return code
+}
+
+/** The vault secrets of `--vault-id`, `--vault-password-file`, `--ask-vault-pass` and ansible.cfg's vault settings. */
+async function loadRunVaultSecrets(o: ReturnType<typeof parseRunArgs>, settings: ReturnType<typeof runSettings>, err: (s: string) => void): Promise<import('../vault/index.js').VaultSecrets> {
+  const vault = await import('../vault/index.js')
+  const list = (v: unknown): string[] => [v ?? []].flat().map(String)
+  return vault.loadVaultSecrets({
+    vaultIds: list(o['vault-id']),
+    vaultPasswordFiles: list(o['vault-password-file']),
+    askVaultPass: o['ask-vault-pass'] === true,
+    identityList: settings.vaultIdentityList,
+    defaultPasswordFile: settings.vaultPasswordFile,
+  }, { ...vault.terminalVaultIO(), warn: (message) => err(`[WARNING]: ${message}\n`), cwd: process.cwd() })
 }
 
 /** `--limit @file` reads host names one a line (Ansible's retry files); anything else is a pattern. */
