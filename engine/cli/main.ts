@@ -19,6 +19,7 @@ const USAGE = `usage: tsplay run PLAYBOOK [-i INVENTORY] [options]
        tsplay doc [MODULE | --list]
        tsplay vault create|encrypt|decrypt|view|edit|rekey|encrypt_string ...  (as ansible-vault)
        tsplay config dump [--only-changed] | view | list    (as ansible-config)
+       tsplay galaxy install -r requirements.yml ...        (runs ansible-galaxy)
        tsplay lab <up|down|status|ssh|stop|start> ...
 
 run options (as ansible-playbook):
@@ -76,7 +77,8 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     if (command === 'vault') { const vault = await import('../vault/index.js'); return await vault.vaultCommand(rest, vault.terminalVaultIO()) }
     if (command === 'config') return await (await import('../config/index.js')).configCommand(rest, { out, err })
     if (command === 'run') return await run(rest, out, err)
-    throw new UsageError(`unknown command '${command}' (expected run, doc, vault, config or lab)`)
+    if (command === 'galaxy') return await (await import('./galaxy.js')).galaxyCommand(rest)
+    throw new UsageError(`unknown command '${command}' (expected run, doc, vault, config, galaxy or lab)`)
   } catch (error) {
     if (error instanceof UsageError) { err(`tsplay: ${error.message}\n${USAGE.split('\n')[0]}\n`); return EXIT.usage }
     if (error instanceof PlaybookError) { err(`${error.explain()}\n`); return EXIT.parse }
