@@ -92,7 +92,7 @@ function diffsOf(value: unknown): Diff[] {
 /** Run `ref` with `args` on the connection's host; a failure of the module is a failed outcome, not an error. */
 export async function runAnsibleModule(conn: Connection, ref: AnsibleModuleRef, args: Readonly<Record<string, unknown>>, options: AnsibleRunOptions): Promise<AnsibleOutcome> {
   const interpreter = await interpreterOf(conn, options)
-  const script = await packModule({ name: ref.name, path: ref.path, args: moduleArgs(ref, args, options), interpreter, environment: conn.env })
+  const script = await packModule({ name: ref.name, path: ref.path, args: moduleArgs(ref, args, options), interpreter, environment: conn.env }, ref.roots)
   const run = await conn.exec(sh`${interpreter}`, { stdin: script, allowFailure: true })
   const result = moduleJson(run.stdout)
   if (result === undefined) {

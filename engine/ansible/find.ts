@@ -10,12 +10,20 @@ export interface AnsibleModuleRef {
   /** The name as ansible passes it to the module (`community.general.ini_file`, `kube`). */
   readonly name: string
   readonly path: string
+  /** The collection roots it was searched in, which ansible-core must import the module's collection from. */
+  readonly roots?: readonly string[]
 }
 
 /** Folders a module name is looked up in, nearest first. */
 export interface ModuleSearch {
   /** `library/` beside the playbook, then each enclosing role's, innermost first (ansible adds them in that order). */
   readonly libraryDirs: readonly string[]
+  /** The configured library folders (ansible.cfg `library`, ANSIBLE_LIBRARY); ANSIBLE_LIBRARY when absent. */
+  readonly library?: readonly string[]
+  /** The collection roots, nearest first (`collectionRoots`); ANSIBLE_COLLECTIONS_PATH's when absent. */
+  readonly collectionRoots?: readonly string[]
+  /** Collections bare names are also looked up in, in order (the `collections:` keyword, a role's own collection). */
+  readonly collections?: readonly string[]
 }
 
 /** Whether a directory exists; missing and unreadable alike are no. */
@@ -72,16 +80,19 @@ function installedAnsible(): { readonly modules?: string; readonly collections: 
   return corePaths!
 }
 
-/** The collection roots ansible searches: ANSIBLE_COLLECTIONS_PATH(S) or its defaults, then Python's path. */
-export function collectionRoots(env: NodeJS.ProcessEnv = process.env): string[] {
-  const configured = env['ANSIBLE_COLLECTIONS_PATH'] ?? env['ANSIBLE_COLLECTIONS_PATHS']
-  const roots = (configured ?? `${join(homedir(), '.ansible/collections')}:/usr/share/ansible/collections`).split(':').filter(Boolean)
-  return [...roots, ...installedAnsible().collections]
+/**
+ * The collection roots ansible searches: `configured` (COLLECTIONS_PATHS as loaded from ansible.cfg, else
+ * ANSIBLE_COLLECTIONS_PATH(S) or its defaults), then Python's path unless `scanSysPath` is false.
+ */
+export function collectionRoots(env: NodeJS.ProcessEnv = process.env, configured?: readonly string[], scanSysPath = true): string[] {
+  const fromEnv = env['ANSIBLE_COLLECTIONS_PATH'] ?? env['ANSIBLE_COLLECTIONS_PATHS']
+  const roots = configured ?? (fromEnv ?? `${join(homedir(), '.ansible/collections')}:/usr/share/ansible/collections`).split(':').filter(Boolean)
+  return [...roots, ...(scanSysPath ? installedAnsible().collections : [])]
 }
 
 /** A collection's folder (`ns.coll`), found under a root as `ROOT/ansible_collections/ns/coll` (or `ROOT/ns/coll`). */
-export function findCollection(namespace: string, collection: string, env?: NodeJS.ProcessEnv): string | undefined {
-  for (const root of collectionRoots(env)) {
+export function findCollection(namespace: string, collection: string, env?: NodeJS.ProcessEnv, roots?: readonly string[]): string | undefined {
+  for (const root of roots ?? collectionRoots(env)) {
     for (const dir of [join(root, 'ansible_collections', namespace, collection), join(root, namespace, collection)]) if (isDir(dir)) return dir
   }
   return undefined
@@ -98,20 +109,30 @@ export function findAnsibleModule(name: string, search: ModuleSearch, env: NodeJ
   if (!/^[A-Za-z_][\w.]*$/.test(name)) return undefined
   const parts = name.split('.')
   const leaf = parts[parts.length - 1]!
+  const roots = search.collectionRoots ?? collectionRoots(env)
+  if (parts.length === 1) {
+    // the collections keyword: bare names are looked up in the listed collections before ansible.legacy
+    for (const listed of search.collections ?? []) {
+      if (/^ansible\.(builtin|legacy)$/.test(listed)) continue
+      const found = findAnsibleModule(`${listed}.${name}`, search, env)
+      if (found !== undefined) return found
+    }
+  }
   if (parts.length === 1 || name.startsWith('ansible.legacy.')) {
-    const configured = (env['ANSIBLE_LIBRARY'] ?? '').split(':').filter(Boolean)
+    const configured = search.library ?? (env['ANSIBLE_LIBRARY'] ?? '').split(':').filter(Boolean)
     for (const dir of [...search.libraryDirs, ...configured]) {
       const file = join(dir, `${leaf}.py`)
-      if (existsSync(file)) return { name: leaf, path: file }
+      if (existsSync(file)) return { name: leaf, path: file, roots }
     }
   }
   if (parts.length === 1 || LEGACY.test(name)) {
     const modules = installedAnsible().modules
     const file = modules === undefined ? undefined : join(modules, `${leaf}.py`)
-    return file !== undefined && existsSync(file) ? { name: parts.length === 1 ? leaf : name, path: file } : undefined
+    return file !== undefined && existsSync(file) ? { name: parts.length === 1 ? leaf : name, path: file, roots } : undefined
   }
-  if (parts.length !== 3) return undefined
-  const collection = findCollection(parts[0]!, parts[1]!, env)
-  const file = collection === undefined ? undefined : join(collection, 'plugins', 'modules', `${leaf}.py`)
-  return file !== undefined && existsSync(file) ? { name, path: file } : undefined
+  if (parts.length < 3) return undefined
+  const collection = findCollection(parts[0]!, parts[1]!, env, roots)
+  // modules may sit in subfolders of plugins/modules: ns.coll.sub.name
+  const file = collection === undefined ? undefined : join(collection, 'plugins', 'modules', ...parts.slice(2, -1), `${leaf}.py`)
+  return file !== undefined && existsSync(file) ? { name, path: file, roots } : undefined
 }

@@ -62,8 +62,8 @@ class Packer {
   private readonly ready: Promise<void>
   private queue: Promise<unknown> = Promise.resolve()
 
-  constructor() {
-    this.child = spawn(controllerPython(), ['-c', BRIDGE, JSON.stringify(collectionRoots())], { stdio: ['pipe', 'pipe', 'pipe'] })
+  constructor(roots: readonly string[]) {
+    this.child = spawn(controllerPython(), ['-c', BRIDGE, JSON.stringify(roots)], { stdio: ['pipe', 'pipe', 'pipe'] })
     this.hold(false)
     let stderr = ''
     this.child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
@@ -111,7 +111,8 @@ class Packer {
 let packer: Packer | undefined
 
 /** The AnsiballZ script for one module run, packed by ansible-core on the controller. */
-export function packModule(request: PackRequest): Promise<Buffer> {
-  packer ??= new Packer()
+export function packModule(request: PackRequest, roots: readonly string[] = collectionRoots()): Promise<Buffer> {
+  // one packer per run: the first module's roots are the run's (one configuration per run)
+  packer ??= new Packer(roots)
   return packer.pack(request)
 }

@@ -1,35 +1,38 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import minimist from 'minimist'
+import { loadConfig } from '../config/index.js'
 import { connectLocal } from '../connection/index.js'
 import { OptionsError, PlaybookError, StartError, TemplateError, TsplayError, UsageError } from '../errors.js'
 import { gatherFacts } from '../facts/index.js'
 import { loadInventory } from '../inventory/index.js'
 import { loadPlaybook } from '../load/index.js'
-import type { VaultSecrets } from '../vault/index.js'
 import { useVaultSecrets } from '../yaml/index.js'
 import { parseYaml } from '../yaml/index.js'
 import { docList, docModule } from './doc.js'
 import { listPlaybook } from './list.js'
+import { runSettings, withConnectionDefaults } from './settings.js'
 import { jsonReporter, plainReporter, ttyReporter } from '../report/index.js'
 import { playHosts, runPlaybook, type RunState } from '../run/index.js'
 import { parseExtraVars } from '../vars/index.js'
 
-const USAGE = `usage: tsplay run PLAYBOOK -i INVENTORY [options]
+const USAGE = `usage: tsplay run PLAYBOOK [-i INVENTORY] [options]
        tsplay doc [MODULE | --list]
        tsplay vault create|encrypt|decrypt|view|edit|rekey|encrypt_string ...  (as ansible-vault)
        tsplay config dump [--only-changed] | view | list    (as ansible-config)
+       tsplay galaxy install -r requirements.yml ...        (runs ansible-galaxy)
        tsplay lab <up|down|status|ssh|stop|start> ...
 
 run options (as ansible-playbook):
-  -i, --inventory SRC     inventory file, directory or host list "h1,h2," (repeatable)
+  -i, --inventory SRC     inventory file, directory or host list "h1,h2," (repeatable;
+                          default: ansible.cfg's inventory, else only localhost)
   -C, --check             predict changes without making them
   -D, --diff              show file differences
   -l, --limit PATTERN     restrict to hosts matching the pattern
   -t, --tags TAGS         only tasks tagged with these (comma separated)
       --skip-tags TAGS    skip tasks tagged with these
   -e, --extra-vars VARS   k=v, JSON/YAML, or @file (repeatable)
-  -f, --forks N           hosts to run at once (default 50)
+  -f, --forks N           hosts to run at once (default: ansible.cfg's forks if set, else 50)
   -b, --become            become root (or --become-user) on every task
       --become-user USER  --become-method sudo|su
   -K, --ask-become-pass   ask for the become password
@@ -43,6 +46,11 @@ run options (as ansible-playbook):
                           (ansible_ssh_args / ANSIBLE_SSH_ARGS without ControlPersist, or
                           TSPLAY_NO_KEEPER=1: a fresh connection per run)
       --accept-new-host-keys  record unknown host keys instead of refusing them
+      --vault-id ID@SOURCE, --vault-password-file FILE, -J/--ask-vault-pass
+                          vault secrets, as ansible-playbook's (repeatable)
+
+ansible.cfg (ANSIBLE_CONFIG, ./ansible.cfg, ~/.ansible.cfg, /etc/ansible/ansible.cfg) and ANSIBLE_* are read
+as ansible-playbook reads them; command-line options override them.
       --start-at-task NAME    start at the task with this name
       --force-handlers    run notified handlers even on failed hosts
       --list-hosts, --list-tasks, --list-tags, --syntax-check
@@ -78,7 +86,8 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     if (command === 'vault') { const vault = await import('../vault/index.js'); return await vault.vaultCommand(rest, vault.terminalVaultIO()) }
     if (command === 'config') return await (await import('../config/index.js')).configCommand(rest, { out, err })
     if (command === 'run') return await run(rest, out, err)
-    throw new UsageError(`unknown command '${command}' (expected run, doc, vault, config or lab)`)
+    if (command === 'galaxy') return await (await import('./galaxy.js')).galaxyCommand(rest)
+    throw new UsageError(`unknown command '${command}' (expected run, doc, vault, config, galaxy or lab)`)
   } catch (error) {
     if (error instanceof UsageError) { err(`tsplay: ${error.message}\n${USAGE.split('\n')[0]}\n`); return EXIT.usage }
     if (error instanceof OptionsError) { err(`tsplay: ${error.message}\n`); return EXIT.options }
@@ -119,21 +128,26 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   const [playbookPath, ...extra] = o._.map(String)
   if (playbookPath === undefined) throw new UsageError('missing PLAYBOOK')
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (one playbook per run)`)
-  const forks = o['forks'] === undefined ? 50 : Number(o['forks'])
+  // ansible.cfg from the process's cwd, as ansible-playbook reads it; command-line options override it
+  const config = loadConfig()
+  for (const warning of config.warnings) err(`[WARNING]: ${warning}\n`)
+  const settings = runSettings(config)
+  const forks = o['forks'] === undefined ? (settings.forks ?? 50) : Number(o['forks'])
   if (!Number.isInteger(forks) || forks < 1) throw new UsageError(`--forks: expected a positive integer, got '${String(o['forks'])}'`)
-  const timeout = o['timeout'] === undefined ? 10 : Number(o['timeout'])
+  const timeout = o['timeout'] === undefined ? settings.timeout : Number(o['timeout'])
   if (!(timeout > 0)) throw new UsageError(`--timeout: expected seconds, got '${String(o['timeout'])}'`)
   const connection = o['connection'] === undefined ? 'ssh' : String(o['connection'])
   if (!CONNECTIONS.includes(connection)) throw new UsageError(`--connection: tsplay knows ssh and local, got '${connection}'`)
   const sources = [o['inventory'] ?? []].flat().map(String)
   const extraVars = Object.assign({}, ...[o['extra-vars'] ?? []].flat().map((e) => parseExtraVars(String(e), (p) => readFile(p), (text, origin) => parseYaml(text, origin).doc.toJS() as unknown)))
   const splitList = (v: unknown): string[] => [v ?? []].flat().flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter(Boolean)
-  useVaultSecrets(await runVaultSecrets(o))
+  const vaultSecrets = await loadRunVaultSecrets(o, settings, err)
+  useVaultSecrets(vaultSecrets.ids.length > 0 ? vaultSecrets : undefined)
   if (!existsSync(playbookPath) || !statSync(playbookPath).isFile()) throw new StartError(`the playbook: ${playbookPath} could not be found`)
-  // no -i: ansible's default source, else no inventory at all, where localhost is the implicit one (local connection)
-  const defaults = sources.length === 0 ? [DEFAULT_INVENTORY].filter((path) => existsSync(path)) : sources
-  if (defaults.length === 0 && o['json'] !== true) err('[WARNING]: No inventory was parsed, only implicit localhost is available\n')
-  const inventory = loadInventory(defaults)
+  // no -i: the configured inventory, else ansible's default source, else none: localhost is then the implicit one
+  const configured = sources.length > 0 ? sources : settings.inventory.length > 0 ? settings.inventory : [DEFAULT_INVENTORY].filter((path) => existsSync(path))
+  if (configured.length === 0 && o['json'] !== true) err('[WARNING]: No inventory was parsed, only implicit localhost is available\n')
+  const inventory = loadInventory(configured)
   const limit = o['limit'] === undefined ? undefined : limitPattern(String(o['limit']))
   // as ansible-playbook: a --limit that leaves no host of a non-empty inventory stops the run before the playbook loads
   const all = new Set(inventory.select(['all']))
@@ -141,10 +155,10 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   if (limit !== undefined && all.size > 0 && !inventory.select(limit).some((h) => all.has(h))) {
     throw new StartError('specified inventory, host pattern and/or --limit leaves us with no hosts to target')
   }
-  const playbook = loadPlaybook(playbookPath)
+  const playbook = loadPlaybook(playbookPath, settings.paths)
   if (o['syntax-check']) { out(`\nplaybook: ${playbookPath}\n`); return EXIT.ok }
-  const askBecome = o['ask-become-pass'] ? await prompt('BECOME password: ') : undefined
-  const askPass = o['ask-pass'] ? await prompt('SSH password: ') : undefined
+  const askBecome = o['ask-become-pass'] || settings.askBecomePass ? await prompt('BECOME password: ') : undefined
+  const askPass = o['ask-pass'] || settings.askPass ? await prompt('SSH password: ') : undefined
   const verbosity = o.verbosity
   const json = o['json'] === true
   const reporterJson = jsonReporter()
@@ -164,13 +178,18 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     ...(o['start-at-task'] !== undefined ? { startAtTask: String(o['start-at-task']) } : {}),
     forceHandlers: o['force-handlers'] === true,
     verbosity,
-    ...(o['become'] ? { become: true } : {}),
-    ...(o['become-user'] !== undefined ? { becomeUser: String(o['become-user']) } : {}),
-    ...(o['become-method'] !== undefined ? { becomeMethod: String(o['become-method']) } : {}),
+    ...(o['become'] || settings.become ? { become: true } : {}),
+    becomeUser: o['become-user'] !== undefined ? String(o['become-user']) : settings.becomeUser,
+    becomeMethod: o['become-method'] !== undefined ? String(o['become-method']) : settings.becomeMethod,
+    gathering: settings.gathering,
+    ...(settings.gatherSubset !== undefined ? { gatherSubset: settings.gatherSubset } : {}),
+    anyErrorsFatal: settings.anyErrorsFatal,
+    // for the loader's !vault values and vault files
+    vaultSecrets,
     ...(askBecome !== undefined ? { becomePassword: askBecome } : {}),
     // ssh2 is loaded only when a host needs SSH: local-only runs start faster.
     // -c is the default below the host's ansible_connection and the play's connection keyword, as in ansible-playbook.
-    connect: async (host: string, vars: Record<string, unknown>) => (vars['ansible_connection'] ?? connection) === 'local' ? connectLocal(host) : (await import('../connection/index.js')).openConnection(host, vars, { acceptNewHostKeys: o['accept-new-host-keys'] === true, timeoutSeconds: timeout, ...(askPass !== undefined ? { password: askPass } : {}), log: (m) => { if (verbosity >= 3) err(`${host}: ${m}\n`) } }),
+    connect: async (host: string, vars: Record<string, unknown>) => (vars['ansible_connection'] ?? connection) === 'local' ? connectLocal(host) : (await import('../connection/index.js')).openConnection(host, withConnectionDefaults(vars, settings), { acceptNewHostKeys: o['accept-new-host-keys'] === true, timeoutSeconds: timeout, ...(askPass !== undefined ? { password: askPass } : {}), log: (m) => { if (verbosity >= 3) err(`${host}: ${m}\n`) } }),
     gatherFacts,
   }
   if (o['list-hosts'] || o['list-tasks'] || o['list-tags']) {
@@ -191,6 +210,19 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   return code
 }
 
+/** The vault secrets of `--vault-id`, `--vault-password-file`, `--ask-vault-pass` and ansible.cfg's vault settings. */
+async function loadRunVaultSecrets(o: ReturnType<typeof parseRunArgs>, settings: ReturnType<typeof runSettings>, err: (s: string) => void): Promise<import('../vault/index.js').VaultSecrets> {
+  const vault = await import('../vault/index.js')
+  const list = (v: unknown): string[] => [v ?? []].flat().map(String)
+  return vault.loadVaultSecrets({
+    vaultIds: list(o['vault-id']),
+    vaultPasswordFiles: list(o['vault-password-file']),
+    askVaultPass: o['ask-vault-pass'] === true,
+    identityList: settings.vaultIdentityList,
+    defaultPasswordFile: settings.vaultPasswordFile,
+  }, { ...vault.terminalVaultIO(), warn: (message) => err(`[WARNING]: ${message}\n`), cwd: process.cwd() })
+}
+
 /** `--limit @file` reads host names one a line (Ansible's retry files); anything else is a pattern. */
 function limitPattern(limit: string): string {
   if (!limit.startsWith('@')) return limit
@@ -203,20 +235,6 @@ function readFile(path: string): string {
   } catch (error) {
     throw new StartError(`unable to retrieve file contents: ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
   }
-}
-
-/** The vault secrets a run was given (--vault-id, --vault-password-file, --ask-vault-pass, ANSIBLE_VAULT_*), if any. */
-async function runVaultSecrets(o: ReturnType<typeof parseRunArgs>): Promise<VaultSecrets | undefined> {
-  const list = (name: string): string[] => [o[name] ?? []].flat().map(String)
-  const { loadVaultSecrets, terminalVaultIO } = await import('../vault/index.js')
-  const secrets = await loadVaultSecrets({
-    vaultIds: list('vault-id'),
-    vaultPasswordFiles: list('vault-password-file'),
-    askVaultPass: o['ask-vault-pass'] === true,
-    identityList: (process.env['ANSIBLE_VAULT_IDENTITY_LIST'] ?? '').split(',').map((id) => id.trim()).filter(Boolean),
-    defaultPasswordFile: process.env['ANSIBLE_VAULT_PASSWORD_FILE'] || undefined,
-  }, terminalVaultIO())
-  return secrets.ids.length > 0 ? secrets : undefined
 }
 
 function prompt(question: string): Promise<string> {

@@ -16,14 +16,17 @@ const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa']
 
 /**
  * ansible-core's default `ssh_args`: connections persist for 60 s after a run (through tsplay's keeper). Set
- * `ansible_ssh_args` (or ANSIBLE_SSH_ARGS) to something without ControlPersist to connect afresh every run.
+ * `ansible_ssh_args` (or ssh_args in ansible.cfg, ANSIBLE_SSH_ARGS) to something without ControlPersist to connect afresh every run.
  */
 export const DEFAULT_SSH_ARGS = '-C -o ControlMaster=auto -o ControlPersist=60s'
 
-/** The host's `ansible_ssh_args`, else ANSIBLE_SSH_ARGS, else the default; an empty value means none, as in ansible. */
+/**
+ * The host's `ansible_ssh_args` (the CLI puts ssh_args of ansible.cfg / ANSIBLE_SSH_ARGS under the host's own), else
+ * the default; an empty value means none, as in ansible.
+ */
 function sshArgs(vars: Vars): string {
   const own = vars.ansible_ssh_args
-  return own === undefined || own === null ? (process.env['ANSIBLE_SSH_ARGS'] ?? DEFAULT_SSH_ARGS) : String(own)
+  return own === undefined || own === null ? DEFAULT_SSH_ARGS : String(own)
 }
 
 const SSH_CONFIG_FILES = () => [`${homedir()}/.ssh/config`, '/etc/ssh/ssh_config']

@@ -65,6 +65,18 @@ export interface RoleInstance {
   readonly vars: Vars
   /** Roles this one depends on, run before it. */
   readonly dependencies: readonly RoleInstance[]
+  /** Where bare module and role names in it are looked up first: its own collection, its meta `collections:`. */
+  readonly collections?: readonly string[]
+}
+
+/** Where roles, modules and collections are looked up besides the playbook's own folders (ansible.cfg, ANSIBLE_*). */
+export interface SearchPaths {
+  /** DEFAULT_ROLES_PATH (`roles_path`, ANSIBLE_ROLES_PATH). */
+  readonly roles: readonly string[]
+  /** DEFAULT_MODULE_PATH (`library`, ANSIBLE_LIBRARY). */
+  readonly library: readonly string[]
+  /** Every collection root, nearest first: `collections/` beside the playbook, COLLECTIONS_PATHS, Python's path. */
+  readonly collectionRoots: readonly string[]
 }
 
 /** A play, loaded and checked; tasks of `roles:` come first in `tasks`. */
@@ -91,6 +103,8 @@ export interface Playbook {
   readonly path: string
   readonly dir: string
   readonly plays: readonly Play[]
+  /** Where its roles, modules and collections were looked up; includes at run time look there too. */
+  readonly paths: SearchPaths
 }
 
 /** Every task of a tree of items, blocks flattened (for handlers, which cannot be blocks). */

@@ -2,28 +2,47 @@ import { statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml'
 import { builtinModules, resolveModuleName } from '../../modules/index.js'
-import { findAnsibleModule, type AnsibleModuleRef } from '../ansible/index.js'
+import { collectionRoots, findAnsibleModule, type AnsibleModuleRef } from '../ansible/index.js'
 import { didYouMean } from '../errors.js'
 import { validateArgs, parseKeyValues, schemaShape, splitArgs } from './args.js'
-import { importing, loadRoleBlock, roleFromTask, type LoadContext } from './roles.js'
-import { flattenTasks, includeParams, type Block, type Item, type Keywords, type Play, type Playbook, type Scope, type Task } from './model.js'
+import { collectionList, importing, loadRoleBlock, roleFromTask, type LoadContext } from './roles.js'
+import { flattenTasks, includeParams, type Block, type Item, type Keywords, type Play, type Playbook, type Scope, type SearchPaths, type Task } from './model.js'
 import { isObject, keywordsOf, nodeAt, pairOf, valueOf } from './nodes.js'
 import { BLOCK_KEYWORDS, ENGINE_ACTIONS, ROLE_INCLUDE_ARGS, HANDLER_KEYWORDS, LOOP_CONTROL_KEYWORDS, META_ACTIONS, PLAY_KEYWORDS, TASK_KEYWORDS, WITH_LOOKUPS } from './keywords.js'
 import { errorAt, loadYaml, nodeLocation, type SourceFile } from '../yaml/index.js'
 
-/** Load a playbook and everything static in it (roles, import_*), checked before any host is touched. */
 /** Fresh loading state for one play (or one include at run time) whose role runs are counted in `seenRoles`. */
-export function loadContext(playbookDir: string, seenRoles: LoadContext['seenRoles']): LoadContext {
-  return { playbookDir, handlers: [], roles: [], seenRoles, notified: [], loadTasks: loadTaskFile, importing: [] }
+export function loadContext(playbookDir: string, seenRoles: LoadContext['seenRoles'], paths: SearchPaths = searchPaths(playbookDir)): LoadContext {
+  return { playbookDir, paths, handlers: [], roles: [], seenRoles, notified: [], loadTasks: loadTaskFile, importing: [] }
 }
 
-export function loadPlaybook(path: string): Playbook {
+/** What the configuration says about where to look, as the CLI passes it from ansible.cfg / ANSIBLE_*. */
+export interface ConfiguredPaths {
+  readonly roles?: readonly string[]
+  readonly library?: readonly string[]
+  /** COLLECTIONS_PATHS; ANSIBLE_COLLECTIONS_PATH or its default when absent. */
+  readonly collections?: readonly string[]
+  /** COLLECTIONS_SCAN_SYS_PATH: also the `ansible_collections` folders on Python's path (Debian's ansible package). */
+  readonly scanSysPath?: boolean
+}
+
+/** The search paths for a playbook in `playbookDir`: `collections/` beside it comes before the configured roots, as in ansible. */
+export function searchPaths(playbookDir: string, configured: ConfiguredPaths = {}): SearchPaths {
+  return {
+    roles: configured.roles ?? [],
+    library: configured.library ?? [],
+    collectionRoots: [join(playbookDir, 'collections'), ...collectionRoots(process.env, configured.collections, configured.scanSysPath)],
+  }
+}
+
+/** Load a playbook and everything static in it (roles, import_*), checked before any host is touched. */
+export function loadPlaybook(path: string, configured: ConfiguredPaths = {}): Playbook {
   const abs = resolve(path)
-  const plays = loadPlays(abs, new Set())
-  return { path: abs, dir: dirname(abs), plays }
+  const paths = searchPaths(dirname(abs), configured)
+  return { path: abs, dir: dirname(abs), plays: loadPlays(abs, new Set(), paths), paths }
 }
 
-function loadPlays(abs: string, seen: Set<string>, importVars: Record<string, unknown> = {}): Play[] {
+function loadPlays(abs: string, seen: Set<string>, paths: SearchPaths, importVars: Record<string, unknown> = {}): Play[] {
   const src = loadYaml(abs)
   const root = src.doc.contents as Node | null
   // ansible-playbook: "Empty playbook, nothing to do", exit 4
@@ -39,15 +58,15 @@ function loadPlays(abs: string, seen: Set<string>, importVars: Record<string, un
       // `import_playbook: x.yml` with `vars:` gives them to every imported play, over the play's own vars
       const varsPair = pairOf(node, 'vars')
       const given = varsPair ? valueOf(varsPair) : undefined
-      plays.push(...loadPlays(target, new Set([...seen, abs]), { ...importVars, ...(isObject(given) ? given : {}) }))
+      plays.push(...loadPlays(target, new Set([...seen, abs]), paths, { ...importVars, ...(isObject(given) ? given : {}) }))
       continue
     }
-    plays.push(loadPlay(src, node, dirname(abs), importVars))
+    plays.push(loadPlay(src, node, dirname(abs), paths, importVars))
   }
   return plays
 }
 
-function loadPlay(src: SourceFile, node: YAMLMap, dir: string, importVars: Record<string, unknown>): Play {
+function loadPlay(src: SourceFile, node: YAMLMap, dir: string, paths: SearchPaths, importVars: Record<string, unknown>): Play {
   checkKeys(src, node, PLAY_KEYWORDS, 'play')
   const keywords = keywordsOf(node)
   const location = nodeLocation(src, node)
@@ -62,7 +81,7 @@ function loadPlay(src: SourceFile, node: YAMLMap, dir: string, importVars: Recor
   // play vars may also be a list of mappings, merged in order
   const ownVars = Array.isArray(varsValue) ? Object.assign({}, ...varsValue.filter(isObject)) : isObject(varsValue) ? varsValue : {}
   const vars = { ...ownVars, ...importVars }
-  const ctx = { ...loadContext(dir, new Map()), vars }
+  const ctx = { ...loadContext(dir, new Map(), paths), vars }
   const preTasks = loadItems(src, nodeAt(node, 'pre_tasks'), scope, ctx, false)
   const roleBlocks: Item[] = []
   const rolesNode = nodeAt(node, 'roles')
@@ -226,7 +245,9 @@ function loadTask(src: SourceFile, node: YAMLMap, scope: Scope, ctx: LoadContext
   const mod = builtinModules[action]
   const staticArgs = mod ? validateArgs(mod, args, src, isMap(actionNode) ? actionNode : null, location) : undefined
   const ansibleModule = mod === undefined && !ENGINE_ACTIONS.has(action) ? ansibleModuleOf(actionKey, scope, ctx) : undefined
-  const name = keywords['name'] !== undefined && keywords['name'] !== null ? String(keywords['name']) : actionKey
+  // an unnamed include_role is named `include_role : ROLE`, as ansible's IncludeRole.get_name
+  const unnamed = action === 'include_role' && typeof args['name'] === 'string' ? `${actionKey} : ${args['name']}` : actionKey
+  const name = keywords['name'] !== undefined && keywords['name'] !== null ? String(keywords['name']) : unnamed
   return { kind: 'task', name, action, args, ...(staticArgs !== undefined ? { staticArgs } : {}), ...(ansibleModule ? { ansibleModule } : {}), keywords, scope, src, location, listen: [keywords['listen'] ?? []].flat().map(String) }
 }
 
@@ -234,7 +255,7 @@ function loadTask(src: SourceFile, node: YAMLMap, scope: Scope, ctx: LoadContext
 function ansibleModuleOf(name: string, scope: Scope, ctx: LoadContext): AnsibleModuleRef | undefined {
   const roleDirs: string[] = []
   for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) if (s.role) roleDirs.push(join(s.role.path, 'library'))
-  return findAnsibleModule(name, { libraryDirs: [join(ctx.playbookDir, 'library'), ...roleDirs] })
+  return findAnsibleModule(name, { libraryDirs: [join(ctx.playbookDir, 'library'), ...roleDirs], library: ctx.paths.library, collectionRoots: ctx.paths.collectionRoots, collections: collectionList(scope) })
 }
 
 function actionFromKeyword(src: SourceFile, node: YAMLMap, form: string, scope: Scope, ctx: LoadContext): { actionKey: string; actionNode: Node | null } {

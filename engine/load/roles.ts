@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { extname, join, resolve } from 'node:path'
+import { basename, dirname, extname, join, resolve } from 'node:path'
 import { isMap, isScalar, isSeq, type Node } from 'yaml'
 import type { SourceLocation } from '../errors.js'
-import { flattenTasks, includeParams, type Block, type Item, type RoleInstance, type Scope, type Task } from './model.js'
+import { flattenTasks, includeParams, type Block, type Item, type RoleInstance, type Scope, type SearchPaths, type Task } from './model.js'
 import { isObject, keywordsOf } from './nodes.js'
 import { ROLE_KEYWORDS } from './keywords.js'
 import { displayPath, errorAt, loadYaml, nodeLocation, type SourceFile } from '../yaml/index.js'
@@ -11,6 +11,7 @@ import { renderValue, type Vars } from '../template/index.js'
 /** State shared while loading one play: role handlers, roles seen, notifies to check. */
 export interface LoadContext {
   readonly playbookDir: string
+  readonly paths: SearchPaths
   readonly handlers: Task[]
   readonly roles: RoleInstance[]
   /** Role instances by name and parameters: Ansible runs a role once per play unless its parameters differ. */
@@ -24,16 +25,26 @@ export interface LoadContext {
   readonly importing: string[]
 }
 
-/** Where roles are looked up: `roles/` beside the playbook, `../roles` (tsplay's layout), the playbook dir, then $ANSIBLE_ROLES_PATH. */
-export function rolePaths(playbookDir: string): string[] {
-  const env = (process.env['TSPLAY_ROLES_PATH'] ?? process.env['ANSIBLE_ROLES_PATH'] ?? '').split(':').filter(Boolean)
-  return [join(playbookDir, 'roles'), join(playbookDir, '..', 'roles'), playbookDir, ...env]
+/**
+ * Where role names are looked up, in ansible's order (RoleDefinition._load_role_path): `roles/` beside the playbook,
+ * the roles path, the depending role's parent folder (`basedir`, for relative dependencies), the playbook's folder;
+ * then `../roles` beside it, tsplay's own layout.
+ */
+export function rolePaths(playbookDir: string, paths: Pick<SearchPaths, 'roles'>, basedir?: string): string[] {
+  return [join(playbookDir, 'roles'), ...paths.roles, ...(basedir === undefined ? [] : [basedir]), playbookDir, join(playbookDir, '..', 'roles')]
+}
+
+/** Who pulls a role in as a dependency: its folder's parent and its collection search list. */
+interface Owner {
+  readonly basedir: string
+  readonly collections: readonly string[]
 }
 
 /** A `roles:` entry (name or mapping) as blocks: its dependencies first, then its tasks; empty when already run. */
-export function loadRoleBlock(src: SourceFile, entry: Node, scope: Scope, ctx: LoadContext): Item[] {
+export function loadRoleBlock(src: SourceFile, entry: Node, scope: Scope, ctx: LoadContext, owner?: Owner): Item[] {
   const location = nodeLocation(src, entry)
-  if (isScalar(entry)) return useRole(String(entry.value), {}, {}, scope, ctx, src, location, { dedupe: true })
+  const dedupe = { dedupe: true, ...(owner ? { owner } : {}) }
+  if (isScalar(entry)) return useRole(String(entry.value), {}, {}, scope, ctx, src, location, dedupe)
   if (!isMap(entry)) throw errorAt(src, location, 'roles: expected a role name or a mapping with role:')
   const all = keywordsOf(entry)
   const name = all['role'] ?? all['name']
@@ -46,7 +57,7 @@ export function loadRoleBlock(src: SourceFile, entry: Node, scope: Scope, ctx: L
     else if (ROLE_KEYWORDS.has(k)) keywords[k] = v
     else params[k] = v
   }
-  return useRole(name, keywords, params, scope, ctx, src, location, { dedupe: true })
+  return useRole(name, keywords, params, scope, ctx, src, location, dedupe)
 }
 
 /** `import_role:` at load time: the role's tasks (or `tasks_from`) under the task's keywords. */
@@ -66,6 +77,7 @@ export function roleFromTask(task: Task, ctx: LoadContext): Item[] {
 
 interface RoleOptions {
   readonly dedupe: boolean
+  readonly owner?: Owner
   readonly tasksFrom?: string
   readonly varsFrom?: string
   readonly defaultsFrom?: string
@@ -74,8 +86,12 @@ interface RoleOptions {
 
 function useRole(given: string, keywords: Record<string, unknown>, params: Vars, scope: Scope, ctx: LoadContext, src: SourceFile, location: SourceLocation, options: RoleOptions): Item[] {
   const name = staticName(given, ctx)
-  const path = findRoleDir(name, ctx, scope)
-  if (path === undefined) throw errorAt(src, location, `role '${name}' not found in ${rolePaths(ctx.playbookDir).join(', ')}`)
+  const collections = options.owner?.collections ?? collectionList(scope)
+  const path = findRoleDir(name, ctx, scope, { collections, ...(options.owner ? { basedir: options.owner.basedir } : {}) })
+  if (path === undefined) {
+    const searched = [...collections.filter((c) => c !== 'ansible.legacy'), ...rolePaths(ctx.playbookDir, ctx.paths, options.owner?.basedir)]
+    throw errorAt(src, location, `the role '${name}' was not found in ${searched.join(':')}`)
+  }
   const key = `${path}\0${JSON.stringify(params)}\0${options.tasksFrom ?? ''}`
   const repeat = options.dedupe && ctx.seenRoles.has(key)
   return importing(ctx, `role:${path}`, { src, location, what: `role '${name}'` }, () => loadRole(name, path, key, repeat, keywords, params, scope, ctx, src, location, options))
@@ -85,24 +101,32 @@ function loadRole(name: string, path: string, key: string, repeat: boolean, keyw
   const deps: Item[] = []
   const depRoles: RoleInstance[] = []
   const meta = readRoleFile(path, 'meta', 'main')
-  const depList = meta?.value && isObject(meta.value) ? meta.value['dependencies'] : undefined
+  const metaValue = meta?.value && isObject(meta.value) ? meta.value : {}
+  const collection = collectionOfPath(path)
+  const metaCollections = [metaValue['collections'] ?? []].flat().map(String)
+  // ansible: a role's own collection first, then its meta collections, then ansible.legacy
+  const ownList = [...new Set([...(collection ? [collection] : []), ...metaCollections, ...(collection || metaCollections.length ? ['ansible.legacy'] : [])])]
+  const depList = metaValue['dependencies']
   if (Array.isArray(depList) && meta) {
     const depsNode = (meta.src.doc.contents as { get?: (k: string, keep: boolean) => unknown }).get?.('dependencies', true)
     // Dependencies inherit the keywords (when, tags, become…) of the role entry that pulled them in, and see its
     // parameters, as ansible's dependency chain gives them
     const depScope: Scope = { keywords, parent: scope, dir: scope.dir, location, ...(Object.keys(params).length ? { params: { level: 'role_params', vars: params } } : {}) }
+    const owner: Owner = { basedir: dirname(path), collections: ownList.length ? ownList : ['ansible.legacy'] }
     for (const dep of isSeq(depsNode) ? (depsNode.items as Node[]) : []) {
       const before = ctx.roles.length
-      deps.push(...loadRoleBlock(meta.src, dep, depScope, ctx))
+      deps.push(...loadRoleBlock(meta.src, dep, depScope, ctx, owner))
       depRoles.push(...ctx.roles.slice(before))
     }
   }
   const role: RoleInstance = {
-    name,
+    // a role found in a collection is named by its full name, however it was asked for
+    name: collection === undefined ? name : `${collection}.${basename(path)}`,
     path,
     defaults: varsFile(path, 'defaults', options.defaultsFrom ?? 'main'),
     vars: varsFile(path, 'vars', options.varsFrom ?? 'main'),
     dependencies: depRoles,
+    ...(ownList.length ? { collections: ownList } : {}),
   }
   if (!repeat) {
     ctx.seenRoles.set(key, role)
@@ -140,13 +164,48 @@ function staticName(name: string, ctx: LoadContext): string {
   }
 }
 
-/** The directory of role `name`: a path as given, or the first match in rolePaths. */
-export function findRoleDir(name: string, ctx: Pick<LoadContext, 'playbookDir'>, scope?: Scope): string | undefined {
-  if (name.includes('/')) {
-    const p = resolve(scope?.dir ?? ctx.playbookDir, name)
-    if (isDir(p)) return p
+/** How a role name is looked up: the collection search list and, for a dependency, the depending role's parent folder. */
+export interface RoleLookup {
+  readonly collections?: readonly string[]
+  readonly basedir?: string
+}
+
+const FQCR = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/
+
+/**
+ * The directory of role `name`, as ansible finds it: `ns.coll.role` (or a bare name in a listed collection) as
+ * `ROOT/ansible_collections/ns/coll/roles/role`, then the role paths, then the name as a path.
+ */
+export function findRoleDir(name: string, ctx: Pick<LoadContext, 'playbookDir' | 'paths'>, scope?: Scope, lookup: RoleLookup = {}): string | undefined {
+  const fqcr = FQCR.exec(name)
+  const candidates = fqcr ? [[`${fqcr[1]}.${fqcr[2]}`, fqcr[3]!] as const] : (lookup.collections ?? []).map((c) => [c, name] as const)
+  for (const [collection, role] of candidates) {
+    const [namespace, coll] = collection.split('.')
+    if (namespace === 'ansible' || coll === undefined) continue
+    for (const root of ctx.paths.collectionRoots) {
+      const dir = join(root, 'ansible_collections', namespace!, coll, 'roles', role)
+      if (isDir(dir)) return dir
+    }
   }
-  return rolePaths(ctx.playbookDir).map((p) => join(p, name)).find(isDir)
+  const found = rolePaths(ctx.playbookDir, ctx.paths, lookup.basedir).map((p) => join(p, name)).find(isDir)
+  if (found !== undefined || !name.includes('/')) return found
+  return [resolve(scope?.dir ?? ctx.playbookDir, name), resolve(name)].find(isDir)
+}
+
+/** The collection search list that applies in a scope: the innermost role's, else the play's `collections:` keyword. */
+export function collectionList(scope: Scope | undefined): readonly string[] {
+  for (let s = scope; s !== undefined; s = s.parent) {
+    if (s.role) return s.role.collections ?? []
+    const listed = s.keywords['collections']
+    if (listed !== undefined && listed !== null) return [listed].flat().map(String)
+  }
+  return []
+}
+
+/** `ns.coll` when a role folder is inside an installed collection (`.../ansible_collections/ns/coll/roles/name`). */
+function collectionOfPath(path: string): string | undefined {
+  const match = /[\\/]ansible_collections[\\/]([^\\/]+)[\\/]([^\\/]+)[\\/]roles[\\/][^\\/]+$/.exec(path)
+  return match ? `${match[1]}.${match[2]}` : undefined
 }
 
 /** `dir/name.yml`, `.yaml`, or `name` itself inside a role folder, when it exists. */

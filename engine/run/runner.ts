@@ -111,7 +111,7 @@ async function runPlay(run: RunState, play: Play): Promise<void> {
   const strategy = play.keywords['strategy']
   if (strategy !== undefined && strategy !== 'linear') run.emit({ type: 'warning', message: `strategy '${String(strategy)}' is not supported by tsplay; running the play with the linear strategy` })
   if (play.keywords['vars_prompt'] !== undefined) run.emit({ type: 'warning', message: 'vars_prompt is not supported by tsplay (runs are non-interactive); pass the values with -e' })
-  const loadContext: LoadContext = newLoadContext(run.playbook.dir, play.seenRoles)
+  const loadContext: LoadContext = newLoadContext(run.playbook.dir, play.seenRoles, run.playbook.paths)
   let playEnded = false
   const live = new Set(hosts)
   const targets = targetHosts(run, play)
@@ -174,12 +174,16 @@ function readVarsFiles(ps: PlayState): Vars {
 }
 
 async function gather(ps: PlayState): Promise<void> {
-  if (!truthy(ps.play.keywords['gather_facts'] ?? true)) return
-  // gathering = implicit (ansible-core's default): every play gathers again; facts persist across plays
-  const hosts = activeHosts(ps, ps.batch)
+  const gathering = ps.run.options.gathering ?? 'implicit'
+  const own = ps.play.keywords['gather_facts']
+  if (!truthy(own ?? gathering !== 'explicit')) return
+  // gathering = implicit (ansible-core's default): every play gathers again; facts persist across plays;
+  // smart: only hosts without facts from this run
+  const gathered = (host: string): boolean => Object.keys(ps.run.hosts.get(host)?.facts ?? {}).length > 0
+  const hosts = activeHosts(ps, ps.batch).filter((host) => gathering !== 'smart' || !gathered(host))
   if (hosts.length === 0) return
   ps.run.emit({ type: 'task', name: 'Gathering Facts', handler: false, hosts })
-  const subset = ps.play.keywords['gather_subset']
+  const subset = ps.play.keywords['gather_subset'] ?? ps.run.options.gatherSubset
   await pool(hosts, ps.run.options.forks, async (host) => {
     const state = ps.run.hosts.get(host)!
     const stats = statsOf(ps, host)

@@ -24,6 +24,12 @@ export interface RunOptions {
   readonly becomeUser?: string
   readonly becomeMethod?: string
   readonly becomePassword?: string
+  /** ansible.cfg `gathering` for plays without `gather_facts`: implicit (every play), explicit (never), smart (once per host). */
+  readonly gathering?: 'implicit' | 'explicit' | 'smart'
+  /** ansible.cfg `gather_subset`, for plays without their own. */
+  readonly gatherSubset?: readonly string[]
+  /** ansible.cfg `any_errors_fatal`, under the play's and tasks' keyword. */
+  readonly anyErrorsFatal?: boolean
   /** Open a host's connection from its variables; throws ConnectionError when unreachable. */
   connect(host: string, vars: Vars): Promise<Connection>
   /** Gather facts on a connection (`ansible_facts` without the prefix). */

@@ -96,7 +96,7 @@ function checkFatal(ps: PlayState, task: Task, results: readonly TaskResult[]): 
   const bad = results.some((r) => (r.status === 'failed' && ps.failedInBatch.has(r.host) && (ps.rescuable.get(r.host) ?? 0) === 0) || r.status === 'unreachable')
   const maxFail = ps.play.keywords['max_fail_percentage']
   const overMax = maxFail !== undefined && maxFail !== null && (ps.failedInBatch.size / ps.batch.length) * 100 > Number(maxFail)
-  const fatal = bad && truthy(keyword(task, 'any_errors_fatal'))
+  const fatal = bad && truthy(keyword(task, 'any_errors_fatal') ?? ps.run.options.anyErrorsFatal)
   if (fatal || overMax) {
     for (const h of ps.batch) { const s = ps.run.hosts.get(h); if (s && !s.failed && !s.unreachable) s.failed = true }
     // ansible-core stops the whole playbook here; it says NO MORE HOSTS LEFT once, twice for max_fail_percentage

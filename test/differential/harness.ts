@@ -75,6 +75,40 @@ export async function runTsplay(name: string, args: readonly string[] = [], play
   return outcome(code, stdout + stderr, await hosts.readOut(out))
 }
 
+/**
+ * Run `playbook` in the project folder `dir` as a user would, from that folder and without `-i`: what ansible.cfg
+ * there says (inventory, roles_path, ...) applies. `engine` picks ansible-playbook or tsplay's CLI entry.
+ */
+export async function runInProject(engine: 'ansible' | 'tsplay', dir: string, playbook: string, args: readonly string[] = [], env: Readonly<Record<string, string>> = {}): Promise<Outcome> {
+  const out = mkdtempSync(join(tmpdir(), `project-${engine}-`))
+  const argv = [playbook, '-e', `out=${out}`, ...args]
+  if (engine === 'ansible') {
+    let stdout = ''
+    let code = 0
+    try {
+      ;({ stdout } = await run('ansible-playbook', argv, { env: { ...process.env, ...ANSIBLE_ENV, ...env }, cwd: dir, maxBuffer: 1 << 24 }))
+    } catch (error) {
+      const e = error as { code?: number; stdout?: string }
+      code = typeof e.code === 'number' ? e.code : -1
+      stdout = e.stdout ?? ''
+    }
+    return outcome(code, stdout, readTree(out))
+  }
+  let stdout = ''
+  const cwd = process.cwd()
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]))
+  process.chdir(dir)
+  Object.assign(process.env, env)
+  let code: number
+  try {
+    code = await main(['run', ...argv], (s) => void (stdout += s), (s) => void (stdout += s))
+  } finally {
+    process.chdir(cwd)
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v
+  }
+  return outcome(code, stdout, readTree(out))
+}
+
 /** Assert that tsplay did what ansible-playbook did: same verdict lines, recap, files and exit code. */
 export function expectSameOutcome(tsplay: Outcome, ansible: Outcome): void {
   expect(tsplay.log, tsplay.raw).toEqual(ansible.log)

@@ -105,7 +105,7 @@ describe('loader errors', () => {
 
   it('role not found', () => {
     const { error, file } = load('- hosts: all\n  roles:\n    - nosuchrole\n')
-    expect(error.message).toMatch(new RegExp(`^${file}:3:7: role 'nosuchrole' not found in `))
+    expect(error.message).toMatch(new RegExp(`^${file}:3:7: the role 'nosuchrole' was not found in `))
   })
 
   it('unknown block keyword', () => {
