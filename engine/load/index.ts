@@ -4,7 +4,7 @@
 // This file is the folder's only public door: code outside the folder imports from here, never from its files.
 export { describeIssue, schemaShape } from './args.js'
 export type { Block, Item, Play, Playbook, RoleInstance, Scope, SearchPaths, Task } from './model.js'
-export { flattenTasks } from './model.js'
+export { flattenTasks, VARIABLE_PARAMS } from './model.js'
 export { checkNotified, findTaskFile, handlerNames, loadContext, loadPlaybook, loadTaskFile, searchPaths, type ConfiguredPaths } from './playbook.js'
 export { roleFromTask } from './roles.js'
 export type { LoadContext } from './roles.js'

@@ -115,3 +115,6 @@ export function includeParams(task: Task): Pick<Scope, 'params'> {
   const vars = task.keywords['vars']
   return isObject(vars) ? { params: { level: 'include_params', vars } } : {}
 }
+
+/** The argument key holding `module: "{{ a_dict }}"` (or `args: "{{ a_dict }}"`) until the run renders and merges it. */
+export const VARIABLE_PARAMS = '_variable_params'

@@ -6,7 +6,7 @@ import { collectionRoots, findAnsibleModule, type AnsibleModuleRef } from '../an
 import { didYouMean } from '../errors.js'
 import { validateArgs, parseKeyValues, schemaShape, splitArgs } from './args.js'
 import { collectionList, importing, loadRoleBlock, roleFromTask, type LoadContext } from './roles.js'
-import { flattenTasks, includeParams, type Block, type Item, type Keywords, type Play, type Playbook, type Scope, type SearchPaths, type Task } from './model.js'
+import { flattenTasks, includeParams, VARIABLE_PARAMS, type Block, type Item, type Keywords, type Play, type Playbook, type Scope, type SearchPaths, type Task } from './model.js'
 import { isObject, keywordsOf, nodeAt, pairOf, valueOf } from './nodes.js'
 import { BLOCK_KEYWORDS, ENGINE_ACTIONS, ROLE_INCLUDE_ARGS, HANDLER_KEYWORDS, LOOP_CONTROL_KEYWORDS, META_ACTIONS, PLAY_KEYWORDS, TASK_KEYWORDS, WITH_LOOKUPS } from './keywords.js'
 import { errorAt, loadYaml, nodeLocation, type SourceFile } from '../yaml/index.js'
@@ -139,7 +139,8 @@ export function checkNotified(ctx: LoadContext, handlers: readonly Task[]): void
 
 /** Load a list of tasks and blocks from a sequence node (absent or null is an empty list). */
 export function loadItems(src: SourceFile, node: Node | null | undefined, scope: Scope, ctx: LoadContext, handler: boolean): Item[] {
-  if (node === undefined || node === null) return []
+  // an empty section or file (`tasks:`, a file holding only `---`) has no tasks, as in ansible
+  if (node === undefined || node === null || (isScalar(node) && node.value === null)) return []
   if (!isSeq(node)) throw errorAt(src, nodeLocation(src, node), 'expected a list of tasks')
   return (node.items as Node[]).flatMap((n) => loadItem(src, n, scope, ctx, handler))
 }
@@ -243,7 +244,7 @@ function loadTask(src: SourceFile, node: YAMLMap, scope: Scope, ctx: LoadContext
     throw errorAt(src, nodeLocation(src, actionNode), `meta: unknown action '${String(args['_raw_params'])}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
   }
   const mod = builtinModules[action]
-  const staticArgs = mod ? validateArgs(mod, args, src, isMap(actionNode) ? actionNode : null, location) : undefined
+  const staticArgs = mod && !(VARIABLE_PARAMS in args) ? validateArgs(mod, args, src, isMap(actionNode) ? actionNode : null, location) : undefined
   const ansibleModule = mod === undefined && !ENGINE_ACTIONS.has(action) ? ansibleModuleOf(actionKey, scope, ctx) : undefined
   // an unnamed include_role is named `include_role : ROLE`, as ansible's IncludeRole.get_name
   const unnamed = action === 'include_role' && typeof args['name'] === 'string' ? `${actionKey} : ${args['name']}` : actionKey
@@ -281,7 +282,10 @@ function actionFromKeyword(src: SourceFile, node: YAMLMap, form: string, scope: 
 function argsOf(src: SourceFile, node: YAMLMap, action: string, actionKey: string, actionNode: Node | null, keywords: Record<string, unknown>): Record<string, unknown> {
   const mod = builtinModules[action]
   const raw = actionNode === null ? null : isScalar(actionNode) ? actionNode.value : actionNode.toJSON()
-  const extra = isObject(keywords['args']) ? keywords['args'] : {}
+  // `args: "{{ a_dict }}"` and `module: "{{ a_dict }}"`: arguments from a variable, merged at run time (ansible's
+  // _variable_params); the task's own arguments win
+  const given = keywords['args']
+  const extra = isObject(given) ? given : typeof given === 'string' && LONE_TEMPLATE.test(given) ? { [VARIABLE_PARAMS]: given } : {}
   if (raw === null || raw === undefined) return { ...extra }
   if (isObject(raw)) return { ...extra, ...raw }
   if (typeof raw !== 'string' && typeof raw !== 'number') throw errorAt(src, nodeLocation(src, actionNode), `${actionKey}: expected arguments as a mapping or k=v text`)
@@ -298,12 +302,15 @@ function argsOf(src: SourceFile, node: YAMLMap, action: string, actionKey: strin
     if (action.endsWith('_role') && parsed.args['_raw_params'] !== undefined) return { ...extra, name: parsed.args['_raw_params'] }
     return { ...extra, ...parsed.args }
   }
+  if (mod?.freeForm === undefined && typeof raw === 'string' && LONE_TEMPLATE.test(raw)) return { ...extra, [VARIABLE_PARAMS]: raw }
   const known = new Set(Object.keys(mod ? (schemaShape(mod.args) ?? {}) : {}))
   const parsed = parseKeyValues(String(raw), mod?.freeForm, mod?.freeForm ? known : new Set())
   if (parsed.stray !== undefined) throw errorAt(src, nodeLocation(src, actionNode), `${actionKey}: expected key=value arguments, got '${parsed.stray}'`)
   void node
   return { ...extra, ...parsed.args }
 }
+
+const LONE_TEMPLATE = /^\s*\{\{(?:(?!\}\}).)*\}\}\s*$/s
 
 function checkLoopControl(src: SourceFile, node: YAMLMap, keywords: Record<string, unknown>): void {
   const lc = keywords['loop_control']

@@ -5,7 +5,7 @@ import { builtinModules } from '../../modules/index.js'
 import { type AnsibleModuleRef, runAnsibleModule } from '../ansible/index.js'
 import { type BecomeSpec, type Connection, CONNECTION_VARS } from '../connection/index.js'
 import { ConnectionError, ModuleError, TemplateError, TsplayError } from '../errors.js'
-import { describeIssue, type Task } from '../load/index.js'
+import { describeIssue, type Task, VARIABLE_PARAMS } from '../load/index.js'
 import { implicitLocalhostVars } from '../inventory/index.js'
 import { type AnyModule, type Diff, type ModuleContext, runModule } from '../module.js'
 import type { TaskResult } from './result.js'
@@ -116,8 +116,10 @@ export async function execute({ mod, args, ctx, delegated, ansible }: Prepared, 
 
 function parseArgs(task: Task, vars: Vars): unknown {
   // set_fact's values are stored as variables: what it made from unsafe data must stay unsafe
-  const rendered = (task.action === 'set_fact' ? renderStored : renderValue)(task.args, vars, task.location) as Record<string, unknown>
-  const args = Object.fromEntries(Object.entries(rendered).filter(([, v]) => v !== OMIT))
+  const { [VARIABLE_PARAMS]: variable, ...own } = (task.action === 'set_fact' ? renderStored : renderValue)(task.args, vars, task.location) as Record<string, unknown>
+  // `module: "{{ a_dict }}"`: the variable's mapping, under the task's own arguments
+  if (variable !== undefined && (variable === null || typeof variable !== 'object' || Array.isArray(variable))) return `${task.action}: the arguments from a variable must be a mapping, got ${String(variable)}`
+  const args = Object.fromEntries(Object.entries({ ...(variable as Record<string, unknown> | undefined), ...own }).filter(([, v]) => v !== OMIT))
   if (task.ansibleModule) return args
   const mod = builtinModules[task.action]!
   const parsed = mod.args.safeParse(args)
