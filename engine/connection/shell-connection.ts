@@ -4,6 +4,8 @@ import { Coalescer } from './coalesce.js'
 import { runSuOnPty, SU_PROMPT } from './su-pty.js'
 import { BecomeError, type BecomeSpec, type BufferedResult, type Command, type Connection, type ConnectionSettings, type ExecOptions, type ExecResult, type RawExecResult, type Transport, type WriteOptions } from './types.js'
 import { waitForExit } from './wait.js'
+import { trackCommand } from './live.js'
+import { ConnectionError } from '../errors.js'
 
 /** With TSPLAY_TRACE_FILE set, every command line sent to a host is appended there (the benchmark's floor replays them). */
 const TRACE_FILE = process.env['TSPLAY_TRACE_FILE']
@@ -47,6 +49,7 @@ export class ShellConnection implements Connection {
     readonly become: BecomeSpec | null = null,
     readonly env: Readonly<Record<string, string>> = {},
     private readonly reads = false,
+    private readonly signal?: AbortSignal,
   ) {}
 
   get host(): string {
@@ -58,7 +61,7 @@ export class ShellConnection implements Connection {
   }
 
   with(settings: ConnectionSettings): Connection {
-    return new ShellConnection(this.transport, settings.become === undefined ? this.become : settings.become, settings.env ?? this.env, settings.reads ?? this.reads)
+    return new ShellConnection(this.transport, settings.become === undefined ? this.become : settings.become, settings.env ?? this.env, settings.reads ?? this.reads, settings.signal ?? this.signal)
   }
 
   async exec(command: Command, options: ExecOptions = {}): Promise<ExecResult> {
@@ -127,7 +130,12 @@ trap - EXIT`
       if (this.bufferable(options)) buffered = await this.transport.runBuffered!(line, Buffer.from(options.stdin ?? ''), text)
     }
     if (buffered) return this.fromBuffered(buffered, shown)
+    if (this.signal?.aborted) throw new ConnectionError(this.host, `command not started, the task was stopped: ${shown}`)
     const proc = await this.transport.spawn(line)
+    trackCommand(proc)
+    const kill = (): void => proc.kill()
+    this.signal?.addEventListener('abort', kill, { once: true })
+    void proc.exit.finally(() => this.signal?.removeEventListener('abort', kill)).catch(() => undefined)
     const out: Buffer[] = []
     const err: Buffer[] = []
     proc.stdout.on('data', (chunk: Buffer) => out.push(chunk))
@@ -181,7 +189,7 @@ trap - EXIT`
    * command), no conversation with a password prompt (sudo -n never reads stdin), and its input fits in memory.
    */
   private bufferable(options: ExecOptions): boolean {
-    if (this.transport.runBuffered === undefined || options.timeoutMs !== undefined) return false
+    if (this.transport.runBuffered === undefined || options.timeoutMs !== undefined || this.signal !== undefined) return false
     if ((options.stdin?.length ?? 0) > MAX_BUFFERED_STDIN) return false
     return this.become === null || (this.become.method === 'sudo' && this.become.password === undefined)
   }

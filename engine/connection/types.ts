@@ -59,6 +59,11 @@ export interface ConnectionSettings {
    * issued together may share one round trip, and they leave `writeEpoch` alone.
    */
   readonly reads?: boolean
+  /**
+   * When it aborts, the view's running commands are killed (their process groups) and no new one starts: a task
+   * that outlived its `timeout`.
+   */
+  readonly signal?: AbortSignal
 }
 
 /** What a module sees of a host: run commands, read and write files. Nothing else. */
