@@ -160,7 +160,7 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     if (json) reporterJson.handle(event)
     else plain(event)
   })
-  const code = await Promise.race([summary.then((s) => (signals.stop.aborted ? EXIT.interrupted : s.exitCode)), signals.killed])
+  const code = await Promise.race([summary.then((s) => signals.killedBy() ?? (signals.stop.aborted ? EXIT.interrupted : s.exitCode)), signals.killed])
   signals.release()
   await live?.done()
   if (json && code !== EXIT.interrupted) out(`${reporterJson.report()}\n`)
@@ -174,11 +174,13 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
  * flight (their process groups, local and remote; ansible-playbook leaves them running), waits briefly for the
  * run to close its connections, and dies of that signal as ansible-playbook does (status 130 or 143 in a shell).
  */
-function interruptible(err: (s: string) => void): { readonly stop: AbortSignal; readonly killed: Promise<number>; release(): void } {
+function interruptible(err: (s: string) => void): { readonly stop: AbortSignal; readonly killed: Promise<number>; killedBy(): number | undefined; release(): void } {
   const stop = new AbortController()
   let kill: (code: number) => void = () => {}
   const killed = new Promise<number>((resolve) => (kill = resolve))
+  let hard: number | undefined
   const hardStop = (code: number): void => {
+    hard = code
     stop.abort()
     void endCommands().then(() => setTimeout(() => kill(code), 300))
   }
@@ -190,7 +192,7 @@ function interruptible(err: (s: string) => void): { readonly stop: AbortSignal; 
   const onTerm = (): void => hardStop(EXIT.killedByTerm)
   process.on('SIGINT', onInt)
   process.on('SIGTERM', onTerm)
-  return { stop: stop.signal, killed, release: () => { process.removeListener('SIGINT', onInt); process.removeListener('SIGTERM', onTerm) } }
+  return { stop: stop.signal, killed, killedBy: () => hard, release: () => { process.removeListener('SIGINT', onInt); process.removeListener('SIGTERM', onTerm) } }
 }
 
 /** `--task-timeout`, else ansible.cfg's `task_timeout` / ANSIBLE_TASK_TIMEOUT (0: none). */
