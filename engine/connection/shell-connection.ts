@@ -93,7 +93,7 @@ export class ShellConnection implements Connection {
 
   async writeFile(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
     // The temp file lives beside the target so the final rename is atomic (same file system). The rename happens
-    // only when the temp file holds every byte: if tsplay dies mid-upload (Ctrl-C, SIGTERM, a dropped connection),
+    // only when the temp file holds every byte (a full disk fails the write, and the original stays): if tsplay dies mid-upload (Ctrl-C, SIGTERM, a dropped connection),
     // the writer sees its input end early and leaves the destination as it was.
     const size = Buffer.byteLength(data)
     const script = sh`set -e
@@ -101,7 +101,7 @@ p=${path}
 d=$(dirname -- "$p")
 t=$(mktemp -- "$d/.tsplay.XXXXXXXX")
 trap 'rm -f -- "$t"' EXIT
-head -c ${String(size)} > "$t"
+if ! e=$(head -c ${String(size)} 2>&1 > "$t"); then echo "cannot write $p: \${e##*: }, left unchanged" >&2; exit 1; fi
 [ "$(wc -c < "$t")" -eq ${String(size)} ] || { echo "tsplay: short write to $p (input ended early), left unchanged" >&2; exit 1; }
 if [ -e "$p" ]; then chmod --reference="$p" -- "$t"; chown --reference="$p" -- "$t" 2>/dev/null || true
 else chmod "$(printf '%o' $((0666 & ~$(umask))))" -- "$t"; fi
@@ -110,7 +110,9 @@ ${raw(options.group === undefined ? '' : sh`chgrp -- ${options.group} "$t"`)}
 ${raw(options.mode === undefined ? '' : sh`chmod -- ${options.mode} "$t"`)}
 mv -f -- "$t" "$p"
 trap - EXIT`
-    await this.exec(script, { stdin: data })
+    const result = await this.execRaw(script, { stdin: data, allowFailure: true })
+    // the script's reason (a full disk, a short upload) says it all: the command shown is not the script
+    if (result.exitCode !== 0) finish(this.host, { ...result, command: `write ${path}`, stdout: '' })
   }
 
   close(): Promise<void> {
