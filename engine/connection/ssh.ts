@@ -19,6 +19,11 @@ export class SshTransport implements Transport {
   private readonly waiting: (() => void)[] = []
   /** Half the channels at most, so commands that need their own channel (timeouts, su, streams) always find one. */
   private readonly runners: RunnerPool
+  /**
+   * Whether the host key this connection accepted is still trusted by known_hosts as it is now (set by
+   * openSshTransport): a connection kept between runs is checked again before it serves one.
+   */
+  hostKeyTrusted: () => Promise<boolean> = () => Promise.resolve(true)
 
   constructor(
     readonly host: string,
