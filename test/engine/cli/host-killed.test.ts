@@ -77,3 +77,20 @@ describe('a host lost mid-task', () => {
     expect(Date.now() - start).toBeLessThan(25_000)
   }, 40_000)
 })
+
+describe('task timeout over ssh', () => {
+  it('kills the remote command (its process group) and fails the task', async () => {
+    const marker = `tsplaymark${Math.random().toString(36).slice(2, 10)}`
+    writeFileSync(join(dir, 'hosts'), `web ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_user=${userInfo().username} ansible_ssh_private_key_file=${sshd.clientKey} ansible_ssh_common_args='-o UserKnownHostsFile=${sshd.knownHosts}'\n`)
+    writeFileSync(join(dir, 'pb.yml'), `- hosts: all
+  gather_facts: false
+  tasks:
+    - shell: (sh -c 'sleep 30' ${marker}-bg &); sh -c 'sleep 30' ${marker}-fg
+      timeout: 2
+`)
+    const r = spawnSync(process.execPath, [CLI, 'run', '-i', 'hosts', 'pb.yml'], { cwd: dir, encoding: 'utf8', env: { ...process.env, TSPLAY_NO_KEEPER: '1' }, timeout: 30_000 })
+    expect(r.stdout).toContain('The shell action failed to execute in the expected time frame (2) and was terminated')
+    expect(r.status).toBe(2)
+    await expect.poll(() => pids(marker).length, { timeout: 3000, interval: 100 }).toBe(0)
+  }, 40_000)
+})
