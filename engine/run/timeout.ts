@@ -5,6 +5,9 @@ import type { PlayState } from './state.js'
 import { keyword } from './vars.js'
 import { renderValue, type Vars } from '../template/index.js'
 
+/** The action as the task wrote it (ansible's message names `ansible.builtin.command` so); known only when unnamed. */
+const writtenAction = (task: Task): string => (task.name.endsWith(`.${task.action}`) && /^[\w.]+$/.test(task.name) ? task.name : task.action)
+
 /** The task's `timeout` keyword in seconds, else the run's (ansible.cfg `task_timeout`); 0: none. */
 export function taskTimeout(ps: PlayState, task: Task, vars: Vars): number {
   const own = keyword(task, 'timeout')
@@ -23,7 +26,7 @@ export async function withTimeout(task: Task, host: string, seconds: number, run
   const expired = new Promise<TaskResult>((resolve) => {
     timer = setTimeout(() => {
       controller.abort()
-      resolve(failed(host, `The ${task.action} action failed to execute in the expected time frame (${seconds}) and was terminated`))
+      resolve(failed(host, `The ${writtenAction(task)} action failed to execute in the expected time frame (${seconds}) and was terminated`))
     }, seconds * 1000)
   })
   const attempt = run(controller.signal)
