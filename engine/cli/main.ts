@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import minimist from 'minimist'
 import { loadConfig } from '../config/index.js'
-import { connectLocal } from '../connection/index.js'
+import { connectLocal, endCommands } from '../connection/index.js'
 import { OptionsError, PlaybookError, StartError, TemplateError, TsplayError, UsageError } from '../errors.js'
 import { gatherFacts } from '../facts/index.js'
 import { loadInventory } from '../inventory/index.js'
@@ -40,6 +40,8 @@ run options (as ansible-playbook):
                           vault secrets for vaulted files and !vault values (as ansible)
   -k, --ask-pass          ask for the SSH password
   -T, --timeout SECONDS   SSH connect timeout (default 10)
+      --task-timeout SECONDS  fail a task that runs longer, killing its commands (as the
+                          timeout keyword; default ansible.cfg task_timeout, 0: none)
   -c, --connection TYPE   ssh (default) or local, for hosts whose ansible_connection
                           (or play keyword connection) does not say; SSH connections are
                           kept 60 s for the next run, as ansible's default ssh_args do
@@ -59,7 +61,7 @@ as ansible-playbook reads them; command-line options override them.
   -h, --help, --version`
 
 const BOOLEAN = ['ask-vault-pass', 'check', 'diff', 'list-hosts', 'list-tasks', 'list-tags', 'syntax-check', 'force-handlers', 'json', 'help', 'version', 'become', 'ask-become-pass', 'ask-pass', 'accept-new-host-keys', 'verbose', 'list']
-const STRING = ['vault-id', 'vault-password-file', 'inventory', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'start-at-task', 'become-user', 'become-method', 'timeout', 'connection']
+const STRING = ['vault-id', 'vault-password-file', 'inventory', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'start-at-task', 'become-user', 'become-method', 'timeout', 'connection', 'task-timeout']
 const ALIAS = { v: 'verbose', 'inventory-file': 'inventory', i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help', c: 'connection', J: 'ask-vault-pass', 'ask-vault-password': 'ask-vault-pass', 'vault-pass-file': 'vault-password-file' }
 // ansible-playbook's options that tsplay does not honour yet: read (so that an option's value is not taken for
 // the playbook) and refused with a clear message rather than ignored. --flush-cache is honoured: there is no fact cache.
@@ -70,8 +72,11 @@ const DEFAULT_INVENTORY = '/etc/ansible/hosts'
 // ansible-core's names for its SSH connection plugins; tsplay runs all of them over ssh2
 const CONNECTIONS = ['ssh', 'local', 'smart', 'paramiko']
 
-/** Exit codes, as ansible-playbook's; 250 is tsplay's own for internal errors. */
-export const EXIT = { ok: 0, start: 1, failed: 2, usage: 2, unreachable: 4, parse: 4, options: 5, interrupted: 99, internal: 250 } as const
+/**
+ * Exit codes, as ansible-playbook's; 250 is tsplay's own for internal errors. 130 and 143 stand for death by
+ * SIGINT and SIGTERM: the CLI then ends itself with that signal, as ansible-playbook dies of them.
+ */
+export const EXIT = { ok: 0, start: 1, failed: 2, usage: 2, unreachable: 4, parse: 4, options: 5, interrupted: 99, killedByInt: 130, killedByTerm: 143, internal: 250 } as const
 
 /** Run the command line `argv` (without node and script); returns the exit code. Writes to the given streams. */
 export async function main(argv: readonly string[], out: (s: string) => void = (s) => void process.stdout.write(s), err: (s: string) => void = (s) => void process.stderr.write(s)): Promise<number> {
@@ -197,14 +202,15 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     out(listPlaybook(playbook, playbookPath, { hosts: o['list-hosts'] === true, tasks: o['list-tasks'] === true, tags: o['list-tags'] === true, onlyTags: options.tags, skipTags: options.skipTags, hostsOf: (play) => playHosts(state, play), extraVars }, inventory))
     return EXIT.ok
   }
-  let onInterrupt: (() => void) | undefined
-  const interrupted = new Promise<number>((resolve) => {
-    onInterrupt = () => { err('\n[ERROR]: User interrupted execution\n'); resolve(EXIT.interrupted) }
-    process.once('SIGINT', onInterrupt)
+  const signals = interruptible(err)
+  const summary = runPlaybook(playbook, { ...options, stop: signals.stop, taskTimeout: taskTimeout(o['task-timeout']) }, (event) => {
+    // after an interrupt nothing more is reported, not even the recap, as in ansible-playbook
+    if (signals.stop.aborted) return
+    if (json) reporterJson.handle(event)
+    else plain(event)
   })
-  const summary = runPlaybook(playbook, options, (event) => { if (json) reporterJson.handle(event); else plain(event) })
-  const code = await Promise.race([summary.then((s) => s.exitCode), interrupted])
-  if (onInterrupt) process.removeListener('SIGINT', onInterrupt)
+  const code = await Promise.race([summary.then((s) => signals.killedBy() ?? (signals.stop.aborted ? EXIT.interrupted : s.exitCode)), signals.killed])
+  signals.release()
   await live?.done()
   if (json && code !== EXIT.interrupted) out(`${reporterJson.report()}\n`)
   return code
@@ -221,6 +227,49 @@ async function loadRunVaultSecrets(o: ReturnType<typeof parseRunArgs>, settings:
     identityList: settings.vaultIdentityList,
     defaultPasswordFile: settings.vaultPasswordFile,
   }, { ...vault.terminalVaultIO(), warn: (message) => err(`[WARNING]: ${message}\n`), cwd: process.cwd() })
+}
+
+/**
+ * SIGINT and SIGTERM during a run, measured against ansible-playbook 2.14: the first SIGINT stops new tasks,
+ * handlers and loop items; commands in flight finish (a file being written is written whole or not at all), then
+ * `[ERROR]: User interrupted execution`, no recap, exit 99. A second SIGINT, or SIGTERM, kills the commands in
+ * flight (their process groups, local and remote; ansible-playbook leaves them running), waits briefly for the
+ * run to close its connections, and dies of that signal as ansible-playbook does (status 130 or 143 in a shell).
+ */
+function interruptible(err: (s: string) => void): { readonly stop: AbortSignal; readonly killed: Promise<number>; killedBy(): number | undefined; release(): void } {
+  const stop = new AbortController()
+  let kill: (code: number) => void = () => {}
+  const killed = new Promise<number>((resolve) => (kill = resolve))
+  let hard: number | undefined
+  const hardStop = (code: number): void => {
+    hard = code
+    stop.abort()
+    void endCommands().then(() => setTimeout(() => kill(code), 300))
+  }
+  const onInt = (): void => {
+    if (stop.signal.aborted) return hardStop(EXIT.killedByInt)
+    stop.abort()
+    err('\n[ERROR]: User interrupted execution\n')
+  }
+  const onTerm = (): void => hardStop(EXIT.killedByTerm)
+  process.on('SIGINT', onInt)
+  process.on('SIGTERM', onTerm)
+  return { stop: stop.signal, killed, killedBy: () => hard, release: () => { process.removeListener('SIGINT', onInt); process.removeListener('SIGTERM', onTerm) } }
+}
+
+/** `--task-timeout`, else ansible.cfg's `task_timeout` / ANSIBLE_TASK_TIMEOUT (0: none). */
+function taskTimeout(option: unknown): number {
+  if (option !== undefined) {
+    const seconds = Number(option)
+    if (!Number.isInteger(seconds) || seconds < 0) throw new UsageError(`--task-timeout: expected whole seconds, got '${String(option)}'`)
+    return seconds
+  }
+  // the run reads nothing else from ansible.cfg yet: a file it cannot read is `tsplay config`'s to report
+  try {
+    return loadConfig({ env: process.env }).get('TASK_TIMEOUT') ?? 0
+  } catch {
+    return 0
+  }
 }
 
 /** `--limit @file` reads host names one a line (Ansible's retry files); anything else is a pattern. */
@@ -287,7 +336,8 @@ if (process.argv[1] !== undefined && /(?:^|[\\/])(tsplay(\.js)?|cli[\\/]main\.js
     (code) => {
       stdout.flush()
       process.exitCode = code
-      if (code === EXIT.interrupted) process.exit(code)
+      if (code === EXIT.killedByInt || code === EXIT.killedByTerm) process.kill(process.pid, code === EXIT.killedByInt ? 'SIGINT' : 'SIGTERM')
+      else if (code === EXIT.interrupted) process.exit(code)
     },
     (error: unknown) => {
       stdout.flush()

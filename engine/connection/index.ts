@@ -5,6 +5,7 @@
 export { CONNECTION_VARS } from './keeper-protocol.js'
 export { runKeeper } from './keeper.js'
 export { connectLocal } from './local.js'
+export { endCommands, runningCommands } from './live.js'
 export { DEFAULT_SSH_ARGS, openConnection, openSshTransport } from './open.js'
 export { BecomeError } from './types.js'
 export { and, lines, quote, raw, sh, userShell } from './shell.js'

@@ -69,6 +69,9 @@ export function runKeeper(socketPath: string): Promise<void> {
   const usable = async (entry: Kept): Promise<boolean> => {
     const transport = await entry.transport.catch(() => undefined)
     if (!transport?.alive) return false
+    // known_hosts may have changed since the connection was opened: a key no longer trusted is not used again,
+    // and a fresh connection then says why (as ssh would when it connects)
+    if (!(await transport.hostKeyTrusted().catch(() => false))) return false
     // busy with another request right now, or used a moment ago: it answers
     if (entry.busy > 1 || Date.now() - entry.lastUsed < CHECK_AFTER_MS) return true
     let timer: NodeJS.Timeout | undefined

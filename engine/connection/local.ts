@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import type { Writable } from 'node:stream'
 import { ConnectionError } from '../errors.js'
 import { ShellConnection } from './shell-connection.js'
@@ -20,7 +20,9 @@ export class LocalTransport implements Transport {
     const argv = options.pty ? ['script', ['-q', '-e', '-c', line, '/dev/null']] as const : ['/bin/sh', ['-c', line]] as const
     let child
     try {
-      child = spawn(argv[0], [...argv[1]], { stdio: long ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'] })
+      // a process group of its own: a timeout or an interrupt kills the command with everything it started, and a
+      // Ctrl-C on the terminal reaches tsplay alone, which decides what happens to the commands in flight
+      child = spawn(argv[0], [...argv[1]], { stdio: long ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'], detached: true })
     } catch (error) {
       return Promise.reject(new ConnectionError(this.host, `cannot run /bin/sh: ${(error as Error).message}`, { cause: error }))
     }
@@ -31,11 +33,20 @@ export class LocalTransport implements Transport {
       child.on('error', (error) => reject(new ConnectionError(this.host, `cannot run /bin/sh: ${error.message}`, { cause: error })))
       child.on('close', (code) => resolve(code))
     })
-    return Promise.resolve({ stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!, exit, kill: () => child.kill('SIGKILL') })
+    return Promise.resolve({ stdin: child.stdin!, stdout: child.stdout!, stderr: child.stderr!, exit, kill: () => killGroup(child) })
   }
 
   close(): Promise<void> {
     return Promise.resolve()
+  }
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, 'SIGKILL')
+  } catch {
+    child.kill('SIGKILL')
   }
 }
 

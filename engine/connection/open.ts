@@ -4,7 +4,7 @@ import type { Client } from 'ssh2'
 import { ConnectionError, UsageError } from '../errors.js'
 import type { Vars } from '../template/index.js'
 import { KeptTransport } from './kept-transport.js'
-import { knownKeyTypes, verifyHostKey } from './known-hosts.js'
+import { type HostKeyPolicy, knownKeyTypes, verifyHostKey } from './known-hosts.js'
 import { connectLocal } from './local.js'
 import { ShellConnection } from './shell-connection.js'
 import { parseJump, resolveTarget, splitArgs, type SshTarget } from './ssh-config.js'
@@ -97,9 +97,14 @@ async function planSsh(host: string, vars: Vars, options: ConnectOptions): Promi
 
 async function connectPlan(host: string, plan: SshPlan, options: ConnectOptions): Promise<SshTransport> {
   const clients: Client[] = []
+  let accepted: Buffer | undefined
+  let targetPolicy: HostKeyPolicy | undefined
   try {
     for (const [index, hop] of [...plan.hops, plan.target].entries()) {
-      const endpoint = await endpointFor(host, hop, index === plan.hops.length ? plan.password : undefined, plan.acceptNew, options)
+      const last = index === plan.hops.length
+      const endpoint = await endpointFor(host, hop, last ? plan.password : undefined, plan.acceptNew, options, (policy, blob) => {
+        if (last) [targetPolicy, accepted] = [policy, blob]
+      })
       const previous = clients.at(-1)
       const sock = previous ? await forward(host, previous, hop) : undefined
       clients.push(await connectEndpoint(endpoint, sock))
@@ -109,11 +114,17 @@ async function connectPlan(host: string, plan: SshPlan, options: ConnectOptions)
     throw error
   }
   const client = clients.pop()!
-  return new SshTransport(host, client, clients)
+  const transport = new SshTransport(host, client, clients)
+  if (accepted !== undefined && targetPolicy !== undefined) {
+    const [policy, blob] = [targetPolicy, accepted]
+    // known_hosts as it is now, with nothing recorded or accepted anew: a key changed or revoked since is refused
+    transport.hostKeyTrusted = async () => (await verifyHostKey({ ...policy, acceptNew: false, strictHostKeyChecking: policy.strictHostKeyChecking === 'no' ? 'no' : 'yes', log: undefined }, blob)) === undefined
+  }
+  return transport
 }
 
-async function endpointFor(label: string, target: SshTarget, password: string | undefined, acceptNew: boolean, options: ConnectOptions): Promise<SshEndpoint> {
-  const policy = { ...target, acceptNew, log: options.log }
+async function endpointFor(label: string, target: SshTarget, password: string | undefined, acceptNew: boolean, options: ConnectOptions, onAccepted: (policy: HostKeyPolicy, blob: Buffer) => void): Promise<SshEndpoint> {
+  const policy: HostKeyPolicy = { ...target, acceptNew, log: options.log }
   const knownTypes = new Set<string>()
   for (const file of target.knownHostsFiles) {
     for (const type of knownKeyTypes((await readOptional(file)) ?? '', target.hostName, target.port)) knownTypes.add(type)
@@ -131,7 +142,11 @@ async function endpointFor(label: string, target: SshTarget, password: string | 
     readyTimeoutMs: timeoutSeconds * 1000,
     keepaliveIntervalMs: (target.serverAliveInterval ?? 15) * 1000,
     hostKeyAlgorithms,
-    verifyHostKey: (blob) => verifyHostKey(policy, blob),
+    verifyHostKey: async (blob) => {
+      const refusal = await verifyHostKey(policy, blob)
+      if (refusal === undefined) onAccepted(policy, blob)
+      return refusal
+    },
   }
 }
 

@@ -4,7 +4,8 @@ import { Coalescer } from './coalesce.js'
 import { runSuOnPty, SU_PROMPT } from './su-pty.js'
 import { BecomeError, type BecomeSpec, type BufferedResult, type Command, type Connection, type ConnectionSettings, type ExecOptions, type ExecResult, type RawExecResult, type Transport, type WriteOptions } from './types.js'
 import { waitForExit } from './wait.js'
-import { ModuleError } from '../errors.js'
+import { trackCommand } from './live.js'
+import { ConnectionError, ModuleError } from '../errors.js'
 
 /** With TSPLAY_TRACE_FILE set, every command line sent to a host is appended there (the benchmark's floor replays them). */
 const TRACE_FILE = process.env['TSPLAY_TRACE_FILE']
@@ -53,6 +54,7 @@ export class ShellConnection implements Connection {
     readonly env: Readonly<Record<string, string>> = {},
     private readonly reads = false,
     private readonly noLog = false,
+    private readonly signal?: AbortSignal,
   ) {}
 
   get host(): string {
@@ -64,7 +66,7 @@ export class ShellConnection implements Connection {
   }
 
   with(settings: ConnectionSettings): Connection {
-    return new ShellConnection(this.transport, settings.become === undefined ? this.become : settings.become, settings.env ?? this.env, settings.reads ?? this.reads, settings.noLog ?? this.noLog)
+    return new ShellConnection(this.transport, settings.become === undefined ? this.become : settings.become, settings.env ?? this.env, settings.reads ?? this.reads, settings.noLog ?? this.noLog, settings.signal ?? this.signal)
   }
 
   async exec(command: Command, options: ExecOptions = {}): Promise<ExecResult> {
@@ -98,7 +100,7 @@ export class ShellConnection implements Connection {
 
   async writeFile(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
     // The temp file lives beside the target so the final rename is atomic (same file system). The rename happens
-    // only when the temp file holds every byte: if tsplay dies mid-upload (Ctrl-C, SIGTERM, a dropped connection),
+    // only when the temp file holds every byte (a full disk fails the write, and the original stays): if tsplay dies mid-upload (Ctrl-C, SIGTERM, a dropped connection),
     // the writer sees its input end early and leaves the destination as it was.
     const size = Buffer.byteLength(data)
     const script = sh`set -e
@@ -106,7 +108,7 @@ p=${path}
 d=$(dirname -- "$p")
 t=$(mktemp -- "$d/.tsplay.XXXXXXXX")
 trap 'rm -f -- "$t"' EXIT
-head -c ${String(size)} > "$t"
+if ! e=$(head -c ${String(size)} 2>&1 > "$t"); then echo "cannot write $p: \${e##*: }, left unchanged" >&2; exit 1; fi
 [ "$(wc -c < "$t")" -eq ${String(size)} ] || { echo "tsplay: short write to $p (input ended early), left unchanged" >&2; exit 1; }
 if [ -e "$p" ]; then chmod --reference="$p" -- "$t"; chown --reference="$p" -- "$t" 2>/dev/null || true
 else chmod "$(printf '%o' $((0666 & ~$(umask))))" -- "$t"; fi
@@ -115,7 +117,9 @@ ${raw(options.group === undefined ? '' : sh`chgrp -- ${options.group} "$t"`)}
 ${raw(options.mode === undefined ? '' : sh`chmod -- ${options.mode} "$t"`)}
 mv -f -- "$t" "$p"
 trap - EXIT`
-    await this.exec(script, { stdin: data })
+    const result = await this.execRaw(script, { stdin: data, allowFailure: true })
+    // the script's reason (a full disk, a short upload) says it all: the command shown is not the script
+    if (result.exitCode !== 0) finish(this.host, { ...result, command: `write ${path}`, stdout: '' })
   }
 
   close(): Promise<void> {
@@ -135,7 +139,12 @@ trap - EXIT`
       if (this.bufferable(options)) buffered = await this.transport.runBuffered!(line, Buffer.from(options.stdin ?? ''), text)
     }
     if (buffered) return this.fromBuffered(buffered, shown)
+    if (this.signal?.aborted) throw new ConnectionError(this.host, `command not started, the task was stopped: ${shown}`)
     const proc = await this.transport.spawn(line)
+    trackCommand(proc)
+    const kill = (): void => proc.kill()
+    this.signal?.addEventListener('abort', kill, { once: true })
+    void proc.exit.finally(() => this.signal?.removeEventListener('abort', kill)).catch(() => undefined)
     const out: Buffer[] = []
     const err: Buffer[] = []
     proc.stdout.on('data', (chunk: Buffer) => out.push(chunk))
@@ -189,7 +198,7 @@ trap - EXIT`
    * command), no conversation with a password prompt (sudo -n never reads stdin), and its input fits in memory.
    */
   private bufferable(options: ExecOptions): boolean {
-    if (this.transport.runBuffered === undefined || options.timeoutMs !== undefined) return false
+    if (this.transport.runBuffered === undefined || options.timeoutMs !== undefined || this.signal !== undefined) return false
     if ((options.stdin?.length ?? 0) > MAX_BUFFERED_STDIN) return false
     return this.become === null || (this.become.method === 'sudo' && this.become.password === undefined)
   }

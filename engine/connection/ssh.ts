@@ -12,6 +12,9 @@ const PID_TAG = 'TSPLAY-PID:'
 const MAX_CHANNELS = 8
 
 /** Runs command lines as exec channels on one persistent ssh2 session (after any jump hosts). */
+/** How long closing waits for kills still on their way to the host. */
+const KILL_WAIT_MS = 2000
+
 export class SshTransport implements Transport {
   private lost: ConnectionError | undefined
   private closed = false
@@ -19,6 +22,13 @@ export class SshTransport implements Transport {
   private readonly waiting: (() => void)[] = []
   /** Half the channels at most, so commands that need their own channel (timeouts, su, streams) always find one. */
   private readonly runners: RunnerPool
+  /**
+   * Whether the host key this connection accepted is still trusted by known_hosts as it is now (set by
+   * openSshTransport): a connection kept between runs is checked again before it serves one.
+   */
+  hostKeyTrusted: () => Promise<boolean> = () => Promise.resolve(true)
+  /** Kills sent on a channel of their own and not yet done: close waits for them. */
+  private readonly killing = new Set<Promise<void>>()
 
   constructor(
     readonly host: string,
@@ -67,15 +77,21 @@ export class SshTransport implements Transport {
     return this.runners.run(commandLine, stdin, text)
   }
 
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve()
+  async close(): Promise<void> {
+    if (this.closed) return
+    // a kill sent from a second channel must reach the host before the connection goes (at most a moment)
+    if (this.killing.size > 0) {
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([Promise.all(this.killing), new Promise((resolve) => (timer = setTimeout(resolve, KILL_WAIT_MS)))])
+      clearTimeout(timer)
+    }
+    if (this.closed) return
     this.runners.close()
     this.closed = true
     this.lost = new ConnectionError(this.host, `connection to ${this.host} was closed`)
     for (const wake of this.waiting.splice(0)) wake()
     this.client.end()
     for (const jump of [...this.jumps].reverse()) jump.end()
-    return Promise.resolve()
   }
 
   private process(channel: ClientChannel, reportsPid: boolean): RemoteProcess {
@@ -127,9 +143,14 @@ export class SshTransport implements Transport {
         // is also killed from a second channel; the caller is released at once either way.
         channel.signal('KILL')
         if (pid !== undefined && Number.isInteger(pid) && pid > 1 && !this.lost) {
-          this.client.exec(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null`, (error, killer) => {
-            if (!error) killer.on('error', () => {}).resume().stderr.resume()
+          const sent = new Promise<void>((done) => {
+            this.client.exec(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null`, (error, killer) => {
+              if (error) return done()
+              killer.on('error', () => {}).on('close', () => done()).resume().stderr.resume()
+            })
           })
+          this.killing.add(sent)
+          void sent.then(() => this.killing.delete(sent))
         }
         channel.close()
         settle?.(null)

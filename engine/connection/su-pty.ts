@@ -1,3 +1,4 @@
+import { trackCommand } from './live.js'
 import { randomBytes } from 'node:crypto'
 import { ConnectionError } from '../errors.js'
 import { raw, sh } from './shell.js'
@@ -21,6 +22,7 @@ export async function runSuOnPty(transport: Transport, command: Command, shown: 
   const feed = input.length > 0 ? sh`head -c ${input.length} |` : sh`</dev/null`
   const inner = sh`stty raw -echo 2>/dev/null; e=$(mktemp) || exit 125; printf %s ${ready}; ${raw(feed)} /bin/sh -c ${command} 2>"$e"; rc=$?; printf %s ${errors}; cat "$e"; rm -f "$e"; exit $rc`
   const proc = await transport.spawn(sh`su ${become.flags ?? []} -s /bin/sh -c ${inner} -- ${become.user}`, { pty: true })
+  trackCommand(proc)
   let output = Buffer.alloc(0)
   let start = -1
   let prompted = false

@@ -61,6 +61,11 @@ export interface ConnectionSettings {
   readonly reads?: boolean
   /** The view runs a `no_log` task: its command lines and input never reach a log (the trace file shows a placeholder). */
   readonly noLog?: boolean
+  /**
+   * When it aborts, the view's running commands are killed (their process groups) and no new one starts: a task
+   * that outlived its `timeout`.
+   */
+  readonly signal?: AbortSignal
 }
 
 /** What a module sees of a host: run commands, read and write files. Nothing else. */

@@ -17,8 +17,8 @@ import { evalExpression, OMIT, renderStored, renderText, renderValue, type Vars 
  * Run a task's module once on a host with the given variables: render and check the arguments, pick the
  * connection (the delegate's with delegate_to), apply become and environment, and call runModule.
  */
-export async function executeOnce(ps: PlayState, task: Task, host: string, vars: Vars): Promise<TaskResult> {
-  const prepared = await prepare(ps, task, host, vars)
+export async function executeOnce(ps: PlayState, task: Task, host: string, vars: Vars, signal?: AbortSignal): Promise<TaskResult> {
+  const prepared = await prepare(ps, task, host, vars, signal)
   return 'status' in prepared ? prepared : execute(prepared)
 }
 
@@ -44,7 +44,7 @@ const ANSIBLE_MODULE: AnyModule = {
 }
 
 /** Everything executeOnce does before the module runs; a failure (bad arguments, unreachable delegate) as a result. */
-export async function prepare(ps: PlayState, task: Task, host: string, vars: Vars): Promise<Prepared | TaskResult> {
+export async function prepare(ps: PlayState, task: Task, host: string, vars: Vars, signal?: AbortSignal): Promise<Prepared | TaskResult> {
   const mod = task.ansibleModule ? ANSIBLE_MODULE : builtinModules[task.action]
   if (mod === undefined) return failed(host, `${task.action}: not a module`)
   let args: unknown
@@ -55,7 +55,7 @@ export async function prepare(ps: PlayState, task: Task, host: string, vars: Var
     if (typeof args === 'string') return failed(host, args)
     const delegate = keyword(task, 'delegate_to')
     if (delegate !== undefined && delegate !== null) target = String(renderValue(delegate, vars, task.location))
-    conn = (await connection(ps, target)).with({ become: becomeOf(ps, task, vars), env: environmentOf(task, vars), noLog: noLogOf(task, vars) })
+    conn = (await connection(ps, target)).with({ become: becomeOf(ps, task, vars), env: environmentOf(task, vars), noLog: noLogOf(task, vars), ...(signal ? { signal } : {}) })
   } catch (error) {
     if (error instanceof ConnectionError) return unreachable(host, error.message, delegation(ps, host, target))
     if (error instanceof TsplayError) return failed(host, error.message)

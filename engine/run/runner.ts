@@ -121,6 +121,7 @@ async function runPlay(run: RunState, play: Play): Promise<void> {
     run.emit({ type: 'play', name: play.name, check: run.options.check })
     const ps: PlayState = { run, play, batch, playHosts: targets, loadContext, handlers: [...play.handlers], notified: new Map(), varsFiles: {}, rescuable: new Map(), guarded: new Map(), failedInBatch: new Set(), stopped: false, playEnded: false, connectionsChecked: new Set() }
     ps.varsFiles = readVarsFiles(ps)
+    if (run.options.stop?.aborted) break
     await gather(ps)
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
       if (ps.stopped) break

@@ -30,6 +30,10 @@ export interface RunOptions {
   readonly gatherSubset?: readonly string[]
   /** ansible.cfg `any_errors_fatal`, under the play's and tasks' keyword. */
   readonly anyErrorsFatal?: boolean
+  /** Seconds a task may run before it fails and its commands are killed (ansible.cfg `task_timeout`); 0 or unset: none. */
+  readonly taskTimeout?: number
+  /** Aborted on the first interrupt: no task, handler or loop item starts after it; commands in flight finish. */
+  readonly stop?: AbortSignal
   /** Open a host's connection from its variables; throws ConnectionError when unreachable. */
   connect(host: string, vars: Vars): Promise<Connection>
   /** Gather facts on a connection (`ansible_facts` without the prefix). */

@@ -4,6 +4,7 @@ import type { Task } from '../load/index.js'
 import { shown, type TaskResult, type TaskStatus } from './result.js'
 import { AheadWindow, gatherAhead, mayGatherAhead, stillCurrent, type Ahead } from './ahead.js'
 import { execute, executeOnce, failed } from './exec.js'
+import { taskTimeout, withTimeout } from './timeout.js'
 import { itemLabel, loopControl, loopItems, loopKey, loopVars } from './loop.js'
 import type { PlayState } from './state.js'
 import { hostVars, keyword, noLogOf, scopeChain, templateVars } from './vars.js'
@@ -78,6 +79,7 @@ async function runLoop(ps: PlayState, task: Task, host: string, hostHidden: bool
   const ahead: Array<Ahead | undefined> = []
   const results: TaskResult[] = []
   for (let i = 0; i < items.length; i++) {
+    if (ps.run.options.stop?.aborted) break
     if (i > 0 && lc.pauseSeconds > 0) await sleep(lc.pauseSeconds * 1000)
     if (early && i === window.next) {
       const end = window.take(ahead.slice(window.start, i))
@@ -130,9 +132,11 @@ async function attempt(ps: PlayState, task: Task, host: string, loop: Vars, vars
   const register = typeof task.keywords['register'] === 'string' ? task.keywords['register'] : undefined
   const retries = until === undefined ? 0 : Math.max(0, Number(renderValue(keyword(task, 'retries') ?? 3, vars)))
   const delay = Number(renderValue(keyword(task, 'delay') ?? 5, vars))
+  const seconds = taskTimeout(ps, task, vars)
   for (let n = 1; ; n++) {
     // the first try of an item prepared ahead reuses its arguments, and its state while that is still current
-    let result = n === 1 && ahead ? await execute(ahead.prepared, stillCurrent(ahead)) : await executeOnce(ps, task, host, vars)
+    // (not under a timeout: its connection was made without the signal that kills its commands)
+    let result = await withTimeout(task, host, seconds, (signal) => (n === 1 && ahead && signal === undefined ? execute(ahead.prepared, stillCurrent(ahead)) : executeOnce(ps, task, host, vars, signal)))
     if (result.status === 'unreachable') return result
     result = judge(ps, task, host, result, loop, register)
     if (until === undefined) return result
@@ -145,6 +149,7 @@ async function attempt(ps: PlayState, task: Task, host: string, loop: Vars, vars
       return { ...result, status: done ? result.status : 'failed', data }
     }
     ps.run.emit({ type: 'retry', host, taskName: task.name, retriesLeft: retries - n + 1, result: shown(hide(task, { ...result, data: { ...result.data, attempts: n } }, noLog)) })
+    if (ps.run.options.stop?.aborted) return result
     if (delay > 0) await sleep(delay * 1000)
   }
 }

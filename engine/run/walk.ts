@@ -71,6 +71,11 @@ export function noMoreHosts(ps: PlayState): void {
 
 /** Run one task on the active hosts: engine actions here, modules through runOnHost; records every result. */
 export async function runTask(ps: PlayState, task: Task, hosts: readonly string[], handler = false): Promise<void> {
+  if (ps.run.options.stop?.aborted) {
+    ps.stopped = true
+    ps.run.aborted = true
+    return
+  }
   if (!handler && !startReached(ps, task)) return
   if (!handler && !selectedByTags(ps.run.options, task)) return
   if (task.action === 'meta') return runMeta(ps, task, hosts)

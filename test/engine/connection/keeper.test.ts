@@ -151,6 +151,22 @@ describe('the connection keeper (ControlPersist)', () => {
     }
   }, 20_000)
 
+  it('checks the host key of a kept connection against known_hosts again: a key changed since is refused', async () => {
+    const known = join(dir, 'rekeyed_known_hosts')
+    writeFileSync(known, readFileSync(sshd.knownHosts))
+    const file = join(dir, 'rekeyed.ini')
+    writeFileSync(file, `rekeyed ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_user=${userInfo().username} ansible_ssh_private_key_file=${sshd.clientKey} ansible_ssh_common_args='-o UserKnownHostsFile=${known}' ansible_ssh_args='-o ControlMaster=auto -o ControlPersist=30s'\n`)
+    const first = await run(file)
+    expect(first.code, first.output).toBe(0)
+    // another key for the same name and port (the client's own public key will do): the host now looks reinstalled
+    const impostor = readFileSync(`${sshd.clientKey}.pub`, 'utf8').split(' ').slice(0, 2).join(' ')
+    writeFileSync(known, `[127.0.0.1]:${sshd.port} ${impostor}\n`)
+    const second = await run(file)
+    expect(second.code).toBe(4)
+    expect(second.output).toContain('REMOTE HOST IDENTIFICATION HAS CHANGED')
+    expect(second.output).toMatch(/rekeyed\s+: ok=0\s+changed=0\s+unreachable=1/)
+  })
+
   it('exits when it holds nothing more, removing its socket', async () => {
     const socket = keeperSocket()!
     expect(existsSync(socket)).toBe(true)
