@@ -1,0 +1,69 @@
+/** The compatibility harness's results: one row per target, printed as it finishes and written as markdown. */
+import type { Engine } from './workspace.js'
+
+/** How one target went under one engine. */
+export interface EngineOutcome {
+  readonly passed: boolean
+  readonly seconds: number
+  /** Why it failed, one short line; empty when it passed. */
+  readonly cause: string
+}
+
+/** One target's outcomes under the engines that ran. */
+export interface TargetRow {
+  readonly target: string
+  readonly kind: 'role' | 'script' | 'missing'
+  readonly outcomes: Partial<Record<Engine, EngineOutcome>>
+}
+
+const cell = (o: EngineOutcome | undefined): string => (o === undefined ? '-' : o.passed ? 'pass' : 'FAIL')
+const secs = (o: EngineOutcome | undefined): string => (o === undefined ? '-' : o.seconds.toFixed(0))
+const escape = (text: string): string => text.replace(/\|/g, '\\|').replace(/`/g, "'")
+
+/** One line for the terminal: target, ansible result and time, tsplay result and time, tsplay's failure. */
+export function formatRowLine(row: TargetRow): string {
+  if (row.kind === 'missing') return `${row.target.padEnd(28)} not in this checkout`
+  const { ansible, tsplay } = row.outcomes
+  const why = tsplay && !tsplay.passed ? `  ${tsplay.cause}` : ''
+  return `${row.target.padEnd(28)} ansible ${cell(ansible).padEnd(4)} ${secs(ansible).padStart(4)}s   tsplay ${cell(tsplay).padEnd(4)} ${secs(tsplay).padStart(4)}s${why}`
+}
+
+/** "N of M targets that pass under ansible-playbook pass under tsplay", or undefined when one engine did not run. */
+export function summaryLine(rows: readonly TargetRow[]): string | undefined {
+  const both = rows.filter((r) => r.outcomes.ansible !== undefined && r.outcomes.tsplay !== undefined)
+  if (both.length === 0) return undefined
+  const reference = both.filter((r) => r.outcomes.ansible?.passed)
+  const matched = reference.filter((r) => r.outcomes.tsplay?.passed)
+  return `${matched.length} of ${reference.length} targets that pass under ansible-playbook pass under tsplay`
+}
+
+/** The markdown results file: how it was run, when, against what, the table and the summary. */
+export function resultsMarkdown(rows: readonly TargetRow[], meta: { command: string; date: string; versions: string[] }): string {
+  const summary = summaryLine(rows)
+  const lines = [
+    '# ansible-core integration targets under ansible-playbook and tsplay',
+    '',
+    'Written by `npm run compat` (test/compat/run.ts); each target runs as ansible-test runs it, in a fresh',
+    'temporary work dir and OUTPUT_DIR, inside a mount namespace whose writes outside them are discarded.',
+    '',
+    `Command: \`${meta.command}\``,
+    '',
+    `Date: ${meta.date}`,
+    '',
+    ...meta.versions.map((v) => `- ${v}`),
+    '',
+  ]
+  if (summary) lines.push(`**${summary}.**`, '')
+  lines.push('| target | kind | ansible | s | tsplay | s | tsplay\'s last failure |', '|---|---|---|---:|---|---:|---|')
+  for (const row of rows) {
+    const { ansible, tsplay } = row.outcomes
+    const why = tsplay && !tsplay.passed ? escape(tsplay.cause) : ''
+    lines.push(`| ${row.target} | ${row.kind} | ${cell(ansible)} | ${secs(ansible)} | ${cell(tsplay)} | ${secs(tsplay)} | ${why} |`)
+  }
+  const ansibleOnlyFailures = rows.filter((r) => r.outcomes.ansible && !r.outcomes.ansible.passed)
+  if (ansibleOnlyFailures.length) {
+    lines.push('', 'Failing under ansible-playbook here (not counted):', '')
+    for (const r of ansibleOnlyFailures) lines.push(`- ${r.target}: ${escape(r.outcomes.ansible?.cause ?? '')}`)
+  }
+  return `${lines.join('\n')}\n`
+}
