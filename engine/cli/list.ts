@@ -29,8 +29,9 @@ export function listPlaybook(playbook: Playbook, path: string, request: ListRequ
   playbook.plays.forEach((play, i) => {
     const render = tagRenderer({ ...play.vars, ...request.extraVars })
     out.push('', `  play #${i + 1} (${[play.hosts].flat().join(',')}): ${play.name}\tTAGS: [${[...tagsOfPlay(play, render)].join(',')}]`)
+    // ansible-playbook selects every play's hosts while it lists (warning of names that match nothing)
+    const hosts = request.hostsOf(play)
     if (request.hosts) {
-      const hosts = request.hostsOf(play)
       out.push(`    pattern: [${[play.hosts].flat().map((h) => `'${String(h)}'`).join(', ')}]`, `    hosts (${hosts.length}):`, ...hosts.map((h) => `      ${h}`))
     }
     const tasks = taskList(play).filter((t) => selectedByTags({ tags: request.onlyTags, skipTags: request.skipTags }, t, render))
@@ -71,7 +72,8 @@ const INCLUDE_ROLE = /^(ansible\.(builtin|legacy)\.)?include_role$/ // named inc
 /** A task as the listing names it (ansible's Task.get_name): unnamed tasks by their action as written, without the role. */
 function listedName(task: Task): string {
   const name = task.keywords['name']
-  if (name === undefined || name === null || name === '') return task.name
+  // an unnamed include_role's banner names its role (`include_role : r`); the listing shows the action alone
+  if (name === undefined || name === null || name === '') return INCLUDE_ROLE.test(task.action) ? task.name.split(' : ')[0]! : task.name
   if (INCLUDE_ROLE.test(task.action)) return String(name)
   const role = scopeChain(task.scope).reverse().find((s) => s.role)?.role
   return role ? `${role.name} : ${String(name)}` : String(name)

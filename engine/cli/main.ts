@@ -12,8 +12,8 @@ import { parseYaml } from '../yaml/index.js'
 import { docList, docModule } from './doc.js'
 import { listPlaybook } from './list.js'
 import { runSettings, withConnectionDefaults } from './settings.js'
-import { jsonReporter, plainReporter, ttyReporter } from '../report/index.js'
-import { playHosts, runPlaybook, type RunState } from '../run/index.js'
+import { jsonReporter, plainReporter, ttyReporter, warningText } from '../report/index.js'
+import { playHosts, runPlaybook, type RunEvent, type RunState } from '../run/index.js'
 import { parseExtraVars } from '../vars/index.js'
 
 const USAGE = `usage: tsplay run PLAYBOOK [-i INVENTORY] [options]
@@ -151,8 +151,9 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
   if (!existsSync(playbookPath) || !statSync(playbookPath).isFile()) throw new StartError(`the playbook: ${playbookPath} could not be found`)
   // no -i: the configured inventory, else ansible's default source, else none: localhost is then the implicit one
   const configured = sources.length > 0 ? sources : settings.inventory.length > 0 ? settings.inventory : [DEFAULT_INVENTORY].filter((path) => existsSync(path))
-  if (configured.length === 0 && o['json'] !== true) err('[WARNING]: No inventory was parsed, only implicit localhost is available\n')
+  if (configured.length === 0 && o['json'] !== true) err(warningText('No inventory was parsed, only implicit localhost is available'))
   const inventory = loadInventory(configured)
+  if (configured.length > 0 && inventory.hosts.size === 0 && o['json'] !== true) err(warningText("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'"))
   const limit = o['limit'] === undefined ? undefined : limitPattern(String(o['limit']))
   // as ansible-playbook: a --limit that leaves no host of a non-empty inventory stops the run before the playbook loads
   const all = new Set(inventory.select(['all']))
@@ -198,7 +199,10 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     gatherFacts,
   }
   if (o['list-hosts'] || o['list-tasks'] || o['list-tags']) {
-    const state = { options, hosts: new Map(), implicit: new Map(), warnedPatterns: new Set(), emit: () => {} } as unknown as RunState
+    // ansible-playbook warns of patterns matching no host while it lists, once per message
+    const warned = new Set<string>()
+    const emit = (event: RunEvent): void => { if (event.type === 'warning' && !warned.has(event.message)) { warned.add(event.message); err(warningText(event.message)) } }
+    const state = { options, hosts: new Map(), implicit: new Map(), warnedPatterns: new Set(), emit } as unknown as RunState
     out(listPlaybook(playbook, playbookPath, { hosts: o['list-hosts'] === true, tasks: o['list-tasks'] === true, tags: o['list-tags'] === true, onlyTags: options.tags, skipTags: options.skipTags, hostsOf: (play) => playHosts(state, play), extraVars }, inventory))
     return EXIT.ok
   }

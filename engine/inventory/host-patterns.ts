@@ -62,6 +62,15 @@ export function matchPattern(target: PatternTarget, pattern: string | readonly s
   return hosts
 }
 
+/**
+ * The names in `pattern` that match no group and no host, as ansible-core warns of them ("Could not match supplied
+ * host pattern, ignoring: NAME"): each term without its `&`/`!` and subscript; a known group matches even when empty.
+ */
+export function unmatchedTerms(target: PatternTarget, pattern: string | readonly string[]): string[] {
+  const names = splitPattern(pattern).map((term) => term.replace(/^[&!]/, '')).map((term) => (term.startsWith('~') ? term : (/^(.+?)\[[-\d:]*\]$/.exec(term)?.[1] ?? term)))
+  return [...new Set(names.filter((name) => name !== 'all' && target.groupHosts(name) === undefined && matchName(target, name).length === 0))]
+}
+
 function matchTerm(target: PatternTarget, term: string): readonly string[] {
   const subscript = /^(.+?)\[(-?\d+)?(?:(:)(-?\d+)?)?\]$/.exec(term)
   if (subscript && !term.startsWith('~')) {

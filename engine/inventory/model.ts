@@ -1,5 +1,5 @@
 import { formatLocation, PlaybookError, type SourceLocation } from '../errors.js'
-import { matchPattern, type PatternTarget } from './host-patterns.js'
+import { matchPattern, type PatternTarget, unmatchedTerms } from './host-patterns.js'
 import type { Inventory, InventoryGroup, InventoryHost, VarLayer } from './types.js'
 import type { Vars } from '../template/index.js'
 import { LOCALHOST_NAMES, implicitLocalhostVars } from './localhost.js'
@@ -147,6 +147,10 @@ export class InventoryModel implements Inventory, InventoryBuilder, PatternTarge
       }
     }
     return hosts
+  }
+
+  unmatched(pattern: string | readonly string[]): string[] {
+    return unmatchedTerms(this, pattern).filter((name) => !LOCALHOST_NAMES.includes(name))
   }
 
   allHosts(): readonly string[] {

@@ -50,6 +50,8 @@ export interface Inventory {
    * `group[0]`, `group[1:]`. Unknown names match nothing (the caller warns); `localhost` is implicit.
    */
   select(pattern: string | readonly string[]): string[]
+  /** The names of a pattern that match no group or host (ansible warns of each once); the implicit localhost matches. */
+  unmatched(pattern: string | readonly string[]): string[]
   /** `add_host`: add or update a host in the given groups (created as needed). */
   addHost(name: string, groups: readonly string[], vars: Vars): void
   /** `group_by`: add a host to a group, creating it (child of `all`, and of `parents`) as needed. */

@@ -3,3 +3,4 @@
 // This file is the folder's only public door: code outside the folder imports from here, never from its files.
 export { jsonReporter, plainReporter } from './report.js'
 export { ttyReporter } from './tty.js'
+export { warningText } from './warning.js'

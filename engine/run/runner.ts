@@ -63,9 +63,11 @@ function targetHosts(run: RunState, play: Play): string[] {
   const inv = run.options.inventory
   const pattern = renderValue(play.hosts, run.options.extraVars, play.location) as string | string[]
   let hosts = inv.select(pattern)
-  if (hosts.length === 0 && !run.warnedPatterns.has(String(pattern))) {
-    run.warnedPatterns.add(String(pattern))
-    if (![pattern].flat().some((p) => LOCALHOST_NAMES.includes(String(p)))) run.emit({ type: 'warning', message: `Could not match supplied host pattern, ignoring: ${[pattern].flat().join(',')}` })
+  // ansible-core warns once of each name in a pattern that matches no group or host, whether or not others match
+  for (const name of inv.unmatched(pattern)) {
+    if (run.warnedPatterns.has(name)) continue
+    run.warnedPatterns.add(name)
+    run.emit({ type: 'warning', message: `Could not match supplied host pattern, ignoring: ${name}` })
   }
   const names = [pattern].flat().flatMap((p) => String(p).split(/[,:]/)).map((p) => p.trim())
   for (const local of LOCALHOST_NAMES) {
