@@ -12,7 +12,7 @@ import { systemd, type SystemdArgs } from './systemd.js'
 const args = withAliases(
   z
     .object({
-      name: z.string().min(1).describe('The service (alias service)'),
+      name: z.string().min(1).optional().describe('The service (alias service); may be left out when only daemon_reload or daemon_reexec is asked, as the systemd module allows'),
       state: z.enum(['started', 'stopped', 'restarted', 'reloaded']).optional().describe('started/stopped are idempotent; restarted and reloaded always act'),
       enabled: yamlBool.optional().describe('Whether the service starts at boot'),
       pattern: z.string().optional().describe('Ignored: only used by init systems without status (tsplay drives systemd)'),
@@ -26,6 +26,7 @@ const args = withAliases(
     .strict()
     .superRefine((a, ctx) => {
       if (a.state === undefined && a.enabled === undefined && !a.daemon_reload && !a.daemon_reexec) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'one of the following is required: state, enabled, daemon_reload, daemon_reexec' })
+      if (a.name === undefined && (a.state !== undefined || a.enabled !== undefined)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['name'], message: 'required with state or enabled' })
     }),
   { service: 'name', args: 'arguments', 'daemon-reload': 'daemon_reload', 'daemon-reexec': 'daemon_reexec' },
 )
@@ -33,7 +34,7 @@ const args = withAliases(
 /** The systemd arguments a service task means; the init-script-only ones are dropped, as ansible-core's service action does. */
 export function toSystemdArgs(a: z.output<typeof args>): SystemdArgs {
   return {
-    name: a.name,
+    ...(a.name === undefined ? {} : { name: a.name }),
     ...(a.state === undefined ? {} : { state: a.state }),
     ...(a.enabled === undefined ? {} : { enabled: a.enabled }),
     daemon_reload: a.daemon_reload,
