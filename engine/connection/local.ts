@@ -43,12 +43,20 @@ export class LocalTransport implements Transport {
 
 function killGroup(child: ChildProcess): void {
   if (child.pid === undefined) return
-  try {
-    process.kill(-child.pid, 'SIGKILL')
-  } catch {
-    child.kill('SIGKILL')
+  const pid = child.pid
+  const signal = (name: NodeJS.Signals): void => {
+    try {
+      process.kill(-pid, name)
+    } catch {
+      child.kill(name)
+    }
   }
+  // TERM first, so a writer's trap removes its temp file; KILL a moment later for whatever ignored it
+  signal('SIGTERM')
+  setTimeout(() => { if (child.exitCode === null && child.signalCode === null) signal('SIGKILL') }, KILL_GRACE_MS).unref()
 }
+
+const KILL_GRACE_MS = 300
 
 /** A Connection to the controller itself. */
 export const connectLocal = (host: string, become: BecomeSpec | null = null): ShellConnection =>

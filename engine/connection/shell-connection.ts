@@ -100,14 +100,16 @@ export class ShellConnection implements Connection {
 
   async writeFile(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
     // The temp file lives beside the target so the final rename is atomic (same file system). The rename happens
-    // only when the temp file holds every byte (a full disk fails the write, and the original stays): if tsplay dies mid-upload (Ctrl-C, SIGTERM, a dropped connection),
-    // the writer sees its input end early and leaves the destination as it was.
+    // only when the temp file holds every byte (a full disk fails the write, and the original stays): if tsplay dies
+    // mid-upload (Ctrl-C, SIGTERM, a dropped connection), the writer sees its input end early and leaves the
+    // destination as it was; killed (TERM, as tsplay ends its commands), it removes its temp file on the way out.
     const size = Buffer.byteLength(data)
     const script = sh`set -e
 p=${path}
 d=$(dirname -- "$p")
 t=$(mktemp -- "$d/.tsplay.XXXXXXXX")
 trap 'rm -f -- "$t"' EXIT
+trap 'exit 143' TERM INT HUP
 if ! e=$(head -c ${String(size)} 2>&1 > "$t"); then echo "cannot write $p: \${e##*: }, left unchanged" >&2; exit 1; fi
 [ "$(wc -c < "$t")" -eq ${String(size)} ] || { echo "tsplay: short write to $p (input ended early), left unchanged" >&2; exit 1; }
 if [ -e "$p" ]; then chmod --reference="$p" -- "$t"; chown --reference="$p" -- "$t" 2>/dev/null || true

@@ -141,10 +141,10 @@ export class SshTransport implements Transport {
         killed = true
         // sshd ignores signal requests in sessions without privilege separation (root's), so the process group
         // is also killed from a second channel; the caller is released at once either way.
-        channel.signal('KILL')
+        channel.signal('TERM')
         if (pid !== undefined && Number.isInteger(pid) && pid > 1 && !this.lost) {
           const sent = new Promise<void>((done) => {
-            this.client.exec(`kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null`, (error, killer) => {
+            this.client.exec(`kill -TERM -- -${pid} 2>/dev/null || kill -TERM ${pid} 2>/dev/null; sleep 0.1; kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`, (error, killer) => {
               if (error) return done()
               killer.on('error', () => {}).on('close', () => done()).resume().stderr.resume()
             })
