@@ -37,8 +37,51 @@ export function summaryLine(rows: readonly TargetRow[]): string | undefined {
   return `${matched.length} of ${reference.length} targets that pass under ansible-playbook pass under tsplay`
 }
 
+/** What a results file records besides its rows: every command that produced them, the date, the versions. */
+export interface ResultsMeta {
+  readonly commands: readonly string[]
+  readonly date: string
+  readonly versions: readonly string[]
+}
+
+const DATA = /^<!-- compat-data (.*) -->$/m
+
+/** The rows and commands an earlier results file recorded (in a comment after the table), for `--merge`. */
+export function readResultsData(markdown: string): { rows: TargetRow[]; commands: string[] } {
+  const match = DATA.exec(markdown)
+  if (match?.[1]) return JSON.parse(match[1]) as { rows: TargetRow[]; commands: string[] }
+  return { rows: readTable(markdown), commands: [...markdown.matchAll(/^Command: `(.*)`$/gm)].map((m) => m[1] ?? '') }
+}
+
+/** Rows from the table alone, for a results file written before the data comment existed. */
+function readTable(markdown: string): TargetRow[] {
+  const ansibleCauses = new Map([...markdown.matchAll(/^- ([^\s:]+): (.*)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']))
+  const outcome = (result: string, seconds: string, cause: string): EngineOutcome | undefined =>
+    result === '-' ? undefined : { passed: result === 'pass', seconds: Number(seconds), cause }
+  const rows: TargetRow[] = []
+  for (const line of markdown.split('\n')) {
+    const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim().replace(/\\\|/g, '|'))
+    const [target, kind, ansible, aSecs, tsplay, tSecs, cause] = cells
+    if (cells.length !== 7 || !target || (kind !== 'role' && kind !== 'script' && kind !== 'missing')) continue
+    const outcomes: TargetRow['outcomes'] = {}
+    const a = outcome(ansible ?? '-', aSecs ?? '0', ansibleCauses.get(target) ?? '')
+    const t = outcome(tsplay ?? '-', tSecs ?? '0', cause ?? '')
+    if (a) outcomes.ansible = a
+    if (t) outcomes.tsplay = t
+    rows.push({ target, kind, outcomes })
+  }
+  return rows
+}
+
+/** `earlier` with each target that `later` ran replaced by its new row, new targets appended. */
+export function mergeRows(earlier: readonly TargetRow[], later: readonly TargetRow[]): TargetRow[] {
+  const byName = new Map(later.map((r) => [r.target, r]))
+  const merged = earlier.map((r) => byName.get(r.target) ?? r)
+  return [...merged, ...later.filter((r) => !earlier.some((e) => e.target === r.target))]
+}
+
 /** The markdown results file: how it was run, when, against what, the table and the summary. */
-export function resultsMarkdown(rows: readonly TargetRow[], meta: { command: string; date: string; versions: string[] }): string {
+export function resultsMarkdown(rows: readonly TargetRow[], meta: ResultsMeta): string {
   const summary = summaryLine(rows)
   const lines = [
     '# ansible-core integration targets under ansible-playbook and tsplay',
@@ -46,7 +89,9 @@ export function resultsMarkdown(rows: readonly TargetRow[], meta: { command: str
     'Written by `npm run compat` (test/compat/run.ts); each target runs as ansible-test runs it, in a fresh',
     'temporary work dir and OUTPUT_DIR, inside a mount namespace whose writes outside them are discarded.',
     '',
-    `Command: \`${meta.command}\``,
+    meta.commands.length === 1 ? 'Command:' : 'Commands (each later one re-ran the targets it names):',
+    '',
+    ...meta.commands.map((c) => `    ${c}`),
     '',
     `Date: ${meta.date}`,
     '',
@@ -65,5 +110,6 @@ export function resultsMarkdown(rows: readonly TargetRow[], meta: { command: str
     lines.push('', 'Failing under ansible-playbook here (not counted):', '')
     for (const r of ansibleOnlyFailures) lines.push(`- ${r.target}: ${escape(r.outcomes.ansible?.cause ?? '')}`)
   }
+  lines.push('', `<!-- compat-data ${JSON.stringify({ commands: meta.commands, rows })} -->`)
   return `${lines.join('\n')}\n`
 }

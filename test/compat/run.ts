@@ -4,20 +4,21 @@
  * target and writes a markdown table (default test/compat/RESULTS.md). Not part of `npm test`.
  *
  *     npm run compat -- --ansible-src /work/ansible-src [--targets a,b] [--engine tsplay|ansible|both]
- *                       [--out FILE] [--timeout 300] [--logs DIR]
+ *                       [--out FILE] [--timeout 600] [--logs DIR] [--merge]
  *
  * --ansible-src is a checkout (or `git archive`) of ansible/ansible at v2.14.17 holding test/integration and
- * test/lib; full output of every run is kept under --logs (default $TMPDIR/tsplay-compat-logs).
+ * test/lib; full output of every run is kept under --logs (default $TMPDIR/tsplay-compat-logs). --merge keeps
+ * the rows of the targets this run does not name from the existing --out file (e.g. to re-run a few targets).
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import minimist from 'minimist'
 import { TsplayError, UsageError } from '../../engine/errors.js'
 import { lastFailure } from './failure.js'
 import { readTarget, type IntegrationTarget } from './integration-target.js'
-import { formatRowLine, resultsMarkdown, summaryLine, type EngineOutcome, type TargetRow } from './results.js'
+import { formatRowLine, mergeRows, readResultsData, resultsMarkdown, summaryLine, type EngineOutcome, type TargetRow } from './results.js'
 import { runSandboxed } from './sandbox.js'
 import { ENGINE_TARGETS, LOOKUP_PREFIX, MODULE_TARGETS } from './targets.js'
 import { prepareWorkspace, type Engine } from './workspace.js'
@@ -32,12 +33,15 @@ interface Options {
   readonly out: string
   readonly timeout: number
   readonly logs: string
+  /** Keep the rows of targets this run does not name from the existing results file. */
+  readonly merge: boolean
 }
 
 function parseOptions(args: readonly string[]): Options {
   const argv = minimist([...args], {
     string: ['ansible-src', 'targets', 'engine', 'out', 'logs'],
-    default: { engine: 'both', out: join(ROOT, 'test/compat/RESULTS.md'), timeout: 300, logs: join(tmpdir(), 'tsplay-compat-logs') },
+    boolean: ['merge'],
+    default: { engine: 'both', out: join(ROOT, 'test/compat/RESULTS.md'), timeout: 600, logs: join(tmpdir(), 'tsplay-compat-logs') },
   })
   const src = argv['ansible-src'] as string | undefined
   if (!src) throw new UsageError('compat: --ansible-src DIR is required (a checkout of ansible/ansible at v2.14.17)')
@@ -52,7 +56,7 @@ function parseOptions(args: readonly string[]): Options {
   const named = argv['targets'] as string | undefined
   const lookups = readdirSync(targetsDir).filter((n) => n.startsWith(LOOKUP_PREFIX)).sort()
   const targets = named ? named.split(',').map((t) => t.trim()).filter(Boolean) : [...ENGINE_TARGETS, ...lookups, ...MODULE_TARGETS]
-  return { ansibleSrc, targets, engines, out: resolve(String(argv['out'])), timeout, logs: resolve(String(argv['logs'])) }
+  return { ansibleSrc, targets, engines, out: resolve(String(argv['out'])), timeout, logs: resolve(String(argv['logs'])), merge: Boolean(argv['merge']) }
 }
 
 const versionLine = (cmd: string, args: string[]): string => {
@@ -95,10 +99,12 @@ async function main(): Promise<void> {
     rows.push(row)
     console.log(formatRowLine(row))
   }
-  const summary = summaryLine(rows)
+  const earlier = opts.merge && existsSync(opts.out) ? readResultsData(readFileSync(opts.out, 'utf8')) : { rows: [], commands: [] }
+  const allRows = mergeRows(earlier.rows, rows)
+  const summary = summaryLine(allRows)
   if (summary) console.log(summary)
   const versions = [versionLine('ansible-playbook', ['--version']), `tsplay ${versionLine('git', ['-C', ROOT, 'log', '-1', '--format=%h %cs'])}`, `node ${process.version}`]
-  writeFileSync(opts.out, resultsMarkdown(rows, { command, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), versions }))
+  writeFileSync(opts.out, resultsMarkdown(allRows, { commands: [...earlier.commands, command], date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), versions }))
   console.log(`results written to ${opts.out}`)
 }
 

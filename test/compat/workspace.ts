@@ -5,13 +5,30 @@
  * checkout of ansible/ansible run against the installed ansible-core, or against tsplay through a shim.
  */
 import { execFileSync } from 'node:child_process'
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { targetDependencies, type IntegrationTarget } from './integration-target.js'
 
 /** Which ansible-playbook a target runs under. */
 export type Engine = 'ansible' | 'tsplay'
+
+/**
+ * What ansible-test's intercept_python puts first on PATH: its injector directory, of which only virtualenv.sh
+ * matters with an installed ansible-core (runme.sh scripts `source virtualenv.sh`).
+ */
+function writeInjector(injectorDir: string, ansibleSrc: string): void {
+  mkdirSync(injectorDir, { recursive: true })
+  const script = readFileSync(join(ansibleSrc, 'test/lib/ansible_test/_util/target/injector/virtualenv.sh'), 'utf8')
+  writeFileSync(join(injectorDir, 'virtualenv.sh'), `#!/usr/bin/env bash\n${script.replace(/^#!.*\n/, '')}`)
+}
+
+let pythonVersion: string | undefined
+/** `major.minor` of `python`, as ansible-test puts it in ANSIBLE_TEST_PYTHON_VERSION. */
+function versionOf(python: string): string {
+  pythonVersion ??= execFileSync(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim()
+  return pythonVersion
+}
 
 /** Everything needed to start one target: run `argv` in `cwd` with `env`, writing only under `runDir`. */
 export interface Workspace {
@@ -98,7 +115,9 @@ export function prepareWorkspace(target: IntegrationTarget, engine: Engine, runD
   for (const d of [outputDir, home, tmp, join(runDir, 'junit')]) mkdirSync(d, { recursive: true })
   const binDir = join(runDir, 'bin')
   if (engine === 'tsplay') writeShim(binDir, ctx.tsplayCli)
-  const path = engine === 'tsplay' ? `${binDir}:${process.env['PATH'] ?? '/usr/bin:/bin'}` : (process.env['PATH'] ?? '/usr/bin:/bin')
+  const injectorDir = join(runDir, 'injector')
+  writeInjector(injectorDir, ctx.ansibleSrc)
+  const path = [injectorDir, ...(engine === 'tsplay' ? [binDir] : []), process.env['PATH'] ?? '/usr/bin:/bin'].join(':')
 
   const cwd = target.kind === 'script' ? join(targetsDir, target.name) : integrationDir
   const env: Record<string, string> = {
@@ -132,6 +151,8 @@ export function prepareWorkspace(target: IntegrationTarget, engine: Engine, runD
     OUTPUT_DIR: outputDir,
     INVENTORY_PATH: inventory,
     ANSIBLE_PLAYBOOK_DIR: cwd,
+    ANSIBLE_TEST_PYTHON_VERSION: versionOf(ctx.python),
+    ANSIBLE_TEST_PYTHON_INTERPRETER: ctx.python,
   }
   if (target.aliases.some((a) => a.startsWith('non_local'))) env['ANSIBLE_TEST_REMOTE_INTERPRETER'] = ''
   if (target.kind === 'script') return { runDir, cwd, argv: ['./runme.sh'], env }
