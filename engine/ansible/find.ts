@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 
 /** A module file found for a task, and the name ansible would give it. */
 export interface AnsibleModuleRef {
@@ -46,7 +46,9 @@ export function controllerPython(env: NodeJS.ProcessEnv = process.env): string {
   for (const dir of (env['PATH'] ?? '').split(':').filter(Boolean)) {
     try {
       const shebang = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(readFileSync(join(dir, 'ansible-playbook'), 'utf8').slice(0, 200))
-      if (shebang) return (python = shebang[1]!.endsWith('/env') && shebang[2] ? shebang[2] : shebang[1]!)
+      const interpreter = shebang && (shebang[1]!.endsWith('/env') && shebang[2] ? shebang[2] : shebang[1]!)
+      // an ansible-playbook that is not ansible's (a wrapper script, a shim running tsplay) says nothing
+      if (interpreter && /^python[\d.]*$/.test(basename(interpreter))) return (python = interpreter)
     } catch {
       // not in this folder
     }
