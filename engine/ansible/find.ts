@@ -1,9 +1,10 @@
 // Where ansible-playbook would find a module tsplay has no native version of: the `library/` folders beside the
 // playbook and in its roles, the configured library paths, installed collections, and ansible-core's own modules.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
+import { controllerPython } from '../python/index.js'
 
 /** A module file found for a task, and the name ansible would give it. */
 export interface AnsibleModuleRef {
@@ -33,27 +34,6 @@ const isDir = (path: string): boolean => {
   } catch {
     return false
   }
-}
-
-let python: string | undefined
-
-/**
- * The controller's Python that has ansible-core: the interpreter of `ansible-playbook` on PATH (its shebang), else
- * /usr/bin/python3, else python3 (a pyenv or venv python3 first on PATH often lacks it).
- */
-export function controllerPython(env: NodeJS.ProcessEnv = process.env): string {
-  if (python !== undefined) return python
-  for (const dir of (env['PATH'] ?? '').split(':').filter(Boolean)) {
-    try {
-      const shebang = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(readFileSync(join(dir, 'ansible-playbook'), 'utf8').slice(0, 200))
-      const interpreter = shebang && (shebang[1]!.endsWith('/env') && shebang[2] ? shebang[2] : shebang[1]!)
-      // an ansible-playbook that is not ansible's (a wrapper script, a shim running tsplay) says nothing
-      if (interpreter && /^python[\d.]*$/.test(basename(interpreter))) return (python = interpreter)
-    } catch {
-      // not in this folder
-    }
-  }
-  return (python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3')
 }
 
 let corePaths: { readonly modules?: string; readonly collections: readonly string[] } | undefined

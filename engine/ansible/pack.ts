@@ -4,7 +4,8 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { TsplayError } from '../errors.js'
-import { collectionRoots, controllerPython } from './find.js'
+import { controllerPython } from '../python/index.js'
+import { collectionRoots } from './find.js'
 
 /** ansible-core is missing on the controller, or could not pack a module. */
 export class AnsibleModuleError extends TsplayError {

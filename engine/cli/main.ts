@@ -207,7 +207,7 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     return EXIT.ok
   }
   const signals = interruptible(err)
-  const summary = runPlaybook(playbook, { ...options, stop: signals.stop, taskTimeout: taskTimeout(o['task-timeout']) }, (event) => {
+  const summary = runPlaybook(playbook, { ...options, stop: signals.stop, taskTimeout: taskTimeout(o['task-timeout'], config) }, (event) => {
     // after an interrupt nothing more is reported, not even the recap, as in ansible-playbook
     if (signals.stop.aborted) return
     if (json) reporterJson.handle(event)
@@ -262,18 +262,11 @@ function interruptible(err: (s: string) => void): { readonly stop: AbortSignal; 
 }
 
 /** `--task-timeout`, else ansible.cfg's `task_timeout` / ANSIBLE_TASK_TIMEOUT (0: none). */
-function taskTimeout(option: unknown): number {
-  if (option !== undefined) {
-    const seconds = Number(option)
-    if (!Number.isInteger(seconds) || seconds < 0) throw new UsageError(`--task-timeout: expected whole seconds, got '${String(option)}'`)
-    return seconds
-  }
-  // the run reads nothing else from ansible.cfg yet: a file it cannot read is `tsplay config`'s to report
-  try {
-    return loadConfig({ env: process.env }).get('TASK_TIMEOUT') ?? 0
-  } catch {
-    return 0
-  }
+function taskTimeout(option: unknown, config: ReturnType<typeof loadConfig>): number {
+  if (option === undefined) return config.get('TASK_TIMEOUT') ?? 0
+  const seconds = Number(option)
+  if (!Number.isInteger(seconds) || seconds < 0) throw new UsageError(`--task-timeout: expected whole seconds, got '${String(option)}'`)
+  return seconds
 }
 
 /** `--limit @file` reads host names one a line (Ansible's retry files); anything else is a pattern. */
