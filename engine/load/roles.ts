@@ -65,6 +65,7 @@ export function loadRoleBlock(src: SourceFile, entry: Node, scope: Scope, ctx: L
 /** `import_role:` at load time: the role's tasks (or `tasks_from`) under the task's keywords. */
 export function roleFromTask(task: Task, ctx: LoadContext): Item[] {
   const name = task.args['name']
+  if (task.action === 'import_role' && 'public' in task.args) throw errorAt(task.src, task.location, 'invalid options for import_role: public')
   if (typeof name !== 'string') throw errorAt(task.src, task.location, `${task.action}: missing 'name' naming the role`)
   const keywords = Object.fromEntries(Object.entries(task.keywords).filter(([k]) => k !== 'vars' && k !== 'name'))
   const params = includeParams(task).params?.vars ?? {}
@@ -100,7 +101,8 @@ function useRole(given: string, keywords: Record<string, unknown>, params: Vars,
     throw errorAt(src, location, `the role '${name}' was not found in ${searched.join(':')}`)
   }
   const key = `${path}\0${JSON.stringify(params)}\0${options.tasksFrom ?? ''}`
-  const repeat = options.dedupe && ctx.seenRoles.has(key)
+  // meta/main.yml's allow_duplicates: true lets the role run again with the same parameters
+  const repeat = options.dedupe && ctx.seenRoles.has(key) && !allowsDuplicates(path)
   return importing(ctx, `role:${path}`, { src, location, what: `role '${name}'` }, () => loadRole(name, path, key, repeat, keywords, params, scope, ctx, src, location, options))
 }
 
@@ -255,6 +257,12 @@ function varsOfFile(src: SourceFile, what: string): Vars {
   if (value === null || value === undefined) return {}
   if (!isObject(value)) throw errorAt(src, { file: src.path, line: 1, col: 1 }, `${what}: expected a mapping of variables`)
   return value
+}
+
+function allowsDuplicates(path: string): boolean {
+  const meta = readRoleFile(path, 'meta', 'main')?.value
+  const allow = isObject(meta) ? meta['allow_duplicates'] : undefined
+  return allow === true || (typeof allow === 'string' && ['true', 'yes', 'on', 'y', '1'].includes(allow.toLowerCase()))
 }
 
 // a boolean keyword written as false in YAML or as text (`rolespec_validate=no`)
