@@ -27,6 +27,7 @@ export function validateArgumentSpec(spec: ArgumentSpec, parameters: Readonly<Re
   const errors: string[] = []
   const unsupported = new Map<string, string>()
   const aliases = handleAliases(spec, params, errors)
+  subParameterProblem(spec, params, errors)
   collectUnsupported(spec, params, aliases, [], unsupported)
   const v = new Validator(errors, typeName)
   setDefaults(spec, params, false)
@@ -63,6 +64,31 @@ function handleAliases(spec: ArgumentSpec, params: Record<string, unknown>, erro
     }
   }
   return found
+}
+
+// ansible walks the sub-options for no_log values before anything else, and stops at the first element that is
+// not a mapping (a string must read as one): that walk's error comes first
+function subParameterProblem(spec: ArgumentSpec, params: Record<string, unknown>, errors: string[]): void {
+  const walk = (s: ArgumentSpec, p: Record<string, unknown>): void => {
+    for (const [name, option] of Object.entries(s)) {
+      const sub = option['options'] as ArgumentSpec | undefined | null
+      const given = p[name]
+      if (sub === undefined || sub === null || given === undefined || given === null) continue
+      if (!(option['type'] === 'dict' || (option['type'] === 'list' && option['elements'] === 'dict'))) continue
+      for (let item of Array.isArray(given) ? given : [given]) {
+        if (typeof item === 'string') item = toDict(item, () => new TypeError(''))
+        if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+          throw new TypeError(`Value '${pythonStr(item)}' in the sub parameter field '${name}' must by a ${String(option['type'])}, not '${pythonType(item)}'`)
+        }
+        walk(sub, item as Record<string, unknown>)
+      }
+    }
+  }
+  try {
+    walk(spec, params)
+  } catch (e) {
+    errors.push((e as Error).message)
+  }
 }
 
 function collectUnsupported(spec: ArgumentSpec, params: Record<string, unknown>, aliases: Map<string, string>, context: readonly string[], into: Map<string, string>): void {
@@ -106,9 +132,8 @@ class Validator {
         const list = params[name]
         if (wanted !== 'list' || !Array.isArray(list)) {
           this.errors.push(`Invalid type ${wanted} for option '${pythonStr(list)}'${where ? `${where}.` : ''}, elements value check is supported only with 'list' type`)
-          if (!Array.isArray(list)) continue
         }
-        params[name] = this.elements(String(elements), name, list, where)
+        params[name] = this.elements(String(elements), name, iterate(list), where)
       } catch (e) {
         this.errors.push(`argument '${name}' is of type ${this.typeName(value)}${where ? `${where}.` : ''} and we were unable to convert to ${wanted}: ${(e as Error).message}`)
       }
@@ -169,6 +194,7 @@ class Validator {
         }
         const subParams = item as Record<string, unknown>
         const subAliases = handleAliases(sub, subParams, this.errors)
+        subParameterProblem(sub, subParams, this.errors)
         collectUnsupported(sub, subParams, subAliases, inner, unsupported)
         this.together('mutually_exclusive', option, subParams, inner)
         setDefaults(sub, subParams, false)
@@ -215,6 +241,14 @@ class Validator {
     const which = anyOf === true ? 'any' : 'all'
     this.errors.push(within(`${String(key)} is ${pythonStr(value)} but ${which} of the following are missing: ${missing.join(', ')}`, context))
   }
+}
+
+// what Python's `for x in value` walks: a list's items, a string's characters, a dict's keys
+function iterate(value: unknown): readonly unknown[] {
+  if (Array.isArray(value)) return value
+  if (typeof value === 'string') return [...value]
+  if (value !== null && typeof value === 'object') return Object.keys(value)
+  throw new TypeError(`'${pythonType(value)}' object is not iterable`)
 }
 
 const TRUTHY: readonly unknown[] = ['y', 'yes', 'on', '1', 'true', 't', 1, true]
