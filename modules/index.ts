@@ -42,6 +42,7 @@ import { tempfile } from './tempfile.js'
 import { template } from './template.js'
 import { unarchive } from './unarchive.js'
 import { user } from './user.js'
+import { validate_argument_spec } from './validate_argument_spec.js'
 import { wait_for } from './wait_for.js'
 import { wait_for_connection } from './wait_for_connection.js'
 import { yum } from './yum.js'
@@ -102,6 +103,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   include_vars,
   pause,
   set_fact,
+  validate_argument_spec,
   // facts
   setup,
 }
@@ -115,3 +117,5 @@ export function resolveModuleName(key: string): string | undefined {
   const name = prefix ? key.slice(prefix.length) : key
   return Object.hasOwn(builtinModules, name) ? name : undefined
 }
+
+export { validateArgumentSpec, yamlTypeName, type ArgumentSpec, type OptionSpec, type TypeNamer, type ValidationResult } from './lib/argument-spec.js'

@@ -7,7 +7,7 @@ import { OptionsError, PlaybookError, StartError, TemplateError, TsplayError, Us
 import { gatherFacts } from '../facts/index.js'
 import { loadInventory } from '../inventory/index.js'
 import { loadPlaybook } from '../load/index.js'
-import { useVaultSecrets } from '../yaml/index.js'
+import { onYamlWarning, useVaultSecrets } from '../yaml/index.js'
 import { parseYaml } from '../yaml/index.js'
 import { docList, docModule } from './doc.js'
 import { listPlaybook } from './list.js'
@@ -128,6 +128,16 @@ export function parseRunArgs(args: readonly string[]): minimist.ParsedArgs & { v
 
 async function run(args: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const o = parseRunArgs(args)
+  // files read before the run starts (inventory, playbook, roles) warn on stderr as ansible-playbook does
+  onYamlWarning((message) => err(warningText(message)))
+  try {
+    return await runParsed(o, out, err)
+  } finally {
+    onYamlWarning(undefined)
+  }
+}
+
+async function runParsed(o: ReturnType<typeof parseRunArgs>, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   if (o['help']) { out(`${USAGE}\n`); return EXIT.ok }
   if (o['version']) { out(`tsplay ${version()}\n`); return EXIT.ok }
   const [playbookPath, ...extra] = o._.map(String)
@@ -207,12 +217,15 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     return EXIT.ok
   }
   const signals = interruptible(err)
-  const summary = runPlaybook(playbook, { ...options, stop: signals.stop, taskTimeout: taskTimeout(o['task-timeout'], config) }, (event) => {
+  const report = (event: RunEvent): void => {
     // after an interrupt nothing more is reported, not even the recap, as in ansible-playbook
     if (signals.stop.aborted) return
     if (json) reporterJson.handle(event)
     else plain(event)
-  })
+  }
+  // a file read during the run (include_tasks, include_role) warns where the run has got to, as ansible prints it
+  onYamlWarning((message) => report({ type: 'warning', message }))
+  const summary = runPlaybook(playbook, { ...options, stop: signals.stop, taskTimeout: taskTimeout(o['task-timeout'], config) }, report)
   const code = await Promise.race([summary.then((s) => signals.killedBy() ?? (signals.stop.aborted ? EXIT.interrupted : s.exitCode)), signals.killed])
   signals.release()
   await live?.done()

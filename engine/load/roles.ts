@@ -5,6 +5,7 @@ import type { SourceLocation } from '../errors.js'
 import { flattenTasks, includeParams, type Block, type Item, type RoleInstance, type Scope, type SearchPaths, type Task } from './model.js'
 import { isObject, keywordsOf } from './nodes.js'
 import { ROLE_KEYWORDS } from './keywords.js'
+import { roleArgumentSpecs, validationTask } from './argspec.js'
 import { displayPath, errorAt, loadYaml, nodeLocation, type SourceFile } from '../yaml/index.js'
 import { renderValue, type Vars } from '../template/index.js'
 
@@ -51,23 +52,26 @@ export function loadRoleBlock(src: SourceFile, entry: Node, scope: Scope, ctx: L
   if (typeof name !== 'string') throw errorAt(src, location, "roles: missing 'role:' naming the role")
   const keywords: Record<string, unknown> = {}
   const params: Record<string, unknown> = {}
+  const roleParams: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(all)) {
     if (k === 'role' || k === 'name') continue
     if (k === 'vars' && isObject(v)) Object.assign(params, v)
     else if (ROLE_KEYWORDS.has(k)) keywords[k] = v
-    else params[k] = v
+    else params[k] = roleParams[k] = v
   }
-  return useRole(name, keywords, params, scope, ctx, src, location, dedupe)
+  return useRole(name, keywords, params, scope, ctx, src, location, { ...dedupe, roleParams })
 }
 
 /** `import_role:` at load time: the role's tasks (or `tasks_from`) under the task's keywords. */
 export function roleFromTask(task: Task, ctx: LoadContext): Item[] {
   const name = task.args['name']
+  if (task.action === 'import_role' && 'public' in task.args) throw errorAt(task.src, task.location, 'invalid options for import_role: public')
   if (typeof name !== 'string') throw errorAt(task.src, task.location, `${task.action}: missing 'name' naming the role`)
   const keywords = Object.fromEntries(Object.entries(task.keywords).filter(([k]) => k !== 'vars' && k !== 'name'))
   const params = includeParams(task).params?.vars ?? {}
   return useRole(name, keywords, params, task.scope, ctx, task.src, task.location, {
     dedupe: false,
+    validate: !isFalse(task.args['rolespec_validate']),
     ...(typeof task.args['tasks_from'] === 'string' ? { tasksFrom: task.args['tasks_from'] } : {}),
     ...(typeof task.args['vars_from'] === 'string' ? { varsFrom: task.args['vars_from'] } : {}),
     ...(typeof task.args['defaults_from'] === 'string' ? { defaultsFrom: task.args['defaults_from'] } : {}),
@@ -77,6 +81,10 @@ export function roleFromTask(task: Task, ctx: LoadContext): Item[] {
 
 interface RoleOptions {
   readonly dedupe: boolean
+  /** The keys of a `roles:` entry that are role parameters (not keywords, not `vars:`): the validation task checks them. */
+  readonly roleParams?: Vars
+  /** `rolespec_validate: false` leaves the argument specs unchecked. */
+  readonly validate?: boolean
   readonly owner?: Owner
   readonly tasksFrom?: string
   readonly varsFrom?: string
@@ -93,7 +101,8 @@ function useRole(given: string, keywords: Record<string, unknown>, params: Vars,
     throw errorAt(src, location, `the role '${name}' was not found in ${searched.join(':')}`)
   }
   const key = `${path}\0${JSON.stringify(params)}\0${options.tasksFrom ?? ''}`
-  const repeat = options.dedupe && ctx.seenRoles.has(key)
+  // meta/main.yml's allow_duplicates: true lets the role run again with the same parameters
+  const repeat = options.dedupe && ctx.seenRoles.has(key) && !allowsDuplicates(path)
   return importing(ctx, `role:${path}`, { src, location, what: `role '${name}'` }, () => loadRole(name, path, key, repeat, keywords, params, scope, ctx, src, location, options))
 }
 
@@ -138,7 +147,10 @@ function loadRole(name: string, path: string, key: string, repeat: boolean, keyw
   if (handlersFile && !repeat) ctx.handlers.push(...flattenTasks(ctx.loadTasks(handlersFile, { ...own, dir: join(path, 'handlers') }, ctx, true)))
   const tasksFile = roleFile(path, 'tasks', options.tasksFrom ?? 'main')
   if (options.tasksFrom !== undefined && tasksFile === undefined) throw errorAt(src, location, `role '${name}': no tasks file '${options.tasksFrom}' in ${join(path, 'tasks')}`)
-  const block: Block = { kind: 'block', ...own, block: tasksFile ? ctx.loadTasks(tasksFile, own, ctx) : [], rescue: [], always: [], ...(repeat ? { repeat } : {}) }
+  const entryPoint = options.tasksFrom ?? 'main'
+  const check = options.validate === false ? undefined : validationTask(roleArgumentSpecs(path, meta), { roleName: name, rolePath: path, entryPoint, params: options.roleParams ?? {}, scope: own })
+  const tasks = [...(check ? [check] : []), ...(tasksFile ? ctx.loadTasks(tasksFile, own, ctx) : [])]
+  const block: Block = { kind: 'block', ...own, block: tasks, rescue: [], always: [], ...(repeat ? { repeat } : {}) }
   return [...deps, block]
 }
 
@@ -246,6 +258,15 @@ function varsOfFile(src: SourceFile, what: string): Vars {
   if (!isObject(value)) throw errorAt(src, { file: src.path, line: 1, col: 1 }, `${what}: expected a mapping of variables`)
   return value
 }
+
+function allowsDuplicates(path: string): boolean {
+  const meta = readRoleFile(path, 'meta', 'main')?.value
+  const allow = isObject(meta) ? meta['allow_duplicates'] : undefined
+  return allow === true || (typeof allow === 'string' && ['true', 'yes', 'on', 'y', '1'].includes(allow.toLowerCase()))
+}
+
+// a boolean keyword written as false in YAML or as text (`rolespec_validate=no`)
+const isFalse = (v: unknown): boolean => v === false || (typeof v === 'string' && ['false', 'no', 'off', 'n', '0'].includes(v.toLowerCase()))
 
 function isDir(p: string): boolean {
   try {

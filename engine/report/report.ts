@@ -1,6 +1,7 @@
 import type { HostStats, RunEvent, TaskResult } from '../run/index.js'
 import { unifiedDiff } from './diff.js'
 import { pyJson } from '../python/index.js'
+import { warningText } from './warning.js'
 
 /** How the reporter writes: verbosity, colours, and where lines go. */
 export interface ReportOptions {
@@ -69,7 +70,8 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
         line(`included: ${event.file} for ${event.hosts.join(', ')}${event.label !== undefined ? ` => (item=${event.label})` : ''}`, 'cyan')
         return
       case 'warning':
-        line(`[WARNING]: ${event.message}`, 'magenta')
+        // ansible's Display.warning wraps the text at 79 columns
+        for (const wrapped of warningText(event.message).split('\n').slice(0, -1)) line(wrapped, 'magenta')
         return
       case 'verbose':
         if (o.verbosity >= event.level) line(event.message, 'blue')

@@ -99,12 +99,19 @@ function loadIncluded(ps: PlayState, task: Task, inc: Inclusion): Item[] {
   const applyKeywords = (typeof task.args['apply'] === 'object' && task.args['apply'] !== null ? task.args['apply'] : {}) as Record<string, unknown>
   if (task.action === 'include_role') {
     const before = ps.loadContext.handlers.length
-    const roleTask: Task = { ...task, args: { ...task.args, name: inc.path }, keywords: { ...applyKeywords, vars: inc.params }, scope: task.scope }
+    const rolesBefore = ps.loadContext.roles.length
+    // `apply:` is a block around the role, as ansible's build_parent_block: its vars rank as block vars
+    const applied: Scope = { keywords: applyKeywords, parent: task.scope, dir: task.scope.dir, location: task.location }
+    const roleTask: Task = { ...task, args: { ...task.args, name: inc.path }, keywords: { vars: inc.params }, scope: applied }
     const items = roleFromTask(roleTask, ps.loadContext)
     for (const h of ps.loadContext.handlers.slice(before)) if (!ps.handlers.includes(h)) ps.handlers.push(h)
+    if (isTrue(renderValue(task.args['public'] ?? false, templateVars(hostVars(ps, inc.hosts[0]!, task)), task.location))) ps.publicRoles.push(...ps.loadContext.roles.slice(rolesBefore))
     return items
   }
   const scope: Scope = { keywords: applyKeywords, parent: task.scope, dir: resolve(inc.path, '..'), location: task.location, params: { level: 'include_params', vars: inc.params } }
   return loadTaskFile(inc.path, scope, ps.loadContext)
 }
 
+
+// a boolean argument as ansible's post-validation reads it (`public: yes`, `public=true`)
+const isTrue = (v: unknown): boolean => v === true || v === 1 || (typeof v === 'string' && ['true', 'yes', 'on', 'y', '1', 't'].includes(v.toLowerCase()))

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { ConnectionError, TsplayError } from '../errors.js'
 import type { EventSink } from './events.js'
 import { LOCALHOST_NAMES, implicitLocalhostVars, loadVarsDirs, readVarsFile } from '../inventory/index.js'
-import { type LoadContext, loadContext as newLoadContext, type Play, type Playbook } from '../load/index.js'
+import { type LoadContext, loadContext as newLoadContext, type Play, type Playbook, type RoleInstance } from '../load/index.js'
 import type { HostStats } from './result.js'
 import { connection } from './exec.js'
 import { setHostFacts } from './facts.js'
@@ -114,6 +114,7 @@ async function runPlay(run: RunState, play: Play): Promise<void> {
   if (strategy !== undefined && strategy !== 'linear') run.emit({ type: 'warning', message: `strategy '${String(strategy)}' is not supported by tsplay; running the play with the linear strategy` })
   if (play.keywords['vars_prompt'] !== undefined) run.emit({ type: 'warning', message: 'vars_prompt is not supported by tsplay (runs are non-interactive); pass the values with -e' })
   const loadContext: LoadContext = newLoadContext(run.playbook.dir, play.seenRoles, run.playbook.paths)
+  const publicRoles: RoleInstance[] = []
   let playEnded = false
   const live = new Set(hosts)
   const targets = targetHosts(run, play)
@@ -121,7 +122,7 @@ async function runPlay(run: RunState, play: Play): Promise<void> {
     if (playEnded || run.aborted) break
     const batch = fullBatch.filter((h) => live.has(h))
     run.emit({ type: 'play', name: play.name, check: run.options.check })
-    const ps: PlayState = { run, play, batch, playHosts: targets, loadContext, handlers: [...play.handlers], notified: new Map(), varsFiles: {}, rescuable: new Map(), guarded: new Map(), failedInBatch: new Set(), stopped: false, playEnded: false, connectionsChecked: new Set() }
+    const ps: PlayState = { run, play, batch, playHosts: targets, loadContext, publicRoles, handlers: [...play.handlers], notified: new Map(), varsFiles: {}, rescuable: new Map(), guarded: new Map(), failedInBatch: new Set(), stopped: false, playEnded: false, connectionsChecked: new Set() }
     ps.varsFiles = readVarsFiles(ps)
     if (run.options.stop?.aborted) break
     await gather(ps)

@@ -1,7 +1,7 @@
 import type { Connection } from '../connection/index.js'
 import type { EventSink } from './events.js'
 import type { Inventory, VarsDirs } from '../inventory/index.js'
-import type { LoadContext, Play, Playbook, Task } from '../load/index.js'
+import type { LoadContext, Play, Playbook, RoleInstance, Task } from '../load/index.js'
 import type { HostStats } from './result.js'
 import type { Vars } from '../template/index.js'
 import type { Layers } from '../vars/index.js'
@@ -89,6 +89,8 @@ export interface PlayState {
   /** Every host the play targets (`ansible_play_hosts_all`). */
   readonly playHosts: readonly string[]
   readonly loadContext: LoadContext
+  /** Roles an `include_role` with `public: true` brought in: their vars and defaults are the play's from then on, every batch. */
+  readonly publicRoles: RoleInstance[]
   /** Handlers known to the play, in definition order (include_role adds to it). */
   readonly handlers: Task[]
   /** Handler → hosts that notified it since the last flush. */

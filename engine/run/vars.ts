@@ -70,7 +70,7 @@ export function hostVars(ps: PlayState, host: string, task?: Task, loop?: Vars):
   const state = run.hosts.get(host)
   const chain = scopeChain(task?.scope)
   const current = taskRole(task)
-  const roles = [...ps.play.roles, ...(current ? roleWithDeps(current) : [])]
+  const roles = [...ps.play.roles, ...ps.publicRoles, ...(current ? roleWithDeps(current) : [])]
   const layers: Layers = {
     ...inventoryLayers(run, host),
     // a task sees ansible_host as the host's address unless something sets it (hostvars do not show it), as in ansible

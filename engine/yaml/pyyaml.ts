@@ -79,7 +79,8 @@ const REPLACED = new Set(['bool', 'float', 'int', 'null', 'timestamp'].map((n) =
 
 /** Problems PyYAML's constructor (as ansible extends it) reports but does not stop at. */
 export interface Flattened {
-  readonly duplicates: ReadonlyArray<{ readonly key: string; readonly node: Node }>
+  /** Each key given twice, with the mapping it is in (ansible's warning points at the mapping's start). */
+  readonly duplicates: ReadonlyArray<{ readonly key: string; readonly node: Node; readonly mapping: Node }>
 }
 
 /**
@@ -89,7 +90,7 @@ export interface Flattened {
  * `duplicates`). Nodes are shared, not copied: nothing changes a parsed document afterwards.
  */
 export function flattenDocument(doc: Document.Parsed): Flattened {
-  const duplicates: Array<{ key: string; node: Node }> = []
+  const duplicates: Array<{ key: string; node: Node; mapping: Node }> = []
   visit(doc, {
     Alias(_, alias) {
       const target = alias.resolve(doc)
@@ -109,7 +110,7 @@ export function flattenDocument(doc: Document.Parsed): Flattened {
       for (const pair of [...merged, ...pairs.filter((p) => !isMergeKey(p.key))]) {
         const key = keyText(pair.key)
         // as a Python dict: the first position, the last value
-        if (byKey.has(key)) duplicates.push({ key: String(isScalar(pair.key) ? pair.key.value : key), node: pair.key as Node })
+        if (byKey.has(key)) duplicates.push({ key: String(isScalar(pair.key) ? pair.key.value : key), node: pair.key as Node, mapping: map })
         byKey.set(key, pair)
       }
       map.items = [...byKey.values()]

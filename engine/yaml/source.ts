@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { relative } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { LineCounter, isMap, isNode, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml'
 import { PlaybookError, type SourceLocation } from '../errors.js'
 import { UnsafeText } from './unsafe.js'
@@ -59,11 +59,22 @@ export function parseYaml(text: string, path: string): SourceFile {
   }
   const { duplicates } = flattenDocument(doc)
   decryptVaultValues(doc, text, lines, shown)
-  const warnings = duplicates.map(({ key, node }) => {
-    const at = lines.linePos(node.range?.[0] ?? 0)
-    return `${shown}:${at.line}:${at.col}: found a duplicate dict key (${key}); using last defined value only`
+  const warnings = duplicates.map(({ key, mapping }) => {
+    const at = lines.linePos(mapping.range?.[0] ?? 0)
+    return `While constructing a mapping from ${resolve(path)}, line ${at.line}, column ${at.col}, found a duplicate dict key (${key}). Using last defined value only.`
   })
+  for (const warning of warnings) yamlWarning?.(warning)
   return { path: shown, text, doc, lines, warnings }
+}
+
+let yamlWarning: ((message: string) => void) | undefined
+
+/**
+ * Where the warnings of files parsed from now on go (a key given twice), as ansible prints them while it reads a
+ * file; undefined to stop. A file is parsed once per run (loadYaml keeps it), so each warning comes once, as in ansible.
+ */
+export function onYamlWarning(listener: ((message: string) => void) | undefined): void {
+  yamlWarning = listener
 }
 
 // Ansible's `!unsafe`: the text is used as it is, never templated (a scalar, as ansible reads it: `!unsafe 1` is '1').
