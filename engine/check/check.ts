@@ -12,6 +12,7 @@ import { checkKeywordValues } from './keywords.js'
 import { mapAt, pairIn, whereIs } from './locate.js'
 import { reportUndefined } from './names.js'
 import { fromLoadError, sortProblems, type Problem } from './problem.js'
+import { refineKind } from './kinds.js'
 import { walkItems } from './tasks.js'
 import { checkStrings } from './values.js'
 
@@ -29,7 +30,7 @@ const PLAY_SECTIONS = new Set(['tasks', 'pre_tasks', 'post_tasks', 'handlers', '
 /** Every problem in the playbooks at `paths` and what they load, sorted by place; an empty list when none. */
 export function checkPlaybooks(paths: readonly string[], options: CheckOptions): Problem[] {
   const f = new Findings()
-  const onError = (error: PlaybookError): void => void f.problems.push(fromLoadError(error))
+  const onError = (error: PlaybookError): void => void f.problems.push(refineKind(fromLoadError(error)))
   const inventory = readInventory(f, options.inventory, onError)
   f.define(options.extraVars)
   for (const path of paths) {

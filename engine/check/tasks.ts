@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from 'yaml'
 import { collecting, findTaskFile, roleFromTask, VARIABLE_PARAMS, type Block, type Item, type LoadContext, type Scope, type Task } from '../load/index.js'
 import { LOCALHOST_NAMES, readVarsFile, type Inventory } from '../inventory/index.js'
-import { loadYaml, type SourceFile } from '../yaml/index.js'
+import { displayPath, loadYaml, type SourceFile } from '../yaml/index.js'
 import type { Findings } from './findings.js'
 import { checkKeywordValues } from './keywords.js'
 import { mapAt, pairIn, whereIs } from './locate.js'
@@ -144,7 +144,7 @@ function templateFile(w: Walk, task: Task, map: YAMLMap | undefined): void {
   if (found === undefined) {
     const args = pairIn(map, task.action) ?? map?.items.find((p) => keyOf(p as Pair).endsWith('.template'))
     const at = isMap(args?.value) ? pairIn(args.value, 'src')?.value : args?.value
-    return w.f.add(whereIs(task.src, at, task.location), 'error', 'template-missing', `template: could not find '${src}' in ${candidates.map((c) => dirname(c)).join(', ')}`)
+    return w.f.add(whereIs(task.src, at, task.location), 'error', 'template-missing', `template: could not find '${src}' in ${[...new Set(candidates.map((c) => displayPath(dirname(c))))].join(', ')}`)
   }
   if (w.visited.has(found)) return
   w.visited.add(found)

@@ -56,7 +56,10 @@ export function analyzeTemplate(text: string, kind: 'inline' | 'expression' | 'f
   } catch (error) {
     const e = error as { message?: string; lineno?: number; colno?: number }
     const message = String(e.message ?? error).replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/, '').replace(/^\w+: /, '')
-    return { ...empty, syntaxError: { message: message.charAt(0).toLowerCase() + message.slice(1), line: e.lineno ?? 1, col: e.colno ?? 1 } }
+    const line = e.lineno ?? 1
+    // an expression was parsed as `{{ expr }}`: columns on its first line move back by the `{{ ` added
+    const col = Math.max(1, (e.colno ?? 1) - (kind === 'expression' && line === 1 ? 3 : 0))
+    return { ...empty, syntaxError: { message: message.charAt(0).toLowerCase() + message.slice(1), line, col } }
   }
   const walk = new Walk(kind === 'expression' ? 3 : 0)
   walk.visit(root)
