@@ -50,6 +50,8 @@ export function checkPlaybooks(paths: readonly string[], options: CheckOptions):
       if (m) f.add({ file: m[1]!, line: Number(m[2]), col: Number(m[3]) }, 'warning', 'duplicate-key', m[4]!)
     }
   }
+  if (!f.inventoryGrows) for (const { at, message } of f.unmatchedHosts) f.add(at, 'warning', 'no-matching-hosts', message)
+  if (f.problems.some((p) => p.kind === 'vault-secret-missing')) f.unknowable = true
   reportUndefined(f)
   return sortProblems(f.problems)
 }
@@ -95,8 +97,8 @@ function checkHosts(f: Findings, play: Play, inventory: Inventory | undefined, a
   const hosts = [play.hosts].flat().map(String)
   if (inventory === undefined || hosts.some((h) => /\{\{|\{%/.test(h))) return
   const unmatched = inventory.unmatched(hosts)
-  for (const term of unmatched) f.add(at, 'warning', 'no-matching-hosts', `could not match supplied host pattern '${term}': no such host or group in the inventory`)
-  if (unmatched.length === 0 && inventory.select(hosts).length === 0) f.add(at, 'warning', 'no-matching-hosts', `host pattern '${hosts.join(',')}' matches no host of the inventory`)
+  for (const term of unmatched) f.unmatchedHosts.push({ at, message: `could not match supplied host pattern '${term}': no such host or group in the inventory` })
+  if (unmatched.length === 0 && inventory.select(hosts).length === 0) f.unmatchedHosts.push({ at, message: `host pattern '${hosts.join(',')}' matches no host of the inventory` })
 }
 
 function checkVarsFiles(f: Findings, node: Node | undefined, dir: string, src: ReturnType<typeof loadYaml>, onError: (e: PlaybookError) => void): void {

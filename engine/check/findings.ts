@@ -19,6 +19,10 @@ export class Findings {
    * include_vars file): undefined variables are then not reported at all, rather than wrongly.
    */
   unknowable = false
+  /** A task adds hosts or groups (add_host, group_by): host patterns are then not judged against the inventory file. */
+  inventoryGrows = false
+  /** Host pattern terms matching nothing in the inventory file, reported at the end unless the inventory grows. */
+  readonly unmatchedHosts: Array<{ readonly at: SourceLocation; readonly message: string }> = []
 
   /** Record a problem at `at`. */
   add(at: SourceLocation, severity: Severity, kind: string, message: string): void {

@@ -18,6 +18,7 @@ export const problem = (at: SourceLocation, severity: Severity, kind: string, me
 const LOADER_KINDS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^yaml syntax error|^yaml: |^invalid utf-8/, 'yaml-syntax'],
   [/^cannot read file/, 'file-missing'],
+  [/vault-encrypted data but no vault secrets/, 'vault-secret-missing'],
   [/^(play|block|loop_control): unknown keyword/, 'unknown-keyword'],
   [/^unknown keyword or module/, 'unknown-keyword-or-module'],
   [/^unknown module/, 'unknown-module'],

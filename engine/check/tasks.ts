@@ -80,7 +80,7 @@ function checkValue(w: Walk, src: SourceFile, key: string, node: Node | null, ac
     }
     return
   }
-  checkStrings(w.f, src, node)
+  checkStrings(w.f, src, node, key !== 'name')
 }
 
 function defineNames(w: Walk, task: Task): void {
@@ -94,6 +94,8 @@ function defineNames(w: Walk, task: Task): void {
     f.define(task.args)
   }
   if (task.action === 'include_vars') includeVars(w, task)
+  // hosts and groups made at run time: a play's pattern may name them
+  if (task.action === 'add_host' || task.action === 'group_by') f.inventoryGrows = true
 }
 
 function includeVars(w: Walk, task: Task): void {

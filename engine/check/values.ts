@@ -12,9 +12,12 @@ export const CONDITIONS: ReadonlySet<string> = new Set(['when', 'changed_when', 
 
 const MARKS = /\{\{|\{%|\{#/
 
-/** Check every templated string under `node` (keys left out) as an inline template. */
-export function checkStrings(f: Findings, src: SourceFile, node: unknown): void {
-  for (const scalar of stringScalars(node)) if (MARKS.test(scalar.value as string)) checkScalar(f, src, scalar, 'inline', 'template-syntax')
+/**
+ * Check every templated string under `node` (keys left out) as an inline template. `uses: false` for a task's
+ * `name`, which ansible shows as written when a variable in it is undefined rather than failing.
+ */
+export function checkStrings(f: Findings, src: SourceFile, node: unknown, uses = true): void {
+  for (const scalar of stringScalars(node)) if (MARKS.test(scalar.value as string)) checkScalar(f, src, scalar, 'inline', 'template-syntax', uses)
 }
 
 /**
@@ -34,9 +37,9 @@ export function checkCondition(f: Findings, src: SourceFile, keyword: string, no
   }
 }
 
-function checkScalar(f: Findings, src: SourceFile, scalar: Scalar, kind: 'inline' | 'expression', syntaxKind: string): void {
+function checkScalar(f: Findings, src: SourceFile, scalar: Scalar, kind: 'inline' | 'expression', syntaxKind: string, uses = true): void {
   const use = analyzeTemplate(String(scalar.value), kind)
-  report(f, use, (line, col) => insideScalar(src, scalar, line, col), syntaxKind, displayScalar(scalar))
+  report(f, uses ? use : { ...use, variables: [] }, (line, col) => insideScalar(src, scalar, line, col), syntaxKind, displayScalar(scalar))
 }
 
 const displayScalar = (s: Scalar): string => JSON.stringify(String(s.value).length > 80 ? `${String(s.value).slice(0, 80)}...` : s.value)
