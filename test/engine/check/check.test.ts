@@ -143,3 +143,20 @@ describe('tsplay check', async () => {
     expect(bad.err).toContain("--format must be one of text, json, github, sarif, got 'xml'")
   })
 })
+
+describe('tsplay check with vaulted variables', () => {
+  const VAULT = 'test/fixtures/playbooks/vault'
+  const args = ['check', `${VAULT}/site.yml`, '-i', 'test/fixtures/playbooks/inventory.ini', '-e', 'out=/tmp', '--format', 'json']
+
+  it('reports vaulted files it cannot read without secrets, and no variable from them as undefined', async () => {
+    const run = await tsplay(...args)
+    const reported = JSON.parse(run.out) as Reported[]
+    expect([...new Set(reported.map((p) => p.kind))]).toEqual(['vault-secret-missing'])
+    expect(run.code).toBe(4)
+  })
+
+  it('reads them with the secrets a run takes', async () => {
+    const run = await tsplay(...args, '--vault-id', `default@${VAULT}/vault-pass.txt`, '--vault-id', `prod@${VAULT}/prod-pass.txt`)
+    expect(run).toEqual({ code: 0, out: '[]\n', err: '' })
+  })
+})
