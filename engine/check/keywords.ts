@@ -33,7 +33,7 @@ export function checkKeywordValues(f: Findings, src: SourceFile, map: YAMLMap, w
   }
   for (const key of NUMBERS) {
     const got = value(key)
-    if (got === undefined || got.v === null || isInt(got.v) || templated(got.v) || (key === 'max_fail_percentage' && typeof got.v === 'number')) continue
+    if (got === undefined || got.v === null || isInt(got.v) || templated(got.v) || (key === 'max_fail_percentage' && (typeof got.v === 'number' || /^\s*\d+(\.\d+)?\s*%?\s*$/.test(String(got.v))))) continue
     f.add(at(got.node), 'error', 'bad-number', `${key}: expected an integer, got ${JSON.stringify(got.v)}`)
   }
   const become = value('become_method')

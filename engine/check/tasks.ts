@@ -94,8 +94,11 @@ function defineNames(w: Walk, task: Task): void {
     f.define(task.args)
   }
   if (task.action === 'include_vars') includeVars(w, task)
-  // hosts and groups made at run time: a play's pattern may name them
+  // hosts and groups made at run time: a play's pattern may name them, add_host's other arguments are host vars
   if (task.action === 'add_host' || task.action === 'group_by') f.inventoryGrows = true
+  if (task.action === 'add_host') f.define(task.args)
+  // a facts module (service_facts, package_facts, a site's own) sets facts under names only it knows
+  if (/_facts$/.test(task.action)) f.unknowable = true
 }
 
 function includeVars(w: Walk, task: Task): void {
