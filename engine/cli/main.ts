@@ -17,6 +17,8 @@ import { playHosts, runPlaybook, type RunEvent, type RunState } from '../run/ind
 import { parseExtraVars } from '../vars/index.js'
 
 const USAGE = `usage: tsplay run PLAYBOOK [-i INVENTORY] [options]
+       tsplay check PLAYBOOK... [-i INVENTORY] [-e VARS] [--vault-id ...] [--format text|json|github|sarif]
+                          every problem found without connecting; exit 4 on errors, 1 on warnings only
        tsplay doc [MODULE | --list]
        tsplay vault create|encrypt|decrypt|view|edit|rekey|encrypt_string ...  (as ansible-vault)
        tsplay config dump [--only-changed] | view | list    (as ansible-config)
@@ -91,8 +93,9 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     if (command === 'vault') { const vault = await import('../vault/index.js'); return await vault.vaultCommand(rest, vault.terminalVaultIO()) }
     if (command === 'config') return await (await import('../config/index.js')).configCommand(rest, { out, err })
     if (command === 'run') return await run(rest, out, err)
+    if (command === 'check') return await check(rest, out, err)
     if (command === 'galaxy') return await (await import('./galaxy.js')).galaxyCommand(rest)
-    throw new UsageError(`unknown command '${command}' (expected run, doc, vault, config, galaxy or lab)`)
+    throw new UsageError(`unknown command '${command}' (expected run, check, doc, vault, config, galaxy or lab)`)
   } catch (error) {
     if (error instanceof UsageError) { err(`tsplay: ${error.message}\n${USAGE.split('\n')[0]}\n`); return EXIT.usage }
     if (error instanceof OptionsError) { err(`tsplay: ${error.message}\n`); return EXIT.options }
@@ -234,6 +237,17 @@ async function runParsed(o: ReturnType<typeof parseRunArgs>, out: (s: string) =>
 }
 
 /** The vault secrets of `--vault-id`, `--vault-password-file`, `--ask-vault-pass` and ansible.cfg's vault settings. */
+// `tsplay check` with ansible.cfg's roles/library/collections paths and inventory, and the run's vault secrets
+async function check(args: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const settings = runSettings(loadConfig())
+  const { checkCommand } = await import('../check/index.js')
+  const useVault = async (o: Record<string, unknown>): Promise<void> => {
+    const secrets = await loadRunVaultSecrets(o as ReturnType<typeof parseRunArgs>, settings, err)
+    useVaultSecrets(secrets.ids.length > 0 ? secrets : undefined)
+  }
+  return await checkCommand(args, out, { version: version(), paths: settings.paths, inventory: settings.inventory, useVault })
+}
+
 async function loadRunVaultSecrets(o: ReturnType<typeof parseRunArgs>, settings: ReturnType<typeof runSettings>, err: (s: string) => void): Promise<import('../vault/index.js').VaultSecrets> {
   const vault = await import('../vault/index.js')
   const list = (v: unknown): string[] => [v ?? []].flat().map(String)

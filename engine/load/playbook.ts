@@ -5,15 +5,15 @@ import { builtinModules, resolveModuleName } from '../../modules/index.js'
 import { collectionRoots, findAnsibleModule, type AnsibleModuleRef } from '../ansible/index.js'
 import { didYouMean } from '../errors.js'
 import { validateArgs, parseKeyValues, schemaShape, splitArgs } from './args.js'
-import { collectionList, importing, loadRoleBlock, roleFromTask, type LoadContext } from './roles.js'
+import { collecting, collectionList, importing, loadRoleBlock, roleFromTask, type LoadContext } from './roles.js'
 import { flattenTasks, includeParams, VARIABLE_PARAMS, type Block, type Item, type Keywords, type Play, type Playbook, type Scope, type SearchPaths, type Task } from './model.js'
 import { isObject, keywordsOf, nodeAt, pairOf, valueOf } from './nodes.js'
 import { BLOCK_KEYWORDS, ENGINE_ACTIONS, ROLE_INCLUDE_ARGS, HANDLER_KEYWORDS, LOOP_CONTROL_KEYWORDS, META_ACTIONS, PLAY_KEYWORDS, TASK_KEYWORDS, WITH_LOOKUPS } from './keywords.js'
 import { errorAt, loadYaml, nodeLocation, type SourceFile } from '../yaml/index.js'
 
 /** Fresh loading state for one play (or one include at run time) whose role runs are counted in `seenRoles`. */
-export function loadContext(playbookDir: string, seenRoles: LoadContext['seenRoles'], paths: SearchPaths = searchPaths(playbookDir)): LoadContext {
-  return { playbookDir, paths, handlers: [], roles: [], seenRoles, notified: [], loadTasks: loadTaskFile, importing: [] }
+export function loadContext(playbookDir: string, seenRoles: LoadContext['seenRoles'], paths: SearchPaths = searchPaths(playbookDir), onError?: LoadContext['onError']): LoadContext {
+  return { playbookDir, paths, handlers: [], roles: [], seenRoles, notified: [], loadTasks: loadTaskFile, importing: [], ...(onError ? { onError } : {}) }
 }
 
 /** What the configuration says about where to look, as the CLI passes it from ansible.cfg / ANSIBLE_*. */
@@ -35,39 +35,44 @@ export function searchPaths(playbookDir: string, configured: ConfiguredPaths = {
   }
 }
 
-/** Load a playbook and everything static in it (roles, import_*), checked before any host is touched. */
-export function loadPlaybook(path: string, configured: ConfiguredPaths = {}): Playbook {
+/**
+ * Load a playbook and everything static in it (roles, import_*), checked before any host is touched. With
+ * `onError` (collecting mode, for `tsplay check`) every located error is reported there and loading goes on.
+ */
+export function loadPlaybook(path: string, configured: ConfiguredPaths = {}, onError?: LoadContext['onError']): Playbook {
   const abs = resolve(path)
   const paths = searchPaths(dirname(abs), configured)
-  return { path: abs, dir: dirname(abs), plays: loadPlays(abs, new Set(), paths), paths }
+  return { path: abs, dir: dirname(abs), plays: collecting({ onError }, [], () => loadPlays(abs, new Set(), paths, {}, onError)), paths }
 }
 
-function loadPlays(abs: string, seen: Set<string>, paths: SearchPaths, importVars: Record<string, unknown> = {}): Play[] {
+function loadPlays(abs: string, seen: Set<string>, paths: SearchPaths, importVars: Record<string, unknown>, onError: LoadContext['onError']): Play[] {
   const src = loadYaml(abs)
   const root = src.doc.contents as Node | null
   // ansible-playbook: "Empty playbook, nothing to do", exit 4
   if (root === null || (isScalar(root) && root.value === null)) throw errorAt(src, { file: src.path, line: 1, col: 1 }, 'empty playbook, nothing to do')
   if (!isSeq(root)) throw errorAt(src, nodeLocation(src, root), 'a playbook must be a list of plays')
   const plays: Play[] = []
-  for (const node of root.items as Node[]) {
-    if (!isMap(node)) throw errorAt(src, nodeLocation(src, node), 'a play must be a mapping')
-    const imported = pairOf(node, 'import_playbook') ?? pairOf(node, 'ansible.builtin.import_playbook')
-    if (imported) {
-      const target = resolve(dirname(abs), String(valueOf(imported)))
-      if (seen.has(target)) throw errorAt(src, nodeLocation(src, imported.value as Node), `import_playbook: recursive import of ${target}`)
-      // `import_playbook: x.yml` with `vars:` gives them to every imported play, over the play's own vars
-      const varsPair = pairOf(node, 'vars')
-      const given = varsPair ? valueOf(varsPair) : undefined
-      plays.push(...loadPlays(target, new Set([...seen, abs]), paths, { ...importVars, ...(isObject(given) ? given : {}) }))
-      continue
-    }
-    plays.push(loadPlay(src, node, dirname(abs), paths, importVars))
-  }
+  for (const node of root.items as Node[]) plays.push(...collecting({ onError }, [], () => loadPlayEntry(src, node, abs, seen, paths, importVars, onError)))
   return plays
 }
 
-function loadPlay(src: SourceFile, node: YAMLMap, dir: string, paths: SearchPaths, importVars: Record<string, unknown>): Play {
-  checkKeys(src, node, PLAY_KEYWORDS, 'play')
+function loadPlayEntry(src: SourceFile, node: Node, abs: string, seen: Set<string>, paths: SearchPaths, importVars: Record<string, unknown>, onError: LoadContext['onError']): Play[] {
+  if (!isMap(node)) throw errorAt(src, nodeLocation(src, node), 'a play must be a mapping')
+  const imported = pairOf(node, 'import_playbook') ?? pairOf(node, 'ansible.builtin.import_playbook')
+  if (imported) {
+    const target = resolve(dirname(abs), String(valueOf(imported)))
+    if (seen.has(target)) throw errorAt(src, nodeLocation(src, imported.value as Node), `import_playbook: recursive import of ${target}`)
+    // `import_playbook: x.yml` with `vars:` gives them to every imported play, over the play's own vars
+    const varsPair = pairOf(node, 'vars')
+    const given = varsPair ? valueOf(varsPair) : undefined
+    if (!existsFile(target)) throw errorAt(src, nodeLocation(src, imported.value as Node), `import_playbook: file not found: ${String(valueOf(imported))}`)
+    return loadPlays(target, new Set([...seen, abs]), paths, { ...importVars, ...(isObject(given) ? given : {}) }, onError)
+  }
+  return [loadPlay(src, node, dirname(abs), paths, importVars, onError)]
+}
+
+function loadPlay(src: SourceFile, node: YAMLMap, dir: string, paths: SearchPaths, importVars: Record<string, unknown>, onError: LoadContext['onError']): Play {
+  checkKeys(src, node, PLAY_KEYWORDS, 'play', onError)
   const keywords = keywordsOf(node)
   const location = nodeLocation(src, node)
   if (keywords['hosts'] === undefined) throw errorAt(src, location, "play: missing 'hosts'")
@@ -81,13 +86,13 @@ function loadPlay(src: SourceFile, node: YAMLMap, dir: string, paths: SearchPath
   // play vars may also be a list of mappings, merged in order
   const ownVars = Array.isArray(varsValue) ? Object.assign({}, ...varsValue.filter(isObject)) : isObject(varsValue) ? varsValue : {}
   const vars = { ...ownVars, ...importVars }
-  const ctx = { ...loadContext(dir, new Map(), paths), vars }
+  const ctx = { ...loadContext(dir, new Map(), paths, onError), vars }
   const preTasks = loadItems(src, nodeAt(node, 'pre_tasks'), scope, ctx, false)
   const roleBlocks: Item[] = []
   const rolesNode = nodeAt(node, 'roles')
   if (rolesNode !== undefined && rolesNode !== null) {
     if (!isSeq(rolesNode)) throw errorAt(src, nodeLocation(src, rolesNode), 'roles: expected a list of roles')
-    for (const entry of rolesNode.items as Node[]) roleBlocks.push(...loadRoleBlock(src, entry, scope, ctx))
+    for (const entry of rolesNode.items as Node[]) roleBlocks.push(...collecting(ctx, [], () => loadRoleBlock(src, entry, scope, ctx)))
   }
   const tasks = [...roleBlocks, ...loadItems(src, nodeAt(node, 'tasks'), scope, ctx, false)]
   const postTasks = loadItems(src, nodeAt(node, 'post_tasks'), scope, ctx, false)
@@ -132,7 +137,9 @@ export function checkNotified(ctx: LoadContext, handlers: readonly Task[]): void
   for (const n of ctx.notified) {
     if (known.has(n.name) || /{{|{%/.test(n.name)) continue
     const hint = didYouMean(n.name, known)
-    throw errorAt(n.src, n.location, `notify: no handler named '${n.name}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
+    const error = errorAt(n.src, n.location, `notify: no handler named '${n.name}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
+    if (ctx.onError === undefined) throw error
+    ctx.onError(error)
   }
   ctx.notified.length = 0
 }
@@ -142,7 +149,7 @@ export function loadItems(src: SourceFile, node: Node | null | undefined, scope:
   // an empty section or file (`tasks:`, a file holding only `---`) has no tasks, as in ansible
   if (node === undefined || node === null || (isScalar(node) && node.value === null)) return []
   if (!isSeq(node)) throw errorAt(src, nodeLocation(src, node), 'expected a list of tasks')
-  return (node.items as Node[]).flatMap((n) => loadItem(src, n, scope, ctx, handler))
+  return (node.items as Node[]).flatMap((n) => collecting(ctx, [], () => loadItem(src, n, scope, ctx, handler)))
 }
 
 /** Load the task file at `path` under `scope` (import_tasks at load, include_tasks at run time). */
@@ -171,7 +178,7 @@ function isStaticInclude(task: Task): boolean {
 }
 
 function loadBlock(src: SourceFile, node: YAMLMap, scope: Scope, ctx: LoadContext, handler: boolean): Block {
-  checkKeys(src, node, BLOCK_KEYWORDS, 'block')
+  checkKeys(src, node, BLOCK_KEYWORDS, 'block', ctx.onError)
   const keywords = keywordsOf(node)
   const own: Scope = { keywords: withoutSections(keywords), parent: scope, dir: scope.dir, location: nodeLocation(src, node) }
   noteNotify(src, node, keywords, ctx)
@@ -188,6 +195,7 @@ function importTasks(task: Task, ctx: LoadContext, handler: boolean): Block {
   const file = String(task.args['file'] ?? task.args['_raw_params'] ?? '')
   if (/{{|{%/.test(file)) throw errorAt(task.src, task.location, 'import_tasks: the file name cannot be templated; use include_tasks')
   const path = findTaskFile(file, task.scope, ctx)
+  if (!existsFile(path)) throw errorAt(task.src, task.location, `${task.action}: file not found: ${file}`)
   const own: Scope = { keywords: task.keywords, parent: task.scope, dir: dirname(path), location: task.location, ...includeParams(task) }
   return { kind: 'block', ...own, block: importing(ctx, path, { src: task.src, location: task.location, what: 'import_tasks' }, () => loadTaskFile(path, own, ctx, handler)), rescue: [], always: [] }
 }
@@ -332,13 +340,15 @@ function noteNotify(src: SourceFile, node: YAMLMap, keywords: Keywords, ctx: Loa
   }
 }
 
-/** Reject keys outside `allowed` with a did-you-mean; `what` names the construct. */
-export function checkKeys(src: SourceFile, node: YAMLMap, allowed: ReadonlySet<string>, what: string): void {
+/** Reject keys outside `allowed` with a did-you-mean; `what` names the construct. With `onError`, report each and go on. */
+export function checkKeys(src: SourceFile, node: YAMLMap, allowed: ReadonlySet<string>, what: string, onError?: LoadContext['onError']): void {
   for (const pair of node.items as Pair[]) {
     const key = String((pair.key as { value?: unknown } | null)?.value ?? pair.key)
     if (allowed.has(key)) continue
     const hint = didYouMean(key, allowed)
-    throw errorAt(src, nodeLocation(src, pair.key as Node), `${what}: unknown keyword '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
+    const error = errorAt(src, nodeLocation(src, pair.key as Node), `${what}: unknown keyword '${key}'${hint ? ` (did you mean '${hint}'?)` : ''}`)
+    if (onError === undefined) throw error
+    onError(error)
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { basename, dirname, extname, join, resolve } from 'node:path'
 import { isMap, isScalar, isSeq, type Node } from 'yaml'
-import type { SourceLocation } from '../errors.js'
+import { PlaybookError, type SourceLocation } from '../errors.js'
 import { flattenTasks, includeParams, type Block, type Item, type RoleInstance, type Scope, type SearchPaths, type Task } from './model.js'
 import { isObject, keywordsOf } from './nodes.js'
 import { ROLE_KEYWORDS } from './keywords.js'
@@ -24,6 +24,23 @@ export interface LoadContext {
   readonly loadTasks: (path: string, scope: Scope, ctx: LoadContext, handler?: boolean) => Item[]
   /** Task files and roles being imported, outermost first: importing one of them again is a cycle. */
   readonly importing: string[]
+  /**
+   * Collecting mode (`tsplay check`): a located error is handed here and loading goes on with the next task, role
+   * or play instead of stopping at the first problem. Absent: the first error is thrown, as for a run.
+   */
+  readonly onError?: (error: PlaybookError) => void
+}
+
+/** Run `load`; in collecting mode a PlaybookError is reported to `ctx.onError` and `fallback` returned instead. */
+export function collecting<T>(ctx: { readonly onError?: LoadContext['onError'] | undefined }, fallback: T, load: () => T): T {
+  if (ctx.onError === undefined) return load()
+  try {
+    return load()
+  } catch (error) {
+    if (!(error instanceof PlaybookError)) throw error
+    ctx.onError(error)
+    return fallback
+  }
 }
 
 /**
