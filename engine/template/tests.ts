@@ -4,6 +4,7 @@ import { TemplateError } from '../errors.js'
 import { pythonCompare, pythonEquals, pythonTruthy } from '../python/index.js'
 import { bindArgs } from './args.js'
 import { pythonRegex } from './regex.js'
+import { IP_TESTS } from './ip-tests.js'
 import { inOperator } from './runtime.js'
 import { Undefined, strict } from './undefined.js'
 import { versionTest } from './version.js'
@@ -60,6 +61,7 @@ const compareTest = (op: string): Test => (a, b) => {
 
 /** Jinja2 and Ansible tests (`x is defined`, `r is failed`, `v is version('1.2', '>=')`). */
 export const TESTS: Record<string, Test> = {
+  ...IP_TESTS,
   defined: (v) => !(v instanceof Undefined) && v !== undefined,
   undefined: (v) => v instanceof Undefined || v === undefined,
   none: (v) => v === null,

@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { realpathSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { posix } from 'node:path'
@@ -64,34 +64,6 @@ function uuid5(name: string, namespace: string): string {
   bytes[8] = (bytes[8]! & 0x3f) | 0x80
   const hex = bytes.toString('hex')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
-}
-
-/** A small deterministic generator (mulberry32) for `random(seed=...)`; Python's own sequence is not reproduced. */
-function seeded(seed: unknown): () => number {
-  let h = 0
-  for (const ch of pythonStr(seed)) h = Math.imul(h ^ ch.charCodeAt(0), 2654435761)
-  let a = h >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-function random(value: unknown, ...args: unknown[]): unknown {
-  const [start, step = 1, seed] = bindArgs('random', args, ['start', 'step', 'seed'])
-  const next = seed === undefined || seed === null ? () => randomInt(0, 2 ** 32) / 2 ** 32 : seeded(seed)
-  if (typeof value === 'number') {
-    const from = typeof start === 'number' ? start : 0
-    const count = Math.ceil((value - from) / Number(step))
-    if (count <= 0) throw new TemplateError('random: empty range')
-    return from + Math.floor(next() * count) * Number(step)
-  }
-  const list = Array.isArray(value) ? value : [...pythonStr(value)]
-  if (list.length === 0) throw new TemplateError('random: cannot choose from an empty sequence')
-  return list[Math.floor(next() * list.length)]
 }
 
 const UNITS = 'BKMGTPEZY'
@@ -193,7 +165,6 @@ export const DATA_FILTERS: Record<string, Filter> = {
   sha1: (v) => hash(v, 'sha1'),
   md5: (v) => hash(v, 'md5'),
   to_uuid: (v, namespace = ANSIBLE_UUID_NAMESPACE) => uuid5(pythonStr(v), String(namespace)),
-  random,
   human_to_bytes: humanToBytes,
   human_readable: humanReadable,
   password_hash: passwordHash,

@@ -5,8 +5,12 @@ import { bindArgs, splitArgs } from '../args.js'
 import { percentFormat, pythonMethod } from '../methods.js'
 import { DATA_FILTERS } from './data.js'
 import { JINJA_FILTERS } from './jinja.js'
-import { NET_FILTERS } from './net.js'
+import { IPADDR_FILTERS } from './ipaddr.js'
+import { IPNET_FILTERS } from './ipnet.js'
 import { LIST_FILTERS } from './list.js'
+import { COMMUNITY_FILTERS } from './community.js'
+import { ITERTOOLS_FILTERS } from './itertools.js'
+import { RANDOM_FILTERS } from './random.js'
 import { Undefined, UndefinedUse, deepStrict } from '../undefined.js'
 
 function toBool(value: unknown): boolean | null {
@@ -196,7 +200,7 @@ function remembered(filter: Filter): Filter {
 export const FILTERS: Record<string, Filter> = {
   ...LENIENT,
   ...Object.fromEntries(
-    Object.entries({ ...CORE_FILTERS, ...LIST_FILTERS, ...DATA_FILTERS, ...JINJA_FILTERS, ...NET_FILTERS }).map(([name, f]) => {
+    Object.entries({ ...CORE_FILTERS, ...LIST_FILTERS, ...DATA_FILTERS, ...JINJA_FILTERS, ...IPADDR_FILTERS, ...IPNET_FILTERS, ...COMMUNITY_FILTERS, ...ITERTOOLS_FILTERS, ...RANDOM_FILTERS }).map(([name, f]) => {
       const checked = strictFilter(name, f)
       return [name, STRING_TYPE_FILTERS.has(name) ? remembered(checked) : checked]
     }),

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto'
 import { TemplateError } from '../../errors.js'
 import { pythonCompare, pythonStr } from '../../python/index.js'
 import { bindArgs } from '../args.js'
@@ -103,15 +102,6 @@ function urlsplit(value: unknown, query?: unknown): unknown {
   return parts[String(query)]
 }
 
-function shuffle(value: unknown): unknown[] {
-  const items = [...list(value, 'shuffle')]
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = randomInt(0, i + 1)
-    ;[items[i], items[j]] = [items[j], items[i]]
-  }
-  return items
-}
-
 /** Jinja2's and Ansible's less common filters: groupby, slice, truncate, urlencode, math, urlsplit. */
 export const JINJA_FILTERS: Record<string, Filter> = {
   groupby,
@@ -120,7 +110,6 @@ export const JINJA_FILTERS: Record<string, Filter> = {
   urlencode: (v) => urlencode(v),
   filesizeformat: (v, binary) => filesizeformat(v, binary),
   urlsplit: (v, q) => urlsplit(v, q),
-  shuffle: (v) => shuffle(v),
   tojson: (v, indent) => toPythonJson(v, { indent: typeof indent === 'number' ? indent : undefined, sortKeys: true, ensureAscii: true }),
   log: (v, base) => (base === undefined ? Math.log(Number(v)) : Math.log(Number(v)) / Math.log(Number(base))),
   pow: (v, exponent) => Number(v) ** Number(exponent),

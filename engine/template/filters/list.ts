@@ -132,11 +132,12 @@ function mergeLists(a: unknown[], b: unknown[], mode: string): unknown[] {
   }
 }
 
-function merge(a: Dict, b: Dict, recursive: boolean, listMerge: string): Dict {
+/** Ansible's merge_hash: `b` over `a`, dicts merged deeply when `recursive`, lists as `listMerge` says. */
+export function mergeDicts(a: Dict, b: Dict, recursive: boolean, listMerge: string): Dict {
   const out: Dict = { ...a }
   for (const [k, v] of Object.entries(b)) {
     const old = out[k]
-    if (recursive && isDict(old) && isDict(v)) out[k] = merge(old, v, true, listMerge)
+    if (recursive && isDict(old) && isDict(v)) out[k] = mergeDicts(old, v, true, listMerge)
     else if (Array.isArray(old) && Array.isArray(v)) out[k] = mergeLists(old, v, listMerge)
     else out[k] = v
   }
@@ -150,7 +151,7 @@ function combine(value: unknown, ...args: unknown[]): Dict {
   for (const d of dicts) if (!isDict(d)) throw new TemplateError(`combine: expected dicts, got ${pythonStr(d)}`)
   const recursive = keywords.recursive === true
   const listMerge = String(keywords.list_merge ?? 'replace')
-  return (dicts as Dict[]).reduce((acc, d) => merge(acc, d, recursive, listMerge), {})
+  return (dicts as Dict[]).reduce((acc, d) => mergeDicts(acc, d, recursive, listMerge), {})
 }
 
 function subelements(value: unknown, ...args: unknown[]): unknown[][] {
@@ -167,11 +168,6 @@ function subelements(value: unknown, ...args: unknown[]): unknown[][] {
     for (const s of sub) out.push([item, s])
   }
   return out
-}
-
-function product(value: unknown, ...lists: unknown[]): unknown[][] {
-  const { positional } = splitArgs(lists)
-  return [value, ...positional].map((l) => seq(l, 'product')).reduce<unknown[][]>((acc, l) => acc.flatMap((prefix) => l.map((x) => [...prefix, x])), [[]])
 }
 
 function zip(value: unknown, ...lists: unknown[]): unknown[][] {
@@ -261,7 +257,6 @@ export const LIST_FILTERS: Record<string, Filter> = {
   symmetric_difference: setOp('symmetric_difference'),
   combine,
   subelements,
-  product,
   zip,
   zip_longest: zipLongest,
   extract: (item, container, morekeys) => extract(item, container, morekeys),

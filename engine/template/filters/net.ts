@@ -1,24 +1,29 @@
-import { TemplateError } from '../../errors.js'
+import ipaddrjs from 'ipaddr.js'
 import { pythonStr } from '../../python/index.js'
-import type { Filter } from './types.js'
 
-// ansible.utils' ipaddr family (netaddr-based in Ansible) for the queries roles use: the first
-// service IP of a CIDR (`'10.233.0.0/18' | ipaddr('net') | ipaddr(1) | ipaddr('address')`),
-// address, prefix, netmask, network, broadcast, size, wrap.
+// IP values as netaddr's IPNetwork holds them (an address plus a prefix, the host part kept), the
+// parsing and printing the ansible.utils filters rely on, and the address blocks netaddr and
+// Python's ipaddress classify as private, reserved, link-local.
 
 /** An address with a prefix, as netaddr's IPNetwork: `ip` keeps the host part. */
-interface Net {
+export interface Net {
   readonly version: 4 | 6
   readonly ip: bigint
   readonly prefix: number
-  /** Whether the text had a `/prefix` (netaddr's "network" type) or was a bare address. */
-  readonly network: boolean
 }
 
-const bits = (n: Net): number => (n.version === 4 ? 32 : 128)
-const mask = (n: Net): bigint => ((1n << BigInt(bits(n))) - 1n) ^ ((1n << BigInt(bits(n) - n.prefix)) - 1n)
-const first = (n: Net): bigint => n.ip & mask(n)
-const size = (n: Net): bigint => 1n << BigInt(bits(n) - n.prefix)
+/** Address width in bits. */
+export const bits = (n: { version: 4 | 6 }): number => (n.version === 4 ? 32 : 128)
+/** Number of addresses in the network. */
+export const size = (n: Net): bigint => 1n << BigInt(bits(n) - n.prefix)
+/** The netmask as a number. */
+export const mask = (n: Net): bigint => ((1n << BigInt(bits(n))) - 1n) ^ (size(n) - 1n)
+/** The network's first address. */
+export const first = (n: Net): bigint => n.ip & mask(n)
+/** The network's last address. */
+export const last = (n: Net): bigint => first(n) + size(n) - 1n
+/** netaddr's broadcast: the last address, except that a /31, /32 (or /127, /128) has none. */
+export const broadcast = (n: Net): bigint | undefined => (size(n) > 2n ? last(n) : undefined)
 
 function parseV4(text: string): bigint | undefined {
   const parts = text.split('.')
@@ -27,46 +32,43 @@ function parseV4(text: string): bigint | undefined {
 }
 
 function parseV6(text: string): bigint | undefined {
-  let head = text
-  let tail4: bigint | undefined
-  const v4 = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text)
-  if (v4) {
-    tail4 = parseV4(v4[1]!)
-    if (tail4 === undefined) return undefined
-    head = `${text.slice(0, v4.index)}:0:0`
-  }
-  const halves = head.split('::')
-  if (halves.length > 2) return undefined
-  const groups = (s: string): string[] => (s === '' ? [] : s.split(':'))
-  const left = groups(halves[0]!)
-  const right = halves.length === 2 ? groups(halves[1]!) : []
-  const missing = 8 - left.length - right.length
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined
-  const all = [...left, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...right]
-  if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return undefined
-  const value = all.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n)
-  return tail4 === undefined ? value : (value & ~0xffffffffn) | tail4
+  if (text.includes('%') || !ipaddrjs.IPv6.isValid(text)) return undefined
+  return ipaddrjs.IPv6.parse(text).toByteArray().reduce((acc, b) => (acc << 8n) + BigInt(b), 0n)
 }
 
-/** Parse `a.b.c.d[/p]` or an IPv6 address `[/p]`; undefined when it is neither. */
-export function parseNet(value: unknown): Net | undefined {
+/** The address in `text` (dotted IPv4 or any IPv6 form), undefined when it is neither. */
+export function parseAddress(text: string): { version: 4 | 6; ip: bigint } | undefined {
+  const version = text.includes(':') ? 6 : 4
+  const ip = version === 4 ? parseV4(text) : parseV6(text)
+  return ip === undefined ? undefined : { version, ip }
+}
+
+/** A prefix length, or a dotted netmask or hostmask as netaddr accepts them after the slash. */
+function parsePrefix(text: string, version: 4 | 6): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text) <= (version === 4 ? 32 : 128) ? Number(text) : undefined
+  const m = version === 4 ? parseV4(text) : undefined
+  if (m === undefined) return undefined
+  const ones = m.toString(2).padStart(32, '0')
+  if (/^1*0*$/.test(ones)) return ones.indexOf('0') < 0 ? 32 : ones.indexOf('0')
+  if (/^0*1*$/.test(ones)) return ones.indexOf('1') < 0 ? 32 : ones.indexOf('1')
+  return undefined
+}
+
+/** Parse `address[/prefix]` as netaddr's IPNetwork does; `network` tells whether a prefix was written. */
+export function parseNet(value: unknown): (Net & { network: boolean }) | undefined {
   const text = pythonStr(value).trim()
   const [address = '', prefixText, extra] = text.split('/')
   if (extra !== undefined) return undefined
-  const version = address.includes(':') ? 6 : 4
-  const ip = version === 4 ? parseV4(address) : parseV6(address)
-  if (ip === undefined) return undefined
-  const max = version === 4 ? 32 : 128
-  if (prefixText !== undefined && !/^\d+$/.test(prefixText)) return undefined
-  const prefix = prefixText === undefined ? max : Number(prefixText)
-  if (prefix > max) return undefined
-  return { version, ip, prefix, network: prefixText !== undefined }
+  const parsed = parseAddress(address)
+  if (!parsed) return undefined
+  const prefix = prefixText === undefined ? bits(parsed) : parsePrefix(prefixText, parsed.version)
+  if (prefix === undefined) return undefined
+  return { ...parsed, prefix, network: prefixText !== undefined }
 }
 
-/** An address as netaddr prints it (IPv6 in RFC 5952 form). */
-function format(version: 4 | 6, ip: bigint): string {
+/** An address as netaddr prints it: IPv6 compressed as inet_ntop does, with an embedded IPv4 where it would. */
+export function format(version: 4 | 6, ip: bigint): string {
   if (version === 4) return [24n, 16n, 8n, 0n].map((s) => String((ip >> s) & 255n)).join('.')
-  if (ip >> 32n === 0xffffn) return `::ffff:${format(4, ip & 0xffffffffn)}`
   const groups = Array.from({ length: 8 }, (_, i) => Number((ip >> BigInt(112 - 16 * i)) & 0xffffn))
   let best = { start: -1, length: 1 }
   for (let i = 0; i < 8; ) {
@@ -79,69 +81,49 @@ function format(version: 4 | 6, ip: bigint): string {
     if (j - i > best.length) best = { start: i, length: j - i }
     i = j
   }
+  if (best.start === 0 && (best.length === 6 || (best.length === 5 && groups[5] === 0xffff))) {
+    return `::${best.length === 5 ? 'ffff:' : ''}${format(4, ip & 0xffffffffn)}`
+  }
   const hex = groups.map((g) => g.toString(16))
   if (best.start < 0) return hex.join(':')
   return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`
 }
 
-const cidr = (n: Net): string => `${format(n.version, n.ip)}/${n.prefix}`
+/** `ip/prefix`, as str(IPNetwork). */
+export const cidr = (n: Net): string => `${format(n.version, n.ip)}/${n.prefix}`
 
-const QUERIES: Record<string, (n: Net, value: unknown) => unknown> = {
-  '': (n) => (n.network ? cidr(n) : format(n.version, n.ip)),
-  // netaddr: a /31 has no broadcast, and the first address of an IPv6 network is a host too.
-  address: (n) => (size(n) <= 2n || n.ip !== first(n) || n.version === 6 ? format(n.version, n.ip) : null),
-  broadcast: (n) => (size(n) > 2n ? format(n.version, first(n) + size(n) - 1n) : null),
-  bool: () => true,
-  cidr,
-  host: (n) => (size(n) <= 2n || n.ip !== first(n) ? cidr(n) : null),
-  'host/prefix': (n) => (size(n) > 2n && (n.ip === first(n) || n.ip === first(n) + size(n) - 1n) ? false : cidr(n)),
-  'ip/prefix': (n) => (size(n) === 2n || (size(n) > 1n && n.ip !== first(n)) ? cidr(n) : null),
-  net: (n) => (size(n) > 1n && n.ip === first(n) ? cidr(n) : null),
-  netmask: (n) => format(n.version, mask(n)),
-  hostmask: (n) => format(n.version, size(n) - 1n),
-  network: (n) => format(n.version, first(n)),
-  'network/prefix': (n) => `${format(n.version, first(n))}/${n.prefix}`,
-  subnet: (n) => `${format(n.version, first(n))}/${n.prefix}`,
-  prefix: (n) => n.prefix,
-  size: (n) => Number(size(n)),
-  type: (n) => (size(n) === 1n || n.ip !== first(n) ? 'address' : 'network'),
-  version: (n) => n.version,
-  wrap: (n, value) => (n.version === 6 ? (n.network ? `[${format(6, n.ip)}]/${n.prefix}` : `[${format(6, n.ip)}]`) : value),
-  ipv4: (n, value) => (n.version === 4 ? value : false),
-  ipv6: (n, value) => (n.version === 6 ? value : false),
-}
-QUERIES.ip = QUERIES.address!
-QUERIES.v4 = QUERIES.ipv4!
-QUERIES.v6 = QUERIES.ipv6!
-
-/** ansible.utils.ipaddr: `value | ipaddr(query)`; lists keep the elements whose result is truthy. */
-export function ipaddr(value: unknown, query: unknown = '', version?: 4 | 6): unknown {
-  if (Array.isArray(value)) return value.map((v) => ipaddr(v, query, version)).filter((r) => r !== false && r !== null && r !== '')
-  const net = parseNet(value)
-  if (!net || (version !== undefined && net.version !== version)) return false
-  const q = String(query)
-  const handler = QUERIES[q]
-  if (handler) return handler(net, value)
-  if (!/^-?\d+$/.test(q)) throw new TemplateError(`ipaddr: unknown filter type: ${q}`)
-  // An integer picks the nth address of the network (negative counts from the end).
-  if (size(net) === 1n) return format(net.version, net.ip)
-  const n = BigInt(q)
-  if (n >= size(net) || -n > size(net)) return false
-  return `${format(net.version, first(net) + (n < 0n ? size(net) + n : n))}/${net.prefix}`
+/** A block of addresses written as CIDR text. */
+interface Block {
+  readonly version: 4 | 6
+  readonly from: bigint
+  readonly to: bigint
 }
 
-function ipwrap(value: unknown, query: unknown = ''): unknown {
-  const wrap = (v: unknown): unknown => {
-    const result = ipaddr(v, query)
-    return result === false || result === null ? v : ipaddr(result, 'wrap')
-  }
-  return Array.isArray(value) ? value.map(wrap) : wrap(value)
+function blocks(...texts: string[]): Block[] {
+  return texts.map((t) => {
+    const [a, b] = t.split('-')
+    const n = parseNet(a)!
+    return b === undefined ? { version: n.version, from: first(n), to: last(n) } : { version: n.version, from: n.ip, to: parseNet(b)!.ip }
+  })
 }
 
-/** ansible.utils' ipaddr, ipv4, ipv6 and ipwrap filters. */
-export const NET_FILTERS: Record<string, Filter> = {
-  ipaddr: (v, query) => ipaddr(v, query ?? ''),
-  ipv4: (v, query) => ipaddr(v, query ?? '', 4),
-  ipv6: (v, query) => ipaddr(v, query ?? '', 6),
-  ipwrap: (v, query) => ipwrap(v, query ?? ''),
+/** Whether the whole of `n` lies inside one of `list`. */
+export const within = (n: Net, list: readonly Block[]): boolean => list.some((b) => b.version === n.version && b.from <= first(n) && last(n) <= b.to)
+
+/** netaddr 0.8's address classes (`is_private()` and friends), which the ipaddr filter's queries use. */
+export const NETADDR = {
+  private: blocks('10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.0.0.0/24', '192.168.0.0/16', '198.18.0.0/15', '239.0.0.0-239.255.255.255', 'fc00::/7', 'fec0::/10'),
+  linkLocal: blocks('169.254.0.0/16', 'fe80::/10'),
+  multicast: blocks('224.0.0.0/4', 'ff00::/8'),
+  loopback: blocks('127.0.0.0/8', '::1/128'),
+}
+
+/** Python 3.11's ipaddress classes, which the ansible.utils tests use. */
+export const PYTHON = {
+  private: blocks('0.0.0.0/8', '10.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.0.170/31', '192.0.2.0/24', '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '240.0.0.0/4', '255.255.255.255/32', '::1/128', '::/128', '::ffff:0:0/96', '64:ff9b:1::/48', '100::/64', '2001::/23', '2001:db8::/32', '2002::/16', 'fc00::/7', 'fe80::/10'),
+  shared: blocks('100.64.0.0/10'),
+  reserved: blocks('240.0.0.0/4', '::/8', '100::/8', '200::/7', '400::/6', '800::/5', '1000::/4', '4000::/3', '6000::/3', '8000::/3', 'a000::/3', 'c000::/3', 'e000::/4', 'f000::/5', 'f800::/6', 'fe00::/9'),
+  multicast: blocks('224.0.0.0/4', 'ff00::/8'),
+  loopback: blocks('127.0.0.0/8', '::1/128'),
+  linkLocal: blocks('169.254.0.0/16', 'fe80::/10'),
 }
