@@ -62,7 +62,7 @@ export async function runSteps(steps: readonly PlannedStep[], show: (name: StepN
   for (const step of steps) {
     const failedBefore = results.find((r) => r.status === 'failed')
     const body = 'skip' in step.body ? undefined : step.body
-    const skip = 'skip' in step.body ? step.body.skip : failedBefore !== undefined && step.name !== 'destroy' ? `${failedBefore.name} failed` : undefined
+    const skip = failedBefore !== undefined && step.name !== 'destroy' ? `${failedBefore.name} failed` : 'skip' in step.body ? step.body.skip : undefined
     results.push(await show(step.name, async (progress) => {
       if (skip !== undefined || body === undefined) return { name: step.name, status: 'skipped', detail: skip ?? '', seconds: 0 }
       const started = Date.now()

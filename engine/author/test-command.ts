@@ -58,8 +58,9 @@ function plan(target: Target, hosts: TestHosts, work: string, keep: boolean): Pl
   let converge = target.path
   if (target.kind === 'role') {
     converge = join(work, 'converge.yml')
-    writeFileSync(converge, JSON.stringify([{ name: `converge ${basename(target.path)}`, hosts: 'all', roles: [{ role: target.path }] }], null, 2))
+    writeFileSync(converge, JSON.stringify([{ name: `converge ${basename(target.path)}`, hosts: 'all', roles: [{ role: basename(target.path) }] }], null, 2))
   }
+  // the role by its name, found first in its own parent folder: reports say `demo : task` as a play using it would
   const rolesPath = target.kind === 'role' ? [dirname(target.path)] : []
   const request = (playbook: string, check: boolean, progress: (t: string) => void): RunRequest => ({ playbook, inventory, check, extraVars: target.scenario.vars, rolesPath, onTask: progress })
   const { verify } = target.scenario
