@@ -24,6 +24,8 @@ const USAGE = `usage: tsplay run PLAYBOOK [-i INVENTORY] [options]
        tsplay config dump [--only-changed] | view | list    (as ansible-config)
        tsplay galaxy install -r requirements.yml ...        (runs ansible-galaxy)
        tsplay lab <up|down|status|ssh|stop|start> ...
+       tsplay init role NAME [--path DIR] | init project [DIR]   (skeletons that pass tsplay test)
+       tsplay test ROLE_DIR|PLAYBOOK [--keep] [--hosts N] [--scenario FILE]   (on fresh lab hosts)
 
 run options (as ansible-playbook):
   -i, --inventory SRC     inventory file, directory or host list "h1,h2," (repeatable;
@@ -95,7 +97,9 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     if (command === 'run') return await run(rest, out, err)
     if (command === 'check') return await check(rest, out, err)
     if (command === 'galaxy') return await (await import('./galaxy.js')).galaxyCommand(rest)
-    throw new UsageError(`unknown command '${command}' (expected run, check, doc, vault, config, galaxy or lab)`)
+    if (command === 'init') return (await import('../author/index.js')).initCommand(rest, out)
+    if (command === 'test') return await (await import('../author/index.js')).testCommand(rest, out, { tty: process.stdout.isTTY === true && process.env['CI'] === undefined && process.env['TERM'] !== 'dumb' })
+    throw new UsageError(`unknown command '${command}' (expected run, check, doc, vault, config, galaxy, lab, init or test)`)
   } catch (error) {
     if (error instanceof UsageError) { err(`tsplay: ${error.message}\n${USAGE.split('\n')[0]}\n`); return EXIT.usage }
     if (error instanceof OptionsError) { err(`tsplay: ${error.message}\n`); return EXIT.options }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import minimist from 'minimist'
 import { TsplayError, UsageError } from '../errors.js'
@@ -8,7 +8,7 @@ import { baseIsReady, ensureBase } from './base.js'
 import { deleteBridge, ensureBridge } from './bridge.js'
 import { existingHosts, hostPaths, hostStatus, mountHost, personalize, removeHost, startHost, stopHost, writeHostFile } from './host.js'
 import { writeInventory } from './inventory-file.js'
-import { ensureHostKey, ensureLabKey, labPublicKey, writeKnownHosts } from './keys.js'
+import { ensureHostKey, ensureLabKey, labPublicKey, mergeKnownHosts } from './keys.js'
 import { APT_PROXY_PORT, BRIDGE_ADDRESS, defaultInventoryPath, hostAddress, hostIndex, hostName, MAX_HOSTS, paths, REPO_PORT, SUITE } from './layout.js'
 import { labSources, mainMirror, reachableSources, readAptSources, sourcesList } from './mirror.js'
 import { repoSourceLine, repoUrl, serveRepo, stopRepoServer } from './repo.js'
@@ -92,35 +92,15 @@ async function up(count: number, options: UpOptions, say: (line: string) => void
   requireHost([...LAB_TOOLS, ...(typeof options.repo === 'string' ? ['dpkg-scanpackages'] : [])])
   const started = Date.now()
   await withLabLock(async () => {
-    const sources = labSources(readAptSources(), SUITE)
-    const mirror = mainMirror(sources, SUITE)
-    if (!baseIsReady() && existingHosts().length > 0) {
-      throw new LabError(`the lab base ${paths.base} is broken while hosts use it: run tsplay lab down, then up again`)
-    }
-    ensureBase(mirror, say)
-    ensureLabKey()
-    ensureBridge()
-    raiseKernelLimits()
-    await ensureAptCacher(mirror)
-    const hostSources = await reachableSources(sources, SUITE, (url) => reachableThroughProxy(url))
+    const hostSources = await prepareLab(say)
     if (typeof options.repo === 'string') await serveRepo(options.repo, options.port)
     if (options.repo === false) await stopRepoServer()
     const repo = readState().repo
     const wanted = Array.from({ length: count }, (_, i) => hostName(i + 1))
-    const hosts = [...new Set([...existingHosts(), ...wanted])].sort((a, b) => hostIndex(a)! - hostIndex(b)!)
-    const keys = hosts.map((name) => {
-      const fresh = !existsSync(join(hostPaths(name).upper, 'etc/hostname'))
-      mountHost(name)
-      if (fresh) {
-        personalize(name, labPublicKey())
-        writeHostFile(name, 'etc/apt/sources.list', sourcesList(hostSources))
-        writeHostFile(name, 'etc/apt/apt.conf.d/01proxy', aptProxyConf())
-      }
-      writeHostFile(name, REPO_LIST, repo ? repoSourceLine(repo.port) : null)
-      const publicKey = ensureHostKey(join(hostPaths(name).root, 'etc/ssh/ssh_host_ed25519_key'), name)
-      return { name, address: hostAddress(hostIndex(name)!), publicKey }
-    })
-    writeKnownHosts(keys)
+    // hosts a tool such as `tsplay test` owns are neither started nor listed here: its runs must not meet ours
+    const hosts = [...new Set([...existingHosts(), ...wanted])].filter((name) => ownerOf(name) === undefined).sort((a, b) => hostIndex(a)! - hostIndex(b)!)
+    const keys = hosts.map((name) => setUpHost(name, hostSources))
+    mergeKnownHosts(keys)
     for (const name of hosts) startHost(name)
     const late = await waitForSsh(hosts.map(sshTarget), SSH_TIMEOUT_MS)
     writeInventory(options.inventory, hosts, repo ? repoUrl(repo.port) : undefined)
@@ -128,6 +108,66 @@ async function up(count: number, options: UpOptions, say: (line: string) => void
   })
   say(statusTable())
   say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s; inventory: ${options.inventory}`)
+}
+
+/** The lab's shared parts (base, key, bridge, limits, apt proxy); returns the apt sources hosts get. */
+async function prepareLab(say: (line: string) => void): Promise<ReturnType<typeof labSources>> {
+  const sources = labSources(readAptSources(), SUITE)
+  const mirror = mainMirror(sources, SUITE)
+  if (!baseIsReady() && existingHosts().length > 0) {
+    throw new LabError(`the lab base ${paths.base} is broken while hosts use it: run tsplay lab down, then up again`)
+  }
+  ensureBase(mirror, say)
+  ensureLabKey()
+  ensureBridge()
+  raiseKernelLimits()
+  await ensureAptCacher(mirror)
+  return reachableSources(sources, SUITE, (url) => reachableThroughProxy(url))
+}
+
+/** Mount a host, personalise it when fresh, and return its known_hosts entry. */
+function setUpHost(name: string, hostSources: ReturnType<typeof labSources>): { name: string; address: string; publicKey: string } {
+  const repo = readState().repo
+  const fresh = !existsSync(join(hostPaths(name).upper, 'etc/hostname'))
+  mountHost(name)
+  if (fresh) {
+    personalize(name, labPublicKey())
+    writeHostFile(name, 'etc/apt/sources.list', sourcesList(hostSources))
+    writeHostFile(name, 'etc/apt/apt.conf.d/01proxy', aptProxyConf())
+  }
+  writeHostFile(name, REPO_LIST, repo ? repoSourceLine(repo.port) : null)
+  const publicKey = ensureHostKey(join(hostPaths(name).root, 'etc/ssh/ssh_host_ed25519_key'), name)
+  return { name, address: hostAddress(hostIndex(name)!), publicKey }
+}
+
+/**
+ * Boot `names` as fresh hosts (each one removed first if it exists), leaving every other host as it is. They
+ * are marked as `owner`'s: `lab up` then leaves them alone and out of its inventory until they are removed.
+ */
+export async function freshHosts(names: readonly string[], owner: string, say: (line: string) => void = () => undefined): Promise<void> {
+  requireHost(LAB_TOOLS)
+  for (const name of names) if (hostIndex(name) === undefined) throw new UsageError(`'${name}' is not a lab host name (lab1…lab${MAX_HOSTS})`)
+  await withLabLock(async () => {
+    for (const name of names) if (existingHosts().includes(name)) await removeHost(name)
+    const hostSources = await prepareLab(say)
+    const keys = names.map((name) => setUpHost(name, hostSources))
+    for (const name of names) writeFileSync(ownerFile(name), `${owner}\n`)
+    mergeKnownHosts(keys)
+    for (const name of names) startHost(name)
+    const late = await waitForSsh(names.map(sshTarget), SSH_TIMEOUT_MS)
+    if (late.length > 0) throw notReady(keys.filter((k) => late.includes(k.address)).map((k) => k.name))
+  })
+}
+
+const ownerFile = (name: string): string => join(hostPaths(name).dir, 'owner')
+
+/** Who owns a host that `lab up` must leave alone (`freshHosts`' owner), or undefined for the lab's own hosts. */
+export function ownerOf(name: string): string | undefined {
+  try {
+    return readFileSync(ownerFile(name), 'utf8').trim() || undefined
+  } catch {
+    return undefined
+  }
 }
 
 const sshTarget = (name: string): SshTarget => ({

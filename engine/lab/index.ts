@@ -1,7 +1,7 @@
 // Throwaway lab hosts (systemd-nspawn containers with real systemd and sshd) for the main job and the tests.
 // May import: errors.
 // This file is the folder's only public door: code outside the folder imports from here, never from its files.
-export { runLab, statusTable } from './command.js'
+export { freshHosts, ownerOf, runLab, statusTable } from './command.js'
 export { existingHosts, hostStatus, removeHost } from './host.js'
 export { inventoryText } from './inventory-file.js'
 export { BRIDGE, BRIDGE_ADDRESS, STATE_DIR, defaultInventoryPath, hostAddress, hostIndex, paths, projectRoot } from './layout.js'

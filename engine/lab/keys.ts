@@ -23,8 +23,10 @@ export function ensureHostKey(keyFile: string, host: string): string {
   return `${type!} ${key!}`
 }
 
-/** Write known_hosts with each host under its name and address, so strict host-key checking works at once. */
-export function writeKnownHosts(entries: readonly { name: string; address: string; publicKey: string }[]): void {
-  const lines = entries.map((e) => `${e.name},${e.address} ${e.publicKey}`)
-  writeFileSync(paths.knownHosts, lines.length ? `${lines.join('\n')}\n` : '', { mode: 0o600 })
+/** Write known_hosts entries for these hosts under name and address (strict checking works at once), keeping other hosts' lines. */
+export function mergeKnownHosts(entries: readonly { name: string; address: string; publicKey: string }[]): void {
+  const names = new Set(entries.map((e) => e.name))
+  const kept = existsSync(paths.knownHosts) ? readFileSync(paths.knownHosts, 'utf8').split('\n').filter((l) => l !== '' && !names.has(l.split(',')[0]!)) : []
+  const lines = [...kept, ...entries.map((e) => `${e.name},${e.address} ${e.publicKey}`)]
+  writeFileSync(paths.knownHosts, `${lines.join('\n')}\n`, { mode: 0o600 })
 }

@@ -1,9 +1,11 @@
+import type { SourceLocation } from '../errors.js'
 import type { HostStats, TaskResult } from './result.js'
 
 /** Everything the runner reports; the reporter is the only consumer that writes to the terminal. */
 export type RunEvent =
   | { readonly type: 'play'; readonly name: string; readonly check: boolean }
-  | { readonly type: 'task'; readonly name: string; readonly handler: boolean; readonly hosts: readonly string[] }
+  /** `location`: where the task is written (absent for the implicit Gathering Facts), for reports that name it. */
+  | { readonly type: 'task'; readonly name: string; readonly handler: boolean; readonly hosts: readonly string[]; readonly location?: SourceLocation }
   | { readonly type: 'result'; readonly result: TaskResult; readonly taskName: string }
   | { readonly type: 'item'; readonly result: TaskResult; readonly taskName: string }
   | { readonly type: 'retry'; readonly host: string; readonly taskName: string; readonly retriesLeft: number; readonly result: TaskResult }
