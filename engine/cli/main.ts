@@ -17,7 +17,8 @@ import { playHosts, runPlaybook, type RunEvent, type RunState } from '../run/ind
 import { parseExtraVars } from '../vars/index.js'
 
 const USAGE = `usage: tsplay run PLAYBOOK [-i INVENTORY] [options]
-       tsplay doc [MODULE | --list]
+       tsplay doc [MODULE | ROLE_PATH | --list]
+       tsplay schema [playbook|tasks|handlers|role-meta|argument-specs|all] [--out DIR]
        tsplay vault create|encrypt|decrypt|view|edit|rekey|encrypt_string ...  (as ansible-vault)
        tsplay config dump [--only-changed] | view | list    (as ansible-config)
        tsplay galaxy install -r requirements.yml ...        (runs ansible-galaxy)
@@ -88,11 +89,12 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     // the connection keeper, started by runs whose ssh args have ControlPersist, as the default ones do (engine/connection/keeper.ts)
     if (command === '__keeper' && rest[0] !== undefined) return (await (await import('../connection/index.js')).runKeeper(rest[0]), EXIT.ok)
     if (command === 'doc') return doc(rest, out)
+    if (command === 'schema') return (await import('../schema/index.js')).schemaCommand(rest, out)
     if (command === 'vault') { const vault = await import('../vault/index.js'); return await vault.vaultCommand(rest, vault.terminalVaultIO()) }
     if (command === 'config') return await (await import('../config/index.js')).configCommand(rest, { out, err })
     if (command === 'run') return await run(rest, out, err)
     if (command === 'galaxy') return await (await import('./galaxy.js')).galaxyCommand(rest)
-    throw new UsageError(`unknown command '${command}' (expected run, doc, vault, config, galaxy or lab)`)
+    throw new UsageError(`unknown command '${command}' (expected run, doc, schema, vault, config, galaxy or lab)`)
   } catch (error) {
     if (error instanceof UsageError) { err(`tsplay: ${error.message}\n${USAGE.split('\n')[0]}\n`); return EXIT.usage }
     if (error instanceof OptionsError) { err(`tsplay: ${error.message}\n`); return EXIT.options }
