@@ -11,6 +11,7 @@ import { useVaultSecrets } from '../yaml/index.js'
 import { parseYaml } from '../yaml/index.js'
 import { docList, docModule } from './doc.js'
 import { listPlaybook } from './list.js'
+import { docRole, isRoleDir } from './role-doc.js'
 import { runSettings, withConnectionDefaults } from './settings.js'
 import { jsonReporter, plainReporter, ttyReporter, warningText } from '../report/index.js'
 import { playHosts, runPlaybook, type RunEvent, type RunState } from '../run/index.js'
@@ -109,6 +110,8 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
 
 function doc(args: readonly string[], out: (s: string) => void): number {
   if (args.length === 0 || args[0] === '--list' || args[0] === '-l') out(docList())
+  else if (isRoleDir(args[0]!)) out(docRole(args[0]!))
+  else if (args[0]!.includes('/')) throw new UsageError(`doc: '${args[0]}' is not a role (a directory with tasks/ or meta/)`)
   else out(docModule(args[0]!))
   return EXIT.ok
 }
