@@ -11,6 +11,7 @@ import { onYamlWarning, useVaultSecrets } from '../yaml/index.js'
 import { parseYaml } from '../yaml/index.js'
 import { docList, docModule } from './doc.js'
 import { listPlaybook } from './list.js'
+import { docRole, isRoleDir } from './role-doc.js'
 import { runSettings, withConnectionDefaults } from './settings.js'
 import { jsonReporter, plainReporter, ttyReporter, warningText } from '../report/index.js'
 import { playHosts, runPlaybook, type RunEvent, type RunState } from '../run/index.js'
@@ -19,7 +20,8 @@ import { parseExtraVars } from '../vars/index.js'
 const USAGE = `usage: tsplay run PLAYBOOK [-i INVENTORY] [options]
        tsplay check PLAYBOOK... [-i INVENTORY] [-e VARS] [--vault-id ...] [--format text|json|github|sarif]
                           every problem found without connecting; exit 4 on errors, 1 on warnings only
-       tsplay doc [MODULE | --list]
+       tsplay doc [MODULE | ROLE_PATH | --list]
+       tsplay schema [playbook|tasks|handlers|role-meta|argument-specs|all] [--out DIR]
        tsplay vault create|encrypt|decrypt|view|edit|rekey|encrypt_string ...  (as ansible-vault)
        tsplay config dump [--only-changed] | view | list    (as ansible-config)
        tsplay galaxy install -r requirements.yml ...        (runs ansible-galaxy)
@@ -92,6 +94,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     // the connection keeper, started by runs whose ssh args have ControlPersist, as the default ones do (engine/connection/keeper.ts)
     if (command === '__keeper' && rest[0] !== undefined) return (await (await import('../connection/index.js')).runKeeper(rest[0]), EXIT.ok)
     if (command === 'doc') return doc(rest, out)
+    if (command === 'schema') return (await import('../schema/index.js')).schemaCommand(rest, out)
     if (command === 'vault') { const vault = await import('../vault/index.js'); return await vault.vaultCommand(rest, vault.terminalVaultIO()) }
     if (command === 'config') return await (await import('../config/index.js')).configCommand(rest, { out, err })
     if (command === 'run') return await run(rest, out, err)
@@ -99,7 +102,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     if (command === 'galaxy') return await (await import('./galaxy.js')).galaxyCommand(rest)
     if (command === 'init') return (await import('../author/index.js')).initCommand(rest, out)
     if (command === 'test') return await (await import('../author/index.js')).testCommand(rest, out, { tty: process.stdout.isTTY === true && process.env['CI'] === undefined && process.env['TERM'] !== 'dumb' })
-    throw new UsageError(`unknown command '${command}' (expected run, check, doc, vault, config, galaxy, lab, init or test)`)
+    throw new UsageError(`unknown command '${command}' (expected run, check, doc, schema, vault, config, galaxy, lab, init or test)`)
   } catch (error) {
     if (error instanceof UsageError) { err(`tsplay: ${error.message}\n${USAGE.split('\n')[0]}\n`); return EXIT.usage }
     if (error instanceof OptionsError) { err(`tsplay: ${error.message}\n`); return EXIT.options }
@@ -114,6 +117,8 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
 
 function doc(args: readonly string[], out: (s: string) => void): number {
   if (args.length === 0 || args[0] === '--list' || args[0] === '-l') out(docList())
+  else if (isRoleDir(args[0]!)) out(docRole(args[0]!))
+  else if (args[0]!.includes('/')) throw new UsageError(`doc: '${args[0]}' is not a role (a directory with tasks/ or meta/)`)
   else out(docModule(args[0]!))
   return EXIT.ok
 }
