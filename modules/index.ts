@@ -18,6 +18,7 @@ import { group_by } from './group_by.js'
 import { include_vars } from './include_vars.js'
 import { ini_file } from './ini_file.js'
 import { get_url } from './get_url.js'
+import { getent } from './getent.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
 import { lineinfile } from './lineinfile.js'
@@ -41,6 +42,7 @@ import { systemd } from './systemd.js'
 import { tempfile } from './tempfile.js'
 import { template } from './template.js'
 import { unarchive } from './unarchive.js'
+import { uri } from './uri.js'
 import { user } from './user.js'
 import { validate_argument_spec } from './validate_argument_spec.js'
 import { wait_for } from './wait_for.js'
@@ -68,6 +70,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   template,
   tempfile,
   unarchive,
+  uri,
   // system, packages and commands
   apt,
   apt_key,
@@ -94,6 +97,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   wait_for,
   wait_for_connection,
   ping,
+  getent,
   // logic
   add_host,
   assert,
