@@ -33,15 +33,15 @@ export function walkItems(w: Walk, items: readonly Item[]): void {
 
 function walkBlock(w: Walk, block: Block): void {
   const src = sourceOf(block.location.file)
-  const map = src && !block.role ? mapAt(src, block.location) : undefined
-  if (src && map) {
+  // a `block:`, and also what became a block: a role entry, import_role, import_tasks (once, however often imported)
+  const map = src ? mapAt(src, block.location) : undefined
+  const key = `block:${block.location.file}:${block.location.line}:${block.location.col}`
+  if (src && map && !w.visited.has(key)) {
+    w.visited.add(key)
     w.f.sources.add(src)
     noteDeprecatedInclude(w, src, map)
-    // role entries and import tasks also become blocks; only a real `block:` is checked as one here
-    if (pairIn(map, 'block')) {
-      checkKeywordValues(w.f, src, map, 'block')
-      for (const pair of map.items as Pair[]) if (!SECTIONS.has(keyOf(pair))) checkValue(w, src, keyOf(pair), pair.value as Node | null)
-    }
+    checkKeywordValues(w.f, src, map, 'block')
+    for (const pair of map.items as Pair[]) if (!SECTIONS.has(keyOf(pair))) checkValue(w, src, keyOf(pair), pair.value as Node | null)
   }
   w.f.define(block.keywords['vars'])
   w.f.define(block.params?.vars)

@@ -245,7 +245,6 @@ async function runParsed(o: ReturnType<typeof parseRunArgs>, out: (s: string) =>
   return code
 }
 
-/** The vault secrets of `--vault-id`, `--vault-password-file`, `--ask-vault-pass` and ansible.cfg's vault settings. */
 // `tsplay check` with ansible.cfg's roles/library/collections paths and inventory, and the run's vault secrets
 async function check(args: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const settings = runSettings(loadConfig())
@@ -257,6 +256,7 @@ async function check(args: readonly string[], out: (s: string) => void, err: (s:
   return await checkCommand(args, out, { version: version(), paths: settings.paths, inventory: settings.inventory, useVault })
 }
 
+/** The vault secrets of `--vault-id`, `--vault-password-file`, `--ask-vault-pass` and ansible.cfg's vault settings. */
 async function loadRunVaultSecrets(o: ReturnType<typeof parseRunArgs>, settings: ReturnType<typeof runSettings>, err: (s: string) => void): Promise<import('../vault/index.js').VaultSecrets> {
   const vault = await import('../vault/index.js')
   const list = (v: unknown): string[] => [v ?? []].flat().map(String)
