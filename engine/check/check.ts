@@ -45,10 +45,7 @@ export function checkPlaybooks(paths: readonly string[], options: CheckOptions):
     for (const play of playbook.plays) checkPlay(f, play, playbook, inventory, onError)
   }
   for (const src of f.sources) {
-    for (const warning of src.warnings) {
-      const m = /^(.*):(\d+):(\d+): (.*)$/s.exec(warning)
-      if (m) f.add({ file: m[1]!, line: Number(m[2]), col: Number(m[3]) }, 'warning', 'duplicate-key', m[4]!)
-    }
+    for (const { key, line, col } of src.duplicateKeys) f.add({ file: src.path, line, col }, 'warning', 'duplicate-key', `duplicate key '${key}': the last value is used`)
   }
   if (!f.inventoryGrows) for (const { at, message } of f.unmatchedHosts) f.add(at, 'warning', 'no-matching-hosts', message)
   if (f.problems.some((p) => p.kind === 'vault-secret-missing')) f.unknowable = true
@@ -90,7 +87,7 @@ function checkPlay(f: Findings, play: Play, playbook: Playbook, inventory: Inven
   checkNotified(ctx, [...play.handlers, ...ctx.handlers])
   const roles = [...play.roles, ...ctx.roles]
   for (const role of roles) defineRole(f, role)
-  checkArgumentSpecs(f, roles)
+  checkArgumentSpecs(f, [...play.preTasks, ...play.tasks, ...play.postTasks], roles)
 }
 
 function checkHosts(f: Findings, play: Play, inventory: Inventory | undefined, at: { file: string; line: number; col: number }): void {

@@ -15,8 +15,10 @@ export interface SourceFile {
   readonly text: string
   readonly doc: Document.Parsed
   readonly lines: LineCounter
-  /** What ansible warns about while reading the file (a key given twice), as `file:line:col: message`. */
+  /** What ansible warns about while reading the file (a key given twice), in ansible's words. */
   readonly warnings: readonly string[]
+  /** The keys given twice in one mapping, at the second one: the last value is the one used. */
+  readonly duplicateKeys: ReadonlyArray<{ readonly key: string; readonly line: number; readonly col: number }>
 }
 
 export type YamlPath = ReadonlyArray<string | number>
@@ -64,7 +66,8 @@ export function parseYaml(text: string, path: string): SourceFile {
     return `While constructing a mapping from ${resolve(path)}, line ${at.line}, column ${at.col}, found a duplicate dict key (${key}). Using last defined value only.`
   })
   for (const warning of warnings) yamlWarning?.(warning)
-  return { path: shown, text, doc, lines, warnings }
+  const duplicateKeys = duplicates.map(({ key, node }) => ({ key, ...lines.linePos(node.range?.[0] ?? 0) }))
+  return { path: shown, text, doc, lines, warnings, duplicateKeys }
 }
 
 let yamlWarning: ((message: string) => void) | undefined

@@ -64,6 +64,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string, number, number]> = [
   ['yaml-syntax', 'tasks/broken.yml', 4, 1], // the flow sequence is still open at the end of the file
   ['template-missing', 'roles/app/tasks/main.yml', 15, 10],
   ['template-syntax', 'roles/app/templates/broken.j2', 3, 22], // `}}` after `+`
+  ['argument-spec', 'roles/app/meta/argument_specs.yml', 3, 5], // app_mode: purple is not a choice
 ]
 
 interface Reported {
