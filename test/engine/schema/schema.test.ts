@@ -1,5 +1,6 @@
 // The generated JSON Schema, checked by a real validator (ajv): every playbook, task, handler and meta file of the
 // repo is valid, each seeded mistake in test/fixtures/schema-invalid/ is rejected at the expected place.
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -54,6 +55,20 @@ describe('tsplay schema (ajv)', () => {
       expect([name, [...new Map(found.map((f) => [f.join(), f])).values()]]).toEqual([name, EXPECTED[name]])
     }
   })
+
+  it('seeds mistakes ansible-playbook itself refuses (those its syntax check sees; the rest fail when the task runs)', () => {
+    const refused: Record<string, string> = {
+      'unknown-keyword.yml': 'conflicting action statements: debug, whne',
+      'unknown-play-keyword.yml': "'gather_fact' is not a valid attribute for a Play",
+      'block-with-module.yml': "'debug' is not a valid attribute for a Block",
+      'missing-hosts.yml': "the field 'hosts' is required but was not set",
+      'bad-loop-control.yml': "'loopvar' is not a valid attribute for a LoopControl",
+    }
+    for (const [name, message] of Object.entries(refused)) {
+      const r = spawnSync('ansible-playbook', ['--syntax-check', '-i', 'localhost,', join(ROOT, INVALID, name)], { encoding: 'utf8', env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: '0' } })
+      expect({ name, status: r.status, error: r.stderr.includes(`ERROR! ${message}`) }).toEqual({ name, status: 4, error: true })
+    }
+  }, 120_000)
 
   const tasks = (yaml: string): string[] => problems(plain.tasks, yaml).map((p) => `${p.line}: ${p.path} ${p.message}`)
 
