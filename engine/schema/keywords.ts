@@ -21,7 +21,7 @@ const KEYWORDS: Readonly<Record<string, JsonSchema>> = {
   become_method: { ...STRING, description: 'how to escalate: sudo, su, …' },
   become_user: { ...STRING, description: 'the user to become (default root)' },
   check_mode: { ...BOOL, description: 'true: always predict only; false: always make changes, even under --check' },
-  collections: { type: 'array', items: STRING, description: 'collections searched for short module names' },
+  collections: { anyOf: [STRING, { type: 'array', items: STRING }], description: 'collections searched for short module names' },
   connection: { ...STRING, description: 'connection plugin: ssh or local' },
   debugger: { enum: ['always', 'never', 'on_failed', 'on_unreachable', 'on_skipped'], description: 'when the task debugger starts (accepted, not run by tsplay)' },
   diff: { ...BOOL, description: 'show file differences, as --diff' },
@@ -78,7 +78,8 @@ const KEYWORDS: Readonly<Record<string, JsonSchema>> = {
   roles: { type: 'array', items: ref('roleEntry'), description: 'roles applied before tasks' },
   serial: { anyOf: [NUMBER_OR_TEXT, { type: 'array', items: NUMBER_OR_TEXT }], description: 'batches of hosts: a number, a percentage, or a list of them' },
   strategy: { ...STRING, description: 'linear (default) or free' },
-  vars_files: { type: 'array', items: { anyOf: [STRING, { type: 'array', items: STRING }] }, description: 'files of variables to load' },
+  // a list keyword given one string is a list of one, as ansible-core's FieldAttribute(isa='list') reads it
+  vars_files: { anyOf: [STRING, { type: 'array', items: { anyOf: [STRING, { type: 'array', items: STRING }] } }], description: 'files of variables to load (the first of a nested list that exists)' },
   vars_prompt: { type: 'array', items: { type: 'object', required: ['name'] }, description: 'variables asked for at the start' },
   role: { ...STRING, description: 'the role\'s name or path' },
 }

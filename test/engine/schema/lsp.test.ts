@@ -48,5 +48,25 @@ describe('yaml-language-server with the generated schema', () => {
       writeFileSync(copy, `# yaml-language-server: $schema=./${kind}.schema.json\n${readFileSync(join(ROOT, path), 'utf8')}`)
       expect({ path, diagnostics: await server.diagnose(copy) }).toEqual({ path, diagnostics: [] })
     }
+    // templates, yes/no (strings to an editor reading YAML 1.2), string forms, args:, aliases, Ansible's modules
+    copyFileSync(join(ROOT, 'test/fixtures/schema-valid/tasks.yml'), join(dir, 'valid-tasks.yml'))
+    expect(await server.diagnose(join(dir, 'valid-tasks.yml'))).toEqual([])
   }, 120_000)
+
+  it('shows the descriptions of modules, their arguments and keywords on hover', async () => {
+    const path = join(dir, 'hover.yml')
+    writeFileSync(path, '# yaml-language-server: $schema=./tasks.schema.json\n- sysctl:\n    name: vm.swappiness\n    sysctl_file: /etc/sysctl.d/90.conf\n  become: true\n')
+    await server.diagnose(path)
+    expect(await server.hover(path, 1, 4)).toContain('Set a kernel parameter in a sysctl file and in the running kernel')
+    expect(await server.hover(path, 3, 6)).toContain('The file the setting is kept in')
+    expect(await server.hover(path, 4, 4)).toContain('run with privilege escalation')
+  }, 60_000)
+
+  it('completes module arguments and task keywords', async () => {
+    const path = join(dir, 'complete.yml')
+    writeFileSync(path, '# yaml-language-server: $schema=./tasks.schema.json\n- sysctl:\n    name: vm.swappiness\n    \n  \n')
+    await server.diagnose(path)
+    expect(await server.complete(path, 3, 4)).toEqual(expect.arrayContaining(['sysctl_file', 'sysctl_set', 'reload', 'value']))
+    expect(await server.complete(path, 4, 2)).toEqual(expect.arrayContaining(['become', 'when', 'notify', 'register']))
+  }, 60_000)
 })

@@ -48,6 +48,19 @@ export class YamlLanguageServer {
     }
   }
 
+  /** The hover text at a 0-based line and character of a file opened with diagnose. */
+  async hover(path: string, line: number, character: number): Promise<string> {
+    const result = (await this.request('textDocument/hover', { textDocument: { uri: pathToFileURL(path).href }, position: { line, character } })) as { contents?: { value?: string } | string } | null
+    const contents = result?.contents
+    return typeof contents === 'string' ? contents : (contents?.value ?? '')
+  }
+
+  /** The labels the server completes at a 0-based line and character of a file opened with diagnose. */
+  async complete(path: string, line: number, character: number): Promise<string[]> {
+    const result = (await this.request('textDocument/completion', { textDocument: { uri: pathToFileURL(path).href }, position: { line, character } })) as { items?: { label: string }[] } | { label: string }[] | null
+    return (Array.isArray(result) ? result : (result?.items ?? [])).map((i) => i.label)
+  }
+
   /** Shut the server down and wait for it to exit. */
   async stop(): Promise<void> {
     await this.request('shutdown', null)
