@@ -59,7 +59,7 @@ function compareParts(a: Part[], b: Part[]): number {
   return 0
 }
 
-const PEP440 = /^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:-(\d+)|[-_.]?(?:post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?\s*$/i
+const PEP440 = /^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?\s*$/i
 
 /** packaging.version.Version's sort key, flattened to numbers (a missing part sorts as packaging says). */
 function pep440(version: string): number[][] {
@@ -69,9 +69,9 @@ function pep440(version: string): number[][] {
   while (release.length > 1 && release[release.length - 1] === 0) release.pop()
   const letter = m[3]?.toLowerCase()
   const preRank = letter === undefined ? undefined : letter.startsWith('a') ? 0 : letter.startsWith('b') ? 1 : 2
-  const post = m[5] ?? m[6]
-  const hasPost = m[5] !== undefined || /post|rev|r/i.test(version.replace(m[2]!, '').split('+')[0]!)
-  const dev = m[7] === undefined ? undefined : Number(m[8] || 0)
+  const post = m[5] ?? m[7]
+  const hasPost = m[5] !== undefined || m[6] !== undefined
+  const dev = m[8] === undefined ? undefined : Number(m[9] || 0)
   const pre = preRank !== undefined ? [preRank, Number(m[4] || 0)] : !hasPost && dev !== undefined ? [-Infinity] : [Infinity]
   return [[Number(m[1] ?? 0)], release, pre, hasPost ? [Number(post || 0)] : [-Infinity], dev === undefined ? [Infinity] : [dev]]
 }
