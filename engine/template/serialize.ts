@@ -5,6 +5,8 @@ export interface JsonOptions {
   readonly indent?: number | undefined
   readonly sortKeys?: boolean
   readonly ensureAscii?: boolean
+  /** json.dumps' (item, key) separators. */
+  readonly separators?: readonly [string, string] | undefined
 }
 
 function jsonString(s: string, ensureAscii: boolean): string {
@@ -28,7 +30,7 @@ function jsonString(s: string, ensureAscii: boolean): string {
 /** Python's json.dumps text: `{"a": [1, 2]}` by default, `(',', ': ')` separators when indented, ASCII-escaped. */
 export function toPythonJson(value: unknown, options: JsonOptions = {}): string {
   const { indent, sortKeys = false, ensureAscii = true } = options
-  const item = indent === undefined ? ', ' : ','
+  const [item, colon] = options.separators ?? [indent === undefined ? ', ' : ',', ': ']
   const walk = (v: unknown, depth: number): string => {
     if (v === null || v === undefined) return 'null'
     if (typeof v === 'boolean') return v ? 'true' : 'false'
@@ -38,7 +40,7 @@ export function toPythonJson(value: unknown, options: JsonOptions = {}): string 
     if (!Array.isArray(v) && sortKeys) entries.sort(([a], [b]) => (a! < b! ? -1 : a! > b! ? 1 : 0))
     const [open, close] = Array.isArray(v) ? ['[', ']'] : ['{', '}']
     if (entries.length === 0) return open + close
-    const parts = entries.map(([k, x]) => (k === undefined ? '' : `${jsonString(k, ensureAscii)}: `) + walk(x, depth + 1))
+    const parts = entries.map(([k, x]) => (k === undefined ? '' : `${jsonString(k, ensureAscii)}${colon}`) + walk(x, depth + 1))
     if (indent === undefined) return open + parts.join(item) + close
     const pad = ' '.repeat(indent * (depth + 1))
     return `${open}\n${pad}${parts.join(`${item}\n${pad}`)}\n${' '.repeat(indent * depth)}${close}`
@@ -51,18 +53,26 @@ export interface YamlOptions {
   readonly indent: number
   /** default_flow_style=None: collections holding only scalars are written inline. */
   readonly flow: boolean
+  /** sort_keys (PyYAML's default is true). */
+  readonly sortKeys?: boolean
+  /** The column after which a long plain or quoted scalar is folded (PyYAML's width, 80). */
+  readonly width?: number
 }
+
+// The dump in progress' sort_keys and width; toPythonYaml sets them for the call it makes.
+const style = { sortKeys: true, width: 80 }
+const keysOf = (v: object): string[] => (style.sortKeys ? Object.keys(v).sort() : Object.keys(v))
 
 const RESOLVES_TO_OTHER = /^(?:~|null|Null|NULL|yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?0b[01_]+|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|\d{4}-\d\d?-\d\d?.*|<<|=|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/
 
-/** PyYAML's line folding: a single space after column 80 becomes a line break plus indentation. */
+/** PyYAML's line folding: a single space after the width column becomes a line break plus indentation. */
 function fold(text: string, column: number, pad: string, quoted: boolean): string {
   let out = ''
   let col = column
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!
     const single = ch === ' ' && text[i - 1] !== ' ' && text[i + 1] !== ' ' && text[i + 1] !== undefined
-    if (single && col > 80 && (!quoted || i > 0)) {
+    if (single && col > style.width && (!quoted || i > 0)) {
       out += `\n${pad}`
       col = pad.length
       continue
@@ -91,11 +101,22 @@ const isEmpty = (v: object): boolean => (Array.isArray(v) ? v.length === 0 : Obj
 function flowText(v: unknown, pad: string): string {
   if (!isCollection(v)) return yamlScalar(v, pad)
   if (Array.isArray(v)) return `[${v.map((x) => flowText(x, pad)).join(', ')}]`
-  return `{${Object.keys(v).sort().map((k) => `${yamlScalar(k, pad)}: ${flowText((v as Record<string, unknown>)[k], pad)}`).join(', ')}}`
+  return `{${keysOf(v).map((k) => `${yamlScalar(k, pad)}: ${flowText((v as Record<string, unknown>)[k], pad)}`).join(', ')}}`
 }
 
 /** PyYAML's dump text (sorted keys, indentless sequences in mappings, `...` after a root scalar). */
 export function toPythonYaml(value: unknown, options: YamlOptions): string {
+  const saved = { ...style }
+  style.sortKeys = options.sortKeys ?? true
+  style.width = options.width ?? 80
+  try {
+    return dump(value, options)
+  } finally {
+    Object.assign(style, saved)
+  }
+}
+
+function dump(value: unknown, options: YamlOptions): string {
   const { indent, flow } = options
   const inline = (v: unknown): boolean => !isCollection(v) || isEmpty(v) || (flow && Object.values(v).every((x) => !isCollection(x)))
   const lines: string[] = []
@@ -112,7 +133,7 @@ export function toPythonYaml(value: unknown, options: YamlOptions): string {
       }
       return
     }
-    for (const k of Object.keys(v).sort()) {
+    for (const k of keysOf(v)) {
       const x = (v as Record<string, unknown>)[k]
       const key = `${lead || pad}${yamlScalar(k, pad)}:`
       lead = ''

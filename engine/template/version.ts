@@ -59,8 +59,35 @@ function compareParts(a: Part[], b: Part[]): number {
   return 0
 }
 
-/** Compare two version strings: negative, zero or positive, as `version_type` says (loose, strict, semver). */
+const PEP440 = /^\s*v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d*))?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d*))?(?:[-_.]?(dev)[-_.]?(\d*))?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?\s*$/i
+
+/** packaging.version.Version's sort key, flattened to numbers (a missing part sorts as packaging says). */
+function pep440(version: string): number[][] {
+  const m = PEP440.exec(version)
+  if (!m) throw new TemplateError(`Invalid version: '${version}'`)
+  const release = m[2]!.split('.').map(Number)
+  while (release.length > 1 && release[release.length - 1] === 0) release.pop()
+  const letter = m[3]?.toLowerCase()
+  const preRank = letter === undefined ? undefined : letter.startsWith('a') ? 0 : letter.startsWith('b') ? 1 : 2
+  const post = m[5] ?? m[7]
+  const hasPost = m[5] !== undefined || m[6] !== undefined
+  const dev = m[8] === undefined ? undefined : Number(m[9] || 0)
+  const pre = preRank !== undefined ? [preRank, Number(m[4] || 0)] : !hasPost && dev !== undefined ? [-Infinity] : [Infinity]
+  return [[Number(m[1] ?? 0)], release, pre, hasPost ? [Number(post || 0)] : [-Infinity], dev === undefined ? [Infinity] : [dev]]
+}
+
+function comparePep440(a: string, b: string): number {
+  const [x, y] = [pep440(a), pep440(b)]
+  for (let i = 0; i < x.length; i++) {
+    const c = compareParts(x[i]!, y[i]!)
+    if (c !== 0) return c
+  }
+  return 0
+}
+
+/** Compare two version strings: negative, zero or positive, as `version_type` says (loose, strict, semver, pep440). */
 export function compareVersions(a: string, b: string, type: string = 'loose'): number {
+  if (type === 'pep440') return comparePep440(a, b)
   const parse = type === 'strict' ? strictParts : type === 'semver' || type === 'semantic' ? semver : loose
   return compareParts(parse(a), parse(b))
 }

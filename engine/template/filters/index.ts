@@ -4,6 +4,8 @@ import { pythonCompare, pythonEquals, pythonStr, pythonTruthy, pythonType } from
 import { bindArgs, splitArgs } from '../args.js'
 import { percentFormat, pythonMethod } from '../methods.js'
 import { DATA_FILTERS } from './data.js'
+import { ENCODE_FILTERS } from './encode.js'
+import { PATH_FILTERS } from './paths.js'
 import { JINJA_FILTERS } from './jinja.js'
 import { IPADDR_FILTERS } from './ipaddr.js'
 import { IPNET_FILTERS } from './ipnet.js'
@@ -200,7 +202,7 @@ function remembered(filter: Filter): Filter {
 export const FILTERS: Record<string, Filter> = {
   ...LENIENT,
   ...Object.fromEntries(
-    Object.entries({ ...CORE_FILTERS, ...LIST_FILTERS, ...DATA_FILTERS, ...JINJA_FILTERS, ...IPADDR_FILTERS, ...IPNET_FILTERS, ...COMMUNITY_FILTERS, ...ITERTOOLS_FILTERS, ...RANDOM_FILTERS }).map(([name, f]) => {
+    Object.entries({ ...CORE_FILTERS, ...LIST_FILTERS, ...DATA_FILTERS, ...ENCODE_FILTERS, ...PATH_FILTERS, ...JINJA_FILTERS, ...IPADDR_FILTERS, ...IPNET_FILTERS, ...COMMUNITY_FILTERS, ...ITERTOOLS_FILTERS, ...RANDOM_FILTERS }).map(([name, f]) => {
       const checked = strictFilter(name, f)
       return [name, STRING_TYPE_FILTERS.has(name) ? remembered(checked) : checked]
     }),

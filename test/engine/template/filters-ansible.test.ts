@@ -48,3 +48,16 @@ describe('knowingly different from ansible', () => {
     expect(() => evaluate(template, {})).toThrow(/bcrypt/)
   })
 })
+
+describe('unseeded random, shuffle and password_hash', () => {
+  it('draw from the range, keep the elements, and salt anew each time', () => {
+    for (let i = 0; i < 20; i++) {
+      const n = evaluate('{{ 60 | random(start=10, step=5) }}', {}) as number
+      expect(n >= 10 && n < 60 && n % 5 === 0).toBe(true)
+    }
+    expect((evaluate('{{ [1, 2, 3, 4] | shuffle }}', {}) as number[]).sort()).toEqual([1, 2, 3, 4])
+    const hash = evaluate("{{ 'x' | password_hash('md5') }}", {}) as string
+    expect(hash).toMatch(/^\$1\$[./0-9A-Za-z]{8}\$[./0-9A-Za-z]{22}$/)
+    expect(evaluate("{{ 'x' | password_hash('md5') }}", {})).not.toBe(hash)
+  })
+})
