@@ -2,7 +2,7 @@
 // root of a copy of the repository's roles, playbooks and inventories, with `tsplay` on PATH (bin/tsplay.js, so
 // run `npm run build` first); a ```yaml block after `<!-- guide: insert into FILE before "LINE" -->` is inserted
 // there, as the reader is told to. `tsplay test` in the guide uses lab hosts of its own range (TSPLAY_TEST_HOSTS).
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -25,6 +25,18 @@ export function guideSteps(markdown: string): Step[] {
   return steps
 }
 
+/** Run `script` with bash -e -o pipefail, without blocking the test worker (vitest talks to it meanwhile). */
+function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    child.once('close', (status) => done({ status, stdout, stderr }))
+  })
+}
+
 describe('docs/writing-a-site-role.md', () => {
   it('finds the blocks the reader acts on (the extraction can fail)', () => {
     const steps = guideSteps(readFileSync(GUIDE, 'utf8'))
@@ -32,7 +44,7 @@ describe('docs/writing-a-site-role.md', () => {
     expect(guideSteps('text\n```yaml\na: 1\n```\n')).toEqual([])
   })
 
-  it('runs every command of the guide, and they do what it says', () => {
+  it('runs every command of the guide, and they do what it says', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsplay-guide-'))
     for (const folder of ['roles', 'playbooks', 'inventories']) cpSync(join(ROOT, folder), join(dir, folder), { recursive: true, verbatimSymlinks: true })
     const bin = mkdtempSync(join(tmpdir(), 'tsplay-bin-'))
@@ -47,12 +59,12 @@ describe('docs/writing-a-site-role.md', () => {
         writeFileSync(path, text.replace(`\n${step.before}\n`, `\n${step.text}\n${step.before}\n`))
         continue
       }
-      const run = spawnSync('bash', ['-e', '-o', 'pipefail', '-c', step.text], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env['PATH']}` }, timeout: 600_000 })
+      const run = await bash(step.text, dir, { ...process.env, PATH: `${bin}:${process.env['PATH']}` })
       expect(run.status, `${step.text}\n${run.stdout}${run.stderr}`).toBe(0)
       outputs.push(run.stdout)
     }
     const [, , , , test, playbook] = outputs
-    expect(test).toMatch(/^verify {7}ok {6}roles\/site_ca\/tests\/verify\.yml: 3 tasks passed/m)
+    expect(test).toMatch(/^verify +ok +roles\/site_ca\/tests\/verify\.yml: 3 tasks passed/m)
     expect(test).toContain('test passed: create, converge, idempotence, check, verify, destroy\n')
     expect(playbook).toContain('play #')
     expect(playbook).toMatch(/trust the site CA[\s\S]*site_ca : install the site CA certificate/)

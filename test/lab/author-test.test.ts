@@ -26,8 +26,8 @@ describe('tsplay test on lab hosts', () => {
     const { code, out } = await tsplay('test', join(dir, 'roles/demo'))
     const steps = out.split('\n').filter((l) => /^(create|converge|idempotence|check|verify|destroy) /.test(l))
     expect(steps.map((l) => l.split(/\s+/).slice(0, 2).join(' ')), out).toEqual(['create ok', 'converge ok', 'idempotence ok', 'check ok', 'verify ok', 'destroy ok'])
-    expect(out).toMatch(/^converge {5}ok {6}4 tasks, 2 changed \(/m)
-    expect(out).toMatch(/^verify {7}ok {6}.*tests\/verify\.yml: 2 tasks passed/m)
+    expect(out).toMatch(/^converge +ok +4 tasks, 2 changed \(/m)
+    expect(out).toMatch(/^verify +ok +.*tests\/verify\.yml: 2 tasks passed/m)
     expect(out).toContain('test passed: create, converge, idempotence, check, verify, destroy\n')
     expect(code).toBe(0)
     const host = /^tsplay test .* on (lab\d+)/m.exec(out)![1]!
@@ -38,18 +38,18 @@ describe('tsplay test on lab hosts', () => {
 
   it('fails a role that changes something on its second run at idempotence, naming the task and its file:line', async () => {
     const { code, out } = await tsplay('test', `${FIXTURES}/stamp`)
-    expect(out).toMatch(new RegExp(`^idempotence failed  not idempotent: the second run changed: task 'stamp : record the date' \\(${FIXTURES}/stamp/tasks/main\\.yml:9:3\\) on lab\\d+: `, 'm'))
+    expect(out).toMatch(new RegExp(`^idempotence +failed +not idempotent: the second run changed: task 'stamp : record the date' \\(${FIXTURES}/stamp/tasks/main\\.yml:9:3\\) on lab\\d+: `, 'm'))
     expect(out).not.toContain("task 'stamp : create the stamp directory'")
-    expect(out).toMatch(/^check {8}skipped idempotence failed$/m)
-    expect(out).toMatch(/^destroy {6}ok {6}removed lab\d+/m)
+    expect(out).toMatch(/^check +skipped +idempotence failed$/m)
+    expect(out).toMatch(/^destroy +ok +removed lab\d+/m)
     expect(out).toContain('test failed at idempotence\n')
     expect(code).toBe(2)
   }, 300_000)
 
   it('reports the failing assertion of a role whose verify fails', async () => {
     const { code, out } = await tsplay('test', `${FIXTURES}/wrong_mode`)
-    expect(out).toMatch(/^idempotence ok /m)
-    expect(out).toMatch(new RegExp(`^verify {7}failed  verify \\(${FIXTURES}/wrong_mode/tests/verify\\.yml\\) failed: task 'the marker is world-readable' \\(${FIXTURES}/wrong_mode/tests/verify\\.yml:7:3\\) on lab\\d+: marker mode is 0600, expected 0644`, 'm'))
+    expect(out).toMatch(/^idempotence +ok +second run: 2 tasks, nothing changed/m)
+    expect(out).toMatch(new RegExp(`^verify +failed +verify \\(${FIXTURES}/wrong_mode/tests/verify\\.yml\\) failed: task 'the marker is world-readable' \\(${FIXTURES}/wrong_mode/tests/verify\\.yml:7:3\\) on lab\\d+: marker mode is 0600, expected 0644`, 'm'))
     expect(out).toContain('test failed at verify\n')
     expect(code).toBe(2)
   }, 300_000)
