@@ -26,7 +26,7 @@ describe('tsplay test on lab hosts', () => {
     const { code, out } = await tsplay('test', join(dir, 'roles/demo'))
     const steps = out.split('\n').filter((l) => /^(create|converge|idempotence|check|verify|destroy) /.test(l))
     expect(steps.map((l) => l.split(/\s+/).slice(0, 2).join(' ')), out).toEqual(['create ok', 'converge ok', 'idempotence ok', 'check ok', 'verify ok', 'destroy ok'])
-    expect(out).toMatch(/^converge +ok +4 tasks, 2 changed \(/m)
+    expect(out).toMatch(/^converge +ok +4 tasks on 1 host, 2 changed \(/m)
     expect(out).toMatch(/^verify +ok +.*tests\/verify\.yml: 2 tasks passed/m)
     expect(out).toContain('test passed: create, converge, idempotence, check, verify, destroy\n')
     expect(code).toBe(0)
@@ -44,6 +44,14 @@ describe('tsplay test on lab hosts', () => {
     expect(out).toMatch(/^destroy +ok +removed lab\d+/m)
     expect(out).toContain('test failed at idempotence\n')
     expect(code).toBe(2)
+  }, 300_000)
+
+  it('tests a playbook with a scenario file: two hosts in its group, its variables, its verify task list', async () => {
+    const { code, out } = await tsplay('test', 'test/fixtures/author/playbook/site.yml', '--scenario', 'test/fixtures/author/playbook/scenario.yml')
+    expect(out).toMatch(/^tsplay test test\/fixtures\/author\/playbook\/site\.yml on lab\d+, lab\d+ \(scenario test\/fixtures\/author\/playbook\/scenario\.yml\)$/m)
+    expect(out).toMatch(/^converge +ok +1 task on 2 hosts, 2 changed/m)
+    expect(out).toMatch(/^verify +ok +test\/fixtures\/author\/playbook\/verify\.yml: 2 tasks passed/m)
+    expect(code).toBe(0)
   }, 300_000)
 
   it('reports the failing assertion of a role whose verify fails', async () => {
