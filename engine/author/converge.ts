@@ -24,6 +24,8 @@ export interface RunOutcome {
   readonly changed: readonly TaskOutcome[]
   readonly failed: readonly TaskOutcome[]
   readonly tasks: number
+  /** Hosts that reported a result. */
+  readonly hosts: number
 }
 
 /** How to run a playbook on the test hosts. */
@@ -61,6 +63,7 @@ export async function runOnce(request: RunRequest): Promise<RunOutcome> {
   const failed: TaskOutcome[] = []
   let current: { name: string; location?: SourceLocation } = { name: '' }
   let tasks = 0
+  const hosts = new Set<string>()
   const where = (): string | undefined => (current.location === undefined ? undefined : formatLocation(current.location))
   const sink = (event: RunEvent): void => {
     if (event.type === 'task') {
@@ -70,6 +73,7 @@ export async function runOnce(request: RunRequest): Promise<RunOutcome> {
     }
     if (event.type !== 'result') return
     const { result } = event
+    hosts.add(result.host)
     const outcome = (detail: string): TaskOutcome => ({ host: result.host, task: current.name, where: where(), detail })
     if (result.status === 'changed') changed.push(outcome(changeText(result)))
     if ((result.status === 'failed' && result.ignored !== true) || result.status === 'unreachable') failed.push(outcome(failureText(result)))
@@ -88,5 +92,5 @@ export async function runOnce(request: RunRequest): Promise<RunOutcome> {
     connect: (host, vars) => openConnection(host, vars, { acceptNewHostKeys: false, timeoutSeconds: 10 }),
     gatherFacts,
   }, sink)
-  return { exitCode: summary.exitCode, changed, failed, tasks }
+  return { exitCode: summary.exitCode, changed, failed, tasks, hosts: hosts.size }
 }

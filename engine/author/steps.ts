@@ -44,12 +44,15 @@ export function describeOutcomes(outcomes: readonly TaskOutcome[]): string {
   return [...byTask.values()].map(({ first, hosts }) => `${place(first)} on ${hosts.join(', ')}: ${first.detail}`).join('\n')
 }
 
-/** Fail unless the run ended well; returns the summary `N tasks, M changed`. */
+/** Fail unless the run ended well; returns the summary `N tasks on H hosts, M changed` (M counts task × host). */
 export function requireSuccess(outcome: RunOutcome, what: string): string {
   if (outcome.failed.length > 0) throw new StepFailure(`${what} failed: ${describeOutcomes(outcome.failed)}`)
   if (outcome.exitCode !== 0) throw new StepFailure(`${what} ended with exit code ${outcome.exitCode}`)
-  return `${outcome.tasks} tasks, ${outcome.changed.length} changed`
+  return `${count(outcome.tasks, 'task')} on ${count(outcome.hosts, 'host')}, ${outcome.changed.length} changed`
 }
+
+/** `1 task`, `2 tasks`. */
+export const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`
 
 /** Fail when a run that must change nothing changed something, naming each task and its place. */
 export function requireNoChange(outcome: RunOutcome, what: string): void {

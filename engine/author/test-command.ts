@@ -10,7 +10,7 @@ import { runOnce, type RunRequest } from './converge.js'
 import { claimTestHosts, type TestHosts } from './hosts.js'
 import { liveDisplay, plainDisplay, stepLine } from './progress.js'
 import { loadScenario, MAX_TEST_HOSTS, type Scenario } from './scenario.js'
-import { requireNoChange, requireSuccess, runSteps, type PlannedStep, type StepResult } from './steps.js'
+import { count, requireNoChange, requireSuccess, runSteps, type PlannedStep, type StepResult } from './steps.js'
 
 const USAGE = `usage: tsplay test ROLE_DIR | PLAYBOOK [--keep] [--hosts N] [--scenario FILE]
   steps: create (fresh lab hosts) → converge → idempotence (a second run changes nothing) → check (--check
@@ -80,7 +80,7 @@ function plan(target: Target, hosts: TestHosts, work: string, keep: boolean): Pl
         const outcome = await runOnce(request(converge, false, progress))
         requireSuccess(outcome, 'the second run')
         requireNoChange(outcome, 'not idempotent: the second run changed')
-        return `second run: ${outcome.tasks} tasks, nothing changed`
+        return `second run: ${count(outcome.tasks, 'task')}, nothing changed`
       },
     },
     {
@@ -99,7 +99,7 @@ function plan(target: Target, hosts: TestHosts, work: string, keep: boolean): Pl
         : async (progress) => {
           const outcome = await runOnce(request(verifyPlaybook(verify, work), false, progress))
           requireSuccess(outcome, `verify (${shown(verify)})`)
-          return `${shown(verify)}: ${outcome.tasks} tasks passed`
+          return `${shown(verify)}: ${count(outcome.tasks, 'task')} passed`
         },
     },
     {

@@ -1,6 +1,7 @@
 // `tsplay init`: the files a role and a project skeleton get, that nothing is ever overwritten, and that
 // ansible-core itself reads the generated meta/argument_specs.yml (it validates the role's variables with it).
-import { spawnSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
@@ -9,6 +10,16 @@ import { describe, expect, it } from 'vitest'
 import { initProject, initRole, InitError } from '../../../engine/author/index.js'
 import { main } from '../../../engine/cli/main.js'
 
+// ansible-playbook runs without blocking the test worker (vitest talks to it meanwhile)
+const run = async (args: string[], cwd: string): Promise<{ status: number; stdout: string; stderr: string }> => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('ansible-playbook', args, { cwd, encoding: 'utf8', env: { ...process.env, ANSIBLE_NOCOLOR: '1' } })
+    return { status: 0, stdout, stderr }
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string }
+    return { status: e.code, stdout: e.stdout, stderr: e.stderr }
+  }
+}
 const temp = (): string => mkdtempSync(join(tmpdir(), 'tsplay-init-'))
 const files = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort()
@@ -77,12 +88,11 @@ describe('tsplay init role', () => {
     expect(err.join('')).toContain("init: unknown kind 'playbook' (expected role or project)")
   })
 
-  it('writes an argument_specs.yml that ansible-playbook validates the role with', () => {
+  it('writes an argument_specs.yml that ansible-playbook validates the role with', async () => {
     const dir = temp()
     initRole('demo', join(dir, 'roles'))
     writeFileSync(join(dir, 'play.yml'), '- hosts: localhost\n  gather_facts: false\n  roles: [demo]\n')
-    const ansible = (...extra: string[]) => spawnSync('ansible-playbook', ['-i', 'localhost,', '-c', 'local', '--check', 'play.yml', ...extra], { cwd: dir, encoding: 'utf8', env: { ...process.env, ANSIBLE_NOCOLOR: '1' } })
-    const good = ansible()
+    const good = await run(['-i', 'localhost,', '-c', 'local', '--check', 'play.yml'], dir)
     // the task ansible inserts for a role with argument_specs, titled with our short_description: the file was read
     expect(good.stdout).toContain('TASK [demo : Validating arguments against arg spec \'main\' - Set up demo on every host]')
     expect(good.stdout).toContain("Set up demo on every host] ***\nok: [localhost]\n")
@@ -99,7 +109,7 @@ describe('tsplay init project', () => {
     // a role made next to it is found through roles_path
     initRole('demo', join(dir, 'roles'))
     writeFileSync(join(dir, 'playbooks/site.yml'), '- hosts: all\n  roles: [demo]\n')
-    const check = spawnSync('ansible-playbook', ['--syntax-check', 'playbooks/site.yml'], { cwd: dir, encoding: 'utf8' })
+    const check = await run(['--syntax-check', 'playbooks/site.yml'], dir)
     expect(check.status, check.stdout + check.stderr).toBe(0)
   }, 60_000)
 
