@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule } from '../engine/module.js'
-import { validateArgumentSpec, type ArgumentSpec } from './lib/argument-spec.js'
+import { validateArgumentSpec, yamlTypeName, type ArgumentSpec } from './lib/argument-spec.js'
 
 const record = z.record(z.unknown())
 const args = z
@@ -30,7 +30,10 @@ export const validate_argument_spec = defineModule({
   plan: (a, _state, ctx) => {
     const spec = a.argument_spec as ArgumentSpec
     const fromVars = Object.fromEntries(Object.keys(spec).filter((k) => k in ctx.vars).map((k) => [k, plain(ctx.vars[k])]))
-    const { errors } = validateArgumentSpec(spec, { ...fromVars, ...a.provided_arguments })
+    // a provided argument went through templating as the task's argument: a plain str, where a variable read from
+    // YAML is still an AnsibleUnicode
+    const templated = (value: unknown, option: string): string => (typeof value === 'string' && option in a.provided_arguments ? "<class 'str'>" : yamlTypeName(value, option))
+    const { errors } = validateArgumentSpec(spec, { ...fromVars, ...a.provided_arguments }, templated)
     const context = { validate_args_context: a.validate_args_context }
     if (errors.length) throw new ModuleError(`Validation of arguments failed:\n${errors.join('\n')}`, { argument_errors: errors, argument_spec_data: spec, ...context })
     return { changes: [], values: { msg: 'The arg spec validation passed', ...context } }

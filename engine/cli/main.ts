@@ -141,7 +141,7 @@ export function parseRunArgs(args: readonly string[]): minimist.ParsedArgs & { v
 async function run(args: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const o = parseRunArgs(args)
   // files read before the run starts (inventory, playbook, roles) warn on stderr as ansible-playbook does
-  onYamlWarning((message) => err(warningText(message)))
+  onYamlWarning((message) => err(warningText(message)), true)
   try {
     return await runParsed(o, out, err)
   } finally {

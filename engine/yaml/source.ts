@@ -74,9 +74,11 @@ let yamlWarning: ((message: string) => void) | undefined
 
 /**
  * Where the warnings of files parsed from now on go (a key given twice), as ansible prints them while it reads a
- * file; undefined to stop. A file is parsed once per run (loadYaml keeps it), so each warning comes once, as in ansible.
+ * file; undefined to stop. A file is parsed once per run (loadYaml keeps it), so each warning comes once, as in ansible;
+ * `fresh` starts a new run, which reads its files afresh (and warns again).
  */
-export function onYamlWarning(listener: ((message: string) => void) | undefined): void {
+export function onYamlWarning(listener: ((message: string) => void) | undefined, fresh = false): void {
+  if (fresh) parsedFiles.clear()
   yamlWarning = listener
 }
 

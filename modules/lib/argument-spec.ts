@@ -5,8 +5,11 @@ export type OptionSpec = Readonly<Record<string, unknown>>
 /** An argument spec: option name → its attributes (`type`, `required`, `default`, `choices`, `elements`, `options`, ...). */
 export type ArgumentSpec = Readonly<Record<string, OptionSpec>>
 
-/** How a value's Python class is named in messages: YAML strings are `AnsibleUnicode` in ansible, computed ones `str`. */
-export type TypeNamer = (value: unknown) => string
+/**
+ * How a value's Python class is named in messages, given the top-level option it is (in): a string read from YAML
+ * is `AnsibleUnicode` in ansible, one that went through templating (a role parameter) a plain `str`.
+ */
+export type TypeNamer = (value: unknown, option: string) => string
 
 /** The class of a value as ansible-playbook names it for arguments read from YAML. */
 export const yamlTypeName: TypeNamer = (value) => (typeof value === 'string' ? "<class 'ansible.parsing.yaml.objects.AnsibleUnicode'>" : `<class '${pythonType(value)}'>`)
@@ -104,7 +107,8 @@ function collectUnsupported(spec: ArgumentSpec, params: Record<string, unknown>,
 function setDefaults(spec: ArgumentSpec, params: Record<string, unknown>, all: boolean): void {
   for (const [name, option] of Object.entries(spec)) {
     const fallback = option['default'] ?? null
-    if (!(name in params) && (fallback !== null || all)) params[name] = structuredClone(fallback)
+    // the default itself, not a copy: ansible fills a sub-spec's defaults into it, and its result shows the spec so changed
+    if (!(name in params) && (fallback !== null || all)) params[name] = fallback
   }
 }
 
@@ -126,27 +130,28 @@ class Validator {
       if (!(name in params) || value === null || value === undefined) continue
       const wanted = typeof option['type'] === 'string' ? option['type'] : 'str'
       try {
-        params[name] = convert(wanted, value, this.typeName)
+        const named = (v: unknown): string => this.typeName(v, context[0] ?? name)
+        params[name] = convert(wanted, value, named)
         const elements = option['elements']
         if (elements === undefined || elements === null) continue
         const list = params[name]
         if (wanted !== 'list' || !Array.isArray(list)) {
           this.errors.push(`Invalid type ${wanted} for option '${pythonStr(list)}'${where ? `${where}.` : ''}, elements value check is supported only with 'list' type`)
         }
-        params[name] = this.elements(String(elements), name, iterate(list), where)
+        params[name] = this.elements(String(elements), name, iterate(list), where, named)
       } catch (e) {
-        this.errors.push(`argument '${name}' is of type ${this.typeName(value)}${where ? `${where}.` : ''} and we were unable to convert to ${wanted}: ${(e as Error).message}`)
+        this.errors.push(`argument '${name}' is of type ${this.typeName(value, context[0] ?? name)}${where ? `${where}.` : ''} and we were unable to convert to ${wanted}: ${(e as Error).message}`)
       }
     }
   }
 
-  private elements(wanted: string, name: string, values: readonly unknown[], where: string): unknown[] {
+  private elements(wanted: string, name: string, values: readonly unknown[], where: string, named: (v: unknown) => string): unknown[] {
     const out: unknown[] = []
     for (const value of values) {
       try {
-        out.push(convert(wanted, value, this.typeName))
+        out.push(convert(wanted, value, named))
       } catch (e) {
-        this.errors.push(`Elements value for option '${name}'${where} is of type ${this.typeName(value)} and we were unable to convert to ${wanted}: ${(e as Error).message}`)
+        this.errors.push(`Elements value for option '${name}'${where} is of type ${named(value)} and we were unable to convert to ${wanted}: ${(e as Error).message}`)
       }
     }
     return out
@@ -262,7 +267,7 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /** The value as type `wanted` (ansible's check_type_* converters); throws with ansible's message when it cannot be. */
-function convert(wanted: string, value: unknown, typeName: TypeNamer): unknown {
+function convert(wanted: string, value: unknown, typeName: (v: unknown) => string): unknown {
   const cannot = (what: string): Error => new TypeError(`${typeName(value)} cannot be converted to ${what}`)
   switch (wanted) {
     case 'str':

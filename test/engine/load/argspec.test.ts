@@ -27,7 +27,7 @@ function ansibleErrors(cases: readonly Case[]): string[][] {
 }
 
 // values that come from JSON are plain str in Python
-const pythonNames = (v: unknown): string => (typeof v === 'string' ? "<class 'str'>" : Array.isArray(v) ? "<class 'list'>" : v === null ? "<class 'NoneType'>" : typeof v === 'object' ? "<class 'dict'>" : typeof v === 'boolean' ? "<class 'bool'>" : Number.isInteger(v) ? "<class 'int'>" : "<class 'float'>")
+const pythonNames = (v: unknown, _option: string): string => (typeof v === 'string' ? "<class 'str'>" : Array.isArray(v) ? "<class 'list'>" : v === null ? "<class 'NoneType'>" : typeof v === 'object' ? "<class 'dict'>" : typeof v === 'boolean' ? "<class 'bool'>" : Number.isInteger(v) ? "<class 'int'>" : "<class 'float'>")
 
 const CASES: readonly Case[] = [
   [{ name: { type: 'str', required: true } }, {}],
