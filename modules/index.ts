@@ -25,6 +25,7 @@ import { lineinfile } from './lineinfile.js'
 import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { packageModule } from './package.js'
+import { package_facts } from './package_facts.js'
 import { pause } from './pause.js'
 import { ping } from './ping.js'
 import { raw } from './raw.js'
@@ -33,6 +34,7 @@ import { replace } from './replace.js'
 import { script } from './script.js'
 import { service } from './service.js'
 import { set_fact } from './set_fact.js'
+import { service_facts } from './service_facts.js'
 import { setup } from './setup.js'
 import { shell } from './shell.js'
 import { slurp } from './slurp.js'
@@ -108,6 +110,8 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   set_fact,
   // facts
   setup,
+  package_facts,
+  service_facts,
 }
 
 /** Collection prefixes accepted in front of a module name, as aliases. */
