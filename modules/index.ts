@@ -10,6 +10,7 @@ import { copy } from './copy.js'
 import { fetch } from './fetch.js'
 import { deb822_repository } from './deb822_repository.js'
 import { debug } from './debug.js'
+import { dpkg_selections } from './dpkg_selections.js'
 import { fail } from './fail.js'
 import { dnf } from './dnf.js'
 import { file } from './file.js'
@@ -43,6 +44,7 @@ import { sysctl } from './sysctl.js'
 import { systemd } from './systemd.js'
 import { tempfile } from './tempfile.js'
 import { template } from './template.js'
+import { timezone } from './timezone.js'
 import { unarchive } from './unarchive.js'
 import { uri } from './uri.js'
 import { user } from './user.js'
@@ -77,6 +79,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   apt_key,
   apt_repository,
   deb822_repository,
+  dpkg_selections,
   dnf,
   yum,
   yum_repository,
@@ -99,6 +102,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   wait_for_connection,
   ping,
   getent,
+  timezone,
   // logic
   add_host,
   assert,
