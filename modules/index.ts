@@ -26,6 +26,7 @@ import { lineinfile } from './lineinfile.js'
 import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { packageModule } from './package.js'
+import { pam_limits } from './pam_limits.js'
 import { package_facts } from './package_facts.js'
 import { pause } from './pause.js'
 import { ping } from './ping.js'
@@ -103,6 +104,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   ping,
   getent,
   timezone,
+  pam_limits,
   // logic
   add_host,
   assert,

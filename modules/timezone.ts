@@ -56,7 +56,7 @@ export function planTimezone(a: TimezoneArgs, state: TimezoneState) {
   const command = (c: TimezoneChange): string => `executed \`/usr/bin/timedatectl ${c.kind === 'name' ? 'set-timezone' : 'set-local-rtc'} ${c.kind === 'name' ? c.value : c.value === 'local' ? 'yes' : 'no'}\``
   return {
     changes,
-    diff: [{ before: jsonDiffText(before), after: jsonDiffText(after) }],
+    diff: changes.length === 0 ? [] : [{ before: jsonDiffText(before), after: jsonDiffText(after) }],
     values: { diff: { before, after }, ...(changes.length > 0 ? { msg: changes.map(command).join('\n') } : {}) },
   }
 }

@@ -19,7 +19,7 @@ describe('timezone', () => {
   })
 
   it('sets only what differs, with the dict diff and the msg ansible returns', () => {
-    expect(plan({ name: 'Etc/UTC' })).toEqual({ changes: [], diff: [{ before: '{\n    "name": "Etc/UTC"\n}\n', after: '{\n    "name": "Etc/UTC"\n}\n' }], values: { diff: { before: { name: 'Etc/UTC' }, after: { name: 'Etc/UTC' } } } })
+    expect(plan({ name: 'Etc/UTC' })).toEqual({ changes: [], diff: [], values: { diff: { before: { name: 'Etc/UTC' }, after: { name: 'Etc/UTC' } } } })
     const p = plan({ name: 'Asia/Tokyo', rtc: 'local' })
     expect(p.changes.map((c) => [c.kind, c.value])).toEqual([['hwclock', 'local'], ['name', 'Asia/Tokyo']])
     expect(p.values).toEqual({ diff: { before: { hwclock: 'UTC', name: 'Etc/UTC' }, after: { hwclock: 'local', name: 'Asia/Tokyo' } }, msg: 'executed `/usr/bin/timedatectl set-local-rtc yes`\nexecuted `/usr/bin/timedatectl set-timezone Asia/Tokyo`' })
