@@ -20,6 +20,28 @@ afterAll(async () => {
   await conn?.close()
 })
 
+describe('differential: pam_limits under ansible-playbook and tsplay on the same lab host', () => {
+  it('agree on adding, keeping and lowering limits in limits.conf and in a new limits.d file, with --diff', async () => {
+    const playbook = `- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: nofile, community.general.pam_limits: {domain: '*', limit_type: '-', limit_item: nofile, value: 1048576}, register: l1}
+    - {name: nproc with comment, pam_limits: {domain: '@adm', limit_type: soft, limit_item: nproc, value: 100, comment: few}, register: l2}
+    - {name: nproc use_max, pam_limits: {domain: '@adm', limit_type: soft, limit_item: nproc, value: 50, use_max: true}, register: l3}
+    - {name: memlock in limits.d, pam_limits: {dest: /etc/security/limits.d/90-tsdiff.conf, domain: root, limit_type: hard, limit_item: memlock, value: unlimited}, register: l4}
+    - {name: invalid nice, pam_limits: {domain: root, limit_type: hard, limit_item: nice, value: 30}, register: l5, ignore_errors: true}
+    - copy: {dest: ${OUT}/results.json, content: "{{ {'l1': l1, 'l2': l2, 'l3': l3, 'l4': l4, 'l5': l5} | to_nice_json }}"}
+`
+    const reset = sh`rm -rf ${OUT} /etc/security/limits.d/90-tsdiff.conf* && mkdir -p ${OUT} /etc/security/limits.d && { [ -f /etc/security/limits.conf.tsdiff ] || cp /etc/security/limits.conf /etc/security/limits.conf.tsdiff 2>/dev/null || printf '# limits\\n' > /etc/security/limits.conf.tsdiff; } && cp /etc/security/limits.conf.tsdiff /etc/security/limits.conf`
+    const state = sh`cat ${OUT}/results.json 2>&1; sha1sum /etc/security/limits.conf; cat /etc/security/limits.d/90-tsdiff.conf; true`
+    const result = await runBothEngines({ host: lab, conn, playbook, reset, state, diff: true })
+    expect(result.tsplay, result.logs.tsplay.join('\n')).toEqual(result.ansible)
+    expect(result.diffs.tsplay).toEqual(result.diffs.ansible)
+    expect(result.ansible[2]!.at(-1)).toMatch(/ok=6 +changed=4 .*ignored=1/)
+    await conn.exec(sh`cp /etc/security/limits.conf.tsdiff /etc/security/limits.conf && rm -f /etc/security/limits.conf.tsdiff /etc/security/limits.d/90-tsdiff.conf*`)
+  })
+})
+
 describe('differential: timezone and dpkg_selections under ansible-playbook and tsplay on the same lab host', () => {
   it('agree on setting a zone and a hold, in check mode and over two runs, and on their failures', async () => {
     const playbook = `- hosts: all
