@@ -10,6 +10,7 @@ import { copy } from './copy.js'
 import { fetch } from './fetch.js'
 import { deb822_repository } from './deb822_repository.js'
 import { debug } from './debug.js'
+import { dpkg_selections } from './dpkg_selections.js'
 import { fail } from './fail.js'
 import { dnf } from './dnf.js'
 import { file } from './file.js'
@@ -25,6 +26,8 @@ import { lineinfile } from './lineinfile.js'
 import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { packageModule } from './package.js'
+import { pam_limits } from './pam_limits.js'
+import { package_facts } from './package_facts.js'
 import { pause } from './pause.js'
 import { ping } from './ping.js'
 import { raw } from './raw.js'
@@ -33,6 +36,7 @@ import { replace } from './replace.js'
 import { script } from './script.js'
 import { service } from './service.js'
 import { set_fact } from './set_fact.js'
+import { service_facts } from './service_facts.js'
 import { setup } from './setup.js'
 import { shell } from './shell.js'
 import { slurp } from './slurp.js'
@@ -41,6 +45,7 @@ import { sysctl } from './sysctl.js'
 import { systemd } from './systemd.js'
 import { tempfile } from './tempfile.js'
 import { template } from './template.js'
+import { timezone } from './timezone.js'
 import { unarchive } from './unarchive.js'
 import { uri } from './uri.js'
 import { user } from './user.js'
@@ -76,6 +81,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   apt_key,
   apt_repository,
   deb822_repository,
+  dpkg_selections,
   dnf,
   yum,
   yum_repository,
@@ -98,6 +104,8 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   wait_for_connection,
   ping,
   getent,
+  timezone,
+  pam_limits,
   // logic
   add_host,
   assert,
@@ -110,6 +118,8 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   validate_argument_spec,
   // facts
   setup,
+  package_facts,
+  service_facts,
 }
 
 /** Collection prefixes accepted in front of a module name, as aliases. */

@@ -26,7 +26,7 @@ const args = withAliases(
   z
     .object({
       url: z.string().min(1).describe('HTTP or HTTPS URL to request'),
-      method: z.string().default('GET').transform((m) => m.toUpperCase()).pipe(z.string().regex(/^[A-Z]+$/, "Parameter 'method' needs to be a single word in uppercase, like GET or POST.")).describe('The HTTP method (GET, POST, PUT, DELETE, HEAD, PATCH, …)'),
+      method: z.preprocess((m) => (typeof m === 'string' ? m.toUpperCase() : m), z.string().regex(/^[A-Z]+$/, "Parameter 'method' needs to be a single word in uppercase, like GET or POST.")).default('GET').describe('The HTTP method (GET, POST, PUT, DELETE, HEAD, PATCH, …)'),
       body: z.unknown().optional().describe('The request body: text, or data that body_format json or form-urlencoded encodes'),
       body_format: z.enum(['raw', 'json', 'form-urlencoded']).default('raw').describe('How body is sent; json and form-urlencoded also set Content-Type unless headers has one'),
       headers: z.record(text).default({}).describe('Extra request headers'),
