@@ -67,7 +67,11 @@ function play(tool: 'tsplay' | 'ansible', env: NodeJS.ProcessEnv, atT1: string, 
 const RESTART = 'systemctl restart ssh'
 // every sshd process, the sessions of the run included, then the service again
 const CRASH = 'pkill -KILL -x sshd; systemctl reset-failed ssh; systemctl start ssh'
-const summary = (r: Run): string => `exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s: ${r.out.slice(r.out.indexOf('PLAY RECAP')).split('\n')[1]?.trim() ?? r.out.slice(-600)}`
+function summary(r: Run): string {
+  const recap = r.out.slice(r.out.indexOf('PLAY RECAP')).split('\n')[1]?.trim() ?? r.out.slice(-600)
+  const fatal = /^fatal: .*UNREACHABLE.*$/m.exec(r.out)?.[0]
+  return `exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s: ${recap}${fatal === undefined ? '' : `\n  ${fatal}`}`
+}
 
 describe('sshd restarted mid-run', () => {
   it.each([['with the keeper', {}], ['without the keeper', { TSPLAY_NO_KEEPER: '1' }]] as const)('%s: a restart keeps the session; a crash is reconnected or UNREACHABLE; no hang', async (_label, env) => {
