@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import minimist from 'minimist'
 import { loadConfig } from '../config/index.js'
@@ -12,6 +12,7 @@ import { parseYaml } from '../yaml/index.js'
 import { docList, docModule } from './doc.js'
 import { listPlaybook } from './list.js'
 import { docRole, isRoleDir } from './role-doc.js'
+import { expandLimitFiles, retryFilePath, retryHosts, type RetryStats, writeRetryFile } from './retry.js'
 import { runSettings, withConnectionDefaults } from './settings.js'
 import { jsonReporter, plainReporter, ttyReporter, warningText } from '../report/index.js'
 import { playHosts, runPlaybook, type RunEvent, type RunState } from '../run/index.js'
@@ -34,7 +35,10 @@ run options (as ansible-playbook):
                           default: ansible.cfg's inventory, else only localhost)
   -C, --check             predict changes without making them
   -D, --diff              show file differences
-  -l, --limit PATTERN     restrict to hosts matching the pattern
+  -l, --limit PATTERN     restrict to hosts matching the pattern (@FILE: the hosts listed in
+                          FILE, as a retry file)
+      --retry             run only the hosts of this playbook's retry file (written when
+                          ansible.cfg's retry_files_enabled is on, and by --retry runs)
   -t, --tags TAGS         only tasks tagged with these (comma separated)
       --skip-tags TAGS    skip tasks tagged with these
   -e, --extra-vars VARS   k=v, JSON/YAML, or @file (repeatable)
@@ -66,7 +70,7 @@ as ansible-playbook reads them; command-line options override them.
   -v, --verbose           more detail (repeat for more)
   -h, --help, --version`
 
-const BOOLEAN = ['ask-vault-pass', 'check', 'diff', 'list-hosts', 'list-tasks', 'list-tags', 'syntax-check', 'force-handlers', 'json', 'help', 'version', 'become', 'ask-become-pass', 'ask-pass', 'accept-new-host-keys', 'verbose', 'list']
+const BOOLEAN = ['ask-vault-pass', 'check', 'diff', 'list-hosts', 'list-tasks', 'list-tags', 'syntax-check', 'force-handlers', 'json', 'help', 'version', 'become', 'ask-become-pass', 'ask-pass', 'accept-new-host-keys', 'verbose', 'list', 'retry']
 const STRING = ['vault-id', 'vault-password-file', 'inventory', 'limit', 'tags', 'skip-tags', 'extra-vars', 'forks', 'start-at-task', 'become-user', 'become-method', 'timeout', 'connection', 'task-timeout']
 const ALIAS = { v: 'verbose', 'inventory-file': 'inventory', i: 'inventory', C: 'check', D: 'diff', l: 'limit', t: 'tags', e: 'extra-vars', f: 'forks', b: 'become', K: 'ask-become-pass', k: 'ask-pass', T: 'timeout', h: 'help', c: 'connection', J: 'ask-vault-pass', 'ask-vault-password': 'ask-vault-pass', 'vault-pass-file': 'vault-password-file' }
 // ansible-playbook's options that tsplay does not honour yet: read (so that an option's value is not taken for
@@ -176,7 +180,10 @@ async function runParsed(o: ReturnType<typeof parseRunArgs>, out: (s: string) =>
   if (configured.length === 0 && o['json'] !== true) err(warningText('No inventory was parsed, only implicit localhost is available'))
   const inventory = loadInventory(configured)
   if (configured.length > 0 && inventory.hosts.size === 0 && o['json'] !== true) err(warningText("provided hosts list is empty, only localhost is available. Note that the implicit localhost does not match 'all'"))
-  const limit = o['limit'] === undefined ? undefined : limitPattern(String(o['limit']))
+  const retryFile = retryFilePath(playbookPath, settings.retryFilesSavePath)
+  if (o['retry'] === true && o['limit'] !== undefined) throw new UsageError('--retry and --limit cannot be combined (--limit @FILE names a retry file)')
+  if (o['retry'] === true && !existsSync(retryFile)) throw new StartError(`--retry: no retry file ${retryFile} (a run with retry_files_enabled or --retry writes it when hosts fail)`)
+  const limit = o['retry'] === true ? expandLimitFiles(`@${retryFile}`) : o['limit'] === undefined ? undefined : expandLimitFiles(String(o['limit']))
   // as ansible-playbook: a --limit that leaves no host of a non-empty inventory stops the run before the playbook loads
   const all = new Set(inventory.select(['all']))
   // the implicit localhost is not in `all`: a --limit naming only it leaves no host either, as in ansible
@@ -232,6 +239,7 @@ async function runParsed(o: ReturnType<typeof parseRunArgs>, out: (s: string) =>
   const report = (event: RunEvent): void => {
     // after an interrupt nothing more is reported, not even the recap, as in ansible-playbook
     if (signals.stop.aborted) return
+    if (event.type === 'recap' && (settings.retryFilesEnabled || o['retry'] === true)) saveRetryFile(retryFile, event.stats, o['retry'] === true, json ? () => {} : out, err)
     if (json) reporterJson.handle(event)
     else plain(event)
   }
@@ -305,10 +313,19 @@ function taskTimeout(option: unknown, config: ReturnType<typeof loadConfig>): nu
   return seconds
 }
 
-/** `--limit @file` reads host names one a line (Ansible's retry files); anything else is a pattern. */
-function limitPattern(limit: string): string {
-  if (!limit.startsWith('@')) return limit
-  return readFile(limit.slice(1)).split('\n').map((l) => l.trim()).filter(Boolean).join(',')
+/**
+ * The retry file at the recap, as ansible-playbook writes it: only when hosts failed, the old file kept otherwise.
+ * A `--retry` run that leaves no failed host removes the file it ran from, so the next `--retry` has nothing stale.
+ */
+function saveRetryFile(path: string, stats: ReadonlyMap<string, RetryStats>, retrying: boolean, out: (s: string) => void, err: (s: string) => void): void {
+  const hosts = retryHosts(stats)
+  if (hosts.length === 0) {
+    if (retrying) rmSync(path, { force: true })
+    return
+  }
+  const written = writeRetryFile(path, hosts)
+  if ('notice' in written) out(written.notice)
+  else err(warningText(written.warning))
 }
 
 function readFile(path: string): string {

@@ -30,6 +30,10 @@ export interface RunSettings {
   readonly connectionDefaults: Vars
   /** HOST_KEY_CHECKING: false connects to hosts with unknown or changed keys, as `-o StrictHostKeyChecking=no`. */
   readonly hostKeyChecking: boolean
+  /** RETRY_FILES_ENABLED: write PLAYBOOK.retry listing the failed and unreachable hosts (off in ansible 2.14). */
+  readonly retryFilesEnabled: boolean
+  /** RETRY_FILES_SAVE_PATH: the retry file's directory; null: beside the playbook. */
+  readonly retryFilesSavePath: string | null
 }
 
 /** The typed run settings of a loaded configuration. */
@@ -68,6 +72,8 @@ export function runSettings(config: AnsibleConfig): RunSettings {
     vaultIdentityList: config.get('DEFAULT_VAULT_IDENTITY_LIST'),
     connectionDefaults,
     hostKeyChecking: config.get('connection.ssh.host_key_checking'),
+    retryFilesEnabled: config.get('RETRY_FILES_ENABLED'),
+    retryFilesSavePath: config.get('RETRY_FILES_SAVE_PATH'),
   }
 }
 

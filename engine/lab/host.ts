@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, writeFileSync, lstatSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { hostCgroupProcs, removeHostCgroups } from './cgroup.js'
 import { BRIDGE, BRIDGE_ADDRESS, hostAddress, hostIndex, paths, PREFIX_LENGTH } from './layout.js'
 import { recordedLeader, recordLeader } from './leader.js'
 import { withLabLock } from './lock.js'
@@ -142,9 +143,11 @@ export const hostFileExists = (name: string, path: string): boolean => {
 
 /**
  * Restart systemd-nspawn whenever it exits with 133 (the container ran `reboot`); any other exit ends the
- * loop. On SIGTERM it passes the signal on (the container powers off) and waits. Values arrive as "$@".
+ * loop. On SIGTERM it passes the signal on (the container powers off) and waits. Values arrive as "$@":
+ * the pid file, a count N and N cgroup.procs files to join first (the host's own cgroups, cgroup.ts), nspawn's argv.
  */
-const SUPERVISOR = `pidfile=$1; shift
+const SUPERVISOR = `pidfile=$1; n=$2; shift 2
+while [ "$n" -gt 0 ]; do echo $$ >"$1"; shift; n=$((n - 1)); done
 child=
 trap 'kill -TERM "$child" 2>/dev/null; wait "$child"; exit 0' TERM INT
 while :; do
@@ -176,7 +179,8 @@ export function startHost(name: string): void {
     '--link-journal=no',
     '--resolv-conf=off',
   ]
-  const child = spawn('sh', ['-c', SUPERVISOR, 'tsplay-lab-supervise', p.nspawnPid, ...nspawn], {
+  const cgroups = hostCgroupProcs(name)
+  const child = spawn('sh', ['-c', SUPERVISOR, 'tsplay-lab-supervise', p.nspawnPid, String(cgroups.length), ...cgroups, ...nspawn], {
     detached: true,
     stdio: ['ignore', log, log],
   })
@@ -205,6 +209,7 @@ export async function stopHost(name: string, graceMs = 20_000): Promise<void> {
   rmSync(p.supervisorPid, { force: true })
   rmSync(p.nspawnPid, { force: true })
   rmSync(p.leaderPid, { force: true })
+  removeHostCgroups(name)
 }
 
 /** Stop a host, unmount its overlay and delete its directory (its upper dir with it), holding the lab lock. */
