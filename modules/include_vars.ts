@@ -17,7 +17,7 @@ const failure = (message: string): ModuleError => new ModuleError(message, { mes
 
 const args = z
   .object({
-    file: z.string().optional().describe("Variables file: absolute, or found in the role's vars/, the role, the playbook's vars/ or the playbook directory"),
+    file: z.string().nullish().describe("Variables file: absolute, or found in the role's vars/, the role, the playbook's vars/ or the playbook directory"),
     name: z.string().optional().describe('Put the variables under this one name instead of at the top level'),
     dir: z.string().optional().describe("A directory of variables files, read in sorted order: in a role relative to its vars/, else to the playbook's directory"),
     depth: yamlInt.default(0).describe('With dir: how many directories of the sorted walk to read (0: all)'),
@@ -29,7 +29,7 @@ const args = z
   })
   .strict()
   .refine((a) => a.file !== undefined || a.dir !== undefined, { message: 'one of file, dir or a free-form file name is required' })
-  .refine((a) => a.file === undefined || a.dir === undefined, { message: 'You are mixing file only and dir only arguments, these are incompatible' })
+  .refine((a) => a.file == null || a.dir === undefined, { message: 'You are mixing file only and dir only arguments, these are incompatible' })
 
 /** Reads a YAML/JSON variables file on the controller into host variables (include_vars precedence), as Ansible's `include_vars`. */
 export const include_vars = defineModule({
@@ -48,7 +48,9 @@ export const include_vars = defineModule({
       const { vars, files } = readVarsDir(a, typeof ctx.vars['role_path'] === 'string' ? ctx.vars['role_path'] : undefined, String(ctx.vars['playbook_dir'] ?? '.'))
       return included(vars, files)
     }
-    const file = a.file!
+    const file = a.file
+    // an empty name (a first_found that found nothing) fails as ansible's _find_needle does
+    if (!file) throw failure('Could not find file on the Ansible Controller.\nIf you are using a module and expect the file to exist on the remote, see the remote_src option')
     const roots = [ctx.vars['role_path'], ctx.vars['playbook_dir']].filter((r): r is string => typeof r === 'string')
     const candidates = isAbsolute(file) ? [file] : roots.flatMap((r) => [join(r, 'vars', file), join(r, file)])
     const found = candidates.find((c) => existsSync(c))

@@ -71,7 +71,7 @@ export async function prepare(ps: PlayState, task: Task, host: string, vars: Var
     vars,
     controller: {
       findFile: (kind, name) => findControllerFile(ps, task, kind, name),
-      render: (text, origin) => renderText(text, vars, origin),
+      render: (text, origin, options) => renderText(text, vars, origin, options),
       evaluate: (expression) => evalExpression(expression, vars, task.location),
     },
     reconnect: async () => {
