@@ -41,9 +41,9 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
     }
     delete data['failed']
     if (o.verbosity < 3) delete data['diff']
-    return pyJson(data, r.verboseAlways || o.verbosity > 2 ? 4 : undefined)
+    return pyJson(data, r.verboseAlways || r.showAlways || o.verbosity > 2 ? 4 : undefined)
   }
-  const verbose = (r: TaskResult): boolean => r.verboseAlways === true || o.verbosity > 0
+  const verbose = (r: TaskResult): boolean => r.verboseAlways === true || r.showAlways === true || o.verbosity > 0
   // a result carries diffs only when the task ran with diff on (--diff, or its own `diff: true`)
   const showDiff = (r: TaskResult): void => {
     for (const d of r.diff) {
