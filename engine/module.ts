@@ -38,8 +38,11 @@ export interface Plan<C extends Change = Change> {
 export interface Controller {
   /** Absolute path of a controller file for `src:` (kind `files` or `templates`); throws ModuleError when missing. */
   findFile(kind: 'files' | 'templates', name: string): string
-  /** Render template text with the task's variables (Jinja2 semantics, as the `template` module); `options` are its environment arguments. */
-  render(text: string, origin: string, options?: TemplateFileOptions): string
+  /**
+   * Render template text with the task's variables (Jinja2 semantics, as the `template` module); `options` are its
+   * environment arguments, `extra` variables over the task's (template_host and the like).
+   */
+  render(text: string, origin: string, options?: TemplateFileOptions, extra?: Readonly<Record<string, unknown>>): string
   /** Evaluate a bare expression (`var:` of debug, `that:` of assert) with the task's variables. */
   evaluate(expression: string): unknown
 }

@@ -11,6 +11,7 @@ import { defineModule } from '../engine/module.js'
 import { TAG_ARGUMENTS, type TemplateFileOptions, type TemplateTags } from '../engine/template/index.js'
 import { yamlBool } from './lib/args.js'
 import { encodeText, ENCODINGS } from './lib/text-encoding.js'
+import { templateVars } from './lib/template-vars.js'
 import { probeFiles, type FileState } from './lib/file-state.js'
 import { applyWrite, MAX_DIFF_SIZE, planWrite, writeArgs, type WriteRequest } from './lib/write-file.js'
 
@@ -68,7 +69,7 @@ export const template = defineModule({
     } catch (error) {
       throw new ModuleError(`could not read template '${a.src}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
     }
-    let rendered = ctx.controller.render(text, source, environmentOf(a))
+    let rendered = ctx.controller.render(text, source, environmentOf(a), templateVars(source, a.dest))
     if (a.newline_sequence !== '\n') rendered = rendered.replaceAll('\n', a.newline_sequence)
     const { files, umask } = await probeFiles(ctx.conn, [{ path: a.dest, follow: a.follow, checksum: 'sha1', content: ctx.diff && MAX_DIFF_SIZE }])
     return { dest: files[0]!, umask, rendered: encodeText(rendered, a.output_encoding), source }

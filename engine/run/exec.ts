@@ -71,7 +71,8 @@ export async function prepare(ps: PlayState, task: Task, host: string, vars: Var
     vars,
     controller: {
       findFile: (kind, name) => findControllerFile(ps, task, kind, name),
-      render: (text, origin, options) => renderText(text, vars, origin, options),
+      // the extra variables sit over the task's view, which stays lazy
+      render: (text, origin, options, extra) => renderText(text, extra ? Object.assign(Object.create(vars) as Vars, extra) : vars, origin, options),
       evaluate: (expression) => evalExpression(expression, vars, task.location),
     },
     reconnect: async () => {

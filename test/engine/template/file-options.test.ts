@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { renderText } from '../../../engine/template/template.js'
 import type { Whitespace } from '../../../engine/template/environment.js'
 import { encodeText } from '../../../modules/lib/text-encoding.js'
+import { templateVars } from '../../../modules/lib/template-vars.js'
 
 // The same text through Python's Jinja2 with the same environment options, as ansible's template action sets them.
 function jinja2(text: string, options: Record<string, unknown>, vars: Record<string, unknown>): string {
@@ -38,5 +39,13 @@ describe('encodeText', () => {
     expect(encodeText('é ÿ', 'latin-1')).toEqual(Buffer.from([0xe9, 0x20, 0xff]))
     expect(encodeText(text, '')).toEqual(Buffer.from(text))
     expect(() => encodeText('€', 'latin-1')).toThrow(/can't encode/)
+  })
+})
+
+describe('templateVars', () => {
+  it("gives a template ansible's template_* variables and the default ansible_managed", () => {
+    const vars = templateVars('test/fixtures/playbooks/compat/templates/custom.j2', '/etc/x')
+    expect(vars).toMatchObject({ template_path: 'test/fixtures/playbooks/compat/templates/custom.j2', template_destpath: '/etc/x', ansible_managed: 'Ansible managed' })
+    expect(vars['template_run_date']).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/)
   })
 })
