@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import type { Connection } from './connection/index.js'
 import { CommandError, ModuleError } from './errors.js'
+import type { TemplateFileOptions } from './template/index.js'
 
 /** One thing a module will do. `summary` is imperative ("set net.ipv4.ip_forward 0 → 1"); the reporter adds "would". */
 export interface Change {
@@ -37,8 +38,11 @@ export interface Plan<C extends Change = Change> {
 export interface Controller {
   /** Absolute path of a controller file for `src:` (kind `files` or `templates`); throws ModuleError when missing. */
   findFile(kind: 'files' | 'templates', name: string): string
-  /** Render template text with the task's variables (Jinja2 semantics, as the `template` module). */
-  render(text: string, origin: string): string
+  /**
+   * Render template text with the task's variables (Jinja2 semantics, as the `template` module); `options` are its
+   * environment arguments, `extra` variables over the task's (template_host and the like).
+   */
+  render(text: string, origin: string, options?: TemplateFileOptions, extra?: Readonly<Record<string, unknown>>): string
   /** Evaluate a bare expression (`var:` of debug, `that:` of assert) with the task's variables. */
   evaluate(expression: string): unknown
 }

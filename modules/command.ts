@@ -16,9 +16,9 @@ import { argvCommand, NOT_FOUND, refineWords } from './lib/command-words.js'
 
 /** The arguments command and shell share: guards, working directory, stdin and output trimming. */
 export const commandOptions = {
-  chdir: z.string().optional().describe('Change into this directory before running the command'),
-  creates: z.string().optional().describe('A path or glob; when it exists the command is not run'),
-  removes: z.string().optional().describe('A path or glob; when it does not exist the command is not run'),
+  chdir: text.optional().describe('Change into this directory before running the command'),
+  creates: text.optional().describe('A path or glob; when it exists the command is not run'),
+  removes: text.optional().describe('A path or glob; when it does not exist the command is not run'),
   stdin: text.optional().describe('Feed this text to the command on standard input'),
   stdin_add_newline: yamlBool.default(true).describe('Append a newline to stdin'),
   strip_empty_ends: yamlBool.default(true).describe('Remove trailing newlines from stdout and stderr'),
@@ -34,11 +34,18 @@ const args = z
   .strict()
   .superRefine((a, ctx) => checkCommandLine(a, ctx))
 
-/** The shared rule of command-like modules: exactly one of `cmd` and `argv`, and `cmd` must split into words. */
+/** The shared rule of command-like modules: `cmd` must split into words. */
 export function checkCommandLine(a: { readonly cmd?: string | undefined; readonly argv?: readonly string[] | undefined }, ctx: z.RefinementCtx): void {
-  if (a.cmd !== undefined && a.argv !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'only command or argv can be given, not both' })
-  else if ((a.cmd === undefined || a.cmd.trim() === '') && (a.argv === undefined || a.argv.length === 0)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'no command given' })
-  else if (a.cmd !== undefined) refineWords(a.cmd, ctx)
+  if (a.cmd !== undefined && a.argv === undefined) refineWords(a.cmd, ctx)
+}
+
+// A missing or doubled command is the task's failure, not the playbook's: ansible-core's module fails with
+// rc 256, and playbooks test for exactly that (`no_command is failed`).
+function commandWords(a: { readonly cmd?: string | undefined; readonly argv?: readonly string[] | undefined }): readonly string[] {
+  if (a.cmd !== undefined && a.argv !== undefined) throw new ModuleError('only command or argv can be given, not both', { changed: false, rc: 256 })
+  const argv = a.argv ?? shlexSplit(a.cmd ?? '')
+  if (argv.length === 0) throw new ModuleError('no command given', { changed: false, rc: 256 })
+  return argv
 }
 
 /** Runs a program with arguments, without a shell: values are words, never code (Ansible's `command`). */
@@ -50,11 +57,14 @@ export const command = defineModule({
   freeForm: 'cmd',
   gather: (ctx, a) => gatherGuards(ctx.conn, a),
   plan: (a, state, ctx) => {
-    const argv = a.argv ?? shlexSplit(a.cmd ?? '')
-    return planCommand(a, state, ctx.check, argv, argv.join(' '))
+    const argv = commandWords(a)
+    const plan = planCommand(a, state, ctx.check, argv, argv.join(' '))
+    if (a.executable === undefined) return plan
+    const warning = `As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${a.executable}'.`
+    return { ...plan, values: { ...plan.values, warnings: [warning] } }
   },
   async apply(ctx, _plan, a) {
-    const argv = a.argv ?? shlexSplit(a.cmd ?? '')
+    const argv = commandWords(a)
     try {
       return await runCommand(ctx.conn, argvCommand(argv), argv, { chdir: a.chdir, stdin: a.stdin, stdinAddNewline: a.stdin_add_newline, stripEmptyEnds: a.strip_empty_ends })
     } catch (error) {

@@ -32,6 +32,7 @@ const args = z.object({
   recurse: yamlBool.default(false).describe('with state directory: apply owner, group and mode to everything below path'),
   force: yamlBool.default(false).describe('for links: replace an existing file or empty directory, or link to a src that does not exist'),
   follow: yamlBool.default(true).describe('when path is a symbolic link, manage the file it points to'),
+  _diff_peek: yamlBool.optional().describe("internal, as ansible's: only report whether path looks binary (a NUL byte in its first 8 KiB)"),
   ...attrArgs,
   ...chattrArgs,
   ...timeArgs,
@@ -58,6 +59,8 @@ interface State {
   readonly epochs?: Epochs
   /** The ids of the owner and group asked for (absent: compare by name). */
   readonly ids?: OwnerIds
+  /** With _diff_peek: whether the file's head holds a NUL byte. */
+  readonly appearsBinary?: boolean
   /** For state absent on a directory: what it holds, which Ansible's diff lists. */
   readonly content?: PathContent
   /** With attributes: lsattr's flags of the path's directory (null: unreadable), a new path's expected flags. */
@@ -85,7 +88,11 @@ export const file = defineModule({
   args: withPathAliases,
   description: 'manage files, directories, symbolic and hard links, and their owner, group and mode',
   example: 'file:\n  path: /etc/app\n  state: directory\n  mode: \'0755\'',
-  async gather(ctx, a: Args) {
+  async gather(ctx, a: Args): Promise<State> {
+    if (a._diff_peek !== undefined) {
+      const head = await ctx.conn.exec(sh`head -c 8192 ${pathArg(a.path)} 2>/dev/null | od -An -tx1 -v`, { allowFailure: true })
+      return { path: { path: a.path, exists: false }, umask: 0o022, appearsBinary: /(^|\s)00(\s|$)/.test(head.stdout) }
+    }
     // With attributes, lsattr flags of the path (and of its directory: what a path the task creates starts from).
     const flags = a.attributes !== undefined && a.state !== 'absent' ? 'flags' as const : undefined
     // where a link's absolute target is reported (see `reported`): the path a followed link resolves to
@@ -123,6 +130,7 @@ ${raw(treeScript(a.path))} 2>/dev/null`)
     }
   },
   plan(a: Args, s: State, ctx) {
+    if (s.appearsBinary !== undefined) return { changes: [], values: { path: a.path, appears_binary: s.appearsBinary } }
     const prev = kindOf(s.path)
     const state: FileStateArg = a.state ?? (prev !== 'absent' ? (prev as FileStateArg) : a.recurse ? 'directory' : 'file')
     const fail = (msg: string): never => {

@@ -39,6 +39,14 @@ const args = withAliases(fields.superRefine((a, ctx) => {
 
 type Args = z.output<typeof args>
 
+// An empty pattern matches every line, so the last line is replaced: ansible-core warns with these words.
+function emptyPatternWarning(a: Args): { warnings?: string[] } {
+  if (a.regexp !== '' && a.search_string !== '') return {}
+  const what = a.regexp === '' ? 'regular expression' : 'search string'
+  const hint = a.regexp === '' ? " If this is desired, use '^' to match every line in the file and avoid this warning." : ''
+  return { warnings: [`The ${what} is an empty string, which will match every line in the file. This may have unintended consequences, such as replacing the last line in the file rather than appending.${hint}`] }
+}
+
 /** Ensure one line is (or is not) in a file, with Ansible's exact matching and insertion rules. */
 export const lineinfile = defineModule({
   name: 'lineinfile',
@@ -48,15 +56,16 @@ export const lineinfile = defineModule({
   example: "lineinfile:\n  path: /etc/sysctl.conf\n  regexp: '^#?net.ipv4.ip_forward'\n  line: net.ipv4.ip_forward = 1",
   gather: (ctx, a: Args) => gatherEdit(ctx.conn, a.path),
   plan(a: Args, s: EditState, ctx): Plan<EditChange> {
+    const warned = emptyPatternWarning(a)
     if (!s.file.exists) {
-      if (a.state === 'absent') return { changes: [], values: { msg: 'file not present', backup: '' } }
+      if (a.state === 'absent') return { changes: [], values: { msg: 'file not present', backup: '', ...warned } }
       if (!a.create) throw new ModuleError(`Destination ${a.path} does not exist !`, { rc: 257 })
     }
     const edit = a.state === 'present' ? linePresent(s.file.content?.toString('utf8') ?? '', a) : lineAbsent(s.file.content?.toString('utf8') ?? '', a)
     // Unchanged text of an existing file is not rewritten (attributes may still change).
     const text = edit.msg === '' && s.file.exists ? (s.file.content?.toString('utf8') ?? '') : edit.text
     const plan = planEdit(a.path, s, text, edit.msg, a, ctx.check)
-    return { ...plan, values: { ...plan.values, backup: '', ...(edit.found === undefined ? {} : { found: edit.found }) } }
+    return { ...plan, values: { ...plan.values, backup: '', ...(edit.found === undefined ? {} : { found: edit.found }), ...warned } }
   },
   async apply(ctx, plan) {
     const result = await applyEdit(ctx, plan.changes)

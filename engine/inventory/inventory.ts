@@ -90,12 +90,20 @@ function walkVarsFiles(dir: string): string[] {
     })
 }
 
-/** One variables file: a YAML (or JSON) mapping; an empty file is no variables. */
-export function readVarsFile(file: string): Vars {
+/**
+ * One variables file: a YAML (or JSON) mapping; an empty file is no variables. With `list` (a play's vars_files,
+ * as ansible's preprocess_vars) a list of mappings is read too, later ones over earlier ones.
+ */
+export function readVarsFile(file: string, list = false): Vars {
   const src = loadYaml(file)
   const value = src.doc.toJSON() as unknown
   if (value === null || value === undefined) return {}
-  if (typeof value !== 'object' || Array.isArray(value)) {
+  const isMapping = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v)
+  if (list && Array.isArray(value)) {
+    if (!value.every(isMapping)) throw errorAt(src, nodeLocation(src, src.doc.contents as never), 'variable files must contain either a dictionary of variables, or a list of dictionaries')
+    return Object.assign({}, ...(value as Vars[])) as Vars
+  }
+  if (!isMapping(value)) {
     throw errorAt(src, nodeLocation(src, src.doc.contents as never), 'a variables file must be a mapping of names to values')
   }
   return value as Vars

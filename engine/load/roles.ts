@@ -120,7 +120,9 @@ function useRole(given: string, keywords: Record<string, unknown>, params: Vars,
   const key = `${path}\0${JSON.stringify(params)}\0${options.tasksFrom ?? ''}`
   // meta/main.yml's allow_duplicates: true lets the role run again with the same parameters
   const repeat = options.dedupe && ctx.seenRoles.has(key) && !allowsDuplicates(path)
-  return importing(ctx, `role:${path}`, { src, location, what: `role '${name}'` }, () => loadRole(name, path, key, repeat, keywords, params, scope, ctx, src, location, options))
+  // a role may import itself for another tasks file (ansible allows it); the same file again is the cycle
+  const entry = options.tasksFrom === undefined ? path : join(path, 'tasks', options.tasksFrom)
+  return importing(ctx, `role:${entry}`, { src, location, what: `role '${name}'` }, () => loadRole(name, path, key, repeat, keywords, params, scope, ctx, src, location, options))
 }
 
 function loadRole(name: string, path: string, key: string, repeat: boolean, keywords: Record<string, unknown>, params: Vars, scope: Scope, ctx: LoadContext, src: SourceFile, location: SourceLocation, options: RoleOptions): Item[] {

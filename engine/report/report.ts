@@ -34,15 +34,17 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
   const hostTag = (r: TaskResult): string => (r.delegatedTo ? `[${r.host} -> ${r.delegatedTo}${r.delegatedHost ? `(${r.delegatedHost})` : ''}]` : `[${r.host}]`)
   const dump = (r: TaskResult, action: 'debug' | 'other'): string => {
     const data: Record<string, unknown> = { ...r.data }
+    // printed as [WARNING] lines before the result, as ansible's callback does (_handle_warnings)
+    if (Array.isArray(data['warnings']) && data['warnings'].length > 0) delete data['warnings']
     if (action === 'debug') {
       if ('msg' in data) for (const k of Object.keys(data)) { if (!DEBUG_ALLOWED.has(k)) delete data[k] }
       else for (const k of HIDE_IN_DEBUG) delete data[k]
     }
     delete data['failed']
     if (o.verbosity < 3) delete data['diff']
-    return pyJson(data, r.verboseAlways || o.verbosity > 2 ? 4 : undefined)
+    return pyJson(data, r.verboseAlways || r.showAlways || o.verbosity > 2 ? 4 : undefined)
   }
-  const verbose = (r: TaskResult): boolean => r.verboseAlways === true || o.verbosity > 0
+  const verbose = (r: TaskResult): boolean => r.verboseAlways === true || r.showAlways === true || o.verbosity > 0
   // a result carries diffs only when the task ran with diff on (--diff, or its own `diff: true`)
   const showDiff = (r: TaskResult): void => {
     for (const d of r.diff) {
@@ -52,6 +54,10 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
     }
   }
   const kind = (r: TaskResult): 'debug' | 'other' => (r.verboseAlways ? 'debug' : 'other')
+  const warnings = (r: TaskResult): void => {
+    const list = r.data['warnings']
+    if (Array.isArray(list)) for (const w of list) line(`[WARNING]: ${String(w)}`, 'magenta')
+  }
   return (event) => {
     switch (event.type) {
       case 'play':
@@ -83,6 +89,7 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
       case 'item': {
         const r = event.result
         const label = `(item=${r.label ?? ''})`
+        if (r.status !== 'skipped') warnings(r)
         showDiff(r)
         // ansible's callback ends the label with a space and starts the result with one: two spaces between
         if (r.status === 'skipped') line(`skipping: ${hostTag(r)} => ${label} ${o.verbosity > 0 ? ` => ${dump(r, kind(r))}` : ''}`, 'cyan')
@@ -94,6 +101,7 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
       case 'result': {
         const r = event.result
         const looped = r.items !== undefined
+        if (!looped && r.status !== 'skipped') warnings(r)
         if (r.status === 'skipped') line(`skipping: ${hostTag(r)}${o.verbosity > 0 && !looped ? ` => ${dump(r, 'other')}` : ''}`, 'cyan')
         else if (r.status === 'unreachable') {
           if (!looped) line(`fatal: ${hostTag(r)}: UNREACHABLE! => ${dump(r, 'other')}`, 'red')

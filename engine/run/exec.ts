@@ -71,7 +71,8 @@ export async function prepare(ps: PlayState, task: Task, host: string, vars: Var
     vars,
     controller: {
       findFile: (kind, name) => findControllerFile(ps, task, kind, name),
-      render: (text, origin) => renderText(text, vars, origin),
+      // the extra variables sit over the task's view, which stays lazy
+      render: (text, origin, options, extra) => renderText(text, extra ? Object.assign(Object.create(vars) as Vars, extra) : vars, origin, options),
       evaluate: (expression) => evalExpression(expression, vars, task.location),
     },
     reconnect: async () => {
@@ -106,7 +107,8 @@ export async function execute({ mod, args, ctx, delegated, ansible }: Prepared, 
     if (outcome.status === 'skipped') data['skipped'] = true
     // in diff mode the result carries its diff (a registered result shows it), as ansible's modules return it
     if (ctx.diff && outcome.diff.length > 0 && data['diff'] === undefined) data['diff'] = outcome.diff.map(diffData)
-    return { host, status: outcome.status, ...delegated, data, diff: ctx.diff ? outcome.diff : [], changes: outcome.changes, ...(mod.name === 'debug' ? { verboseAlways: true } : {}) }
+    const always = mod.name === 'debug' ? { verboseAlways: true } : mod.name === 'assert' && (args as { quiet?: boolean }).quiet !== true ? { showAlways: true } : {}
+    return { host, status: outcome.status, ...delegated, data, diff: ctx.diff ? outcome.diff : [], changes: outcome.changes, ...always }
   } catch (error) {
     if (error instanceof ConnectionError) return unreachable(host, error.message, delegated)
     if (error instanceof TsplayError) return failed(host, error.message)

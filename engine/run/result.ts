@@ -23,6 +23,8 @@ export interface TaskResult {
   readonly items?: readonly TaskResult[]
   /** Show the data even without -v (debug does, as Ansible's `_ansible_verbose_always`). */
   readonly verboseAlways?: boolean
+  /** Show the data, indented, even without -v, but not cleaned as debug's (assert without `quiet`, whose action sets `_ansible_verbose_always`). */
+  readonly showAlways?: boolean
   /** The task ran with `no_log`: `data` is what `register` stores, and only `shown(result)` may leave the runner. */
   readonly noLog?: boolean
 }

@@ -172,7 +172,7 @@ function readVarsFiles(ps: PlayState): Vars {
     // the first file that exists is read, and its own error (a YAML error at its line) is the one reported
     const file = candidates.find((c) => existsSync(c))
     if (file === undefined) throw new TsplayError(`vars_files: no file found: ${candidates.join(' or ')}`)
-    Object.assign(out, readVarsFile(file))
+    Object.assign(out, readVarsFile(file, true))
   }
   return out
 }

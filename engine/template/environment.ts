@@ -4,11 +4,25 @@ import { FILTERS } from './filters/index.js'
 import { GLOBALS } from './globals.js'
 import { TESTS } from './tests.js'
 
+/** The delimiters of a template (the template module's `*_string` arguments), in nunjucks' names; unset ones are Jinja2's. */
+export type TemplateTags = Partial<Record<'blockStart' | 'blockEnd' | 'variableStart' | 'variableEnd' | 'commentStart' | 'commentEnd', string>>
+
 /** How a template's block tags treat whitespace: inline strings use neither, the template module trim_blocks. */
 export interface Whitespace {
   readonly trimBlocks: boolean
   readonly lstripBlocks: boolean
+  readonly tags?: TemplateTags
 }
+
+/** The template module's environment arguments (and `#jinja2:` header keys) and the TemplateTags key of each. */
+export const TAG_ARGUMENTS = {
+  block_start_string: 'blockStart',
+  block_end_string: 'blockEnd',
+  variable_start_string: 'variableStart',
+  variable_end_string: 'variableEnd',
+  comment_start_string: 'commentStart',
+  comment_end_string: 'commentEnd',
+} as const
 
 /** A compiled template, as nunjucks keeps it. */
 export interface Compiled {
@@ -75,7 +89,7 @@ const flavors = new Map<string, Flavor>()
 
 /** The environment for these whitespace options, made on first use. */
 export function flavor(whitespace: Whitespace): Flavor {
-  const key = `${whitespace.trimBlocks}/${whitespace.lstripBlocks}`
+  const key = `${whitespace.trimBlocks}/${whitespace.lstripBlocks}${whitespace.tags ? JSON.stringify(whitespace.tags) : ''}`
   let found = flavors.get(key)
   if (!found) {
     found = makeFlavor(whitespace)
@@ -88,19 +102,23 @@ const OVERRIDE = /^#jinja2:(.*)\r?\n?/
 
 /**
  * Ansible's per-file override line, e.g. `#jinja2: trim_blocks: False, lstrip_blocks: True`:
- * the options it sets (on top of the template module's defaults) and the text without that line.
+ * the options it sets on top of `base` (the template module's defaults and arguments; the line wins, as in
+ * ansible's Templar) and the text without that line.
  */
-export function fileWhitespace(text: string): { whitespace: Whitespace; body: string } {
-  const defaults = { trimBlocks: true, lstripBlocks: false }
+export function fileWhitespace(text: string, base: Whitespace = { trimBlocks: true, lstripBlocks: false }): { whitespace: Whitespace; body: string } {
   const m = OVERRIDE.exec(text)
-  if (!m) return { whitespace: defaults, body: text }
+  if (!m) return { whitespace: base, body: text }
   const options: Record<string, boolean> = {}
+  const tags: TemplateTags = { ...base.tags }
   for (const pair of m[1]!.split(',')) {
-    const [key, value] = pair.split(':').map((s) => s.trim())
-    if (key === 'trim_blocks' || key === 'lstrip_blocks') options[key] = /^(true|yes|1)$/i.test(value ?? '')
+    const at = pair.indexOf(':')
+    const key = pair.slice(0, at < 0 ? pair.length : at).trim()
+    const value = at < 0 ? '' : pair.slice(at + 1).trim()
+    if (key === 'trim_blocks' || key === 'lstrip_blocks') options[key] = /^(true|yes|1)$/i.test(value)
+    else if (key in TAG_ARGUMENTS) tags[TAG_ARGUMENTS[key as keyof typeof TAG_ARGUMENTS]] = value.replace(/^(["'])(.*)\1$/, '$2')
   }
   return {
-    whitespace: { trimBlocks: options.trim_blocks ?? defaults.trimBlocks, lstripBlocks: options.lstrip_blocks ?? defaults.lstripBlocks },
+    whitespace: { trimBlocks: options.trim_blocks ?? base.trimBlocks, lstripBlocks: options.lstrip_blocks ?? base.lstripBlocks, ...(Object.keys(tags).length ? { tags } : {}) },
     body: text.slice(m[0].length),
   }
 }

@@ -104,7 +104,7 @@ export function loneExpression(text: string): string | undefined {
 }
 
 // `a.0.b` is Jinja2 for `a[0].b`; nunjucks only knows the subscript form.
-const NUMERIC_ATTRIBUTE = /((?:^|[^\w.])[A-Za-z_]\w*|[\])])\.(\d+)(?![\w])/g
+const NUMERIC_ATTRIBUTE = /((?:^|[^\w])[A-Za-z_]\w*|[\])])\.(\d+)(?![\w])/g
 
 function subscripts(code: string): string {
   let before: string

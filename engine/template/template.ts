@@ -282,9 +282,12 @@ includes.render = (name, vars, whitespace, frame) => {
   return renderFile(text, vars, whitespace, displayPath(path), frame)
 }
 
-/** Render template file text (the `template` module): trim_blocks on, as Ansible sets it, unless a `#jinja2:` first line says otherwise. */
-export function renderText(text: string, vars: Vars, origin: string): string {
-  const { whitespace, body } = fileWhitespace(text)
+/**
+ * Render template file text (the `template` module): trim_blocks on, as Ansible sets it, unless `options` (the
+ * module's arguments) or a `#jinja2:` first line say otherwise.
+ */
+export function renderText(text: string, vars: Vars, origin: string, options?: Whitespace): string {
+  const { whitespace, body } = fileWhitespace(text, options)
   return renderFile(body, vars, whitespace, origin)
 }
 

@@ -73,10 +73,16 @@ function readTable(markdown: string): TargetRow[] {
   return rows
 }
 
-/** `earlier` with each target that `later` ran replaced by its new row, new targets appended. */
+/**
+ * `earlier` with the outcomes of each target that `later` ran replaced engine by engine (a tsplay-only run keeps the
+ * recorded ansible-playbook outcome), new targets appended.
+ */
 export function mergeRows(earlier: readonly TargetRow[], later: readonly TargetRow[]): TargetRow[] {
   const byName = new Map(later.map((r) => [r.target, r]))
-  const merged = earlier.map((r) => byName.get(r.target) ?? r)
+  const merged = earlier.map((r) => {
+    const again = byName.get(r.target)
+    return again === undefined ? r : { ...again, outcomes: { ...r.outcomes, ...again.outcomes } }
+  })
   return [...merged, ...later.filter((r) => !earlier.some((e) => e.target === r.target))]
 }
 

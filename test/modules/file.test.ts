@@ -77,6 +77,16 @@ describe('file plan', () => {
 describe('file on this machine', () => {
   const run = (a: Record<string, unknown>, check = false) => runModule(file, makeContext({ conn, check, diff: true }), args(a))
 
+  it('only peeks with _diff_peek: a NUL byte in the head means binary, as ansible-core guesses', async () => {
+    const base = temp()
+    writeFileSync(join(base, 'text'), 'plain\n')
+    writeFileSync(join(base, 'bin'), Buffer.from([1, 0, 2]))
+    for (const [name, binary] of [['text', false], ['bin', true], ['missing', false]] as const) {
+      const out = await run({ path: join(base, name), _diff_peek: true })
+      expect([out.status, out.values['appears_binary'], out.values['warnings']]).toEqual(['ok', binary, undefined])
+    }
+  })
+
   it('creates nested directories with a mode: check predicts, run changes, re-run does not', async () => {
     const base = temp()
     const path = join(base, "a b/$(touch x);`id`/-c")

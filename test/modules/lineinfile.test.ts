@@ -45,6 +45,13 @@ describe('lineinfile arguments', () => {
     expect(result.error?.issues.map((i) => i.message)).toContain(message)
   })
 
+  it('warns, in ansible-core 2.14\'s words, that an empty pattern matches every line', () => {
+    const warned = (a: Record<string, unknown>) => lineinfile.plan(lineinfile.args.parse({ path: '/f', line: 'x', ...a }), { file: existing('a\n'), parent: dir, umask: 0o022 }, makeContext({ conn })).values?.['warnings']
+    expect(warned({ regexp: '' })).toEqual(["The regular expression is an empty string, which will match every line in the file. This may have unintended consequences, such as replacing the last line in the file rather than appending. If this is desired, use '^' to match every line in the file and avoid this warning."])
+    expect(warned({ search_string: '' })).toEqual(['The search string is an empty string, which will match every line in the file. This may have unintended consequences, such as replacing the last line in the file rather than appending.'])
+    expect(warned({ regexp: '^' })).toBeUndefined()
+  })
+
   it('accepts dest and regex as aliases', () => {
     expect(lineinfile.args.parse({ dest: '/f', regex: '^a', line: 'a' })).toMatchObject({ path: '/f', regexp: '^a' })
   })

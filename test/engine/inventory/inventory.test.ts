@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { PlaybookError } from '../../../engine/errors.js'
 import { expandHostRange, splitPattern } from '../../../engine/inventory/host-patterns.js'
-import { loadInventory } from '../../../engine/inventory/inventory.js'
+import { loadInventory, readVarsFile } from '../../../engine/inventory/inventory.js'
 import { literalEval, shlexSplit } from '../../../engine/python/index.js'
 
 const FIX = 'test/fixtures/inventory'
@@ -157,5 +157,16 @@ describe('helpers', () => {
     expect(shlexSplit(`a "b c" 'd e' f\\ g x="y z"#c`, { comments: true })).toEqual(['a', 'b c', 'd e', 'f g', 'x=y z'])
     expect(shlexSplit(`say "a \\"q\\" \\$x"`)).toEqual(['say', 'a "q" \\$x'])
     expect(shlexSplit(`empty '' ""`)).toEqual(['empty', '', ''])
+  })
+})
+
+describe('readVarsFile', () => {
+  it("reads a list of mappings only for a play's vars_files, later over earlier, as ansible's preprocess_vars", () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tsplay-vf-')), 'vars.yml')
+    writeFileSync(file, '- {a: 1, b: 1}\n- {b: 2}\n')
+    expect(readVarsFile(file, true)).toEqual({ a: 1, b: 2 })
+    expect(() => readVarsFile(file)).toThrow('a variables file must be a mapping of names to values')
+    writeFileSync(file, '- {a: 1}\n- x\n')
+    expect(() => readVarsFile(file, true)).toThrow('variable files must contain either a dictionary of variables, or a list of dictionaries')
   })
 })

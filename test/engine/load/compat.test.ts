@@ -85,4 +85,10 @@ describe('loader compatibility with ansible-core', () => {
   it('refuses a register name that is not a variable name, as ansible does', () => {
     expect(() => plays({ 'site.yml': `${PLAY}  tasks:\n    - command: echo\n      register: 200\n` })).toThrow("register: invalid variable name '200'")
   })
+
+  it('lets a role import itself for another tasks file, and refuses the same file again', () => {
+    const role = (tasks: string) => ({ 'site.yml': `${PLAY}  roles: [r]\n`, 'roles/r/tasks/main.yml': '- import_role: {name: r, tasks_from: other.yml}\n', 'roles/r/tasks/other.yml': tasks })
+    expect(tasksOf(plays(role('- debug: msg=hi\n'))[0]!).map((t) => t.action)).toEqual(['debug'])
+    expect(() => plays(role('- import_role: {name: r, tasks_from: other.yml}\n'))).toThrow(/recursive import/)
+  })
 })

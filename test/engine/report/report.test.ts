@@ -39,6 +39,23 @@ describe('report', () => {
     expect(out).toBe(`${banner('TASK [x]')}\nfatal: [h1]: FAILED! => {"changed": false, "msg": "boom"}\n...ignoring\nchanged: [h2 -> h3]\nskipping: [h2] => (item=a) \nok: [h4] => {\n    "msg": "hi"\n}\n`)
   })
 
+  it("prints a module's warnings before its result and leaves them out of the dump, as the default callback", () => {
+    const out = render([
+      { type: 'result', taskName: 'x', result: { host: 'h1', status: 'changed', data: { changed: true, warnings: ['w1', 'w2'] }, diff: [], changes: [] } },
+      { type: 'result', taskName: 'x', result: { host: 'h1', status: 'failed', data: { changed: false, msg: 'no', warnings: ['w3'] }, diff: [], changes: [] } },
+    ], 1)
+    expect(out).toBe('[WARNING]: w1\n[WARNING]: w2\nchanged: [h1] => {"changed": true}\n[WARNING]: w3\nfatal: [h1]: FAILED! => {"changed": false, "msg": "no"}\n')
+  })
+
+  it('shows an assert result without -v, indented and not cleaned as debug, looped or not (assert.out.quiet.stdout of ansible-core 2.14)', () => {
+    const item = { ansible_loop_var: 'item', changed: false, item: 'item_A', msg: 'All assertions passed' }
+    const out = render([
+      { type: 'item', taskName: 'assert', result: { host: 'localhost', status: 'ok', label: 'item_A', data: item, diff: [], changes: [], showAlways: true } },
+      { type: 'item', taskName: 'assert', result: { host: 'localhost', status: 'ok', label: 'item_A', data: { ...item, msg: undefined }, diff: [], changes: [] } },
+    ])
+    expect(out).toBe('ok: [localhost] => (item=item_A) => {\n    "ansible_loop_var": "item",\n    "changed": false,\n    "item": "item_A",\n    "msg": "All assertions passed"\n}\nok: [localhost] => (item=item_A)\n')
+  })
+
   it('prints unified diffs with --diff', () => {
     expect(unifiedDiff({ before: 'a\nb\nc\n', after: 'a\nB\nc\n', beforeHeader: '/f', afterHeader: '/f' })).toBe('--- before: /f\n+++ after: /f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n')
     expect(unifiedDiff({ before: '', after: 'new\n' })).toBe('--- before\n+++ after\n@@ -0,0 +1 @@\n+new\n')

@@ -212,6 +212,13 @@ describe('evalExpression and evalCondition', () => {
     expect(evalCondition('"{{ a }}" == "1"', vars)).toBe(true)
   })
 
+  it('reads a numeric attribute anywhere in a chain as a subscript, as Jinja2 does', () => {
+    const r = { results: [{ changed: true, item: { n: ['x', 'y'] } }, { changed: false }] }
+    expect(evalCondition('r.results.0 is changed and r.results.1 is not changed', { r })).toBe(true)
+    expect(evalExpression('r.results.0.item.n.1', { r })).toBe('y')
+    expect(renderValue('{{ r.results.0.item.n.0 }}-{{ 1.5 }}', { r })).toBe('x-1.5')
+  })
+
   it('fails on undefined variables in conditions with the location', () => {
     expect(() => evalCondition('foo == 1', vars, at)).toThrow(`playbooks/site.yaml:14:9: 'foo' is undefined in "foo == 1"`)
     expect(() => evalCondition('foo', vars, at)).toThrow(`'foo' is undefined`)
