@@ -132,7 +132,11 @@ async function runPlay(run: RunState, play: Play): Promise<void> {
       await runItems(ps, section, batch)
       await flush(ps)
     }
-    if (batch.length > 0 && batch.every((h) => run.hosts.get(h)!.failed || run.hosts.get(h)!.unreachable)) break
+    // a batch whose every host failed ends the whole playbook, not just the play (ansible's break_play)
+    if (batch.length > 0 && batch.every((h) => run.hosts.get(h)!.failed || run.hosts.get(h)!.unreachable)) {
+      run.aborted = true
+      break
+    }
     playEnded = ps.playEnded
   }
   for (const h of hosts) run.hosts.get(h)!.ended = false

@@ -62,11 +62,12 @@ async function runBlock(ps: PlayState, block: Block, hosts: string[]): Promise<v
   if (parked.length > 0 && parked.every((h) => (ps.guarded.get(h) ?? 0) === 0) && activeHosts(ps, ps.batch).length === 0) ps.stopped = true
 }
 
-/** Ansible's "NO MORE HOSTS LEFT": tasks remain but every host of the batch failed; said once per batch. */
+/**
+ * Tasks remain but every host of the batch failed: the play ends. ansible-core 2.14 says "NO MORE HOSTS LEFT" only
+ * when any_errors_fatal or max_fail_percentage ended it (checkFatal), not here.
+ */
 export function noMoreHosts(ps: PlayState): void {
-  if (ps.stopped) return
   ps.stopped = true
-  if (ps.batch.some((h) => { const s = ps.run.hosts.get(h); return s !== undefined && (s.failed || s.unreachable) })) ps.run.emit({ type: 'no-more-hosts' })
 }
 
 /** Run one task on the active hosts: engine actions here, modules through runOnHost; records every result. */

@@ -33,6 +33,7 @@ export const PLAYBOOK_CASES: readonly Case[] = [
   ['sections', []],
   ['sections', ['--force-handlers']],
   ['fatal', []],
+  ['allfailed', []],
   ['meta', []],
   ['meta', ['--tags', 'applied']],
   ['meta', ['--start-at-task', 'omit drops an argument']],
