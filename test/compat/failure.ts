@@ -39,8 +39,17 @@ export function lastFailure(output: string, max = 160): string {
     }
     const failure = HOST_FAILURE.exec(line)
     if (failure) {
+      let json = failure[1] ?? ''
+      // a result shown always (assert, debug) is dumped indented, down to a closing brace of its own
+      if (json === '{') {
+        const end = lines.indexOf('}', i + 1)
+        if (end > i) {
+          json = lines.slice(i, end + 1).join('\n').slice(line.length - 1)
+          i = end
+        }
+      }
       if ((lines[i + 1] ?? '').startsWith('...ignoring')) continue
-      found = `${task ? `[${task}] ` : ''}${failureMessage(failure[1] ?? '')}`
+      found = `${task ? `[${task}] ` : ''}${failureMessage(json)}`
     } else if (ERROR_LINE.test(line)) {
       found = line
     }
