@@ -49,12 +49,14 @@ export function parseApt(listing: string): Record<string, PackageFact[]> {
   const sections = splitSections(listing)
   const native = (sections.get('arch') ?? '').trim()
   const origins = aptOrigins(sections.get('files') ?? '', sections.get('policy') ?? '')
+  const archived = archiveSections(sections.get('sections') ?? '', native)
   const out: Record<string, PackageFact[]> = {}
   for (const line of (sections.get('dpkg') ?? '').split('\n')) {
     const [status = '', pkg = '', version = '', arch = '', section = ''] = line.split('\t')
     if (pkg === '' || status[1] === 'n' || status[1] === 'c') continue
     const name = arch === native || arch === 'all' ? pkg : `${pkg}:${arch}`
-    const fact = { name, version, arch, category: section === '' ? null : section, origin: origins.get(`${name} ${version}`) ?? '', source: 'apt' }
+    const category = archived.get(`${name} ${version}`) ?? section
+    const fact = { name, version, arch, category: category === '' ? null : category, origin: origins.get(`${name} ${version}`) ?? '', source: 'apt' }
     ;(out[name] ??= []).push(fact)
   }
   return out
@@ -85,6 +87,32 @@ function aptOrigins(files: string, policy: string): Map<string, string> {
       first = false
     }
   }
+  return out
+}
+
+/**
+ * `name version` → section, from `apt-cache show NAME=VERSION` records (Package, Version, Section, Architecture
+ * lines): the first record of a version is the archive's, whose section (an archive override) apt keeps over dpkg's.
+ */
+function archiveSections(records: string, native: string): Map<string, string> {
+  const out = new Map<string, string>()
+  const flush = (r: Record<string, string>): void => {
+    if (r['Package'] === undefined || r['Version'] === undefined || r['Section'] === undefined) return
+    const arch = r['Architecture'] ?? native
+    const key = `${arch === native || arch === 'all' ? r['Package'] : `${r['Package']}:${arch}`} ${r['Version']}`
+    if (!out.has(key)) out.set(key, r['Section'])
+  }
+  let record: Record<string, string> = {}
+  for (const line of records.split('\n')) {
+    const field = /^(\w+): (.*)$/.exec(line)
+    if (!field) continue
+    if (field[1] === 'Package') {
+      flush(record)
+      record = {}
+    }
+    record[field[1]!] = field[2]!
+  }
+  flush(record)
   return out
 }
 
@@ -132,7 +160,8 @@ export const package_facts = defineModule({
 echo --tsplay-arch--; dpkg --print-architecture
 echo --tsplay-dpkg--; dpkg-query -W -f ${DPKG_FORMAT} || exit 1
 echo --tsplay-files--; LC_ALL=C apt-cache policy
-echo --tsplay-policy--; dpkg-query -W -f '\${db:Status-Abbrev} \${binary:Package}\\n' | ${raw("awk '$1 ~ /^.[^nc]/ { print $2 }'")} | LC_ALL=C xargs -r apt-cache policy --`
+echo --tsplay-policy--; dpkg-query -W -f '\${db:Status-Abbrev} \${binary:Package} \${Version}\\n' | ${raw("awk '$1 ~ /^.[^nc]/ { print $2 }'")} | LC_ALL=C xargs -r apt-cache policy --
+echo --tsplay-sections--; dpkg-query -W -f '\${db:Status-Abbrev} \${binary:Package} \${Version}\\n' | ${raw("awk '$1 ~ /^.[^nc]/ { print $2 \"=\" $3 }'")} | LC_ALL=C xargs -r apt-cache show -- 2>/dev/null | ${raw("grep -E '^(Package|Version|Section|Architecture):'")}; true`
           : sh`command -v rpm >/dev/null || { echo --tsplay-none--; exit 0; }
 rpm -qa --qf ${RPM_FORMAT}`
       const out = (await ctx.conn.exec(script, { text: true })).stdout

@@ -45,6 +45,15 @@ libfoo:i386:
   Version table:
  *** 1.0 100
         100 /var/lib/dpkg/status
+--tsplay-sections--
+Package: tzdata
+Version: 2024a-0+deb12u1
+Section: misc
+Architecture: all
+Package: tzdata
+Version: 2024a-0+deb12u1
+Section: localization
+Architecture: all
 `
 
 describe('package_facts', () => {
@@ -54,6 +63,8 @@ describe('package_facts', () => {
     expect(facts['bash']).toEqual([{ name: 'bash', version: '5.2.15-2+b8', arch: 'amd64', category: 'shells', origin: '', source: 'apt' }])
     expect(facts['libc6']![0]!['origin']).toBe('Debian Security')
     expect(facts['libfoo:i386']![0]).toMatchObject({ name: 'libfoo:i386', arch: 'i386', category: null })
+    // the archive's section (an override) wins over the one dpkg recorded, as in python-apt
+    expect(facts['tzdata']![0]!['category']).toBe('misc')
   })
 
   it('lists rpm packages with a numeric or null epoch', () => {
