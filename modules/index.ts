@@ -3,6 +3,7 @@ import { add_host } from './add_host.js'
 import { apt } from './apt.js'
 import { apt_key } from './apt_key.js'
 import { apt_repository } from './apt_repository.js'
+import { authorized_key } from './authorized_key.js'
 import { blockinfile } from './blockinfile.js'
 import { assert } from './assert.js'
 import { command } from './command.js'
@@ -72,6 +73,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   unarchive,
   uri,
   // system, packages and commands
+  authorized_key,
   apt,
   apt_key,
   apt_repository,
