@@ -7,6 +7,7 @@ import { authorized_key } from './authorized_key.js'
 import { blockinfile } from './blockinfile.js'
 import { assert } from './assert.js'
 import { command } from './command.js'
+import { cron } from './cron.js'
 import { copy } from './copy.js'
 import { fetch } from './fetch.js'
 import { deb822_repository } from './deb822_repository.js'
@@ -74,6 +75,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   uri,
   // system, packages and commands
   authorized_key,
+  cron,
   apt,
   apt_key,
   apt_repository,
