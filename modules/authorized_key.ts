@@ -11,6 +11,7 @@ import { type Change, defineModule, type ModuleContext, type Plan } from '../eng
 import { text, yamlBool } from './lib/args.js'
 import { editKeyFile } from './lib/authorized-keys.js'
 import { parsePasswd, type PasswdEntry, splitSections } from './lib/getent.js'
+import { pathInfo } from './lib/path-info.js'
 
 const args = z
   .object({
@@ -37,6 +38,8 @@ export interface AuthorizedKeyState {
   /** Where it is written: `keyfile`, with `follow` the path its links lead to. */
   readonly target: string
   readonly content: string
+  /** What ansible adds to the result for a given `path` that exists (owner, mode, state…), before any write. */
+  readonly pathInfo: Readonly<Record<string, unknown>>
 }
 
 /** The whole new file and where it goes, with what manage_dir and ownership need. */
@@ -54,7 +57,7 @@ const CONTENT = '--tsplay-authkeys--\n'
 /** Read the passwd entry, the file's path (and real path) and its content, in one round trip. */
 export async function gatherAuthorizedKey(conn: Connection, a: Args): Promise<AuthorizedKeyState> {
   const file = a.path === undefined ? sh`f="$(getent passwd -- "$u" | cut -d: -f6)/.ssh/authorized_keys"` : sh`f=${a.path}`
-  const { stdout } = await conn.exec(sh`u=${a.user}
+  const read = conn.exec(sh`u=${a.user}
 echo --tsplay-pw--
 getent passwd -- "$u" || true
 ${raw(file)}
@@ -63,11 +66,12 @@ printf '%s\\n' "$f"
 ${raw(a.follow ? sh`realpath -m -- "$f"` : sh`printf '%s\\n' "$f"`)}
 printf '%s' ${CONTENT}
 if [ -f "$f" ]; then cat -- "$f"; fi`)
-  return parseGathered(stdout)
+  const [{ stdout }, info] = await Promise.all([read, a.path === undefined ? {} : pathInfo(conn, a.path)])
+  return { ...parseGathered(stdout), pathInfo: info }
 }
 
 /** Parse the gather's output: the sections, then the file's bytes after the content marker. */
-export function parseGathered(stdout: string): AuthorizedKeyState {
+export function parseGathered(stdout: string): Omit<AuthorizedKeyState, 'pathInfo'> {
   const at = stdout.indexOf(`\n${CONTENT}`)
   const sections = splitSections(stdout.slice(0, at))
   const [keyfile = '', target = ''] = (sections.get('file') ?? '').split('\n')
@@ -82,6 +86,7 @@ export function planAuthorizedKey(a: Args, s: AuthorizedKeyState, check: boolean
   const values = {
     user: a.user, key: a.key, path: a.path ?? null, manage_dir: a.manage_dir, state: a.state, key_options: a.key_options ?? null,
     exclusive: a.exclusive, comment: a.comment ?? null, validate_certs: a.validate_certs, follow: a.follow, keyfile: s.keyfile,
+    ...s.pathInfo,
   }
   const content = editKeyFile(s.content, a)
   if (content === null) return { changes: [], values }
@@ -118,7 +123,8 @@ export const authorized_key = defineModule({
   example: "authorized_key:\n  user: deploy\n  key: ssh-ed25519 AAAAC3Nza... deploy@ci",
   gather: (ctx, a: Args) => gatherAuthorizedKey(ctx.conn, a),
   plan: (a: Args, s: AuthorizedKeyState, ctx) => planAuthorizedKey(a, s, ctx.check),
-  async apply(ctx, plan) {
+  async apply(ctx, plan, a: Args) {
     for (const change of plan.changes) await applyAuthorizedKey(ctx, change)
+    return a.path === undefined ? {} : pathInfo(ctx.conn, a.path)
   },
 })

@@ -107,6 +107,7 @@ const state = (over: Partial<AuthorizedKeyState> = {}): AuthorizedKeyState => ({
   keyfile: '/home/deploy/.ssh/authorized_keys',
   target: '/home/deploy/.ssh/authorized_keys',
   content: '',
+  pathInfo: {},
   ...over,
 })
 const parse = (a: Record<string, unknown>) => authorized_key.args.parse({ user: 'deploy', key: A, ...a })
