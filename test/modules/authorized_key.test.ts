@@ -126,6 +126,8 @@ describe('authorized_key plan', () => {
     expect(plan.changes).toMatchObject([{ target: '/srv/keys', sshdir: '/home/deploy/.ssh', uid: 1001, gid: 1002 }])
     expect(planAuthorizedKey(parse({ path: '/etc/ssh/keys/deploy', manage_dir: false }), state(), false).changes).toMatchObject([{ sshdir: undefined }])
     expect(planAuthorizedKey(parse({}), state({ content: `${A}\n` }), false).changes).toEqual([])
+    // ansible's exit_json describes a given path, its state overwriting the argument's
+    expect(planAuthorizedKey(parse({ path: '/k' }), state({ content: `${A}\n`, pathInfo: { state: 'file', mode: '0600' } }), false).values).toMatchObject({ state: 'file', mode: '0600', path: '/k' })
   })
 
   it('fails as ansible for an unknown user, except in check mode with a path', () => {
