@@ -9,7 +9,7 @@ import { connectLabHost } from './lab-connection.js'
 
 let lab: LabHost
 let conn: Connection
-const RESET = sh`userdel -r tsdiffcr 2>/dev/null; useradd -m tsdiffcr; rm -f /etc/cron.d/tsdiff /etc/cron.d/tsdiff-gone
+const RESET = sh`userdel -r tsdiffcr 2>/dev/null; useradd -m tsdiffcr; rm -f /etc/cron.d/tsdiff /etc/cron.d/tsdiff-gone /var/tmp/tsdiff-cron
 printf '#Ansible: tsdiff gone\n* * * * * root /bin/true\n' > /etc/cron.d/tsdiff-gone
 printf 'SHELL=/bin/sh\n5 4 * * * /bin/true\n' | crontab -u tsdiffcr -`
 
