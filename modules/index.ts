@@ -3,9 +3,11 @@ import { add_host } from './add_host.js'
 import { apt } from './apt.js'
 import { apt_key } from './apt_key.js'
 import { apt_repository } from './apt_repository.js'
+import { authorized_key } from './authorized_key.js'
 import { blockinfile } from './blockinfile.js'
 import { assert } from './assert.js'
 import { command } from './command.js'
+import { cron } from './cron.js'
 import { copy } from './copy.js'
 import { fetch } from './fetch.js'
 import { deb822_repository } from './deb822_repository.js'
@@ -77,6 +79,8 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   unarchive,
   uri,
   // system, packages and commands
+  authorized_key,
+  cron,
   apt,
   apt_key,
   apt_repository,

@@ -17,7 +17,7 @@ import { splitSections } from './lib/getent.js'
 import { absoluteLocation, contentType, formUrlencoded, headerValues, looksJson, parseHeaderDump } from './lib/http-response.js'
 import { withAliases } from './lib/packages.js'
 import { tempAttrCommands } from './lib/file-attrs.js'
-import { probeFile } from './lib/file-state.js'
+import { pathInfo } from './lib/path-info.js'
 
 /** status_code as ansible takes a list of ints: a list, one number, or comma-separated text. */
 const statusCodes = z.preprocess((v) => (Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [v]), z.array(yamlInt).min(1))
@@ -252,23 +252,15 @@ echo --tsplay-body--; base64 < "$t/b" 2>/dev/null; true`
     const destPath = a.dest === undefined ? undefined : state.dest === 'directory' ? posix.join(a.dest, responseFileName(out.redirects > 0 ? out.effectiveUrl : a.url, headerValues(parseHeaderDump(out.headers).headers, true))) : a.dest
     const { values, failed, write } = uriResult(a, out, destPath)
     try {
-      if (failed !== undefined) throw new ModuleError(failed, destPath === undefined ? values : { ...values, ...(await pathInfo(ctx, destPath)) })
+      if (failed !== undefined) throw new ModuleError(failed, destPath === undefined ? values : { ...values, ...(await pathInfo(ctx.conn, destPath)) })
       if (destPath === undefined) return values
       if (write) await install(ctx, a, `${temp}/b`, destPath)
-      return { ...values, ...(await pathInfo(ctx, destPath)), changed: write }
+      return { ...values, ...(await pathInfo(ctx.conn, destPath)), changed: write }
     } finally {
       await ctx.conn.exec(sh`rm -rf -- ${temp}`, { allowFailure: true })
     }
   },
 })
-
-/** What ansible's exit_json adds to a result that names an existing `path`: owner, group, mode, state and size. */
-async function pathInfo(ctx: ModuleContext, path: string): Promise<Record<string, unknown>> {
-  const s = await probeFile(ctx.conn, { path, linkSource: false })
-  if (!s.exists) return {}
-  const state = s.type === 'link' ? 'link' : s.type === 'directory' ? 'directory' : (s.nlink ?? 1) > 1 ? 'hard' : 'file'
-  return { uid: s.uid, gid: s.gid, owner: s.owner, group: s.group, mode: s.mode, state, size: s.size }
-}
 
 /** Move the downloaded body into dest when its bytes differ (keeping an existing dest's mode and owner), then set mode/owner/group. */
 async function install(ctx: ModuleContext, a: UriArgs, body: string, dest: string): Promise<void> {
