@@ -1,9 +1,9 @@
 // The repo's YAML content sorted by what kind of file it is, and ajv set up as the schema's reference validator.
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, posix, resolve } from 'node:path'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml'
-import { buildSchema, type SchemaKind, type SchemaOptions } from '../../../engine/schema/index.js'
+import { buildSchema, libraryModules, type SchemaKind, type SchemaOptions } from '../../../engine/schema/index.js'
 import { parseYaml } from '../../../engine/yaml/index.js'
 
 export const ROOT = resolve(import.meta.dirname, '../../..')
@@ -40,8 +40,9 @@ export function kindOf(path: string, data: unknown): SchemaKind | undefined {
 /** The modules of their own that fixture projects use (library/ folders, a collection's plugins/modules). */
 export function projectModules(path: string): string[] {
   if (path.startsWith('test/fixtures/config-project/')) return ['writefile', 'note']
-  if (path.startsWith('test/fixtures/playbooks/ansible-modules/')) return ['echo_twice']
-  return []
+  // a playbook's own library/ (ansible's ./library), as `tsplay schema` run beside it finds it
+  const library = join(ROOT, posix.dirname(path), 'library')
+  return existsSync(library) ? libraryModules(library) : []
 }
 
 /** ajv compiled for each kind, strict mode off only for the annotations editors read (markdownDescription and the like). */

@@ -11,10 +11,10 @@ import { EXPECTED, fixtureKind, kindOf, problems, projectModules, readData, ROOT
 
 const INVALID = 'test/fixtures/schema-invalid'
 
-// fixtures that are invalid on purpose (for the loader's own error tests)
-const KNOWN_INVALID = ['test/fixtures/playbooks/cli/bad.yml']
-// vaulted values that need a secret to read at all
-const UNREADABLE = ['test/fixtures/playbooks/vault/inline.yml']
+// fixtures that are invalid on purpose (for the loader's own error tests and tsplay check's seeded mistakes)
+const KNOWN_INVALID = ['test/fixtures/check-project/site.yml', 'test/fixtures/playbooks/cli/bad.yml']
+// a YAML syntax error seeded for tsplay check, and vaulted values that need a secret to read at all
+const UNREADABLE = ['test/fixtures/check-project/tasks/broken.yml', 'test/fixtures/playbooks/vault/inline.yml']
 
 describe('tsplay schema (ajv)', () => {
   const plain = validators()
@@ -37,7 +37,8 @@ describe('tsplay schema (ajv)', () => {
       if (!ok) rejected.push(`${path}: ${problems(cache.get(modules.join())![kind], readFileSync(join(ROOT, path), 'utf8')).map((p) => `${p.path} ${p.message}`).join('; ')}`)
     }
     expect(rejected.map((r) => r.split(':')[0])).toEqual(KNOWN_INVALID)
-    expect(rejected[0]).toContain('/0/tasks/0/notifi must NOT have additional properties')
+    expect(rejected[0]).toContain('/0/tasks/1/whenn must NOT have additional properties')
+    expect(rejected[1]).toContain('/0/tasks/0/notifi must NOT have additional properties')
     expect(unreadable).toEqual(UNREADABLE)
     // the globs found what they should: a schema that accepts nothing found is no test
     expect(counts['playbook']).toBeGreaterThanOrEqual(35)
