@@ -51,12 +51,13 @@ function killGroup(child: ChildProcess): void {
       child.kill(name)
     }
   }
-  // TERM first, so a writer's trap removes its temp file; KILL a moment later for whatever ignored it
+  // TERM first, so a writer's trap removes its temp file; KILL later for whatever ignored it. The grace must cover a
+  // trap's work on a loaded machine (a fork for rm): killed mid-trap, a writer leaves its temp file behind.
   signal('SIGTERM')
   setTimeout(() => { if (child.exitCode === null && child.signalCode === null) signal('SIGKILL') }, KILL_GRACE_MS).unref()
 }
 
-const KILL_GRACE_MS = 300
+const KILL_GRACE_MS = 1500
 
 /** A Connection to the controller itself. */
 export const connectLocal = (host: string, become: BecomeSpec | null = null): ShellConnection =>

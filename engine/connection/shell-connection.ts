@@ -103,13 +103,15 @@ export class ShellConnection implements Connection {
     // only when the temp file holds every byte (a full disk fails the write, and the original stays): if tsplay dies
     // mid-upload (Ctrl-C, SIGTERM, a dropped connection), the writer sees its input end early and leaves the
     // destination as it was; killed (TERM, as tsplay ends its commands), it removes its temp file on the way out.
+    // The traps are set before mktemp: a TERM between making the temp file and trapping would leave it behind.
     const size = Buffer.byteLength(data)
     const script = sh`set -e
 p=${path}
 d=$(dirname -- "$p")
-t=$(mktemp -- "$d/.tsplay.XXXXXXXX")
-trap 'rm -f -- "$t"' EXIT
+t=
+trap '[ -z "$t" ] || rm -f -- "$t"' EXIT
 trap 'exit 143' TERM INT HUP
+t=$(mktemp -- "$d/.tsplay.XXXXXXXX")
 if ! e=$(head -c ${String(size)} 2>&1 > "$t"); then echo "cannot write $p: \${e##*: }, left unchanged" >&2; exit 1; fi
 [ "$(wc -c < "$t")" -eq ${String(size)} ] || { echo "tsplay: short write to $p (input ended early), left unchanged" >&2; exit 1; }
 if [ -e "$p" ]; then chmod --reference="$p" -- "$t"; chown --reference="$p" -- "$t" 2>/dev/null || true
