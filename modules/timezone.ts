@@ -38,7 +38,7 @@ export function parseTimedatectl(status: string): { name?: string; hwclock?: 'lo
   return { ...(name === undefined ? {} : { name }), ...(rtc === undefined ? {} : { hwclock: /^(yes|true|on|1)$/i.test(rtc) ? 'local' : 'UTC' }) }
 }
 
-/** Set what differs, hwclock before name (ansible's argument order), with ansible's dict diff and msg. Pure. */
+/** Set what differs, hwclock before name (ansible's argument order), with ansible's dict diff. Pure. */
 export function planTimezone(a: TimezoneArgs, state: TimezoneState) {
   if (state.status === null) throw new ModuleError('timezone needs timedatectl (systemd) on the host; tsplay does not set the zone through /etc/localtime on hosts without it')
   if (a.name !== undefined && !state.zoneExists) throw new ModuleError(`Error message:\ngiven timezone "${a.name}" is not available`)
@@ -53,13 +53,16 @@ export function planTimezone(a: TimezoneArgs, state: TimezoneState) {
     after[key] = wanted
     if (current[key] !== wanted) changes.push({ kind: key, value: wanted, summary: `set ${key === 'name' ? 'time zone' : 'hardware clock'} ${current[key] ?? '(unknown)'} → ${wanted}` })
   }
-  const command = (c: TimezoneChange): string => `executed \`/usr/bin/timedatectl ${c.kind === 'name' ? 'set-timezone' : 'set-local-rtc'} ${c.kind === 'name' ? c.value : c.value === 'local' ? 'yes' : 'no'}\``
   return {
     changes,
     diff: changes.length === 0 ? [] : [{ before: jsonDiffText(before), after: jsonDiffText(after) }],
-    values: { diff: { before, after }, ...(changes.length > 0 ? { msg: changes.map(command).join('\n') } : {}) },
+    values: { diff: { before, after } },
   }
 }
+
+/** ansible's msg after a real run: the commands it executed (none in check mode, where nothing is executed). */
+const executedMessage = (changes: readonly TimezoneChange[]): string =>
+  changes.map((c) => `executed \`/usr/bin/timedatectl ${c.kind === 'name' ? 'set-timezone' : 'set-local-rtc'} ${c.kind === 'name' ? c.value : c.value === 'local' ? 'yes' : 'no'}\``).join('\n')
 
 /** Sets the time zone and the hardware clock's zone with timedatectl (community.general.timezone on systemd hosts). */
 export const timezone = defineModule({
@@ -84,5 +87,6 @@ echo --tsplay-status--; LC_ALL=C timedatectl status 2>/dev/null || echo --tsplay
     const after = parseTimedatectl((await ctx.conn.exec(sh`LC_ALL=C timedatectl status`)).stdout)
     const wrong = plan.changes.filter((c) => after[c.kind] !== c.value)
     if (wrong.length > 0) throw new ModuleError(`Error message:\nstill not desired state, though changes have made - planned: ${wrong.map((c) => `${c.kind}=${c.value}`).join(', ')}, after: ${wrong.map((c) => `${c.kind}=${after[c.kind] ?? ''}`).join(', ')}`)
+    return { msg: executedMessage(plan.changes) }
   },
 })
