@@ -26,7 +26,8 @@ describe('tsplay test on lab hosts', () => {
     const { code, out } = await tsplay('test', join(dir, 'roles/demo'))
     const steps = out.split('\n').filter((l) => /^(create|converge|idempotence|check|verify|destroy) /.test(l))
     expect(steps.map((l) => l.split(/\s+/).slice(0, 2).join(' ')), out).toEqual(['create ok', 'converge ok', 'idempotence ok', 'check ok', 'verify ok', 'destroy ok'])
-    expect(out).toMatch(/^converge +ok +4 tasks on 1 host, 2 changed \(/m)
+    // the skeleton's 4 tasks and the argument validation ansible puts in front of a role with argument_specs
+    expect(out).toMatch(/^converge +ok +5 tasks on 1 host, 2 changed \(/m)
     expect(out).toMatch(/^verify +ok +.*tests\/verify\.yml: 2 tasks passed/m)
     expect(out).toContain('test passed: create, converge, idempotence, check, verify, destroy\n')
     expect(code).toBe(0)
