@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { defaultInventoryPath, existingHosts, hostAddress, hostIndex, hostStatus, paths, pidExists, runLab, sshOptions, STATE_DIR } from '../../engine/lab/index.js'
+import { defaultInventoryPath, existingHosts, hostAddress, hostIndex, hostStatus, ownerOf, paths, pidExists, runLab, sshOptions, STATE_DIR } from '../../engine/lab/index.js'
 
 /** A lab host as tests see it. */
 export interface LabHost {
@@ -26,7 +26,9 @@ export const labKnownHosts = (): string => paths.knownHosts
 
 /** Running lab hosts in host-number order. */
 export function labHosts(): LabHost[] {
+  // hosts `tsplay test` made for itself come and go while it runs: never the lab tests'
   return existingHosts()
+    .filter((name) => ownerOf(name) === undefined)
     .map(hostStatus)
     .filter((h) => h.state === 'running')
     .map((h) => ({ name: h.name, address: h.address }))

@@ -17,7 +17,7 @@ let dir: string
 let host: LabHost
 
 beforeAll(() => {
-  host = labHostNamed('TSPLAY_FAULT_HOST', 'lab8')
+  host = labHostNamed('TSPLAY_FAULT_HOST', 'lab4')
   dir = mkdtempSync(join(tmpdir(), 'tsplay-sshd-restart-'))
   writeFileSync(join(dir, 'hosts'), [
     `${host.name} ansible_host=${host.address} ansible_user=root ansible_ssh_private_key_file=${labKeyFile()} ansible_python_interpreter=/usr/bin/python3 ansible_ssh_common_args='-o UserKnownHostsFile=${labKnownHosts()} -o StrictHostKeyChecking=yes'`,
