@@ -1,6 +1,7 @@
 // The load test's playbook, generated from a seed, and what it must do: the recap of every host and the files
 // each converged host must hold. Pure: the same seed gives the same playbook and the same expectations.
 import { createHash } from 'node:crypto'
+import { rng } from '../hostile/mutate.js'
 
 /** Where the generated tasks write on each host; the reset play removes it. */
 export const ROOT_DIR = '/var/tmp/tsplay-load'
@@ -37,18 +38,6 @@ export interface LoadPlan {
 /** Prints a host's state under ROOT_DIR as `LoadPlan.state` expects it. */
 export const STATE_COMMAND = `cd ${ROOT_DIR} && find . -mindepth 1 | LC_ALL=C sort | while read -r p; do if [ -d "$p" ]; then echo "\${p#./} d $(stat -c %a "$p")"; else echo "\${p#./} f $(stat -c %a "$p") $(md5sum < "$p" | cut -c1-32)"; fi; done`
 
-/** mulberry32: a small seeded generator, so that a failing run can be repeated exactly. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex')
 const q = (s: string): string => JSON.stringify(s)
 
@@ -68,7 +57,7 @@ const KINDS: ReadonlyArray<(i: number) => PlannedTask> = [
 
 /** The playbook for `hosts` with `tasks` tasks, `failRate` of the hosts failing at a seeded task index. */
 export function planLoad(hosts: readonly string[], tasks: number, failRate: number, seed: number): LoadPlan {
-  const random = seeded(seed)
+  const random = rng(seed)
   const failing = [...hosts].sort(() => random() - 0.5).slice(0, Math.round(hosts.length * failRate))
   // a fail task anywhere after the first (which makes the directory) and at most one fail task per index
   const failAt = new Map(failing.map((h) => [h, 1 + Math.floor(random() * (tasks - 1))]))
