@@ -19,7 +19,8 @@ import { withLabLock } from './lock.js'
 import { LabError, requireHost } from './system.js'
 
 const USAGE = `usage: tsplay lab up N [--repo DIR | --no-repo] [--repo-port PORT] [--inventory FILE]
-       tsplay lab status | down [--inventory FILE] | ssh NAME [COMMAND…] | stop NAME | start NAME`
+       tsplay lab status | down [--inventory FILE] | ssh NAME [COMMAND…] | stop NAME | start NAME
+       tsplay lab remove NAME…   (delete hosts; the next 'lab up' creates them afresh)`
 
 const LAB_TOOLS = ['systemd-nspawn', 'debootstrap', 'apt-cacher-ng', 'ip', 'mount', 'ssh', 'ssh-keygen']
 const REPO_LIST = 'etc/apt/sources.list.d/tsplay-lab.list'
@@ -56,6 +57,17 @@ async function dispatch(argv: readonly string[], say: (line: string) => void): P
     case 'status':
       say(statusTable())
       return 0
+    case 'remove': {
+      const names = args._.map((arg) => existing(String(arg)))
+      if (names.length === 0) throw new UsageError(`remove: name the hosts to remove\n${USAGE}`)
+      requireHost(LAB_TOOLS)
+      // the next `lab up` creates them afresh; the other hosts and the lab's shared parts stay as they are
+      await withLabLock(async () => {
+        for (const name of names) await removeHost(name)
+      })
+      say(statusTable())
+      return 0
+    }
     case 'stop':
     case 'start': {
       const name = existing(String(args._[0] ?? ''))
