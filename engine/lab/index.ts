@@ -4,6 +4,7 @@
 export { freshHosts, ownerOf, runLab, statusTable } from './command.js'
 export { existingHosts, hostStatus, removeHost } from './host.js'
 export { inventoryText } from './inventory-file.js'
+export { ensureRepo } from './repo.js'
 export { BRIDGE, BRIDGE_ADDRESS, STATE_DIR, defaultInventoryPath, hostAddress, hostIndex, paths, projectRoot } from './layout.js'
 export { withLabLock } from './lock.js'
 export { sshOptions } from './ssh.js'

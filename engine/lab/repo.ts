@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { listening } from './apt-cache.js'
-import { BRIDGE_ADDRESS, paths, projectRoot } from './layout.js'
-import { readState, writeState } from './state.js'
+import { BRIDGE_ADDRESS, paths, projectRoot, REPO_PORT } from './layout.js'
+import { withLabLock } from './lock.js'
+import { readState, writeState, type LabState } from './state.js'
 import { LabError, processAlive, run, signal, waitFor } from './system.js'
 
 /** The apt source line lab hosts get for the local repository. */
@@ -59,6 +60,42 @@ export async function serveRepo(dir: string, port: number): Promise<void> {
   if (!(await waitFor(() => listening(BRIDGE_ADDRESS, port), 10_000, 100))) {
     throw new LabError(`the local repository server did not listen on ${BRIDGE_ADDRESS}:${port} (see ${paths.run}/repo-server.log)`)
   }
+}
+
+/** The .deb files of `dir` by name (package, version and architecture), sorted; none when it is gone. */
+export function debNames(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => name.endsWith('.deb')).sort()
+  } catch {
+    return []
+  }
+}
+
+/**
+ * What serving `dir` on `port` takes, given the recorded server and whether it runs: re-reading the index of the
+ * folder it serves already (its files may have been rebuilt), nothing when it serves the same .deb names from
+ * another folder (another checkout's test doubles), else a (re)start.
+ */
+export function repoAction(repo: LabState['repo'], running: boolean, dir: string, port: number, names: (dir: string) => string[] = debNames): 'index' | 'keep' | 'serve' {
+  if (repo === undefined || !running || repo.port !== port) return 'serve'
+  if (repo.dir === dir) return 'index'
+  const wanted = names(dir)
+  return wanted.length > 0 && names(repo.dir).join('\n') === wanted.join('\n') ? 'keep' : 'serve'
+}
+
+/**
+ * Make the lab's repository serve the packages of `dir` and return its URL; a server that already serves them
+ * is left running, so hosts installing from it meanwhile are not cut off (see repoAction).
+ */
+export async function ensureRepo(dir: string, port = REPO_PORT): Promise<string> {
+  const absolute = resolve(dir)
+  await withLabLock(async () => {
+    const { repo } = readState()
+    const action = repoAction(repo, repo !== undefined && processAlive(repo.pid, 'repo-server'), absolute, port)
+    if (action === 'index') indexRepo(absolute)
+    if (action === 'serve') await serveRepo(absolute, port)
+  })
+  return repoUrl(port)
 }
 
 /** The .deb repository index as served, for tests and `lab status`. */

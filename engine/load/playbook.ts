@@ -28,10 +28,15 @@ export interface ConfiguredPaths {
 
 /** The search paths for a playbook in `playbookDir`: `collections/` beside it comes before the configured roots, as in ansible. */
 export function searchPaths(playbookDir: string, configured: ConfiguredPaths = {}): SearchPaths {
+  let roots: readonly string[] | undefined
   return {
     roles: configured.roles ?? [],
     library: configured.library ?? [],
-    collectionRoots: [join(playbookDir, 'collections'), ...collectionRoots(process.env, configured.collections, configured.scanSysPath)],
+    // made when first read: Python's path is asked of python3 (0.1 s of CPU, more of wall time, before any host
+    // is contacted), which only a collection role or a module tsplay has no native version of needs
+    get collectionRoots(): readonly string[] {
+      return (roots ??= [join(playbookDir, 'collections'), ...collectionRoots(process.env, configured.collections, configured.scanSysPath)])
+    },
   }
 }
 

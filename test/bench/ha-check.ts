@@ -1,12 +1,14 @@
 // `npm run bench:ha`: the issue's last speed target, `tsplay run playbooks/ha-cluster.yaml --check` on six
 // converged lab hosts. Converges six hosts (by default lab51..lab56, away from the hosts tests use), then times
-// the no-change run and repeated check runs, and appends the medians to RESULTS.md.
+// the no-change run and repeated check runs, and appends the medians to RESULTS.md. The six hosts are the
+// bench's own (`freshHosts` owner 'bench'): kept between runs while they run, made afresh otherwise, and no
+// other lab host is started (`lab up 56` started lab1..lab56, which lab tests and the main job then met).
 import { execFileSync } from 'node:child_process'
 import { appendFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import minimist from 'minimist'
-import { projectRoot } from '../../engine/lab/index.js'
+import { ensureRepo, existingHosts, freshHosts, hostStatus, ownerOf, projectRoot } from '../../engine/lab/index.js'
 import { labInventoryFor } from '../e2e/tsplay-run.js'
 import { changedInRecap, measure, summarize, type Measurement } from './measure.js'
 
@@ -18,16 +20,36 @@ const argv = minimist(process.argv.slice(2), { string: ['first'], default: { fir
 const first = Number(argv['first'])
 const reps = Number(argv['reps'])
 const hosts = Array.from({ length: 6 }, (_, i) => `lab${first + i}`)
+const OWNER = 'bench'
+/** lab1..lab10 belong to the lab tests and the main job. */
+const FIRST_FREE = 11
 
 function checked(m: Measurement, what: string): Measurement {
   if (m.exitCode !== 0) throw new Error(`${what} failed with exit code ${m.exitCode}:\n${m.output.slice(-3000)}`)
   return m
 }
 
-async function main(): Promise<void> {
+/**
+ * The bench's six hosts, serving the test doubles as the lab's repository: hosts the bench made and that still
+ * run are kept (converged from its last run), the others are made afresh; a host someone else owns is refused.
+ */
+async function benchHosts(): Promise<string> {
+  if (!Number.isInteger(first) || first < FIRST_FREE) throw new Error(`--first ${argv['first']}: lab1..lab${FIRST_FREE - 1} are the lab tests' hosts`)
+  const foreign = hosts.filter((name) => ![undefined, OWNER].includes(ownerOf(name)))
+  if (foreign.length > 0) throw new Error(`${foreign.join(', ')}: owned by ${foreign.map(ownerOf).join(', ')}, not the bench (choose others with --first)`)
   execFileSync('bash', [join(ROOT, 'test/doubles/build-debs.sh')], { stdio: 'inherit', cwd: ROOT })
-  execFileSync('node', [TSPLAY, 'lab', 'up', String(first + 5), '--repo', join(ROOT, 'test/doubles/debs')], { stdio: 'inherit', cwd: ROOT })
-  const inventory = labInventoryFor(hosts, 'http://10.231.0.1:8231/')
+  const repoUrl = await ensureRepo(join(ROOT, 'test/doubles/debs'))
+  const existing = new Set(existingHosts())
+  const stale = hosts.filter((name) => !existing.has(name) || ownerOf(name) !== OWNER || hostStatus(name).state !== 'running')
+  if (stale.length > 0) {
+    process.stdout.write(`making ${stale.join(', ')} afresh\n`)
+    await freshHosts(stale, OWNER, (line) => process.stdout.write(`${line}\n`))
+  }
+  return repoUrl
+}
+
+async function main(): Promise<void> {
+  const inventory = labInventoryFor(hosts, await benchHosts())
   const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' }
   // the default is measured, whatever the caller's environment says
   delete env['TSPLAY_NO_KEEPER']
