@@ -7,7 +7,7 @@ import { OptionsError, PlaybookError, StartError, TemplateError, TsplayError, Us
 import { gatherFacts } from '../facts/index.js'
 import { loadInventory } from '../inventory/index.js'
 import { loadPlaybook } from '../load/index.js'
-import { onYamlWarning, useVaultSecrets } from '../yaml/index.js'
+import { type DuplicateKeys, onDuplicateYamlKeys, onYamlWarning, useVaultSecrets } from '../yaml/index.js'
 import { parseYaml } from '../yaml/index.js'
 import { docList, docModule } from './doc.js'
 import { listPlaybook } from './list.js'
@@ -150,6 +150,7 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     return await runParsed(o, out, err)
   } finally {
     onYamlWarning(undefined)
+    onDuplicateYamlKeys('warn')
   }
 }
 
@@ -162,6 +163,7 @@ async function runParsed(o: ReturnType<typeof parseRunArgs>, out: (s: string) =>
   // ansible.cfg from the process's cwd, as ansible-playbook reads it; command-line options override it
   const config = loadConfig()
   for (const warning of config.warnings) err(`[WARNING]: ${warning}\n`)
+  onDuplicateYamlKeys(config.get('DUPLICATE_YAML_DICT_KEY') as DuplicateKeys)
   const settings = runSettings(config)
   const forks = o['forks'] === undefined ? (settings.forks ?? 50) : Number(o['forks'])
   if (!Number.isInteger(forks) || forks < 1) throw new UsageError(`--forks: expected a positive integer, got '${String(o['forks'])}'`)
