@@ -202,13 +202,35 @@ function renderUntracked(text: string, vars: Vars, origin: SourceLocation | unde
     stringTypeResults.current = new Set()
     try {
       const value = native(lone, vars, origin, text, source)
-      if (typeof value === 'string') return stringTypeResults.current.has(value) ? value : fromLiteral(value)
-      return nativeToText(value)
+      if (typeof value === 'string') return stringTypeResults.current.has(value) ? value : jinja2Native ? fromNativeText(value) : fromLiteral(value)
+      return jinja2Native ? (value ?? null) : nativeToText(value)
     } finally {
       stringTypeResults.current = saved
     }
   }
-  return keepNewlines(text, fromLiteral(run(dropTrailingNewline(source), vars, INLINE, origin, text)))
+  const out = run(dropTrailingNewline(source), vars, INLINE, origin, text)
+  return keepNewlines(text, jinja2Native ? fromNativeText(out) : fromLiteral(out))
+}
+
+let jinja2Native = false
+
+/** ansible.cfg's jinja2_native (ANSIBLE_JINJA2_NATIVE): templates give native values as ansible's NativeEnvironment does. */
+export function useJinja2Native(on: boolean): void {
+  jinja2Native = on
+}
+
+/** Whether templates give native values (jinja2_native); set_fact then keeps 'yes'/'true' text as text. */
+export const isJinja2Native = (): boolean => jinja2Native
+
+/**
+ * ansible_native_concat: rendered text that is a Python literal is that value (`'1'` is 1); a string literal keeps
+ * its quotes. Python's parser refuses leading blanks, so ` [1]` stays text.
+ */
+function fromNativeText(out: string): unknown {
+  if (out === '' || out.charCodeAt(0) <= 32) return out
+  const value = literalEval(out)
+  if (value === undefined) return out
+  return typeof value === 'string' ? `${out[0]}${value}${out[0]}` : value
 }
 
 /**
