@@ -43,6 +43,7 @@ export const PLAYBOOK_CASES: readonly Case[] = [
   ['vars', ['--limit', 'web', '-e', '{"extra_level": 5}']],
   ['yaml11', []],
   ['lone', []],
+  ['rolenames', []],
   ['compat', []],
 ]
 
