@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule } from '../engine/module.js'
+import { isJinja2Native } from '../engine/template/index.js'
 
 const args = z.record(z.unknown()).describe('Variable names and their values; `cacheable: true` also stores them as facts')
 
@@ -20,9 +21,9 @@ export const set_fact = defineModule({
     for (const [k, v] of Object.entries(a)) {
       if (k === 'cacheable') { cacheable = v === true || String(v).toLowerCase() === 'true' || String(v).toLowerCase() === 'yes'; continue }
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new ModuleError(`The variable name '${k}' is not valid. Variables must start with a letter or underscore character, and contain only letters, numbers and underscores.`)
-      // Ansible turns explicit boolean strings into booleans here (action/set_fact.py), even outside k=v.
+      // Ansible turns explicit boolean strings into booleans here (action/set_fact.py), even outside k=v, unless jinja2_native.
       // (a String object is an unsafe value, made from a host's output: still a str to ansible)
-      const text = typeof v === 'string' || v instanceof String ? v.toLowerCase() : undefined
+      const text = !isJinja2Native() && (typeof v === 'string' || v instanceof String) ? v.toLowerCase() : undefined
       facts[k] = text !== undefined && ['true', 'false', 'yes', 'no'].includes(text) ? ['true', 'yes'].includes(text) : v
     }
     if (Object.keys(facts).length === 0) throw new ModuleError('No key/value pairs provided, at least one is required for this action to succeed')

@@ -7,7 +7,7 @@ import { OptionsError, PlaybookError, StartError, TemplateError, TsplayError, Us
 import { gatherFacts } from '../facts/index.js'
 import { loadInventory } from '../inventory/index.js'
 import { loadPlaybook } from '../load/index.js'
-import { onYamlWarning, useVaultSecrets } from '../yaml/index.js'
+import { type DuplicateKeys, onDuplicateYamlKeys, onYamlWarning, useVaultSecrets } from '../yaml/index.js'
 import { parseYaml } from '../yaml/index.js'
 import { docList, docModule } from './doc.js'
 import { listPlaybook } from './list.js'
@@ -16,6 +16,7 @@ import { expandLimitFiles, retryFilePath, retryHosts, type RetryStats, writeRetr
 import { runSettings, withConnectionDefaults } from './settings.js'
 import { jsonReporter, plainReporter, ttyReporter, warningText } from '../report/index.js'
 import { playHosts, runPlaybook, type RunEvent, type RunState } from '../run/index.js'
+import { useJinja2Native } from '../template/index.js'
 import { parseExtraVars } from '../vars/index.js'
 
 const USAGE = `usage: tsplay run PLAYBOOK [-i INVENTORY] [options]
@@ -150,6 +151,8 @@ async function run(args: readonly string[], out: (s: string) => void, err: (s: s
     return await runParsed(o, out, err)
   } finally {
     onYamlWarning(undefined)
+    onDuplicateYamlKeys('warn')
+    useJinja2Native(false)
   }
 }
 
@@ -162,6 +165,8 @@ async function runParsed(o: ReturnType<typeof parseRunArgs>, out: (s: string) =>
   // ansible.cfg from the process's cwd, as ansible-playbook reads it; command-line options override it
   const config = loadConfig()
   for (const warning of config.warnings) err(`[WARNING]: ${warning}\n`)
+  onDuplicateYamlKeys(config.get('DUPLICATE_YAML_DICT_KEY') as DuplicateKeys)
+  useJinja2Native(config.get('DEFAULT_JINJA2_NATIVE'))
   const settings = runSettings(config)
   const forks = o['forks'] === undefined ? (settings.forks ?? 50) : Number(o['forks'])
   if (!Number.isInteger(forks) || forks < 1) throw new UsageError(`--forks: expected a positive integer, got '${String(o['forks'])}'`)

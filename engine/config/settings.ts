@@ -63,6 +63,7 @@ export const BASE_SETTINGS = {
   DEFAULT_GATHER_SUBSET: { type: 'list', default: null, env: ['ANSIBLE_GATHER_SUBSET'], ini: ['defaults.gather_subset'], deprecated: MODULE_DEFAULTS },
   DEFAULT_GATHER_TIMEOUT: { type: 'integer', default: null, env: ['ANSIBLE_GATHER_TIMEOUT'], ini: ['defaults.gather_timeout'], deprecated: MODULE_DEFAULTS },
   INJECT_FACTS_AS_VARS: { type: 'boolean', default: true, env: ['ANSIBLE_INJECT_FACT_VARS'], ini: ['defaults.inject_facts_as_vars'] },
+  DUPLICATE_YAML_DICT_KEY: { type: 'string', default: 'warn', env: ['ANSIBLE_DUPLICATE_YAML_DICT_KEY'], ini: ['defaults.duplicate_dict_key'], choices: ['warn', 'error', 'ignore'] },
   DEFAULT_JINJA2_NATIVE: { type: 'boolean', default: false, env: ['ANSIBLE_JINJA2_NATIVE'], ini: ['defaults.jinja2_native'] },
   DEFAULT_HASH_BEHAVIOUR: { type: 'string', default: 'replace', env: ['ANSIBLE_HASH_BEHAVIOUR'], ini: ['defaults.hash_behaviour'], choices: ['replace', 'merge'] },
   DEFAULT_UNDEFINED_VAR_BEHAVIOR: { type: 'boolean', default: true, env: ['ANSIBLE_ERROR_ON_UNDEFINED_VARS'], ini: ['defaults.error_on_undefined_vars'] },

@@ -92,6 +92,16 @@ export function hostVars(ps: PlayState, host: string, task?: Task, loop?: Vars):
   return mergeVars(layers)
 }
 
+/**
+ * ansible's role name variables: the play's roles (its `roles:`, imported ones, then public includes, repeats kept)
+ * as `role_names` and `ansible_play_role_names`, their dependencies, and both without repeats as `ansible_role_names`.
+ */
+function roleNames(ps: PlayState): Vars {
+  const played = [...ps.play.roles, ...ps.publicRoles].map((r) => r.name)
+  const dependent = [...new Set([...ps.play.roles, ...ps.publicRoles].flatMap((r) => r.dependencies.flatMap(roleWithDeps)).map((r) => r.name))]
+  return { role_names: played, ansible_play_role_names: played, ansible_dependent_role_names: dependent, ansible_role_names: [...new Set([...dependent, ...played])] }
+}
+
 /** The same variables as templates see them: string values templated when read. */
 export const templateVars = (merged: MergedVars): Vars => lazyVars(merged.vars)
 
@@ -119,7 +129,7 @@ function magicVars(ps: PlayState, host: string, role: RoleInstance | undefined, 
     ansible_verbosity: run.options.verbosity,
     ansible_run_tags: run.options.tags.length ? run.options.tags : ['all'],
     ansible_skip_tags: run.options.skipTags,
-    ansible_role_names: ps.play.roles.map((r) => r.name),
+    ...roleNames(ps),
     omit: OMIT,
   }
   if (task) magic['ansible_search_path'] = searchPath(task, run.playbook.dir)

@@ -3,7 +3,7 @@
 // This file is the folder's only public door: code outside the folder imports from here, never from its files.
 export { pythonRegex, pythonReplacement } from './regex.js'
 export { toPythonJson } from './serialize.js'
-export { OMIT, evalCondition, evalExpression, isTemplated, lazyVars, pythonRepr, renderStored, renderText, renderValue } from './template.js'
+export { OMIT, evalCondition, evalExpression, isJinja2Native, isTemplated, lazyVars, pythonRepr, renderStored, renderText, renderValue, useJinja2Native } from './template.js'
 export type { Vars } from './template.js'
 export { TAG_ARGUMENTS } from './environment.js'
 export type { TemplateTags, Whitespace as TemplateFileOptions } from './environment.js'

@@ -92,6 +92,14 @@ export function materialize(value: unknown): unknown {
   return changed.every(([, v], i) => v === entries[i]![1]) ? value : Object.fromEntries(changed)
 }
 
+// The variables behind each root view, for rawVariable.
+const roots = new WeakMap<object, Vars>()
+
+/** The value of `name` in `vars` as stored, not rendered: a view's own variable before its template runs. */
+export function rawVariable(vars: Vars, name: string): unknown {
+  return (roots.get(vars) ?? vars)[name]
+}
+
 function makeProxy(view: View, target: Record<string | symbol, unknown>, path: string): object {
   const resolved = new Map<string, unknown>()
   // Keys whose value is unsafe or was rendered from unsafe data: reading them again, from the cache, still counts.
@@ -124,5 +132,6 @@ function makeProxy(view: View, target: Record<string | symbol, unknown>, path: s
 export function lazyView(vars: Vars, render: Render): Vars {
   const view: { root: Vars; render: Render; nested: WeakMap<object, object> } = { root: vars, render, nested: new WeakMap() }
   view.root = makeProxy(view, vars, '') as Vars
+  roots.set(view.root, vars)
   return view.root
 }

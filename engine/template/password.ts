@@ -4,7 +4,7 @@ import { TemplateError } from '../errors.js'
 import { pythonStr } from '../python/index.js'
 import { bindArgs } from './args.js'
 
-// Ansible's password_hash: crypt(3) strings as passlib makes them. SHA-crypt (`$5$`/`$6$`) comes from the
+// Ansible's password_hash: crypt(3) strings as ansible-core makes them through crypt(3) when passlib is absent. SHA-crypt (`$5$`/`$6$`) comes from the
 // unixcrypt library; MD5-crypt (`$1$`) is small enough to write here; bcrypt is not offered.
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
@@ -67,8 +67,12 @@ export function passwordHash(value: unknown, ...args: unknown[]): string {
   const size = typeof saltSize === 'number' ? saltSize : scheme.saltSize
   const useSalt = typeof salt === 'string' && salt !== '' ? salt : Array.from({ length: size }, () => ITOA64[randomInt(64)]).join('')
   if (/[^./0-9A-Za-z]/.test(useSalt)) throw new TemplateError('password_hash: invalid characters in salt')
-  if (useSalt.length > scheme.saltSize) throw new TemplateError(`password_hash: salt too large (${scheme.name} requires <= ${scheme.saltSize} chars)`)
+  if (useSalt.length > scheme.saltSize) throw new TemplateError('password_hash: invalid salt size')
   const password = pythonStr(value)
   if (scheme.name === 'md5_crypt') return md5Crypt(password, useSalt)
-  return shaCrypt(scheme.name === 'sha256_crypt' ? 'sha256' : 'sha512', password, useSalt, typeof rounds === 'number' ? rounds : undefined)
+  // As ansible-core through crypt(3) (no passlib on the controller, as the password lookup): rounds equal to the
+  // scheme's implicit ones (656000, 535000) are left out of the salt, so crypt uses and shows its default 5000.
+  const implicit = scheme.name === 'sha256_crypt' ? 535000 : 656000
+  const n = typeof rounds === 'number' && rounds !== implicit ? rounds : 5000
+  return shaCrypt(scheme.name === 'sha256_crypt' ? 'sha256' : 'sha512', password, useSalt, n)
 }

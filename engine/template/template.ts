@@ -10,12 +10,12 @@ import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import nunjucks from 'nunjucks'
 import { formatLocation, type SourceLocation, TemplateError, TsplayError } from '../errors.js'
-import { literalEval, pythonRepr as repr, pythonTruthy } from '../python/index.js'
+import { literalEval, pythonRepr as repr, pythonTruthy, reprNumber } from '../python/index.js'
 import { displayPath } from '../yaml/index.js'
 import { type Compiled, extraGlobals, fileWhitespace, flavor, includes, type Whitespace } from './environment.js'
 import { stringTypeResults } from './filters/index.js'
 import { explainedError, explanation } from './errors.js'
-import { lazyView, materialize } from './lazy.js'
+import { lazyView, materialize, rawVariable } from './lazy.js'
 import { isTemplated, MARKS, type Vars } from './marks.js'
 import { loneExpression, toNunjucks } from './lex.js'
 import { rendering } from './lookups/index.js'
@@ -107,7 +107,12 @@ interface Shape {
   readonly text: string
   /** The expression when the text is one `{{ expr }}`. */
   readonly lone: string | undefined
+  /** The variable's name when the text is one `{{ name }}` (ansible's SINGLE_VAR). */
+  readonly single: string | undefined
 }
+
+// ansible's Templar.SINGLE_VAR: Python's `$` also matches before one final newline
+const SINGLE_VAR = /^\{\{\s*([\p{L}\p{N}_]*)\s*\}\}\n?$/u
 
 const shapes = new Map<string, Shape>()
 
@@ -115,7 +120,7 @@ function shape(text: string): Shape {
   let known = shapes.get(text)
   if (!known) {
     const escaped = toNunjucks(text, true)
-    known = { text: escaped, lone: loneExpression(escaped) }
+    known = { text: escaped, lone: loneExpression(escaped), single: SINGLE_VAR.exec(text)?.[1] }
     if (shapes.size >= CACHE_LIMIT) shapes.clear()
     shapes.set(text, known)
   }
@@ -186,19 +191,56 @@ function renderString(text: string, vars: Vars, origin: SourceLocation | undefin
 }
 
 function renderUntracked(text: string, vars: Vars, origin: SourceLocation | undefined): unknown {
-  const { text: source, lone } = shape(text)
+  const { text: source, lone, single } = shape(text)
+  if (single !== undefined && single in vars) {
+    // ansible hands a variable stored as a number, a bool or None on unchanged, before any templating
+    const raw = rawVariable(vars, single)
+    if (raw === null || typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') return raw
+  }
   if (lone !== undefined) {
     const saved = stringTypeResults.current
     stringTypeResults.current = new Set()
     try {
       const value = native(lone, vars, origin, text, source)
-      if (typeof value === 'string') return stringTypeResults.current.has(value) ? value : fromLiteral(value)
-      return value === undefined ? null : value
+      if (typeof value === 'string') return stringTypeResults.current.has(value) ? value : jinja2Native ? fromNativeText(value) : fromLiteral(value)
+      return jinja2Native ? (value ?? null) : nativeToText(value)
     } finally {
       stringTypeResults.current = saved
     }
   }
-  return keepNewlines(text, fromLiteral(run(dropTrailingNewline(source), vars, INLINE, origin, text)))
+  const out = run(dropTrailingNewline(source), vars, INLINE, origin, text)
+  return keepNewlines(text, jinja2Native ? fromNativeText(out) : fromLiteral(out))
+}
+
+let jinja2Native = false
+
+/** ansible.cfg's jinja2_native (ANSIBLE_JINJA2_NATIVE): templates give native values as ansible's NativeEnvironment does. */
+export function useJinja2Native(on: boolean): void {
+  jinja2Native = on
+}
+
+/** Whether templates give native values (jinja2_native); set_fact then keeps 'yes'/'true' text as text. */
+export const isJinja2Native = (): boolean => jinja2Native
+
+/**
+ * ansible_native_concat: rendered text that is a Python literal is that value (`'1'` is 1); a string literal keeps
+ * its quotes. Python's parser refuses leading blanks, so ` [1]` stays text.
+ */
+function fromNativeText(out: string): unknown {
+  if (out === '' || out.charCodeAt(0) <= 32) return out
+  const value = literalEval(out)
+  if (value === undefined) return out
+  return typeof value === 'string' ? `${out[0]}${value}${out[0]}` : value
+}
+
+/**
+ * ansible-core 2.14 (jinja2_native off) turns a lone expression's value into text and reads back only lists, dicts
+ * and bools: a number comes back as its text (`"{{ 1 }}"` is `'1'`), None as `''` (its finalize).
+ */
+function nativeToText(value: unknown): unknown {
+  if (typeof value === 'number') return reprNumber(value)
+  if (typeof value === 'bigint') return value.toString()
+  return value === undefined || value === null ? '' : value
 }
 
 /** Jinja2 (keep_trailing_newline off) renders a source without its one trailing newline, `\n`, `\r\n` or `\r`. */

@@ -42,7 +42,8 @@ function regexTest(mode: 'match' | 'search' | 'fullmatch'): Test {
   }
 }
 
-const isNumber = (v: unknown): boolean => typeof v === 'number'
+// Jinja2's number test is isinstance(v, Number): Python's bools are numbers too (integer excludes them explicitly)
+const isNumber = (v: unknown): boolean => typeof v === 'number' || typeof v === 'boolean'
 const isMapping = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Undefined)
 const isSequence = (v: unknown): boolean => typeof v === 'string' || Array.isArray(v) || isMapping(v)
 

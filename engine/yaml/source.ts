@@ -65,12 +65,27 @@ export function parseYaml(text: string, path: string): SourceFile {
     const at = lines.linePos(mapping.range?.[0] ?? 0)
     return `While constructing a mapping from ${resolve(path)}, line ${at.line}, column ${at.col}, found a duplicate dict key (${key}). Using last defined value only.`
   })
-  for (const warning of warnings) yamlWarning?.(warning)
-  const duplicateKeys = duplicates.map(({ key, node }) => ({ key, ...lines.linePos(node.range?.[0] ?? 0) }))
-  return { path: shown, text, doc, lines, warnings, duplicateKeys }
+  if (duplicateKeys === 'error' && duplicates.length > 0) {
+    const { key, mapping } = duplicates[0]!
+    const where = at(mapping.range?.[0] ?? 0)
+    throw new PlaybookError(`yaml: found a duplicate dict key (${key}); duplicate_dict_key is error`, where, lineOf(text, where.line))
+  }
+  if (duplicateKeys === 'warn') for (const warning of warnings) yamlWarning?.(warning)
+  return { path: shown, text, doc, lines, warnings, duplicateKeys: duplicates.map(({ key, node }) => ({ key, ...lines.linePos(node.range?.[0] ?? 0) })) }
 }
 
 let yamlWarning: ((message: string) => void) | undefined
+
+/** What ansible's DUPLICATE_YAML_DICT_KEY (ansible.cfg `[defaults] duplicate_dict_key`) says to do with a key given twice. */
+export type DuplicateKeys = 'warn' | 'error' | 'ignore'
+
+let duplicateKeys: DuplicateKeys = 'warn'
+
+/** Warn about (ansible's default), refuse, or silently accept keys given twice in files parsed from now on. */
+export function onDuplicateYamlKeys(mode: DuplicateKeys): void {
+  if (mode !== duplicateKeys) parsedFiles.clear()
+  duplicateKeys = mode
+}
 
 /**
  * Where the warnings of files parsed from now on go (a key given twice), as ansible prints them while it reads a

@@ -42,6 +42,8 @@ export const PLAYBOOK_CASES: readonly Case[] = [
   ['vars', ['-e', 'extra_level=extra']],
   ['vars', ['--limit', 'web', '-e', '{"extra_level": 5}']],
   ['yaml11', []],
+  ['lone', []],
+  ['rolenames', []],
   ['compat', []],
 ]
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { renderValue } from '../../../engine/template/template.js'
+import { templated } from './templated.js'
 
 // Expected values were captured from ansible-core 2.14.18 with the ansible.utils collection of
-// Debian's ansible 7.7 (netaddr 0.8). A query Ansible answers with None renders as null here.
+// Debian's ansible 7.7 (netaddr 0.8). A query Ansible answers with None renders as ''.
 describe('ipaddr filters, as ansible.utils renders them', () => {
   it.each([
     ["{{ '10.233.0.0/18' | ansible.utils.ipaddr('net') | ansible.utils.ipaddr(1) | ansible.utils.ipaddr('address') }}", "10.233.0.1"],
@@ -44,7 +45,7 @@ describe('ipaddr filters, as ansible.utils renders them', () => {
     ["{{ '10.0.0.0/24' | ipaddr('type') }}", "network"],
     ["{{ '10.0.0.0/24' | ipaddr(300) }}", false],
   ])('%s', (text, expected) => {
-    expect(renderValue(text, {})).toEqual(expected)
+    expect(renderValue(text, {})).toEqual(templated(expected))
   })
 
   it('rejects an unknown query', () => {

@@ -4,6 +4,7 @@ import { types } from 'node:util'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { TemplateError } from '../../../engine/errors.js'
+import { templated } from './templated.js'
 import { OMIT, evalCondition, evalExpression, isTemplated, lazyVars, pythonRepr, renderText, renderValue } from '../../../engine/template/template.js'
 
 const at = { file: 'playbooks/site.yaml', line: 14, col: 9 }
@@ -72,8 +73,8 @@ describe('undefined variables', () => {
   })
 
   it('may sit inside a list until the list is shown', () => {
-    expect(render('{{ [1, foo] | length }}')).toBe(2)
-    expect(render('{{ [1, foo] | first }}')).toBe(1)
+    expect(render('{{ [1, foo] | length }}')).toBe('2')
+    expect(render('{{ [1, foo] | first }}')).toBe('1')
     expect(() => render('{{ [foo] }}')).toThrow(`'foo' is undefined`)
     expect(() => render('a{{ {"k": foo} }}')).toThrow(`'foo' is undefined`)
     expect(() => render('{{ [foo] | to_json }}')).toThrow(`'foo' is undefined`)
@@ -86,7 +87,7 @@ describe('undefined variables', () => {
     expect(render('{{ valueOf }}', { valueOf: 'mine' })).toBe('mine')
     expect(render('{{ d.constructor is defined }}')).toBe(false)
     expect(render('{{ "constructor" in d }}')).toBe(false)
-    expect(render('{{ d.get("toString", 1) }}')).toBe(1)
+    expect(render('{{ d.get("toString", 1) }}')).toBe('1')
   })
 
   it('can be tested and defaulted', () => {
@@ -95,7 +96,7 @@ describe('undefined variables', () => {
     expect(render('{{ foo.bar is defined }}')).toBe(false)
     expect(render('{{ d.z is defined }}')).toBe(false)
     expect(render('{{ d.x is defined }}')).toBe(true)
-    expect(render('{{ foo | default(5) }}')).toBe(5)
+    expect(render('{{ foo | default(5) }}')).toBe('5')
     expect(render('{{ foo | d("x") }}')).toBe('x')
     expect(render('{{ foo.bar | default("deep") }}')).toBe('deep')
     expect(render('{{ foo is defined and foo.bar }}')).toBe(false)
@@ -153,7 +154,7 @@ describe('python-isms', () => {
     ['{{ "a\nb\n".splitlines() }}', ['a', 'b']],
     ['{{ "k=v".partition("=") }}', ['k', '=', 'v']],
   ])('%s', (text, expected) => {
-    expect(render(text)).toEqual(expected)
+    expect(render(text)).toEqual(templated(expected))
   })
 
   it('reads environment variables through lookup', () => {
@@ -164,7 +165,7 @@ describe('python-isms', () => {
 
   it('looks up variables and dicts like Ansible lookups', () => {
     expect(render('{{ lookup("vars", "var_" ~ a) }}', { var_1: 'one' })).toBe('one')
-    expect(render('{{ lookup("vars", "nope", default=0) }}')).toBe(0)
+    expect(render('{{ lookup("vars", "nope", default=0) }}')).toBe('0')
     expect(() => render('{{ lookup("vars", "nope") }}')).toThrow('No variable found with this name: nope')
     expect(render('{{ lookup("dict", d) }}')).toEqual({ key: 'x', value: 'y' })
     expect(render('{{ query("dict", {"a": 1, "b": 2}) | map(attribute="key") | list }}')).toEqual(['a', 'b'])
@@ -231,9 +232,15 @@ describe('evalExpression and evalCondition', () => {
 describe('lazyVars', () => {
   it('renders templated values on access, deep, against the same view', () => {
     const view = lazyVars({ a: '{{ b }}', b: '{{ c | default(3) }}', nested: { k: ['{{ a }}!'] }, plain: { x: 1 } })
-    expect(view.a).toBe(3)
+    expect(view.a).toBe('3')
     expect((view.nested as { k: string[] }).k[0]).toBe('3!')
-    expect(renderValue('{{ nested.k[0] }} {{ a + 1 }}', view)).toBe('3! 4')
+    expect(renderValue('{{ nested.k[0] }} {{ a | int + 1 }}', view)).toBe('3! 4')
+  })
+
+  it('hands on a variable stored as a number, bool or None unchanged, one level deep, as ansible-core does', () => {
+    const view = lazyVars({ b: 3, t: true, z: null, a: '{{ b }}', x: '{{ a }}', y: '{{ b + 1 }}', tt: '{{t}}\n', zz: '{{ z }}' })
+    expect([view.a, view.x, view.y, view.tt, view.zz]).toEqual([3, '3', '4', true, null])
+    expect(renderValue('{{ a + 1 }}', view)).toBe('4')
   })
 
   it('hands on plain data, not views, for a templated list or dict', () => {
@@ -241,9 +248,9 @@ describe('lazyVars', () => {
     const cfg = renderValue('{{ cfg }}', view)
     expect(types.isProxy(cfg)).toBe(false)
     expect(types.isProxy((cfg as { tags: unknown }).tags)).toBe(false)
-    expect(cfg).toEqual({ port: 80, tags: [2, 'x'] })
+    expect(cfg).toEqual({ port: '80', tags: [2, 'x'] })
     expect(structuredClone(renderValue('{{ [cfg.tags, plain] }}', view))).toEqual([[2, 'x'], { a: [1] }])
-    expect(evalExpression('cfg', view)).toEqual({ port: 80, tags: [2, 'x'] })
+    expect(evalExpression('cfg', view)).toEqual({ port: '80', tags: [2, 'x'] })
   })
 
   it('passes untemplated values through as the same objects', () => {
@@ -257,16 +264,16 @@ describe('lazyVars', () => {
     let reads = 0
     const source = { a: '{{ counter() }}', counter: () => ++reads }
     const view = lazyVars(source)
-    expect(view.a).toBe(1)
-    expect(view.a).toBe(1)
-    expect(lazyVars(source).a).toBe(2)
+    expect(view.a).toBe('1')
+    expect(view.a).toBe('1')
+    expect(lazyVars(source).a).toBe('2')
   })
 
   it('serves as hostvars: each host view renders only what is read', () => {
     const web1 = lazyVars({ port: '{{ base + 1 }}', base: 8000, broken: '{{ nope }}' })
     const web2 = lazyVars({ port: 9000 })
     const play = lazyVars({ hostvars: { web1, web2 }, ports: '{{ [hostvars.web1.port, hostvars["web2"]["port"]] }}' })
-    expect(play.ports).toEqual([8001, 9000])
+    expect(play.ports).toEqual(['8001', 9000])
     expect(renderValue('{{ hostvars.web1.port is defined }}', play)).toBe(true)
     expect(() => web1.broken).toThrow(`'nope' is undefined`)
   })
