@@ -1,5 +1,4 @@
 import { quote } from '../connection/index.js'
-import type { Facts } from './system.js'
 
 // ansible's setup module reports on the Python that runs it; tsplay runs no Python to gather, so the fact script
 // asks the interpreter ansible would have used: the host's ansible_python_interpreter, else the first found of
@@ -34,7 +33,7 @@ export function pythonProbe(interpreter?: string): string {
 }
 
 /** `python` (ansible's python subset) and `python_version` (its platform subset) from the probe's section. */
-export function pythonFacts(s: ReadonlyMap<string, string>): { python?: Facts; python_version?: string } {
+export function pythonFacts(s: ReadonlyMap<string, string>): { python?: Record<string, unknown>; python_version?: string } {
   const line = (s.get('python') ?? '').split('\n').find((l) => l.startsWith('{'))
   if (line === undefined) return {}
   let parsed: Record<string, unknown>
