@@ -27,7 +27,10 @@ export const setup = defineModule({
   args,
   description: 'Gather facts about the host in one round trip (Ansible setup), with gather_subset and filter',
   example: "setup:\n  gather_subset: ['!all', 'network']\n  filter: ansible_default_ipv4",
-  gather: (ctx, a) => gatherFacts(ctx.conn, a.gather_subset),
+  gather: (ctx, a) => {
+    const interpreter = ctx.vars['ansible_python_interpreter']
+    return gatherFacts(ctx.conn, a.gather_subset, typeof interpreter === 'string' ? interpreter : undefined)
+  },
   plan: (a, facts) => ({ changes: [], values: { ansible_facts: filterFacts(facts, a.filter) } }),
   apply: () => Promise.resolve(),
 })

@@ -203,7 +203,7 @@ async function runParsed(o: ReturnType<typeof parseRunArgs>, out: (s: string) =>
   const json = o['json'] === true
   const reporterJson = jsonReporter()
   const tty = !json && process.stdout.isTTY === true && process.env['CI'] === undefined && process.env['TERM'] !== 'dumb'
-  const reportOptions = { verbosity, color: tty && process.env['NO_COLOR'] === undefined, diff: o['diff'] === true, check: o['check'] === true, write: out }
+  const reportOptions = { verbosity, color: tty && process.env['NO_COLOR'] === undefined, diff: o['diff'] === true, check: o['check'] === true, write: out, writeWarning: err }
   const live = tty ? ttyReporter(reportOptions) : undefined
   const plain = live?.handle ?? plainReporter(reportOptions)
   const options = {

@@ -3,10 +3,11 @@ import { ModuleError } from '../errors.js'
 import { cpuFacts, dmiFacts, dmiStrings, memoryFacts, mountFacts } from './hardware.js'
 import { packageManagerFacts, serviceManagerFacts, virtualizationFacts } from './managers.js'
 import { networkFacts } from './network.js'
+import { pythonFacts } from './python.js'
 import { factScript, splitSections, type FactGroup, type Sections } from './script.js'
 import { dateTimeFacts, distributionFacts, envFacts, platformFacts, systemFacts, userFacts, type Facts } from './system.js'
 
-const MIN: readonly FactGroup[] = ['platform', 'distribution', 'user', 'env', 'date_time', 'system', 'service']
+const MIN: readonly FactGroup[] = ['platform', 'python', 'distribution', 'user', 'env', 'date_time', 'system', 'service']
 
 // gather_subset names (Ansible's subsets and its collector names) and the script groups that produce them.
 const SUBSETS: Readonly<Record<string, readonly FactGroup[]>> = {
@@ -35,7 +36,7 @@ const SUBSETS: Readonly<Record<string, readonly FactGroup[]>> = {
   pkg_mgr: ['service', 'distribution'],
   facter: [],
   ohai: [],
-  python: [],
+  python: ['python'],
   local: [],
   caps: [],
   ssh_pub_keys: [],
@@ -66,11 +67,12 @@ export function resolveSubset(given: readonly string[] = ['all']): Set<FactGroup
 
 /**
  * Gather facts in one round trip: returns `ansible_facts` with Ansible's names, without the `ansible_`
- * prefix (`distribution`, `os_family`, `default_ipv4`, …). `subset` follows `gather_subset`.
+ * prefix (`distribution`, `os_family`, `default_ipv4`, …). `subset` follows `gather_subset`; `interpreter` is
+ * the host's `ansible_python_interpreter`, the Python `ansible_python` describes (discovered when unset).
  */
-export async function gatherFacts(conn: Connection, subset?: readonly string[]): Promise<Record<string, unknown>> {
+export async function gatherFacts(conn: Connection, subset?: readonly string[], interpreter?: string): Promise<Record<string, unknown>> {
   const groups = resolveSubset(subset)
-  const result = await conn.exec(factScript(groups))
+  const result = await conn.exec(factScript(groups, interpreter))
   return { ...parseFacts(splitSections(result.stdout), groups), gather_subset: [...(subset ?? ['all'])], module_setup: true }
 }
 
@@ -78,7 +80,9 @@ export async function gatherFacts(conn: Connection, subset?: readonly string[]):
 export function parseFacts(s: Sections, groups: ReadonlySet<FactGroup>): Facts {
   const facts: Facts = {}
   const platform = platformFacts(s)
-  if (groups.has('platform')) Object.assign(facts, platform)
+  const { python, python_version: pythonVersion } = pythonFacts(s)
+  if (groups.has('platform')) Object.assign(facts, platform, pythonVersion === undefined ? {} : { python_version: pythonVersion })
+  if (groups.has('python') && python !== undefined) facts.python = python
   const distribution = groups.has('distribution') ? distributionFacts(s) : {}
   Object.assign(facts, distribution)
   if (groups.has('user')) Object.assign(facts, userFacts(s))

@@ -1,7 +1,8 @@
 import { type Command, raw, sh } from '../connection/index.js'
+import { pythonProbe } from './python.js'
 
 /** The fact groups the remote script can collect; `gather_subset` selects among them. */
-export type FactGroup = 'platform' | 'distribution' | 'user' | 'env' | 'date_time' | 'system' | 'service' | 'hardware' | 'dmi' | 'virtual' | 'network'
+export type FactGroup = 'platform' | 'python' | 'distribution' | 'user' | 'env' | 'date_time' | 'system' | 'service' | 'hardware' | 'dmi' | 'virtual' | 'network'
 
 /**
  * Raw text per section name: a file's path (`/etc/os-release`) or a probe name (`uname`). A file that does
@@ -28,7 +29,7 @@ nl='
 // Last: the files noted by `f`, in one exec. Their names are tsplay's own fixed paths, split on newlines only.
 const FILES = `if [ -n "$F" ]; then s files; printf '%s' "$F"; s head; set -f; IFS=$nl; head -v -c 1000000000 -- $F 2>/dev/null; fi`
 
-const GROUPS: Readonly<Record<FactGroup, string>> = {
+const GROUPS: Readonly<Record<Exclude<FactGroup, 'python'>, string>> = {
   platform: `s uname_snrvm; uname -snrvm
 s long_bit; getconf LONG_BIT 2>/dev/null
 n=; IFS= read -r n </proc/sys/kernel/hostname
@@ -90,9 +91,14 @@ for d in /sys/class/net/*; do [ -d "$d" ] || continue; n=\${d##*/}; s "net $n"
 done`,
 }
 
-/** The one remote script for the given groups: POSIX sh, no Python, prints sections parsed by `splitSections`. */
-export function factScript(groups: ReadonlySet<FactGroup>): Command {
-  const parts = (Object.keys(GROUPS) as FactGroup[]).filter((g) => g !== 'env' && groups.has(g)).map((g) => GROUPS[g])
+/**
+ * The one remote script for the given groups: POSIX sh, prints sections parsed by `splitSections`. Python runs
+ * only for the `python` group (`ansible_python`) and `platform` (`ansible_python_version`), as `interpreter`
+ * (`ansible_python_interpreter`) or as discovered.
+ */
+export function factScript(groups: ReadonlySet<FactGroup>, interpreter?: string): Command {
+  const parts = (Object.keys(GROUPS) as Array<keyof typeof GROUPS>).filter((g) => g !== 'env' && groups.has(g)).map((g) => GROUPS[g])
+  if (groups.has('python') || groups.has('platform')) parts.push(pythonProbe(interpreter))
   // Everything here is tsplay's own text; no value from a playbook or host reaches it.
   return sh`${raw([PRELUDE, ...(groups.has('env') ? [GROUPS.env] : []), VARIABLES, ...parts, FILES, 'exit 0'].join('\n'))}`
 }

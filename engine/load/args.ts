@@ -7,7 +7,8 @@ import type { AnyModule } from '../module.js'
 
 /**
  * Split Ansible `k=v` text into words the way ansible's split_args does: whitespace separates words except
- * inside quotes and inside `{{ }}`, `{% %}`, `{# #}`.
+ * inside quotes and inside `{{ }}`, `{% %}`, `{# #}`. As there, a line's last word keeps the line's end (`\n`),
+ * except after a lone `\`, which continues the line and is dropped.
  */
 export function splitArgs(text: string): string[] {
   const words: string[] = []
@@ -32,6 +33,8 @@ export function splitArgs(text: string): string[] {
       quote = c
       word += c
     } else if (/\s/.test(c) && depth === 0) {
+      if (word === '\\' && c === '\n') word = ''
+      else if (c === '\n' && (word !== '' || words.length > 0)) word === '' ? (words[words.length - 1] += '\n') : (word += '\n')
       if (word !== '') words.push(word)
       word = ''
     } else {
@@ -64,7 +67,8 @@ export function parseKeyValues(text: string, freeForm: string | undefined, known
       return { args, stray: word }
     }
   }
-  if (freeForm !== undefined && free.length > 0) args[freeForm] = free.join(' ')
+  // ansible's join_args: a word after a line's end follows it directly
+  if (freeForm !== undefined && free.length > 0) args[freeForm] = free.reduce((text, w) => (text === '' || text.endsWith('\n') ? text + w : `${text} ${w}`), '')
   return { args }
 }
 

@@ -305,7 +305,7 @@ function argsOf(src: SourceFile, node: YAMLMap, action: string, actionKey: strin
   if (action === 'include') {
     // the old include: `include: file.yml a=1 b=2`, the k=v words being the include's variables
     const words = splitArgs(String(raw))
-    const file = words.filter((w) => !/^[A-Za-z_]\w*=/.test(w)).join(' ')
+    const file = words.filter((w) => !/^[A-Za-z_]\w*=/.test(w)).join(' ').trim()
     const vars = parseKeyValues(words.filter((w) => /^[A-Za-z_]\w*=/.test(w)).join(' '), undefined, new Set()).args
     if (Object.keys(vars).length > 0) keywords['vars'] = { ...vars, ...(isObject(keywords['vars']) ? keywords['vars'] : {}) }
     return { ...extra, _raw_params: file }

@@ -10,6 +10,8 @@ export interface ReportOptions {
   readonly diff: boolean
   readonly check: boolean
   readonly write: (text: string) => void
+  /** Where `[WARNING]:` lines go; ansible's Display.warning writes them to stderr. Default: `write`. */
+  readonly writeWarning?: (text: string) => void
 }
 
 const COLORS = { green: 32, yellow: 33, cyan: 36, red: 31, magenta: 35, blue: 34 } as const
@@ -54,9 +56,14 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
     }
   }
   const kind = (r: TaskResult): 'debug' | 'other' => (r.verboseAlways ? 'debug' : 'other')
+  // Display.warning: wrapped at 79 columns, on stderr
+  const warn = (message: string): void => {
+    const text = warningText(message)
+    ;(o.writeWarning ?? o.write)(o.color ? text.split('\n').slice(0, -1).map((l) => `${paint('magenta', l)}\n`).join('') : text)
+  }
   const warnings = (r: TaskResult): void => {
     const list = r.data['warnings']
-    if (Array.isArray(list)) for (const w of list) line(`[WARNING]: ${String(w)}`, 'magenta')
+    if (Array.isArray(list)) for (const w of list) warn(String(w))
   }
   return (event) => {
     switch (event.type) {
@@ -76,8 +83,7 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
         line(`included: ${event.file} for ${event.hosts.join(', ')}${event.label !== undefined ? ` => (item=${event.label})` : ''}`, 'cyan')
         return
       case 'warning':
-        // ansible's Display.warning wraps the text at 79 columns
-        for (const wrapped of warningText(event.message).split('\n').slice(0, -1)) line(wrapped, 'magenta')
+        warn(event.message)
         return
       case 'verbose':
         if (o.verbosity >= event.level) line(event.message, 'blue')

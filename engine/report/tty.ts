@@ -8,7 +8,8 @@ import { plainReporter, type ReportOptions } from './report.js'
  */
 export function ttyReporter(o: ReportOptions): { readonly handle: (event: RunEvent) => void; readonly done: () => Promise<void> } {
   let buffer = ''
-  const plain = plainReporter({ ...o, write: (s) => void (buffer += s) })
+  // warnings too: on a terminal they must not cut into listr's live line
+  const plain = plainReporter({ ...o, write: (s) => void (buffer += s), writeWarning: (s) => void (buffer += s) })
   let chain: Promise<void> = Promise.resolve()
   let live: { finish: () => void; run: Promise<unknown>; update: (title: string) => void } | undefined
   let total = 0

@@ -197,7 +197,8 @@ async function gather(ps: PlayState): Promise<void> {
     const stats = statsOf(ps, host)
     try {
       const conn = await connection(ps, host)
-      setHostFacts(state.facts, await ps.run.options.gatherFacts(conn, subset === undefined ? undefined : [subset].flat().map(String)))
+      const interpreter = templateVars(hostVars(ps, host))['ansible_python_interpreter']
+      setHostFacts(state.facts, await ps.run.options.gatherFacts(conn, subset === undefined ? undefined : [subset].flat().map(String), typeof interpreter === 'string' ? interpreter : undefined))
       stats.ok++
       ps.run.emit({ type: 'result', taskName: 'Gathering Facts', result: { host, status: 'ok', data: { changed: false }, diff: [], changes: [] } })
     } catch (error) {

@@ -36,8 +36,8 @@ export interface RunOptions {
   readonly stop?: AbortSignal
   /** Open a host's connection from its variables; throws ConnectionError when unreachable. */
   connect(host: string, vars: Vars): Promise<Connection>
-  /** Gather facts on a connection (`ansible_facts` without the prefix). */
-  gatherFacts(conn: Connection, subset?: readonly string[]): Promise<Record<string, unknown>>
+  /** Gather facts on a connection (`ansible_facts` without the prefix); `interpreter` is `ansible_python_interpreter`. */
+  gatherFacts(conn: Connection, subset?: readonly string[], interpreter?: string): Promise<Record<string, unknown>>
 }
 
 /** One host across the whole run. */

@@ -92,16 +92,6 @@ export function hostVars(ps: PlayState, host: string, task?: Task, loop?: Vars):
   return mergeVars(layers)
 }
 
-/**
- * ansible's role name variables: the play's roles (its `roles:`, imported ones, then public includes, repeats kept)
- * as `role_names` and `ansible_play_role_names`, their dependencies, and both without repeats as `ansible_role_names`.
- */
-function roleNames(ps: PlayState): Vars {
-  const played = [...ps.play.roles, ...ps.publicRoles].map((r) => r.name)
-  const dependent = [...new Set([...ps.play.roles, ...ps.publicRoles].flatMap((r) => r.dependencies.flatMap(roleWithDeps)).map((r) => r.name))]
-  return { role_names: played, ansible_play_role_names: played, ansible_dependent_role_names: dependent, ansible_role_names: [...new Set([...dependent, ...played])] }
-}
-
 /** The same variables as templates see them: string values templated when read. */
 export const templateVars = (merged: MergedVars): Vars => lazyVars(merged.vars)
 
@@ -129,7 +119,7 @@ function magicVars(ps: PlayState, host: string, role: RoleInstance | undefined, 
     ansible_verbosity: run.options.verbosity,
     ansible_run_tags: run.options.tags.length ? run.options.tags : ['all'],
     ansible_skip_tags: run.options.skipTags,
-    ...roleNames(ps),
+    ...roleNames([...ps.play.roles, ...ps.publicRoles]),
     omit: OMIT,
   }
   if (task) magic['ansible_search_path'] = searchPath(task, run.playbook.dir)
@@ -139,6 +129,23 @@ function magicVars(ps: PlayState, host: string, role: RoleInstance | undefined, 
     magic['ansible_role_name'] = role.name
   }
   return magic
+}
+
+// VariableManager's play-level role names: the play's own roles, every role reached through dependencies (roles
+// named in the play too), the union of both, and the deprecated role_names as the play's own.
+// The loaded play lists a dependency before the role that needs it: those instances are not the play's own.
+function roleNames(roles: readonly RoleInstance[]): Vars {
+  const dependencies = new Set<RoleInstance>()
+  const walk = (role: RoleInstance): void => {
+    for (const dep of role.dependencies) {
+      walk(dep)
+      dependencies.add(dep)
+    }
+  }
+  roles.forEach(walk)
+  const play = roles.filter((r) => !dependencies.has(r)).map((r) => r.name)
+  const dependent = [...new Set([...dependencies].map((r) => r.name))]
+  return { ansible_role_names: [...new Set([...dependent, ...play])], ansible_play_role_names: play, ansible_dependent_role_names: dependent, role_names: play }
 }
 
 /**

@@ -2,6 +2,7 @@
 // and what ansible's Templar does around them: errors=, wantlist=, joining string results, the unsafe mark.
 import { TemplateError } from '../../errors.js'
 import { pythonRepr } from '../../python/index.js'
+import { MARKS } from '../marks.js'
 import { deepStrict, UndefinedUse } from '../undefined.js'
 import { boolOption, hooks, LookupOptionError, markLookupResult, rendering, type LookupContext, type LookupPlugin } from './context.js'
 import { linesLookup, pipeLookup } from './commands.js'
@@ -85,8 +86,10 @@ export function runLookup(name: unknown, terms: readonly unknown[], options: Rec
   const { wantlist = false, allow_unsafe: allowUnsafe = false, errors = 'strict', ...rest } = options
   const wantList = boolOption(wantlist, 'lookup: wantlist')
   const run = plugin(name)
-  // ansible templates the terms with fail_on_undefined: an undefined term fails whatever `errors=` says
-  const given = terms.map((t) => deepStrict(t))
+  // ansible templates the terms (listify_lookup_plugin_terms) with fail_on_undefined: a term that is itself a
+  // template is rendered once more (host data is unsafe text, never a plain string), and an undefined term fails
+  // whatever `errors=` says
+  const given = terms.map((t) => deepStrict(typeof t === 'string' && MARKS.test(t) ? rendering.text!(t, ctx.vars()) : t))
   let ran: unknown[]
   try {
     ran = run(given, rest, ctx)

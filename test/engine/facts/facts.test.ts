@@ -42,9 +42,9 @@ describe.each(['local', 'lab1'])('facts parsed from %s match ansible setup', (ho
 
 describe('gather_subset', () => {
   it('starts from all, always keeps min, and applies exclusions', () => {
-    expect([...resolveSubset(['all'])].sort()).toEqual(['date_time', 'distribution', 'dmi', 'env', 'hardware', 'network', 'platform', 'service', 'system', 'user', 'virtual'])
-    expect([...resolveSubset(['!hardware', '!virtual'])].sort()).toEqual(['date_time', 'distribution', 'env', 'network', 'platform', 'service', 'system', 'user'])
-    expect([...resolveSubset(['!all'])].sort()).toEqual(['date_time', 'distribution', 'env', 'platform', 'service', 'system', 'user'])
+    expect([...resolveSubset(['all'])].sort()).toEqual(['date_time', 'distribution', 'dmi', 'env', 'hardware', 'network', 'platform', 'python', 'service', 'system', 'user', 'virtual'])
+    expect([...resolveSubset(['!hardware', '!virtual'])].sort()).toEqual(['date_time', 'distribution', 'env', 'network', 'platform', 'python', 'service', 'system', 'user'])
+    expect([...resolveSubset(['!all'])].sort()).toEqual(['date_time', 'distribution', 'env', 'platform', 'python', 'service', 'system', 'user'])
     expect([...resolveSubset(['!all', '!min'])]).toEqual([])
     expect([...resolveSubset(['network', '!min'])]).toEqual(['network'])
   })

@@ -1,4 +1,5 @@
 // The typed model the loader builds: module argument forms, aliases, roles and imports.
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,6 +29,21 @@ describe('splitArgs and parseKeyValues', () => {
   })
   it('reports the first stray word of a module without free form', () => {
     expect(parseKeyValues('a=1 oops', undefined, new Set()).stray).toBe('oops')
+  })
+})
+
+describe('free-form text over several lines, as ansible parse_kv reads it', () => {
+  // ansible's own parser, from the installed ansible-core
+  const ansibleParseKv = (text: string): Record<string, string> =>
+    JSON.parse(execFileSync('/usr/bin/python3', ['-c', 'import json, sys; from ansible.parsing.splitter import parse_kv; print(json.dumps(parse_kv(sys.argv[1], check_raw=True)))', text], { encoding: 'utf8' })) as Record<string, string>
+  it.each([
+    'echo this is a \\\n"multiline echo" \\\n"with a new line\nin quotes" \\\n| cat\necho "second line"\n',
+    'executable=/bin/bash\ncreates=/tmp/x\necho "test"\n',
+    'echo a\n\necho b',
+  ])('%j', (text) => {
+    const theirs = ansibleParseKv(text)
+    const ours = parseKeyValues(text, '_raw_params', new Set(['executable', 'creates', '_raw_params'])).args
+    expect(ours).toEqual(theirs)
   })
 })
 

@@ -13,6 +13,8 @@ const EXPRESSIONS = [
   "query('lines', 'printf \"x\\ny\\n\"', 'echo w')",
   "query('lines', 'true')",
   "lookup('lines', 'false')",
+  // a term that is a template is rendered once more, as ansible's listify_lookup_plugin_terms does
+  "lookup('pipe', 'echo {{ inventory_hostname }}')",
 ]
 
 describe('pipe and lines', () => {
