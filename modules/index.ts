@@ -5,6 +5,7 @@ import { apt_key } from './apt_key.js'
 import { apt_repository } from './apt_repository.js'
 import { authorized_key } from './authorized_key.js'
 import { blockinfile } from './blockinfile.js'
+import { archive } from './archive.js'
 import { assert } from './assert.js'
 import { command } from './command.js'
 import { cron } from './cron.js'
@@ -63,6 +64,7 @@ import { yum_repository } from './yum_repository.js'
  */
 export const builtinModules: Readonly<Record<string, AnyModule>> = {
   // files (modules/*.ts owned by the files work)
+  archive,
   blockinfile,
   copy,
   fetch,
