@@ -23,6 +23,7 @@ import { include_vars } from './include_vars.js'
 import { ini_file } from './ini_file.js'
 import { get_url } from './get_url.js'
 import { getent } from './getent.js'
+import { git } from './git.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
 import { lineinfile } from './lineinfile.js'
@@ -110,6 +111,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   wait_for_connection,
   ping,
   getent,
+  git,
   timezone,
   pam_limits,
   // logic
