@@ -120,7 +120,7 @@ ${raw(compare)}`, { stdin: memberNames(r), allowFailure: true })
   return { dest: { exists: stat !== undefined, ...(stat ? { stat } : {}) }, umask: parseInt(umask, 8), ...(current !== undefined ? { current: listing(current), candidate: listing(candidate!) } : {}) }
 }
 
-/** Plan the archive as community.general.archive; pure. Unlike ansible, check mode predicts the real run (see doc). */
+/** Plan the archive as community.general.archive; pure. Unlike ansible, check mode predicts the real run (its description says so). */
 export function planArchive(a: Args, s: ArchiveState, check: boolean): Plan<ArchiveChange> {
   if (a.format === 'zip') throw new ModuleError('archive: format zip is not supported natively by tsplay yet; use a tar format')
   const r = resolve(a, s.expansion)
@@ -148,7 +148,7 @@ export function planArchive(a: Args, s: ArchiveState, check: boolean): Plan<Arch
 export const archive = defineModule({
   name: 'archive',
   args,
-  description: 'archive files and trees on the host into a tar (gz, bz2, xz) archive, or compress a single file',
+  description: 'archive files and trees on the host into a tar (gz, bz2, xz) archive, or compress a single file (with tar and gzip/bzip2/xz on the host; zip not yet; check mode predicts the real run where ansible reports every multi-file archive changed)',
   example: 'archive:\n  path: /var/log/app\n  dest: /srv/backup/app-logs.tgz\n  format: gz',
   async gather(ctx, a: Args): Promise<ArchiveState> {
     const { stdout } = await ctx.conn.exec(expansionScript(a.path, a.exclude_path))

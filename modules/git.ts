@@ -201,7 +201,7 @@ GIT_ALTERNATE_OBJECT_DIRECTORIES=$("$g" rev-parse --git-path objects) GIT_OBJECT
 export const git = defineModule({
   name: 'git',
   args,
-  description: 'clone a git repository on the host, or update a checkout to a branch, tag or commit',
+  description: 'clone a git repository on the host, or update a checkout to a branch, tag or commit (check mode asks the new repo URL, not the configured remote; submodules are not updated; archive, separate_git_dir and verify_commit are not supported)',
   example: 'git:\n  repo: https://git.example.com/app.git\n  dest: /opt/app\n  version: v1.4.2',
   async gather(ctx, a: Args) {
     const s = await readGit(ctx.conn, a)
