@@ -43,6 +43,13 @@ const args = withAliases(
     separate_git_dir: unsupported('keep the .git directory elsewhere'),
   }).strict().superRefine((a, ctx) => {
     if (a.accept_hostkey && a.accept_newhostkey) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['accept_newhostkey'], message: 'parameters are mutually exclusive: accept_hostkey|accept_newhostkey' })
+    if (a.ssh_opts !== undefined) {
+      try {
+        shlexSplit(a.ssh_opts)
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['ssh_opts'], message: `cannot split into words: ${(error as Error).message}` })
+      }
+    }
     for (const key of ['remote', 'version', 'refspec'] as const) if (a[key]?.startsWith('-')) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `${key} cannot start with "-" (git would read it as an option)` })
   }),
   { name: 'repo' },
