@@ -5,6 +5,7 @@ import { apt_key } from './apt_key.js'
 import { apt_repository } from './apt_repository.js'
 import { authorized_key } from './authorized_key.js'
 import { blockinfile } from './blockinfile.js'
+import { archive } from './archive.js'
 import { assert } from './assert.js'
 import { command } from './command.js'
 import { cron } from './cron.js'
@@ -22,6 +23,7 @@ import { include_vars } from './include_vars.js'
 import { ini_file } from './ini_file.js'
 import { get_url } from './get_url.js'
 import { getent } from './getent.js'
+import { git } from './git.js'
 import { group } from './group.js'
 import { hostname } from './hostname.js'
 import { lineinfile } from './lineinfile.js'
@@ -63,6 +65,7 @@ import { yum_repository } from './yum_repository.js'
  */
 export const builtinModules: Readonly<Record<string, AnyModule>> = {
   // files (modules/*.ts owned by the files work)
+  archive,
   blockinfile,
   copy,
   fetch,
@@ -108,6 +111,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   wait_for_connection,
   ping,
   getent,
+  git,
   timezone,
   pam_limits,
   // logic

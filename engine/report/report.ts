@@ -50,7 +50,9 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
   // a result carries diffs only when the task ran with diff on (--diff, or its own `diff: true`)
   const showDiff = (r: TaskResult): void => {
     for (const d of r.diff) {
-      for (const l of unifiedDiff(d).split('\n').slice(0, -1)) line(l, l.startsWith('+') && !l.startsWith('+++') ? 'green' : l.startsWith('-') && !l.startsWith('---') ? 'red' : l.startsWith('@@') ? 'cyan' : undefined)
+      // a prepared text without a final newline (git's '>> Newly checked out …') still has its last line
+      const text = unifiedDiff(d)
+      for (const l of text.split('\n').slice(0, text.endsWith('\n') ? -1 : undefined)) line(l, l.startsWith('+') && !l.startsWith('+++') ? 'green' : l.startsWith('-') && !l.startsWith('---') ? 'red' : l.startsWith('@@') ? 'cyan' : undefined)
       // ansible's default callback leaves a blank line after each before/after diff (not after a prepared one)
       if (d.prepared === undefined) line('')
     }

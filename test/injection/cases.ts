@@ -93,6 +93,10 @@ export function sites(out: string): Site[] {
     { name: 'command.stdout', task: 'command: { argv: [printf, "%s", V] }', observe: { kind: 'safe' }, accepts: always },
     { name: 'stat.path', task: 'stat: { path: V, checksum_algorithm: sha256 }', observe: { kind: 'safe' }, accepts: always },
     { name: 'slurp.src', task: 'slurp: { src: V }', observe: { kind: 'safe' }, accepts: always },
+    { name: 'archive.path', task: `community.general.archive: { path: V, dest: "${out}/archive-I.tgz", exclusion_patterns: V, exclude_path: V }`, observe: { kind: 'safe' }, accepts: always },
+    { name: 'archive.dest', task: 'community.general.archive: { path: /etc/hostname, dest: V, format: tar }', observe: { kind: 'exists', expect: (v) => v, type: 'file' }, accepts: fileName },
+    { name: 'git.repo', task: `git: { repo: V, dest: "${out}/git-I" }`, observe: { kind: 'safe' }, accepts: always },
+    { name: 'git.check', task: 'git: { repo: V, dest: V, version: V, remote: V, refspec: V, key_file: V, ssh_opts: V }', observe: { kind: 'safe' }, accepts: always, check: true },
     { name: 'copy.validate', task: `copy: { content: "x", dest: "${out}/validate-I", validate: "cat %s" }`, observe: { kind: 'safe' }, accepts: always },
     // Root-only and system-changing modules: check mode, so only their gathers run with the value.
     { name: 'sysctl.name', task: 'sysctl: { name: V, value: "1", sysctl_file: "' + out + '/sysctl.conf" }', observe: { kind: 'safe' }, accepts: always, check: true },
