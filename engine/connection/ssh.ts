@@ -3,7 +3,7 @@ import type { Client, ClientChannel } from 'ssh2'
 import { ConnectionError } from '../errors.js'
 import { RunnerPool } from './runner.js'
 import { quote } from './shell.js'
-import type { BufferedResult, RemoteProcess, Transport } from './types.js'
+import { type BufferedResult, type RemoteProcess, type Transport, unsent } from './types.js'
 
 /** Tags the line on which the login shell reports its PID before it becomes /bin/sh. */
 const PID_TAG = 'TSPLAY-PID:'
@@ -63,7 +63,9 @@ export class SshTransport implements Transport {
       })
     } catch (error) {
       this.release()
-      throw this.lost ?? new ConnectionError(this.host, `cannot open a channel on ${this.host}: ${(error as Error).message.toLowerCase()}`, { cause: error })
+      const failure = this.lost ?? new ConnectionError(this.host, `cannot open a channel on ${this.host}: ${(error as Error).message.toLowerCase()}`, { cause: error })
+      // ssh2 says so before it sends anything when the socket is gone; a failure after the request left may have run it
+      throw (error as Error).message === 'Not connected' ? unsent(failure) : failure
     }
     return this.process(channel, !options.pty)
   }
@@ -160,7 +162,8 @@ export class SshTransport implements Transport {
 
   private async acquire(): Promise<void> {
     while (this.active >= this.maxChannels && !this.lost) await new Promise<void>((wake) => this.waiting.push(wake))
-    if (this.lost) throw this.lost
+    // found dead before anything was sent: the command may go over a fresh connection
+    if (this.lost) throw unsent(this.lost)
     this.active++
   }
 
