@@ -7,6 +7,7 @@ import { ConnectionError, UsageError } from '../errors.js'
 import { openSshTransport } from './open.js'
 import { encodeFrame, onFrames, type KeeperReply, type KeeperRequest } from './keeper-protocol.js'
 import type { SshTransport } from './ssh.js'
+import { UnsentError } from './types.js'
 
 /** A connection held for later runs. */
 interface Kept {
@@ -83,7 +84,7 @@ export function runKeeper(socketPath: string): Promise<void> {
     return answered
   }
 
-  const serve = async (request: KeeperRequest, line: string, stdin: Buffer): Promise<[KeeperReply, Buffer[]]> => {
+  const serve = async (request: KeeperRequest, line: string, stdin: Buffer, fresh = false): Promise<[KeeperReply, Buffer[]]> => {
     const key = JSON.stringify([request.host, request.vars, request.options])
     const entry = await take(key, request)
     // the messages of connecting go back with the first reply after them
@@ -94,6 +95,8 @@ export function runKeeper(socketPath: string): Promise<void> {
       return [{ ...head(), exitCode: result.exitCode }, [result.stdout, result.stderr]]
     } catch (error) {
       if (error instanceof ConnectionError) drop(key, entry)
+      // the kept connection was dead before the command left (the host restarted since): one fresh connection
+      if (error instanceof UnsentError && !fresh) return serve(request, line, stdin, true)
       const kind = error instanceof ConnectionError ? 'connection' : error instanceof UsageError ? 'usage' : 'other'
       return [{ ...head(), error: { kind, message: error instanceof Error ? error.message : String(error) } }, []]
     } finally {

@@ -8,7 +8,7 @@ import { ConnectionError, UsageError } from '../errors.js'
 import { projectRoot } from '../lab/index.js'
 import { connectionVars, encodeFrame, type KeeperReply, type KeeperRequest, keeperSocket, onFrames } from './keeper-protocol.js'
 import type { BufferedResult, ConnectOptions, RemoteProcess, Transport } from './types.js'
-import type { SshTransport } from './ssh.js'
+import type { ReconnectingTransport } from './reconnecting.js'
 
 /** How long a client waits for a keeper it started to listen. */
 const START_TIMEOUT_MS = 3000
@@ -96,7 +96,7 @@ function attempt(path: string): Promise<Socket | undefined> {
  * this transport's own, opened only when first needed.
  */
 export class KeptTransport implements Transport {
-  private direct: Promise<SshTransport> | undefined
+  private direct: Promise<ReconnectingTransport> | undefined
   /** What every request for this host says besides its command (the keeper's key for the connection). */
   private request: Omit<KeeperRequest, 'id' | 'text'> | undefined
 
@@ -105,7 +105,7 @@ export class KeptTransport implements Transport {
     private readonly vars: Readonly<Record<string, unknown>>,
     private readonly options: ConnectOptions,
     private readonly persist: number,
-    private readonly openDirect: () => Promise<SshTransport>,
+    private readonly openDirect: () => Promise<ReconnectingTransport>,
   ) {}
 
   async runBuffered(commandLine: string, stdin: Buffer, text = false): Promise<BufferedResult | undefined> {
@@ -140,7 +140,7 @@ export class KeptTransport implements Transport {
     if (direct) await (await direct.catch(() => undefined))?.close()
   }
 
-  private ownTransport(): Promise<SshTransport> {
+  private ownTransport(): Promise<ReconnectingTransport> {
     this.direct ??= this.openDirect()
     return this.direct
   }

@@ -1,5 +1,11 @@
 import type { RemoteProcess } from './types.js'
 
+/**
+ * How long a killed command's process group has between TERM and KILL, locally and on SSH hosts alike: long enough
+ * for a writer's trap to remove its temp file on a loaded machine (a fork for rm); killed mid-trap, it stays behind.
+ */
+export const KILL_GRACE_MS = 1500
+
 // Every command running on any host, so that an interrupted run can end them instead of leaving them behind.
 const running = new Set<RemoteProcess>()
 

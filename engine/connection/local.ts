@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import type { Writable } from 'node:stream'
 import { ConnectionError } from '../errors.js'
+import { KILL_GRACE_MS } from './live.js'
 import { ShellConnection } from './shell-connection.js'
 import type { BecomeSpec, RemoteProcess, Transport } from './types.js'
 
@@ -51,13 +52,10 @@ function killGroup(child: ChildProcess): void {
       child.kill(name)
     }
   }
-  // TERM first, so a writer's trap removes its temp file; KILL later for whatever ignored it. The grace must cover a
-  // trap's work on a loaded machine (a fork for rm): killed mid-trap, a writer leaves its temp file behind.
+  // TERM first, so a writer's trap removes its temp file; KILL later for whatever ignored it
   signal('SIGTERM')
   setTimeout(() => { if (child.exitCode === null && child.signalCode === null) signal('SIGKILL') }, KILL_GRACE_MS).unref()
 }
-
-const KILL_GRACE_MS = 1500
 
 /** A Connection to the controller itself. */
 export const connectLocal = (host: string, become: BecomeSpec | null = null): ShellConnection =>

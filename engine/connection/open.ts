@@ -6,6 +6,7 @@ import type { Vars } from '../template/index.js'
 import { KeptTransport } from './kept-transport.js'
 import { type HostKeyPolicy, knownKeyTypes, verifyHostKey } from './known-hosts.js'
 import { connectLocal } from './local.js'
+import { ReconnectingTransport } from './reconnecting.js'
 import { ShellConnection } from './shell-connection.js'
 import { parseJump, resolveTarget, splitArgs, type SshTarget } from './ssh-config.js'
 import { connectEndpoint, HOST_KEY_ALGORITHMS, parsePrivateKey, type SshCredential, type SshEndpoint } from './ssh-login.js'
@@ -49,15 +50,19 @@ export async function openConnection(host: string, hostVars: Vars, options: Conn
   if (kind !== 'ssh' && kind !== 'smart' && kind !== 'paramiko') throw new UsageError(`${host}: unsupported ansible_connection '${kind}' (tsplay knows ssh and local)`)
   const plan = await planSsh(host, vars, options)
   if (plan.target.controlPersist !== undefined && plan.password === undefined && process.env['TSPLAY_NO_KEEPER'] === undefined) {
-    return new ShellConnection(new KeptTransport(host, vars, options, plan.target.controlPersist, () => connectPlan(host, plan, options)))
+    return new ShellConnection(new KeptTransport(host, vars, options, plan.target.controlPersist, () => reconnecting(host, plan, options)))
   }
-  return new ShellConnection(await connectPlan(host, plan, options))
+  return new ShellConnection(await reconnecting(host, plan, options))
 }
 
 /** An SSH transport of tsplay's own for the host, never through the keeper (the keeper itself opens these). */
 export async function openSshTransport(host: string, vars: Vars, options: ConnectOptions): Promise<SshTransport> {
   return connectPlan(host, await planSsh(host, vars, options), options)
 }
+
+/** A connection by `plan` that connects again by it (host keys checked afresh) when found dead before a command. */
+const reconnecting = (host: string, plan: SshPlan, options: ConnectOptions): Promise<ReconnectingTransport> =>
+  ReconnectingTransport.connect(host, () => connectPlan(host, plan, options), options.log)
 
 /** Where and how to connect, before connecting. */
 interface SshPlan {

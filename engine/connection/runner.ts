@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { ConnectionError } from '../errors.js'
-import type { BufferedResult, RemoteProcess, Transport } from './types.js'
+import { type BufferedResult, type RemoteProcess, type Transport, unsent } from './types.js'
 
 /** Names of the loop's own variables, removed before a command runs so that it starts as clean as under `sh -c`. */
 const LOOP_VARIABLES = ['n', 'mode', 'count', 'ilen', 'out', 'nonce', 's', 'k', 'l', 'i', 'o', 'rc', 'd', 'r'].map((v) => `__tsr_${v}`).join(' ')
@@ -98,6 +98,8 @@ class Runner {
   private requests = 0
   private lastReplyBytes = 0
   private stderrTail = ''
+  /** The runner's channel died with the connection (rather than the loop exiting). */
+  private linkLost = false
 
   constructor(
     private readonly host: string,
@@ -107,7 +109,10 @@ class Runner {
     proc.stderr.on('data', (chunk: Buffer) => (this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000)))
     proc.exit.then(
       (code) => this.end(new ConnectionError(this.host, `the command runner on ${this.host} ended (exit ${code ?? 'signal'})${this.stderrTail ? `: ${this.stderrTail.trim()}` : ''}`)),
-      (error: unknown) => this.end(error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => {
+        this.linkLost = true
+        this.end(error instanceof Error ? error : new Error(String(error)))
+      },
     )
   }
 
@@ -116,13 +121,17 @@ class Runner {
     return this.ended === undefined
   }
 
-  /** Whether the runner got as far as its loop (its shell has mktemp, and it answered). */
-  get started(): boolean {
-    return this.ready
+  /**
+   * Whether the runner could not start on this host (its loop exited before answering), rather than losing its
+   * connection: a request written to a runner whose connection died may have run, so it must not go again.
+   */
+  get unsupported(): boolean {
+    return !this.ready && !this.linkLost
   }
 
   run(line: string, stdin: Buffer, text: boolean): Promise<BufferedResult> {
-    if (this.ended) return Promise.reject(this.ended)
+    // nothing was written: the command did not run
+    if (this.ended) return Promise.reject(this.ended instanceof ConnectionError ? unsent(this.ended) : this.ended)
     if (this.pending) throw new Error('runner is busy')
     const id = ++this.requests
     const nonce = `TSPLAY-${randomBytes(16).toString('hex')}`
@@ -224,9 +233,9 @@ export class RunnerPool {
       return result
     } catch (error) {
       // A runner that never reached its loop means this host cannot have runners; anything else is the host's news.
-      if (!runner.started) this.disable()
+      if (runner.unsupported) this.disable()
       else this.drop()
-      if (!runner.started && !this.closed) return undefined
+      if (runner.unsupported && !this.closed) return undefined
       throw error
     }
   }
@@ -239,8 +248,11 @@ export class RunnerPool {
 
   private async take(): Promise<Runner | undefined> {
     if (this.disabled) return undefined
-    const idle = this.idle.pop()
-    if (idle) return idle
+    for (let idle = this.idle.pop(); idle; idle = this.idle.pop()) {
+      if (idle.alive) return idle
+      // its connection died while it waited: a new one is started below (and says why if it cannot be)
+      this.count--
+    }
     if (this.count < this.max) {
       this.count++
       try {

@@ -1,9 +1,10 @@
 import { PassThrough } from 'node:stream'
 import type { Client, ClientChannel } from 'ssh2'
 import { ConnectionError } from '../errors.js'
+import { KILL_GRACE_MS } from './live.js'
 import { RunnerPool } from './runner.js'
 import { quote } from './shell.js'
-import type { BufferedResult, RemoteProcess, Transport } from './types.js'
+import { type BufferedResult, type RemoteProcess, type Transport, unsent } from './types.js'
 
 /** Tags the line on which the login shell reports its PID before it becomes /bin/sh. */
 const PID_TAG = 'TSPLAY-PID:'
@@ -12,8 +13,11 @@ const PID_TAG = 'TSPLAY-PID:'
 const MAX_CHANNELS = 8
 
 /** Runs command lines as exec channels on one persistent ssh2 session (after any jump hosts). */
-/** How long closing waits for kills still on their way to the host. */
-const KILL_WAIT_MS = 2000
+/** How long closing waits for kills still running on the host (their grace, and a moment to get there). */
+const KILL_WAIT_MS = KILL_GRACE_MS + 1500
+
+/** Poll for the killed group's end this often during the grace (one `sleep` exec per poll). */
+const KILL_POLL_MS = 100
 
 export class SshTransport implements Transport {
   private lost: ConnectionError | undefined
@@ -63,7 +67,9 @@ export class SshTransport implements Transport {
       })
     } catch (error) {
       this.release()
-      throw this.lost ?? new ConnectionError(this.host, `cannot open a channel on ${this.host}: ${(error as Error).message.toLowerCase()}`, { cause: error })
+      const failure = this.lost ?? new ConnectionError(this.host, `cannot open a channel on ${this.host}: ${(error as Error).message.toLowerCase()}`, { cause: error })
+      // ssh2 says so before it sends anything when the socket is gone; a failure after the request left may have run it
+      throw (error as Error).message === 'Not connected' ? unsent(failure) : failure
     }
     return this.process(channel, !options.pty)
   }
@@ -140,11 +146,13 @@ export class SshTransport implements Transport {
       kill: () => {
         killed = true
         // sshd ignores signal requests in sessions without privilege separation (root's), so the process group
-        // is also killed from a second channel; the caller is released at once either way.
+        // is also killed from a second channel, with the same grace before KILL as locally; the caller is
+        // released at once either way.
         channel.signal('TERM')
-        if (pid !== undefined && Number.isInteger(pid) && pid > 1 && !this.lost) {
+        const group = pid
+        if (group !== undefined && Number.isInteger(group) && group > 1 && !this.lost) {
           const sent = new Promise<void>((done) => {
-            this.client.exec(`kill -TERM -- -${pid} 2>/dev/null || kill -TERM ${pid} 2>/dev/null; sleep 0.1; kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`, (error, killer) => {
+            this.client.exec(killScript(group), (error, killer) => {
               if (error) return done()
               killer.on('error', () => {}).on('close', () => done()).resume().stderr.resume()
             })
@@ -160,7 +168,8 @@ export class SshTransport implements Transport {
 
   private async acquire(): Promise<void> {
     while (this.active >= this.maxChannels && !this.lost) await new Promise<void>((wake) => this.waiting.push(wake))
-    if (this.lost) throw this.lost
+    // found dead before anything was sent: the command may go over a fresh connection
+    if (this.lost) throw unsent(this.lost)
     this.active++
   }
 
@@ -168,4 +177,17 @@ export class SshTransport implements Transport {
     this.active--
     this.waiting.shift()?.()
   }
+}
+
+/**
+ * TERM to the process group led by `pid` (or to `pid` alone), then KILL once it is gone or the grace is over: a
+ * writer's trap gets the time to remove its temp file, as a local command gets it.
+ */
+function killScript(pid: number): string {
+  const alive = `kill -0 -- -${pid} 2>/dev/null || kill -0 ${pid} 2>/dev/null`
+  return [
+    `kill -TERM -- -${pid} 2>/dev/null || kill -TERM ${pid} 2>/dev/null`,
+    `i=0; while [ $i -lt ${Math.ceil(KILL_GRACE_MS / KILL_POLL_MS)} ] && { ${alive}; }; do sleep ${KILL_POLL_MS / 1000}; i=$((i + 1)); done`,
+    `kill -KILL -- -${pid} 2>/dev/null || kill -KILL ${pid} 2>/dev/null; true`,
+  ].join('\n')
 }

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream'
-import { TsplayError, type ExecResult } from '../errors.js'
+import { ConnectionError, TsplayError, type ExecResult } from '../errors.js'
 
 export type { ExecResult } from '../errors.js'
 
@@ -136,6 +136,15 @@ export interface Transport {
 export class BecomeError extends TsplayError {
   override readonly name: string = 'BecomeError'
 }
+
+/**
+ * The connection was found dead before a command left for the host: the command did not run, so it may go again
+ * over a fresh connection. Anything else unreachable may have run and must not be sent twice.
+ */
+export class UnsentError extends ConnectionError {}
+
+/** `error` (the reason the connection is gone) as the failure of a command that never left. */
+export const unsent = (error: ConnectionError): UnsentError => new UnsentError(error.host, error.message, { cause: error })
 
 /** How `openConnection` reaches a host beyond its variables. */
 export interface ConnectOptions {

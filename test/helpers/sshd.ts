@@ -96,3 +96,12 @@ export async function startSshd(extraConfig: readonly string[] = []): Promise<Ss
     },
   }
 }
+
+/** Host variables that reach `sshd` as root with its client key, trusting the host keys in `knownHosts`. */
+export const rootVars = (sshd: SshdFixture, knownHosts = sshd.knownHosts): Record<string, unknown> => ({
+  ansible_host: '127.0.0.1',
+  ansible_port: sshd.port,
+  ansible_user: 'root',
+  ansible_ssh_private_key_file: sshd.clientKey,
+  ansible_ssh_common_args: `-o UserKnownHostsFile=${knownHosts}`,
+})
