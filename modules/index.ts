@@ -30,6 +30,7 @@ import { mount } from './mount.js'
 import { packageModule } from './package.js'
 import { pam_limits } from './pam_limits.js'
 import { alternatives } from './alternatives.js'
+import { assemble } from './assemble.js'
 import { capabilities } from './capabilities.js'
 import { debconf } from './debconf.js'
 import { locale_gen } from './locale_gen.js'
@@ -115,6 +116,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   timezone,
   pam_limits,
   alternatives,
+  assemble,
   capabilities,
   debconf,
   locale_gen,

@@ -117,3 +117,30 @@ ${results(['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'])}`
     }
   }, 600_000)
 })
+
+describe('differential: assemble under ansible-playbook and tsplay on the same lab host', () => {
+  it('agree on assembling fragments from the host and from the controller, skipped in check mode', async () => {
+    const frags = '/var/tmp/tsdiff-frags'
+    const dest = '/var/tmp/tsdiff-assembled'
+    const playbook = `- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: assemble, assemble: {src: ${frags}, dest: ${dest}, mode: '0640'}, register: s1}
+    - {name: assemble again, ansible.builtin.assemble: {src: ${frags}, dest: ${dest}, mode: '0640'}, register: s2}
+    - {name: delimited, assemble: {src: ${frags}, dest: ${dest}-2, delimiter: '### part\\n', ignore_hidden: true, regexp: '^[0-9]'}, register: s3}
+    - {name: missing src, assemble: {src: ${frags}-nosuch, dest: ${dest}-3}, register: s4, ignore_errors: true}
+    - {name: from the controller, assemble: {src: frags, dest: ${dest}-4, remote_src: false}}
+${results(['s1', 's2', 's3', 's4'])}`
+    const reset = sh`rm -rf ${OUT} ${frags} ${dest} ${dest}-2 ${dest}-3 ${dest}-4 && mkdir -p ${OUT} ${frags} && printf a > ${frags}/10-a && printf 'b\\n' > ${frags}/20-b && printf 'h\\n' > ${frags}/.hidden && mkdir ${frags}/30-dir`
+    const state = sh`cat ${OUT}/results.json 2>&1; for f in ${dest} ${dest}-2 ${dest}-3 ${dest}-4; do stat -c '%n %a %s' $f && cat $f; done; true`
+    const files = { 'files/frags/1-x': 'x\n', 'files/frags/2-y': 'y' }
+    try {
+      const result = await runBothEngines({ host: lab, conn, playbook, reset, state, diff: true, files })
+      expect(result.tsplay, result.logs.tsplay.join('\n')).toEqual(result.ansible)
+      expect(result.diffs.tsplay).toEqual(result.diffs.ansible)
+      expect(result.ansible[3]![0]).toContain(`${dest} 640 6\nh\na\nb\n`)
+    } finally {
+      await conn.exec(sh`rm -rf ${frags} ${dest} ${dest}-2 ${dest}-3 ${dest}-4`, { allowFailure: true })
+    }
+  }, 600_000)
+})
