@@ -11,6 +11,7 @@ import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type ModuleContext } from '../engine/module.js'
 import { yamlInt } from './lib/args.js'
 import { jsonDiffText } from './lib/file-diff.js'
+import { splitLines } from './lib/command-words.js'
 import { splitSections } from './lib/getent.js'
 import { withAliases } from './lib/packages.js'
 
@@ -151,7 +152,7 @@ echo --tsplay-rc--; echo $rc`
   async apply(ctx, plan) {
     for (const change of plan.changes) {
       const result = await ctx.conn.exec(sh`LC_ALL=C update-alternatives ${change.argv}`, { allowFailure: true, text: true })
-      if (result.exitCode !== 0) throw new ModuleError(result.stderr.trim() || result.stdout.trim(), { rc: result.exitCode, stdout: result.stdout, stderr: result.stderr, cmd: ['/usr/bin/update-alternatives', ...change.argv].join(' ') })
+      if (result.exitCode !== 0) throw new ModuleError(result.stderr.trim() || result.stdout.trim(), { rc: result.exitCode, stdout: result.stdout, stderr: result.stderr, stdout_lines: splitLines(result.stdout), stderr_lines: splitLines(result.stderr), cmd: ['/usr/bin/update-alternatives', ...change.argv].join(' ') })
     }
   },
 })

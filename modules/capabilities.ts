@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { sh } from '../engine/connection/index.js'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule, type Change, type ModuleContext } from '../engine/module.js'
+import { splitLines } from './lib/command-words.js'
 import { withAliases } from './lib/packages.js'
 
 const args = withAliases(
@@ -70,7 +71,7 @@ export function planCapabilities(a: Args, state: CapState, ctx?: Pick<ModuleCont
   const cap = parseCap(wanted)
   if (cap === undefined && a.state === 'present') throw new ModuleError("Couldn't find operator (one of: ('=', '-', '+'))")
   if (cap !== undefined && !/^[a-z]/.test(cap[0])) throw new ModuleError(`capability '${wanted}' must start with a capability name`)
-  if (state.rc !== 0 || state.stderr !== '') throw new ModuleError(`Unable to get capabilities of ${path}`, { stdout: state.stdout.trim(), stderr: state.stderr })
+  if (state.rc !== 0 || state.stderr !== '') throw new ModuleError(`Unable to get capabilities of ${path}`, { stdout: state.stdout.trim(), stderr: state.stderr, stdout_lines: splitLines(state.stdout.trim()), stderr_lines: splitLines(state.stderr) })
   const current = parseGetcap(state.stdout, path)
   const name = cap?.[0] ?? wanted
   const others = current.filter((c) => c[0] !== name)
@@ -98,8 +99,8 @@ export const capabilities = defineModule({
       // capability name (planCapabilities checks) and a path starting with a dash is made relative.
       const path = a.path.trim()
       const result = await ctx.conn.exec(sh`setcap ${change.text} ${path.startsWith('-') ? `./${path}` : path}`, { allowFailure: true, text: true })
-      if (result.exitCode !== 0) throw new ModuleError(`Unable to set capabilities of ${a.path.trim()}`, { stdout: result.stdout, stderr: result.stderr })
-      return { stdout: result.stdout }
+      if (result.exitCode !== 0) throw new ModuleError(`Unable to set capabilities of ${a.path.trim()}`, { stdout: result.stdout, stderr: result.stderr, stdout_lines: splitLines(result.stdout), stderr_lines: splitLines(result.stderr) })
+      return { stdout: result.stdout, stdout_lines: splitLines(result.stdout) }
     }
   },
 })

@@ -68,13 +68,16 @@ export function planDebconf(a: Args, state: DebconfState, ctx?: Pick<ModuleConte
   const prev = parseDebconfShow(state.stdout)
   const { question, vtype } = a
   if (question === undefined || vtype === undefined || a.value === undefined) return { changes: [], values: { msg: '', current: prev } }
-  const value = vtype === 'boolean' ? a.value.toLowerCase() : a.value
   const existing = prev[question]
+  // As ansible: a boolean is lowered only to compare with an answer debconf has; for a new question it stays as given
+  // (a YAML true is 'True'), and only the line fed to debconf-set-selections spells True/False in lower case.
+  const value = vtype === 'boolean' && existing !== undefined ? a.value.toLowerCase() : a.value
   if (existing !== undefined && (vtype === 'boolean' ? existing.toLowerCase() : existing) === value) return { changes: [], values: { msg: '', current: prev } }
+  const fed = vtype === 'boolean' && (value === 'True' || value === 'False') ? value.toLowerCase() : value
   // ansible's quirk, kept: a question debconf does not list yet is added to all the package's answers as `previous`.
   const previous = existing === undefined ? { ...prev, [question]: '' } : { [question]: existing }
   const after = { ...previous, [question]: value }
-  const changes: DebconfChange[] = [{ kind: 'set', summary: `set ${a.name} ${question} ${existing ?? '(unset)'} → ${vtype === 'password' ? '********' : value}`, line: `${a.name} ${question} ${vtype} ${value}` }]
+  const changes: DebconfChange[] = [{ kind: 'set', summary: `set ${a.name} ${question} ${existing ?? '(unset)'} → ${vtype === 'password' ? '********' : value}`, line: `${a.name} ${question} ${vtype} ${fed}` }]
   const diff = ctx?.diff ? { before: previous, after } : {}
   return {
     changes,

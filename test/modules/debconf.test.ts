@@ -26,6 +26,7 @@ describe('debconf', () => {
     expect(plan({ question: 'tzdata/flag', vtype: 'boolean', value: true }, '* tzdata/flag: TRUE\n').changes).toEqual([])
     const p = plan({ question: 'tzdata/new', vtype: 'boolean', value: 'True' })
     expect(p.changes[0]!.line).toBe('tzdata tzdata/new boolean true')
+    expect(p.values['current']).toEqual({ 'tzdata/new': 'True' })
     expect(p.values['previous']).toEqual({ ...parseDebconfShow(SHOW), 'tzdata/new': '' })
   })
 
