@@ -21,7 +21,7 @@ const args = z
     src: z.string().describe('The directory of fragments: on the host, or with remote_src false on the controller (a files/ directory)'),
     dest: z.string().describe('The file to write: the fragments concatenated in name order'),
     delimiter: z.string().optional().describe('Text put between fragments (backslash escapes such as \\n decoded), always followed by a newline'),
-    remote_src: yamlBool.default(true).describe('Whether src is on the host (true) or on the controller (false)'),
+    remote_src: yamlBool.default(true).describe('Whether src is on the host (true) or on the controller (false; the result then names src as given, where ansible names its upload)'),
     regexp: z.string().optional().describe('Take only fragments whose name this regular expression matches'),
     ignore_hidden: yamlBool.default(false).describe('Leave out fragments whose name starts with a dot'),
     ...writeArgs,

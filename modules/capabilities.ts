@@ -14,7 +14,7 @@ const args = withAliases(
   z
     .object({
       path: z.string().describe('The file whose capabilities to change (alias key)'),
-      capability: z.string().describe("A capability with its operator and flags as setcap takes it (cap_net_raw=ep); for absent the name is enough (alias cap)"),
+      capability: z.string().describe("A capability with its operator and flags as setcap takes it (cap_net_raw=ep); for absent the name is enough (alias cap). As in ansible, write it with `=` as getcap prints it: `+ep` never matches and changes on every run. Unlike ansible, which reads only getcap's first clause, tsplay keeps the file's other capabilities"),
       state: z.enum(['present', 'absent']).default('present').describe('Whether the file has the capability (present) or not (absent)'),
     })
     .strict(),

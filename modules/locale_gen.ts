@@ -87,9 +87,10 @@ export const locale_gen = defineModule({
   description: 'Generate or remove a locale (/etc/locale.gen and locale-gen)',
   example: 'locale_gen:\n  name: de_CH.UTF-8\n  state: present',
   async gather(ctx): Promise<LocaleState> {
-    const script = sh`if [ -d /var/lib/locales/supported.d/ ]; then echo --tsplay-ubuntu--; cat /usr/share/i18n/SUPPORTED; echo --tsplay-local--; cat ${UBUNTU_LOCAL}
+    // A newline before each marker after file content: the section then is the file exactly, with or without its last newline.
+    const script = sh`if [ -d /var/lib/locales/supported.d/ ]; then echo --tsplay-ubuntu--; cat /usr/share/i18n/SUPPORTED; printf '\n--tsplay-local--\n'; cat ${UBUNTU_LOCAL}
 elif [ -e ${LOCALE_GEN} ]; then echo --tsplay-debian--; cat ${LOCALE_GEN}; fi 2>/dev/null
-echo --tsplay-generated--; locale -a 2>/dev/null; true`
+printf '\n--tsplay-generated--\n'; locale -a 2>/dev/null; true`
     const sections = splitSections((await ctx.conn.exec(script, { text: true })).stdout)
     const mode = sections.has('ubuntu') ? 'ubuntu' : sections.has('debian') ? 'debian' : null
     return { mode, available: sections.get(mode ?? 'debian') ?? '', generated: sections.get('generated') ?? '', ubuntuLocal: sections.get('local') ?? '' }
