@@ -31,6 +31,11 @@ import { modprobe } from './modprobe.js'
 import { mount } from './mount.js'
 import { packageModule } from './package.js'
 import { pam_limits } from './pam_limits.js'
+import { alternatives } from './alternatives.js'
+import { assemble } from './assemble.js'
+import { capabilities } from './capabilities.js'
+import { debconf } from './debconf.js'
+import { locale_gen } from './locale_gen.js'
 import { package_facts } from './package_facts.js'
 import { pause } from './pause.js'
 import { ping } from './ping.js'
@@ -114,6 +119,11 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   git,
   timezone,
   pam_limits,
+  alternatives,
+  assemble,
+  capabilities,
+  debconf,
+  locale_gen,
   // logic
   add_host,
   assert,
