@@ -6,6 +6,7 @@ import { apt_repository } from './apt_repository.js'
 import { authorized_key } from './authorized_key.js'
 import { blockinfile } from './blockinfile.js'
 import { assert } from './assert.js'
+import { async_status } from './async_status.js'
 import { command } from './command.js'
 import { cron } from './cron.js'
 import { copy } from './copy.js'
@@ -113,6 +114,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   // logic
   add_host,
   assert,
+  async_status,
   debug,
   fail,
   group_by,
@@ -137,3 +139,5 @@ export function resolveModuleName(key: string): string | undefined {
 }
 
 export { validateArgumentSpec, yamlTypeName, type ArgumentSpec, type OptionSpec, type TypeNamer, type ValidationResult } from './lib/argument-spec.js'
+export { asyncDir, jobFile, openControllerJob, startCommandJob, writeJobResult, type StartedJob } from './lib/async-job.js'
+export { statusResult } from './async_status.js'
