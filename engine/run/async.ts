@@ -127,7 +127,8 @@ async function pollJob(ps: PlayState, task: Task, prepared: Prepared, dir: strin
   await jobFile(ctx.conn, dir, job.jid, 'cleanup')
   const isFailed = status['failed'] === true || status['failed'] === 1
   ps.run.emit({ type: 'async', host, phase: isFailed ? 'failed' : 'ok', jid: job.jid })
-  const data: Record<string, unknown> = { ...status, failed: isFailed }
+  // the executor's defaults on what the job returned
+  const data: Record<string, unknown> = { ...status, changed: status['changed'] === true, failed: isFailed }
   const changed = data['changed'] === true
   const outcome = isFailed ? 'failed' : data['skipped'] === true ? 'skipped' : changed ? 'changed' : 'ok'
   return { host, status: outcome, ...delegated, data, diff: [], changes: changed ? [`job ${job.jid} changed the host`] : [] }
