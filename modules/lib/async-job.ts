@@ -71,7 +71,7 @@ while kill -0 "$pid" 2>/dev/null; do
   sleep 5; left=$((left - 5))
   if [ "$left" -le 0 ]; then
     printf '{"msg": "Timeout exceeded", "failed": true, "child_pid": %d}' "$pid" >"$job.tmp" && mv -f -- "$job.tmp" "$job"
-    kill -KILL -- "-$pid" 2>/dev/null; rm -f -- "$job.out" "$job.err" "$job.in"; exit 0
+    kill -KILL "-$pid" 2>/dev/null; rm -f -- "$job.out" "$job.err" "$job.in"; exit 0
   fi
 done`
 
