@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { Connection } from './connection/index.js'
+import type { Command, Connection } from './connection/index.js'
 import { CommandError, ModuleError } from './errors.js'
 import type { TemplateFileOptions } from './template/index.js'
 
@@ -63,6 +63,14 @@ export interface ModuleContext {
   log(message: string): void
 }
 
+/** What an async job runs on the host: the command line, `cmd` as its result shows it, its input, output trimming. */
+export interface AsyncCommand {
+  readonly line: Command
+  readonly cmd: unknown
+  readonly stdin?: string | undefined
+  readonly stripEmptyEnds: boolean
+}
+
 /** A schema and three steps: `gather` only reads, `plan` is pure, `apply` does exactly the plan. */
 export interface ModuleDef<S extends z.ZodTypeAny, State, C extends Change> {
   readonly name: string
@@ -84,6 +92,11 @@ export interface ModuleDef<S extends z.ZodTypeAny, State, C extends Change> {
    * per item: same host, same connection settings (the first item's context stands for all). One state per item,
    * in order; like gather, it only reads.
    */
+  /**
+   * For `async`: the work of a run, once planned, as one command the host can run detached from the connection
+   * (command, shell); modules without it run as a job tsplay drives over the connection.
+   */
+  asyncCommand?(ctx: ModuleContext, args: z.output<S>): AsyncCommand
   gatherMany?(ctx: ModuleContext, args: ReadonlyArray<z.output<S>>): Promise<State[]>
   gather(ctx: ModuleContext, args: z.output<S>): Promise<State>
   plan(args: z.output<S>, state: State, ctx: ModuleContext): Plan<C>

@@ -10,7 +10,7 @@ import { z } from 'zod'
 import { ModuleError } from '../engine/errors.js'
 import { defineModule } from '../engine/module.js'
 import { text, yamlBool } from './lib/args.js'
-import { gatherGuards, planCommand, runCommand } from './lib/command-run.js'
+import { asyncCommandOf, gatherGuards, planCommand, runCommand, type RunOptions } from './lib/command-run.js'
 import { shlexSplit } from '../engine/python/index.js'
 import { argvCommand, NOT_FOUND, refineWords } from './lib/command-words.js'
 
@@ -48,6 +48,11 @@ function commandWords(a: { readonly cmd?: string | undefined; readonly argv?: re
   return argv
 }
 
+/** How command and shell run their program, from their shared arguments. */
+export function runOptions(a: { readonly chdir?: string | undefined; readonly stdin?: string | undefined; readonly stdin_add_newline: boolean; readonly strip_empty_ends: boolean }): RunOptions {
+  return { chdir: a.chdir, stdin: a.stdin, stdinAddNewline: a.stdin_add_newline, stripEmptyEnds: a.strip_empty_ends }
+}
+
 /** Runs a program with arguments, without a shell: values are words, never code (Ansible's `command`). */
 export const command = defineModule({
   name: 'command',
@@ -63,10 +68,14 @@ export const command = defineModule({
     const warning = `As of Ansible 2.4, the parameter 'executable' is no longer supported with the 'command' module. Not using '${a.executable}'.`
     return { ...plan, values: { ...plan.values, warnings: [warning] } }
   },
+  asyncCommand: (_ctx, a) => {
+    const argv = commandWords(a)
+    return asyncCommandOf(argvCommand(argv), argv, runOptions(a))
+  },
   async apply(ctx, _plan, a) {
     const argv = commandWords(a)
     try {
-      return await runCommand(ctx.conn, argvCommand(argv), argv, { chdir: a.chdir, stdin: a.stdin, stdinAddNewline: a.stdin_add_newline, stripEmptyEnds: a.strip_empty_ends })
+      return await runCommand(ctx.conn, argvCommand(argv), argv, runOptions(a))
     } catch (error) {
       // ansible-core reports a missing program with Python's exec error, rc 2 and no output.
       if (!(error instanceof ModuleError) || error.values['stderr'] !== NOT_FOUND) throw error

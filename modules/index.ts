@@ -7,6 +7,7 @@ import { authorized_key } from './authorized_key.js'
 import { blockinfile } from './blockinfile.js'
 import { archive } from './archive.js'
 import { assert } from './assert.js'
+import { async_status } from './async_status.js'
 import { command } from './command.js'
 import { cron } from './cron.js'
 import { copy } from './copy.js'
@@ -127,6 +128,7 @@ export const builtinModules: Readonly<Record<string, AnyModule>> = {
   // logic
   add_host,
   assert,
+  async_status,
   debug,
   fail,
   group_by,
@@ -151,3 +153,5 @@ export function resolveModuleName(key: string): string | undefined {
 }
 
 export { validateArgumentSpec, yamlTypeName, type ArgumentSpec, type OptionSpec, type TypeNamer, type ValidationResult } from './lib/argument-spec.js'
+export { asyncDir, jobFile, openControllerJob, startCommandJob, writeJobResult, type StartedJob } from './lib/async-job.js'
+export { statusResult } from './async_status.js'

@@ -6,8 +6,8 @@
 import { z } from 'zod'
 import { sh } from '../engine/connection/index.js'
 import { defineModule } from '../engine/module.js'
-import { commandOptions } from './command.js'
-import { gatherGuards, planCommand, runCommand } from './lib/command-run.js'
+import { commandOptions, runOptions } from './command.js'
+import { asyncCommandOf, gatherGuards, planCommand, runCommand } from './lib/command-run.js'
 
 const args = z
   .object({
@@ -28,6 +28,6 @@ export const shell = defineModule({
   plan: (a, state, ctx) => planCommand(a, state, ctx.check, a.cmd, a.cmd),
   // The code goes to a fresh shell as one quoted argument, so it runs exactly as written, `$0` and all,
   // and cannot interfere with the chdir/become wrapping around it.
-  apply: (ctx, _plan, a) =>
-    runCommand(ctx.conn, sh`${a.executable ?? '/bin/sh'} -c ${a.cmd}`, a.cmd, { chdir: a.chdir, stdin: a.stdin, stdinAddNewline: a.stdin_add_newline, stripEmptyEnds: a.strip_empty_ends }),
+  asyncCommand: (_ctx, a) => asyncCommandOf(sh`${a.executable ?? '/bin/sh'} -c ${a.cmd}`, a.cmd, runOptions(a)),
+  apply: (ctx, _plan, a) => runCommand(ctx.conn, sh`${a.executable ?? '/bin/sh'} -c ${a.cmd}`, a.cmd, runOptions(a)),
 })

@@ -62,6 +62,9 @@ function installedAnsible(): { readonly modules?: string; readonly collections: 
   return corePaths!
 }
 
+/** ansible-core's own module folder on the controller (ansible.builtin), or undefined when ansible-core is missing. */
+export const coreModulesDir = (): string | undefined => installedAnsible().modules
+
 /**
  * The collection roots ansible searches: `configured` (COLLECTIONS_PATHS as loaded from ansible.cfg, else
  * ANSIBLE_COLLECTIONS_PATH(S) or its defaults), then Python's path unless `scanSysPath` is false.

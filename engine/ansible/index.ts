@@ -2,6 +2,7 @@
 // folders, collections, ansible-core), packed by ansible-core on the controller, executed by the host's Python.
 // May import: connection, module (the Diff type), python, errors.
 // This file is the folder's only public door: code outside the folder imports from here, never from its files.
-export { collectionRoots, findAnsibleModule, findCollection, type AnsibleModuleRef, type ModuleSearch } from './find.js'
+export { collectionRoots, coreModulesDir, findAnsibleModule, findCollection, type AnsibleModuleRef, type ModuleSearch } from './find.js'
 export { moduleJson, runAnsibleModule, type AnsibleOutcome, type AnsibleRunOptions } from './execute.js'
 export { AnsibleModuleError } from './pack.js'
+export { coreModules, installedCollections, shortDescription, type CoreModule, type InstalledCollection } from './list.js'

@@ -22,7 +22,7 @@ import { parseExtraVars } from '../vars/index.js'
 const USAGE = `usage: tsplay run PLAYBOOK [-i INVENTORY] [options]
        tsplay check PLAYBOOK... [-i INVENTORY] [-e VARS] [--vault-id ...] [--format text|json|github|sarif]
                           every problem found without connecting; exit 4 on errors, 1 on warnings only
-       tsplay doc [MODULE | ROLE_PATH | --list]
+       tsplay doc [MODULE | ROLE_PATH | --list [--native]]
        tsplay schema [playbook|tasks|handlers|role-meta|argument-specs|all] [--out DIR]
        tsplay vault create|encrypt|decrypt|view|edit|rekey|encrypt_string ...  (as ansible-vault)
        tsplay config dump [--only-changed] | view | list    (as ansible-config)
@@ -121,7 +121,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
 }
 
 function doc(args: readonly string[], out: (s: string) => void): number {
-  if (args.length === 0 || args[0] === '--list' || args[0] === '-l') out(docList())
+  if (args.length === 0 || args[0] === '--list' || args[0] === '-l') out(docList({ nativeOnly: args.includes('--native') }))
   else if (isRoleDir(args[0]!)) out(docRole(args[0]!))
   else if (args[0]!.includes('/')) throw new UsageError(`doc: '${args[0]}' is not a role (a directory with tasks/ or meta/)`)
   else out(docModule(args[0]!))

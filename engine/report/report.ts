@@ -14,7 +14,7 @@ export interface ReportOptions {
   readonly writeWarning?: (text: string) => void
 }
 
-const COLORS = { green: 32, yellow: 33, cyan: 36, red: 31, magenta: 35, blue: 34 } as const
+const COLORS = { green: '32', yellow: '33', cyan: '36', red: '31', magenta: '35', blue: '34', darkgray: '1;30' } as const
 type Color = keyof typeof COLORS
 
 const DEBUG_ALLOWED = new Set(['msg', 'exception', 'warnings', 'deprecations'])
@@ -93,6 +93,10 @@ export function plainReporter(o: ReportOptions): (event: RunEvent) => void {
       case 'retry':
         // ansible shows the result of a try from -vvv on
         line(`FAILED - RETRYING: [${event.host}]: ${event.taskName} (${event.retriesLeft} retries left).${o.verbosity > 2 ? `Result was: ${dump(event.result, 'other')}` : ''}`, 'red')
+        return
+      case 'async':
+        if (event.phase === 'poll') line(`ASYNC POLL on ${event.host}: jid=${event.jid} started=${String(event.started)} finished=${String(event.finished)}`, 'darkgray')
+        else line(`ASYNC ${event.phase === 'ok' ? 'OK' : 'FAILED'} on ${event.host}: jid=${event.jid}`, 'darkgray')
         return
       case 'item': {
         const r = event.result

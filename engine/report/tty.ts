@@ -41,7 +41,7 @@ export function ttyReporter(o: ReportOptions): { readonly handle: (event: RunEve
       chain = chain.then(() => live?.update(text))
       return
     }
-    if (event.type === 'item' || event.type === 'verbose' || event.type === 'retry') return
+    if (event.type === 'item' || event.type === 'verbose' || event.type === 'retry' || event.type === 'async') return
     const text = buffer
     buffer = ''
     chain = chain.then(async () => {

@@ -21,7 +21,7 @@ export interface Ahead {
  * does changes what later items' arguments render to), there is more than one item, and no pause between them.
  */
 export function mayGatherAhead(task: Task, itemCount: number, pauseSeconds: number): boolean {
-  return itemCount > 1 && pauseSeconds === 0 && builtinModules[task.action]?.gathersAhead === true
+  return itemCount > 1 && pauseSeconds === 0 && builtinModules[task.action]?.gathersAhead === true && task.keywords['async'] === undefined
 }
 
 /**

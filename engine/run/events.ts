@@ -9,6 +9,8 @@ export type RunEvent =
   | { readonly type: 'result'; readonly result: TaskResult; readonly taskName: string }
   | { readonly type: 'item'; readonly result: TaskResult; readonly taskName: string }
   | { readonly type: 'retry'; readonly host: string; readonly taskName: string; readonly retriesLeft: number; readonly result: TaskResult }
+  /** An async job polled and not finished yet (`poll`), or found finished (`ok`/`failed`), as ansible's callback shows it. */
+  | { readonly type: 'async'; readonly host: string; readonly phase: 'poll' | 'ok' | 'failed'; readonly jid: string; readonly started?: unknown; readonly finished?: unknown }
   | { readonly type: 'included'; readonly file: string; readonly hosts: readonly string[]; readonly label?: string }
   | { readonly type: 'no-hosts'; readonly pattern: string }
   | { readonly type: 'no-more-hosts' }

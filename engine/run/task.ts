@@ -3,7 +3,8 @@ import { TsplayError } from '../errors.js'
 import type { Task } from '../load/index.js'
 import { shown, type TaskResult, type TaskStatus } from './result.js'
 import { AheadWindow, gatherAhead, mayGatherAhead, stillCurrent, type Ahead } from './ahead.js'
-import { execute, executeOnce, failed } from './exec.js'
+import { execute, failed } from './exec.js'
+import { executeTask } from './async.js'
 import { taskTimeout, withTimeout } from './timeout.js'
 import { itemLabel, loopControl, loopItems, loopKey, loopVars } from './loop.js'
 import type { PlayState } from './state.js'
@@ -136,12 +137,13 @@ async function attempt(ps: PlayState, task: Task, host: string, loop: Vars, vars
   for (let n = 1; ; n++) {
     // the first try of an item prepared ahead reuses its arguments, and its state while that is still current
     // (not under a timeout: its connection was made without the signal that kills its commands)
-    let result = await withTimeout(task, host, seconds, (signal) => (n === 1 && ahead && signal === undefined ? execute(ahead.prepared, stillCurrent(ahead)) : executeOnce(ps, task, host, vars, signal)))
+    let result = await withTimeout(task, host, seconds, (signal) => (n === 1 && ahead && signal === undefined ? execute(ahead.prepared, stillCurrent(ahead)) : executeTask(ps, task, host, vars, signal)))
     if (result.status === 'unreachable') return result
     result = judge(ps, task, host, result, loop, register)
     if (until === undefined) return result
     const withResult = templateVars(hostVars(ps, host, task, { ...loop, ...(register ? { [register]: hostData(task, result.data) } : {}) }))
-    const done = result.status !== 'failed' && evalCondition(until, withResult, task.location)
+    // as ansible-core, the condition decides even for a failed try (`until: job.finished` on a job that failed)
+    const done = evalCondition(until, withResult, task.location)
     if (done || n > retries) {
       // ansible-core 2.14 reports `retries` attempts after running out of retries+1 tries
       const data = { ...result.data, attempts: done ? n : retries }
@@ -189,7 +191,8 @@ function judge(ps: PlayState, task: Task, host: string, result: TaskResult, loop
 /** The dict `register` stores: the result plus `failed`, as Ansible registers it; unsafe (see hostData). */
 export function registered(task: Task, result: TaskResult): Record<string, unknown> {
   if (result.items !== undefined || result.status === 'skipped') return hostData(task, result.data)
-  return hostData(task, { ...result.data, failed: result.status === 'failed' })
+  // an async job's start keeps async_wrapper's `failed: 0`, as ansible registers it
+  return hostData(task, { ...result.data, failed: result.status === 'failed' || (result.data['failed'] === 0 ? 0 : false) })
 }
 
 // Actions whose results ansible-core does not mark unsafe: their facts are the playbook's own templated values.

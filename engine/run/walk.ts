@@ -86,7 +86,6 @@ export async function runTask(ps: PlayState, task: Task, hosts: readonly string[
   const targets = runOnce || bypass ? hosts.slice(0, 1) : [...hosts]
   ps.run.emit({ type: 'task', name: bannerName(ps, task, targets[0]), handler, hosts: targets, location: task.location })
   if (task.action === 'include_tasks' || task.action === 'include_role' || task.action === 'include') return runInclude(ps, task, targets, runItems)
-  if (task.keywords['async'] !== undefined) ps.run.emit({ type: 'warning', message: `${task.location.file}:${task.location.line}: async is not supported by tsplay; the task runs synchronously` })
   const throttle = Number(keyword(task, 'throttle') ?? 0)
   const forks = throttle > 0 ? Math.min(throttle, ps.run.options.forks) : ps.run.options.forks
   const results = await pool(targets, forks, async (host) => {

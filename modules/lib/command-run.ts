@@ -1,6 +1,6 @@
 import { type Command, type Connection, raw, sh } from '../../engine/connection/index.js'
 import { type ExecResult, ModuleError } from '../../engine/errors.js'
-import type { Plan } from '../../engine/module.js'
+import type { AsyncCommand, Plan } from '../../engine/module.js'
 import { expandingPrologue, expandingWord, splitLines } from './command-words.js'
 
 /** What `creates`, `removes` and `chdir` found on the host before a command would run. */
@@ -92,15 +92,28 @@ export interface RunOptions {
   readonly stripEmptyEnds?: boolean
 }
 
+/** The command as it runs in `chdir`. */
+function commandLine(command: Command, options: RunOptions): Command {
+  if (options.chdir === undefined) return command
+  return sh`${raw(expandingPrologue(options.chdir))}cd -- ${raw(expandingWord(options.chdir))} || exit 1; set +f; unset IFS; ${raw(command)}`
+}
+
+// Python's run_command appends the newline to any non-empty data, even one ending in a newline.
+const stdinData = (options: RunOptions): string | undefined =>
+  options.stdin === undefined || options.stdin === '' ? undefined : options.stdin + (options.stdinAddNewline === false ? '' : '\n')
+
+/** What runCommand would run, as an async job runs it detached on the host. */
+export function asyncCommandOf(command: Command, cmd: unknown, options: RunOptions = {}): AsyncCommand {
+  return { line: commandLine(command, options), cmd, stdin: stdinData(options), stripEmptyEnds: options.stripEmptyEnds !== false }
+}
+
 /**
  * Run a command and return what Ansible's command/shell register: rc, stdout, stderr, their lines,
  * start/end/delta in Python's formats. A non-zero rc throws ModuleError('non-zero return code') with the values.
  */
 export async function runCommand(conn: Connection, command: Command, cmd: unknown, options: RunOptions = {}): Promise<Record<string, unknown>> {
-  let line = command
-  if (options.chdir !== undefined) line = sh`${raw(expandingPrologue(options.chdir))}cd -- ${raw(expandingWord(options.chdir))} || exit 1; set +f; unset IFS; ${raw(command)}`
-  // Python's run_command appends the newline to any non-empty data, even one ending in a newline.
-  const stdin = options.stdin === undefined || options.stdin === '' ? undefined : options.stdin + (options.stdinAddNewline === false ? '' : '\n')
+  const line = commandLine(command, options)
+  const stdin = stdinData(options)
   const startWall = Date.now()
   const startTick = process.hrtime.bigint()
   const result = await conn.exec(line, { allowFailure: true, ...(stdin === undefined ? {} : { stdin }) })

@@ -77,7 +77,7 @@ describe('tsplay cli', () => {
   })
 
   it('doc lists modules and describes one from its schema', async () => {
-    expect((await cli('doc', '--list')).out).toMatch(/^debug\s+Print a message/m)
+    expect((await cli('doc', '--list')).out).toMatch(/^debug\s+native\s+Print a message/m)
     const r = await cli('doc', 'debug')
     expect(r.out).toContain('verbosity [default: 0]\n      Print only at this -v level or above')
     expect((await cli('doc', 'debgu')).err).toContain("unknown module 'debgu' (did you mean 'debug'?)")
