@@ -130,11 +130,12 @@ export async function serveSignedDoubles(debs: string, dir: string): Promise<Ser
   gpg('--armor', '--detach-sign', '-o', join(dir, 'Release.gpg'), join(dir, 'Release'))
   writeFileSync(join(dir, 'Release.key'), gpg('--armor', '--export'))
   const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '')
+    const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(/^\/+/, '')
     const file = join(dir, path)
     try {
       if (path.startsWith('.') || !file.startsWith(dir)) throw new Error('outside')
-      res.writeHead(200).end(readFileSync(file))
+      const body = readFileSync(file)
+      res.writeHead(200).end(body)
     } catch {
       res.writeHead(404).end()
     }
