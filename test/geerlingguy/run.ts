@@ -65,7 +65,7 @@ const STATE_COMMAND = [
   "dpkg-query -W -f='pkg ${Package} ${Version} ${db:Status-Abbrev}\\n'",
   'for s in containerd docker kubelet; do echo "svc $s $(systemctl is-active $s 2>/dev/null) $(systemctl is-enabled $s 2>/dev/null)"; done',
   'find /etc/apt /etc/containerd /etc/docker /etc/default /etc/kubernetes /etc/modules-load.d /etc/sysctl.d /root/.kube /tmp /usr/local/bin -xdev -name "systemd-private-*" -prune -o -printf "file %p %y %m %u %l\\n" 2>/dev/null',
-  'find /etc/apt /etc/containerd /etc/docker /etc/default /etc/kubernetes /etc/modules-load.d /etc/sysctl.d /root/.kube -xdev -type f -not -path "/etc/kubernetes/pki/*" -not -name "*.conf" -exec md5sum {} + 2>/dev/null | sed "s/^/md5 /"',
+  'find /etc/apt /etc/containerd /etc/docker /etc/default /etc/kubernetes /etc/modules-load.d /etc/sysctl.d /root/.kube -xdev -type f -not -path "/etc/kubernetes/pki/*" -not -name "*.conf" -not -name key.json -exec md5sum {} + 2>/dev/null | sed "s/^/md5 /"',
 ].join('; ')
 
 function hostState(host: string): Promise<string[]> {
