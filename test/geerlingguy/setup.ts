@@ -43,7 +43,9 @@ export function referenceAnsible(mirror: string, ref: string, dir: string): { co
   mkdirSync(dir, { recursive: true })
   execFileSync('tar', ['-x', '-C', dir], { input: execFileSync('git', ['--git-dir', git, 'archive', ref, 'lib', 'bin'], { maxBuffer: 256 << 20 }) })
   const command = ['python3', join(dir, 'bin/ansible-playbook')]
-  const env = { PYTHONPATH: join(dir, 'lib') }
+  // the installed ansible package's collections (community.general's modprobe, which `modprobe` redirects to)
+  const collections = execFileSync('/usr/bin/python3', ['-c', 'import ansible_collections, os; print(os.path.dirname(list(ansible_collections.__path__)[0]))'], { encoding: 'utf8' }).trim()
+  const env = { PYTHONPATH: join(dir, 'lib'), ANSIBLE_COLLECTIONS_PATH: collections }
   return { command, env, version: ansibleVersion(command, env) }
 }
 
