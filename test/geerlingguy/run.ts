@@ -135,7 +135,9 @@ function report(results: readonly RoleResult[], ansibleVersion: string, commits:
 
 async function main(): Promise<number> {
   const mirror = String(argv['mirror'])
-  const commits = new Map(roles.map((r) => [r, extractRole(mirror, r, rolesDir)]))
+  // every role, whichever are compared: kubernetes' converge.yml applies geerlingguy.containerd first
+  const all = new Map(ROLES.map((r) => [r, extractRole(mirror, r, rolesDir)]))
+  const commits = new Map(roles.map((r) => [r, all.get(r)!]))
   const ansible = referenceAnsible(mirror, String(argv['ansible-ref']), join(work, 'ansible'))
   const debian = debianMirror()
   for (const role of roles) {
