@@ -131,6 +131,8 @@ export async function serveSignedDoubles(debs: string, dir: string): Promise<Ser
   gpg('--clearsign', '-o', join(dir, 'InRelease'), join(dir, 'Release'))
   gpg('--armor', '--detach-sign', '-o', join(dir, 'Release.gpg'), join(dir, 'Release'))
   writeFileSync(join(dir, 'Release.key'), gpg('--armor', '--export'))
+  // signing started a gpg-agent for this throwaway home: end it rather than leave it running
+  execFileSync('gpgconf', ['--homedir', home, '--kill', 'gpg-agent'])
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(/^\/+/, '')
     const file = join(dir, path)
