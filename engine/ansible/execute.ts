@@ -23,8 +23,8 @@ export interface AnsibleOutcome {
   readonly diff: readonly Diff[]
 }
 
-// ansible-core 2.14's version, as modules see it in _ansible_version
-const ANSIBLE_VERSION = '2.14.0'
+/** The ansible-core version tsplay stands in for: modules see it in _ansible_version, playbooks in ansible_version. */
+export const ANSIBLE_VERSION = '2.14.0'
 
 const discovered = new Map<string, Promise<string | undefined>>()
 

@@ -1,4 +1,5 @@
 import { dirname, resolve } from 'node:path'
+import { ANSIBLE_VERSION } from '../ansible/index.js'
 import { controllerPython, type VarLayer, type VarsDirs } from '../inventory/index.js'
 import type { RoleInstance, Scope, Task } from '../load/index.js'
 import type { PlayState, RunState } from './state.js'
@@ -95,6 +96,10 @@ export function hostVars(ps: PlayState, host: string, task?: Task, loop?: Vars):
 /** The same variables as templates see them: string values templated when read. */
 export const templateVars = (merged: MergedVars): Vars => lazyVars(merged.vars)
 
+// ansible-playbook's options var (CLI.version_info): roles test `ansible_version.full is version(...)`
+const [major, minor, revision] = ANSIBLE_VERSION.split('.').map(Number)
+const ANSIBLE_VERSION_VAR = { string: ANSIBLE_VERSION, full: ANSIBLE_VERSION, major, minor, revision }
+
 function magicVars(ps: PlayState, host: string, role: RoleInstance | undefined, task: Task | undefined): Vars {
   const run = ps.run
   const inv = run.options.inventory
@@ -114,6 +119,7 @@ function magicVars(ps: PlayState, host: string, role: RoleInstance | undefined, 
     playbook_dir: run.playbook.dir,
     ansible_playbook_python: controllerPython(),
     inventory_dir: inv.hosts.get(host) ? resolve(dirname(inv.hosts.get(host)!.location.file)) : null,
+    ansible_version: ANSIBLE_VERSION_VAR,
     ansible_check_mode: run.options.check,
     ansible_diff_mode: run.options.diff,
     ansible_verbosity: run.options.verbosity,

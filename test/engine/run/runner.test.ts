@@ -1,5 +1,6 @@
 // Runner semantics that need no reference run: connections (lazy, one per host, unreachable), delegation,
 // become and environment handed to the connection, forks, and the -vv variable sources.
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -181,5 +182,12 @@ describe('connection keywords', () => {
       },
     })
     expect(seen).toEqual({ connection: 'local', user: 'deploy', port: 2222 })
+  })
+  it('gives plays ansible_version with the keys ansible-playbook gives (roles test ansible_version.full)', async () => {
+    const play = '- hosts: a\n  gather_facts: false\n  tasks:\n    - debug: { msg: "{{ ansible_version.keys() | sort | join(\',\') }}" }\n      when: ansible_version.full is version_compare("2.12", ">=") and ansible_version.major == 2\n'
+    const r = await run(play, INVENTORY)
+    const debug = r.events.find((e) => e.type === 'result' && e.taskName === 'debug')
+    const ansible = JSON.parse(execFileSync('ansible', ['localhost', '-m', 'debug', '-a', 'msg={{ ansible_version.keys() | sort | join(",") }}'], { encoding: 'utf8', env: { ...process.env, ANSIBLE_LOAD_CALLBACK_PLUGINS: '1', ANSIBLE_STDOUT_CALLBACK: 'json', ANSIBLE_LOCALHOST_WARNING: '0' } }))
+    expect(debug?.type === 'result' && debug.result.data['msg']).toBe(ansible.plays[0].tasks[0].hosts.localhost.msg)
   })
 })
