@@ -69,27 +69,6 @@ ${results(['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7'])}`
   }, 600_000)
 })
 
-describe('differential: debconf under ansible-playbook and tsplay on the same lab host', () => {
-  it('agree on reading, setting and re-setting answers, with their dict diffs', async () => {
-    const playbook = `- hosts: all
-  gather_facts: false
-  tasks:
-    - {name: read, ansible.builtin.debconf: {name: tzdata}, register: d1}
-    - {name: area, debconf: {name: tzdata, question: tzdata/Areas, vtype: select, value: Europe}, register: d2}
-    - {name: area again, debconf: {pkg: tzdata, selection: tzdata/Areas, vtype: select, answer: Europe}, register: d3}
-    - {name: new flag, debconf: {name: tsdiff-pkg, question: tsdiff-pkg/flag, vtype: boolean, value: true}, register: d4}
-    - {name: new flag again, debconf: {name: tsdiff-pkg, setting: tsdiff-pkg/flag, vtype: boolean, value: 'True', unseen: true}, register: d5}
-    - {name: text, debconf: {name: tsdiff-pkg, question: tsdiff-pkg/words, vtype: string, value: 'two words: here'}, register: d6}
-${results(['d1', 'd2', 'd3', 'd4', 'd5', 'd6'])}`
-    const reset = sh`rm -rf ${OUT} && mkdir -p ${OUT} && echo 'tzdata tzdata/Areas select Etc' | debconf-set-selections && { echo PURGE | debconf-communicate tsdiff-pkg >/dev/null; true; }`
-    const state = sh`cat ${OUT}/results.json 2>&1; debconf-show tzdata tsdiff-pkg; true`
-    const result = await runBothEngines({ host: lab, conn, playbook, reset, state, diff: true })
-    expect(result.tsplay, result.logs.tsplay.join('\n')).toEqual(result.ansible)
-    expect(result.diffs.tsplay).toEqual(result.diffs.ansible)
-    expect(result.ansible[3]![0]).toContain('tsdiff-pkg/flag: true')
-  }, 600_000)
-})
-
 describe('differential: alternatives under ansible-playbook and tsplay on the same lab host', () => {
   it('agree on installing, selecting, returning to auto and removing alternatives, with their diffs', async () => {
     const bin = '/usr/local/bin/tsdiff'
