@@ -1,17 +1,14 @@
-// Every sshd on a lab host killed (the listener and the sessions, the run's own included), then ssh started again,
-// as a crash or an OOM kill does, at two moments of one play:
-// - between two tasks (the controller sits in a `pause`): the next task must open a new connection and carry on,
-//   as ansible-playbook does (its ssh client starts a new ControlPersist master when the old one has gone);
-// - while a task's command runs: that task is UNREACHABLE, exactly as in ansible-playbook, and nothing runs again.
-// Then, with the connection keeper, the same crash between two runs: the second run gets a new kept connection
-// instead of reporting the host unreachable. (ansible-playbook's run of the same scenario is not compared here: on
-// the lab its t3 met sshd not yet listening again, "Connection refused", failed=1; see issue 16's note.)
+// Every sshd on a lab host killed (the listener and the sessions), then ssh started again, as a crash or an OOM kill
+// does, between two runs that use the connection keeper: the second run gets a new kept connection instead of
+// reporting the host unreachable. The scenarios "sshd killed between two tasks" and "killed under a running command"
+// were dropped after their crash timing proved unreliable on the lab (issue 16's note); engine/connection's
+// reconnect.test.ts covers both against the loopback sshd.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { labHostNamed, labKeyFile, labKnownHosts, sshCheck, sshRun, type LabHost } from './helpers.js'
+import { labHostNamed, labKeyFile, labKnownHosts, sshRun, type LabHost } from './helpers.js'
 
 const CLI = resolve(import.meta.dirname, '../../dist/engine/cli/main.js')
 let dir: string
@@ -31,20 +28,6 @@ beforeAll(() => {
     `${host.name} ansible_host=${host.address} ansible_user=root ansible_ssh_private_key_file=${labKeyFile()} ansible_python_interpreter=/usr/bin/python3 ansible_ssh_common_args='-o UserKnownHostsFile=${labKnownHosts()} -o StrictHostKeyChecking=yes'`,
     '',
   ].join('\n'))
-  writeFileSync(join(dir, 'crash.yml'), `- hosts: all
-  gather_facts: false
-  tasks:
-    - name: t1 sshd killed in four seconds
-      shell: ${JSON.stringify(crashLater(4))}
-    - name: t2 controller pause
-      pause: { seconds: 10 }
-    - name: t3 after the crash
-      command: echo three
-    - name: t4 crash under a running command
-      shell: ${JSON.stringify(`rm -f /root/crash-marks; ${crashLater(2)}; echo ran >> /root/crash-marks; sleep 10`)}
-    - name: t5 never on this host
-      command: echo five
-`)
   writeFileSync(join(dir, 'once.yml'), `- hosts: all
   gather_facts: false
   tasks:
@@ -57,18 +40,6 @@ afterAll(async () => {
   await sshRun(host.name, 'systemctl reset-failed ssh; systemctl start ssh', { timeoutMs: 30_000 }).catch(() => undefined)
   rmSync(dir, { recursive: true, force: true })
 })
-
-/** `check` once the host's sshd answers again (it restarts right after the kill; ssh refuses until then). */
-async function whenSshdIsBack(check: () => Promise<string>): Promise<string> {
-  for (let tries = 1; ; tries++) {
-    try {
-      return await check()
-    } catch (error) {
-      if (tries >= 30 || !String(error).includes('Connection refused')) throw error
-      await new Promise((r) => setTimeout(r, 1000))
-    }
-  }
-}
 
 interface Run { readonly code: number | null; readonly out: string; readonly ms: number }
 
@@ -89,28 +60,7 @@ function play(tool: 'tsplay' | 'ansible', playbook: string, keeper: boolean): Pr
 }
 
 const recap = (r: Run): string => r.out.slice(r.out.indexOf('PLAY RECAP')).split('\n')[1]?.trim().replace(/\s+/g, ' ') ?? ''
-const fatal = (r: Run): string => /^fatal: .*$/m.exec(r.out)?.[0] ?? ''
-/** What the two tools must agree on: exit code, counts, and which task was unreachable. */
-function outcome(r: Run): { code: number | null; recap: string; unreachableTask: string } {
-  const at = r.out.indexOf('UNREACHABLE!')
-  const task = at < 0 ? '' : /TASK \[([^\]]*)\]/g.exec(r.out.slice(r.out.lastIndexOf('TASK [', at), at))?.[1] ?? ''
-  return { code: r.code, recap: recap(r).replace(/ (rescued|ignored)=0/g, ''), unreachableTask: task }
-}
-
 describe('every sshd killed on the host', () => {
-    it.each([['without the keeper', false], ['with the keeper', true]] as const)('tsplay %s: reconnects between tasks, UNREACHABLE for the command in flight', async (label, keeper) => {
-    const r = await play('tsplay', 'crash.yml', keeper)
-    console.log(`tsplay ${label}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s: ${recap(r)}\n  ${fatal(r)}`)
-    expect(r.code, r.out).toBe(4)
-    expect(r.out).toMatch(new RegExp(`${host.name} +: ok=3 +changed=2 +unreachable=1 +failed=0`))
-    expect(outcome(r).unreachableTask).toBe('t4 crash under a running command')
-    expect(r.out).toMatch(new RegExp(`fatal: \\[${host.name}\\]: UNREACHABLE! => .*"msg": "[^"]*${host.name}`))
-    expect(r.out).not.toContain('TASK [t5')
-    // the command that was running when the connection died ran once, never again on a new connection (once sshd
-    // is back: systemd-run starts it again right after the kill)
-    expect(await whenSshdIsBack(() => sshCheck(host.name, 'cat /root/crash-marks'))).toBe('ran\n')
-  }, 300_000)
-
   it('tsplay with the keeper: a kept connection whose sshd died between two runs is replaced', async () => {
     const first = await play('tsplay', 'once.yml', true)
     expect(first.code, first.out).toBe(0)
